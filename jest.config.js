@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // PGlite instances are heavy (~700 MB); two workers fit the 2-core CI machine.
+  maxWorkers: 2,
+  testTimeout: 60000,
+  workerIdleMemoryLimit: '2GB',
+};

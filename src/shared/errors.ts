@@ -1,0 +1,82 @@
+/**
+ * The error catalogue: every error the system raises, with a stable code and HTTP status.
+ * Codes are never reused or renamed (the outside world and the reports rely on them).
+ * Domain code throws only AppError with a code from here; src/web maps status, src/bus maps retry.
+ */
+export const ERRORS = {
+  // Request / generic
+  REQ_MALFORMED_JSON: { status: 400, retry: false, doc: 'The body is not valid JSON.' },
+  REQ_TOO_LARGE: { status: 413, retry: false, doc: 'The body exceeds the size limit (5 MiB for envelopes).' },
+  REQ_INVALID_BODY: { status: 422, retry: false, doc: 'The request body does not match its schema.' },
+  REQ_INVALID_QUERY: { status: 400, retry: false, doc: 'A query parameter is invalid (limit, cursor, filter).' },
+  REQ_NOT_FOUND: { status: 404, retry: false, doc: 'No such route.' },
+  AUTH_MISSING: { status: 401, retry: false, doc: 'No bearer token or session was presented.' },
+  AUTH_INVALID: { status: 401, retry: false, doc: 'The token or session is unknown, expired or revoked.' },
+  AUTH_FORBIDDEN: { status: 403, retry: false, doc: 'The credentials lack the scope this endpoint needs.' },
+  CFG_INVALID: { status: 500, retry: false, doc: 'Configuration (environment or config files) is invalid.' },
+  DEP_DATABASE_DOWN: { status: 503, retry: true, doc: 'The database could not be reached.' },
+  DEP_BROKER_DOWN: { status: 503, retry: true, doc: 'The message broker could not be reached.' },
+  INT_UNEXPECTED: { status: 500, retry: true, doc: 'An unexpected internal error.' },
+
+  // Validation / intake
+  VAL_NOT_JSON: { status: 400, retry: false, doc: 'The envelope is not valid JSON.' },
+  VAL_TOO_LARGE: { status: 413, retry: false, doc: 'The envelope exceeds 5 MiB.' },
+  VAL_SCHEMA_MISMATCH: { status: 422, retry: false, doc: 'The envelope does not match the envelope schema.' },
+  VAL_SED_MISMATCH: { status: 422, retry: false, doc: 'The SED body does not match the CDM shape expected for routing.' },
+  VAL_UNKNOWN_BUC: { status: 422, retry: false, doc: 'The BUC type is not in the BUC catalogue.' },
+  VAL_INCONSISTENT: { status: 422, retry: false, doc: 'Envelope fields contradict each other (id, root key, country prefix).' },
+  INT_ENVELOPE_CONFLICT: { status: 409, retry: false, doc: 'An envelope with this id exists with a different content.' },
+  INT_QUARANTINE_NOT_FOUND: { status: 404, retry: false, doc: 'No quarantined input with this id.' },
+
+  // Routing
+  RTE_NO_MATCH: { status: 422, retry: false, doc: 'No rule matched (should not happen: the table ends with FALLBACK).' },
+  RTE_RULESET_INVALID: { status: 422, retry: false, doc: 'A rule table or directory version is invalid.' },
+  RTE_VERSION_CONFLICT: { status: 409, retry: false, doc: 'The rule table changed since the version the change was based on.' },
+  RTE_INSTITUTION_NOT_FOUND: { status: 404, retry: false, doc: 'No such institution in the directory.' },
+
+  // Cases, triage, forwarding
+  CAS_NOT_FOUND: { status: 404, retry: false, doc: 'No such case.' },
+  TRI_NOT_IN_TRIAGE: { status: 409, retry: false, doc: 'The case is not waiting in triage.' },
+  FWD_TARGET_INVALID: { status: 422, retry: false, doc: 'The target institution is unknown or not valid at the case receipt time.' },
+  FWD_NOT_FOUND: { status: 404, retry: false, doc: 'No such forward (or not visible to this institution).' },
+  FWD_ALREADY_ACKNOWLEDGED: { status: 409, retry: false, doc: 'The forward was already acknowledged differently.' },
+  FWD_PUBLISH_FAILED: { status: 503, retry: true, doc: 'The broker did not confirm the forward.' },
+
+  // Help desk
+  HDK_TICKET_NOT_FOUND: { status: 404, retry: false, doc: 'No such ticket.' },
+  HDK_INVALID_TRANSITION: { status: 409, retry: false, doc: 'The action is not allowed in the ticket state.' },
+  HDK_POLICY_INVALID: { status: 422, retry: false, doc: 'An SLA policy or calendar is invalid.' },
+} as const satisfies Record<string, { status: number; retry: boolean; doc: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = [], extra: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+    this.extra = extra;
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+
+  get retryable(): boolean {
+    return ERRORS[this.code].retry;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
