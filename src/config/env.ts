@@ -1,0 +1,91 @@
+/**
+ * The environment, read in one place, validated, frozen. A bad value fails the start naming each bad key.
+ * No branching on environment names anywhere: behaviour follows these settings only.
+ */
+import path from 'node:path';
+import { AppError } from '../shared/errors';
+
+export interface AppConfig {
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  amqpUrl?: string;
+  configDir: string;
+  bootstrapToken?: string;
+  bootstrapAdminUser?: string;
+  bootstrapAdminPassword?: string;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Messages in flight per consumer (AMQP prefetch). */
+  intakePrefetch: number;
+  /** How often the pipeline workers poll the work queue when idle, ms. */
+  workerPollMs: number;
+  /** Grace period for in-flight work on SIGTERM, ms. */
+  shutdownGraceMs: number;
+  /** Queue/exchange name overrides (CONTRACT §4: names fixed by default, overridable). */
+  amqpNames: Record<string, string>;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+
+function intIn(env: Env, key: string, def: number, min: number, max: number, errors: string[]): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    errors.push(`${key}="${raw}" must be a whole number from ${min} to ${max}`);
+    return def;
+  }
+  return n;
+}
+
+function url(env: Env, key: string, protocols: string[], errors: string[]): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const u = new URL(raw);
+    if (!protocols.includes(u.protocol)) errors.push(`${key} must start with ${protocols.join(' or ')}//`);
+  } catch {
+    errors.push(`${key} is not a valid URL`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonly<AppConfig> {
+  const errors: string[] = [];
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) errors.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
+  const bootstrapToken = env.BOOTSTRAP_TOKEN || undefined;
+  if (bootstrapToken !== undefined && bootstrapToken.length < 16) errors.push('BOOTSTRAP_TOKEN must be at least 16 characters');
+  const adminUser = env.BOOTSTRAP_ADMIN_USER || undefined;
+  const adminPassword = env.BOOTSTRAP_ADMIN_PASSWORD || undefined;
+  if ((adminUser === undefined) !== (adminPassword === undefined)) errors.push('BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD go together');
+  if (adminPassword !== undefined && adminPassword.length < 8) errors.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
+
+  const amqpNames: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const m = /^AMQP_NAME_([A-Z_]+)$/.exec(key);
+    if (m && value) amqpNames[m[1].toLowerCase().replace(/_/g, '-')] = value;
+  }
+
+  const config: AppConfig = {
+    port: intIn(env, 'PORT', 8080, 0, 65535, errors),
+    dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], errors),
+    amqpUrl: url(env, 'AMQP_URL', ['amqp:', 'amqps:'], errors),
+    configDir: path.resolve(cwd, env.CONFIG_DIR || './config'),
+    bootstrapToken,
+    bootstrapAdminUser: adminUser,
+    bootstrapAdminPassword: adminPassword,
+    logLevel: logLevel as AppConfig['logLevel'],
+    intakePrefetch: intIn(env, 'INTAKE_PREFETCH', 20, 1, 1000, errors),
+    workerPollMs: intIn(env, 'WORKER_POLL_MS', 250, 10, 60000, errors),
+    shutdownGraceMs: intIn(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 120000, errors),
+    amqpNames,
+  };
+  if (errors.length) {
+    throw new AppError('CFG_INVALID', `Invalid configuration: ${errors.join('; ')}.`, errors.map((m) => ({ path: m.split(/[=\s]/)[0], message: m })));
+  }
+  return Object.freeze(config);
+}

@@ -1,0 +1,25 @@
+/** Prometheus metrics (prom-client), one registry per process; served on GET /metrics. */
+import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'liaison_process_' });
+  const m = {
+    registry,
+    envelopesReceived: new Counter({ name: 'liaison_envelopes_received_total', help: 'Envelopes stored (first receipt)', labelNames: ['via'], registers: [registry] }),
+    envelopesDuplicate: new Counter({ name: 'liaison_envelopes_duplicate_total', help: 'Envelopes received again with a known envelopeId', labelNames: ['via'], registers: [registry] }),
+    envelopesQuarantined: new Counter({ name: 'liaison_envelopes_quarantined_total', help: 'Inputs rejected and kept in quarantine, by reason', labelNames: ['via', 'reason'], registers: [registry] }),
+    intakeLatency: new Histogram({
+      name: 'liaison_intake_duration_seconds', help: 'Time to validate and store one input', labelNames: ['via', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+    }),
+    routingDecisions: new Counter({ name: 'liaison_routing_decisions_total', help: 'Routing decisions by rule, outcome, institution and triage reason', labelNames: ['rule', 'outcome', 'institution', 'reason'], registers: [registry] }),
+    forwardsPublished: new Counter({ name: 'liaison_forwards_published_total', help: 'Forwards confirmed by the broker', labelNames: ['institution'], registers: [registry] }),
+    forwardAcks: new Counter({ name: 'liaison_forward_acks_total', help: 'Institution acknowledgements by status', labelNames: ['status'], registers: [registry] }),
+    workQueueDepth: new Gauge({ name: 'liaison_work_queue_depth', help: 'Items waiting per pipeline stage', labelNames: ['stage'], registers: [registry] }),
+    brokerConnected: new Gauge({ name: 'liaison_broker_connected', help: '1 when the AMQP connection is up', registers: [registry] }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

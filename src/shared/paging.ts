@@ -1,0 +1,45 @@
+/** List paging (CONTRACT §3): `limit` (default 50, at most 500) and an opaque `cursor`. */
+import { AppError } from './errors';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** Decoded cursor: the sort key of the last item returned. */
+  after?: { at: string; id: string };
+}
+
+export function parsePageRequest(query: Record<string, unknown>): PageRequest {
+  const rawLimit = query.limit;
+  let limit = 50;
+  if (rawLimit !== undefined) {
+    limit = Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw new AppError('REQ_INVALID_QUERY', 'limit must be a whole number from 1 to 500.', [{ path: 'limit', message: `got "${String(rawLimit)}"` }]);
+    }
+  }
+  const cursor = query.cursor;
+  if (cursor === undefined || cursor === '') return { limit };
+  try {
+    const [at, id] = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8')) as [string, string];
+    if (typeof at !== 'string' || typeof id !== 'string') throw new Error('shape');
+    return { limit, after: { at, id } };
+  } catch {
+    throw new AppError('REQ_INVALID_QUERY', 'cursor is not one this service returned.', [{ path: 'cursor', message: 'unreadable cursor' }]);
+  }
+}
+
+export function makeCursor(at: Date | string, id: string | number): string {
+  return Buffer.from(JSON.stringify([at instanceof Date ? at.toISOString() : at, String(id)])).toString('base64url');
+}
+
+/** Given limit+1 rows, the page and its next cursor. */
+export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, key: (r: R) => [Date | string, string | number]): Page<T> {
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items: items.map(map), nextCursor: more && last ? makeCursor(...key(last)) : null };
+}

@@ -1,0 +1,41 @@
+import type { IntakeRepository, QuarantineRecord, StoredEnvelopeRecord } from '../intake/intake-service';
+import type { Database } from './database';
+import { enqueueWork } from './work-queue';
+
+export const ROUTING_STAGE = 'route';
+
+export class PgIntakeRepository implements IntakeRepository {
+  constructor(private readonly db: Database) {}
+
+  async storeEnvelope(rec: StoredEnvelopeRecord): Promise<{ stored: true } | { stored: false; existingSha256: string }> {
+    const e = rec.envelope;
+    return this.db.transaction(async (tx) => {
+      // ON CONFLICT DO NOTHING: two concurrent deliveries of one id store it once; the loser sees a duplicate.
+      const inserted = await tx.query(
+        `INSERT INTO envelopes (envelope_id, case_id, buc_type, sed_type, document_id, document_version,
+           sender_institution_id, sender_country, legal_delivery_at, received_at, via, content_sha256, body)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
+         ON CONFLICT (envelope_id) DO NOTHING RETURNING envelope_id`,
+        [e.envelopeId, e.caseId, e.bucType, e.sedType, e.documentId, e.documentVersion, e.sender.institutionId,
+          e.sender.country, e.legalDeliveryAt, rec.receivedAt, rec.via, rec.contentSha256, JSON.stringify(e)],
+      );
+      if (inserted.length === 1) {
+        await enqueueWork(tx, ROUTING_STAGE, e.envelopeId, rec.receivedAt);
+        return { stored: true as const };
+      }
+      const [existing] = await tx.query<{ content_sha256: string }>(
+        `UPDATE envelopes SET duplicates = duplicates + 1, last_duplicate_at = $2 WHERE envelope_id = $1 RETURNING content_sha256`,
+        [e.envelopeId, rec.receivedAt],
+      );
+      return { stored: false as const, existingSha256: existing.content_sha256 };
+    });
+  }
+
+  async quarantine(rec: QuarantineRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO quarantine (id, received_at, via, error_code, message, details, size, envelope_id, case_id, raw)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+      [rec.id, rec.receivedAt, rec.via, rec.errorCode, rec.message, JSON.stringify(rec.details), rec.size, rec.envelopeId ?? null, rec.caseId ?? null, rec.raw],
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import type { Page, PageRequest } from '../shared/paging';
+import { toPage } from '../shared/paging';
+import type { Database } from './database';
+
+export interface QuarantineSummary {
+  id: string;
+  receivedAt: string;
+  via: string;
+  errorCode: string;
+  message: string;
+  details: unknown[];
+  size: number;
+  envelopeId: string | null;
+  caseId: string | null;
+}
+
+interface Row {
+  id: string; received_at: Date; via: string; error_code: string; message: string; details: unknown[];
+  size: number; envelope_id: string | null; case_id: string | null; raw?: Buffer;
+}
+
+const summary = (r: Row): QuarantineSummary => ({
+  id: r.id, receivedAt: r.received_at.toISOString(), via: r.via, errorCode: r.error_code, message: r.message,
+  details: r.details, size: r.size, envelopeId: r.envelope_id, caseId: r.case_id,
+});
+
+export class PgQuarantineRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Newest first. */
+  async list(page: PageRequest, filter: { errorCode?: string } = {}): Promise<Page<QuarantineSummary>> {
+    const params: unknown[] = [page.limit + 1];
+    const where: string[] = [];
+    if (filter.errorCode) {
+      params.push(filter.errorCode);
+      where.push(`error_code = $${params.length}`);
+    }
+    if (page.after) {
+      params.push(page.after.at, page.after.id);
+      where.push(`(received_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    const rows = await this.db.query<Row>(
+      `SELECT id, received_at, via, error_code, message, details, size, envelope_id, case_id FROM quarantine
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at DESC, id DESC LIMIT $1`, params);
+    return toPage(rows, page.limit, summary, (r) => [r.received_at, r.id]);
+  }
+
+  async get(id: string): Promise<(QuarantineSummary & { raw: string; rawEncoding: 'utf8' | 'base64' }) | undefined> {
+    const [r] = await this.db.query<Row>('SELECT * FROM quarantine WHERE id = $1', [id]);
+    if (!r) return undefined;
+    const raw = r.raw ?? Buffer.alloc(0);
+    const text = raw.toString('utf8');
+    const isText = Buffer.from(text, 'utf8').equals(raw);
+    return { ...summary(r), raw: isText ? text : raw.toString('base64'), rawEncoding: isText ? 'utf8' : 'base64' };
+  }
+
+  async countByCase(caseId: string): Promise<number> {
+    const [r] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM quarantine WHERE case_id = $1', [caseId]);
+    return r.n;
+  }
+}

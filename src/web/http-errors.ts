@@ -1,0 +1,33 @@
+/** The one place where errors become HTTP answers: `{"error":{code,message,details}}` with the catalogue's status. */
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, isAppError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+
+export function sendError(res: Response, err: AppError, extra: Record<string, unknown> = {}): void {
+  res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details }, ...err.extra, ...extra });
+}
+
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    if (isAppError(err)) {
+      if (err.status >= 500) logger.error('request failed', { event: 'http.error', code: err.code, method: req.method, route: req.route?.path ?? req.path });
+      sendError(res, err);
+      return;
+    }
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e?.type === 'entity.parse.failed') {
+      sendError(res, new AppError('REQ_MALFORMED_JSON', `The request body is not valid JSON: ${e.message}.`, [{ path: '/', message: String(e.message) }]));
+      return;
+    }
+    if (e?.type === 'entity.too.large') {
+      sendError(res, new AppError('REQ_TOO_LARGE', 'The request body is too large.'));
+      return;
+    }
+    logger.error('unexpected error', { event: 'http.unexpected', method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err) });
+    sendError(res, new AppError('INT_UNEXPECTED', 'An unexpected error occurred; it has been logged.'));
+  };
+}
+
+export function notFound(req: Request, _res: Response, next: NextFunction): void {
+  next(new AppError('REQ_NOT_FOUND', `No route for ${req.method} ${req.path}.`));
+}
