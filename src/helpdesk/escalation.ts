@@ -1,0 +1,43 @@
+/**
+ * Which escalation thresholds a ticket has newly crossed. Pure: the scheduler computes the SLA with the same
+ * `now`, calls this, and records each returned kind (ticket event, notification, console flag) in the same
+ * transaction that adds it to the ticket's raised set, under its database lock, so a kind is never raised twice.
+ *
+ * - A warning is due once a clock has used `warnAtFraction` of its target; a breach once it is breached.
+ * - Nothing is returned outside the desk's business hours: nobody should be paged at night, on weekends or on
+ *   holidays. A threshold crossed then stays pending and is returned at the next run within business hours.
+ * - Only clocks that are not stopped escalate: a late response that has been given, or a ticket resolved late,
+ *   is reported (breached flag, monthly report) but no longer worth an alarm. A paused resolution clock still
+ *   escalates what it crossed before the pause.
+ * - If a run finds both the warning and the breach of a clock pending (e.g. after a scheduler outage), both are
+ *   returned, warning first, so the ticket's history states every threshold that was crossed.
+ */
+import { isBusinessTime, type BusinessCalendar } from './calendar';
+import type { SlaStatus } from './sla-clock';
+
+export const ESCALATION_KINDS = [
+  'response-warning',
+  'response-breach',
+  'resolution-warning',
+  'resolution-breach',
+] as const;
+export type EscalationKind = (typeof ESCALATION_KINDS)[number];
+
+export function escalationsDue(
+  sla: SlaStatus,
+  alreadyRaised: ReadonlySet<EscalationKind>,
+  now: Date,
+  deskCalendar: BusinessCalendar,
+): EscalationKind[] {
+  if (!isBusinessTime(deskCalendar, now)) return [];
+  const crossed: EscalationKind[] = [];
+  if (sla.responseClock === 'running') {
+    if (sla.firstResponseBusinessMs >= sla.warnAtFraction * sla.firstResponseTargetMs) crossed.push('response-warning');
+    if (sla.firstResponseBreached) crossed.push('response-breach');
+  }
+  if (sla.resolutionClock !== 'stopped') {
+    if (sla.resolutionBusinessMs >= sla.warnAtFraction * sla.resolutionTargetMs) crossed.push('resolution-warning');
+    if (sla.resolutionBreached) crossed.push('resolution-breach');
+  }
+  return crossed.filter((kind) => !alreadyRaised.has(kind));
+}
