@@ -16,6 +16,19 @@ import { PgIntakeRepository } from './store/intake-repository';
 import { migrate } from './store/migrate';
 import { PgQuarantineRepository } from './store/quarantine-repository';
 import { EnvelopeValidator } from './validation/envelope-validator';
+import { ForwardingService } from './forwarding/forwarding-service';
+import { loadRoutingConfig } from './routing/config-files';
+import { routingStep } from './routing/routing-worker';
+import { RoutingConfigService } from './routing/versions';
+import { brokerProbe, startAmqp, type AmqpSide } from './service-amqp';
+import { WorkerLoop } from './shared/worker-loop';
+import { PgCaseQueries } from './store/case-queries';
+import { PgCaseStore, PgStageQueue } from './store/case-repository';
+import { PgOutboxRepository } from './store/outbox-repository';
+import { PgRoutingConfigRepository } from './store/routing-config-repository';
+import { TriageService } from './triage/triage-service';
+import { casesRouter } from './web/cases-router';
+import { routingRouter } from './web/routing-router';
 import { accessRouter } from './web/access-router';
 import { createApp } from './web/app';
 import { healthRouter, type ReadinessProbe } from './web/health-router';
@@ -28,6 +41,8 @@ export interface ServiceOptions {
   db?: Database;
   /** Listen on config.port (default true). */
   listen?: boolean;
+  /** Run the pipeline workers in the background (default true; tests may drive them with drain()). */
+  workers?: boolean;
 }
 
 export interface Service {
@@ -40,6 +55,11 @@ export interface Service {
   server?: Server;
   intake: IntakeService;
   access: AccessService;
+  routingConfig: RoutingConfigService;
+  triage: TriageService;
+  forwarding: ForwardingService;
+  routingWorker: WorkerLoop;
+  amqp?: AmqpSide;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -61,13 +81,38 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics });
   const quarantine = new PgQuarantineRepository(db);
 
+  const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
+  await routingConfig.seed(loadRoutingConfig(config.configDir));
+  const caseStore = new PgCaseStore(db);
+  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger });
+  const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
+  const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
+    { idleMs: config.workerPollMs, logger });
+
+  let amqp: AmqpSide | undefined;
+  if (config.amqpUrl) {
+    amqp = await startAmqp({
+      url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,
+      outbox: new PgOutboxRepository(db), clock, logger, metrics, pollMs: config.workerPollMs,
+      onAccepted: () => routingWorker.kick(),
+      institutionIds: async () => (await routingConfig.current()).directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:')),
+    });
+  }
+  if (opts.workers !== false) routingWorker.start();
+
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
+  if (amqp) probes.push(brokerProbe(amqp.broker));
   const app = createApp({
     access,
     logger,
     publicRouters: [healthRouter(probes, metrics, () => stopping)],
-    routers: [accessRouter(access, false), intakeRouter(intake, quarantine)],
+    routers: [
+      accessRouter(access, false),
+      intakeRouter(intake, quarantine, () => routingWorker.kick()),
+      routingRouter({ config: routingConfig, validator, db }),
+      casesRouter({ queries: new PgCaseQueries(db), triage, forwarding }),
+    ],
   });
 
   let server: Server | undefined;
@@ -80,12 +125,15 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   }
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access,
+    config, db, clock, logger, metrics, app, server, intake, access, routingConfig, triage, forwarding, routingWorker, amqp,
     async stop() {
+      // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
-      if (server) {
-        await new Promise<void>((resolve) => server!.close(() => resolve()));
-      }
+      const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      server?.closeIdleConnections();
+      await amqp?.stop(config.shutdownGraceMs);
+      await routingWorker.stop();
+      await closing;
       if (ownDb) await db.close();
     },
   };

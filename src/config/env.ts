@@ -66,7 +66,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   const amqpNames: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const m = /^AMQP_NAME_([A-Z_]+)$/.exec(key);
-    if (m && value) amqpNames[m[1].toLowerCase().replace(/_/g, '-')] = value;
+    if (m && value) amqpNames[m[1].toLowerCase().replace(/_([a-z])/g, (_s, c: string) => c.toUpperCase())] = value;
   }
 
   const config: AppConfig = {

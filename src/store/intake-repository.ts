@@ -2,7 +2,7 @@ import type { IntakeRepository, QuarantineRecord, StoredEnvelopeRecord } from '.
 import type { Database } from './database';
 import { enqueueWork } from './work-queue';
 
-export const ROUTING_STAGE = 'route';
+import { ROUTING_STAGE } from '../routing/routing-worker';
 
 export class PgIntakeRepository implements IntakeRepository {
   constructor(private readonly db: Database) {}

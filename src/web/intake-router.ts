@@ -25,7 +25,7 @@ async function readRaw(req: Request): Promise<{ raw: Buffer; size: number; trunc
   return { raw: Buffer.concat(chunks), size, truncated: size > kept };
 }
 
-export function intakeRouter(intake: IntakeService, quarantine: PgQuarantineRepository): Router {
+export function intakeRouter(intake: IntakeService, quarantine: PgQuarantineRepository, onAccepted: () => void = () => undefined): Router {
   const r = Router();
 
   r.post('/api/envelopes', requireRole('intake'), async (req, res) => {
@@ -33,6 +33,7 @@ export function intakeRouter(intake: IntakeService, quarantine: PgQuarantineRepo
     const result = await intake.receive(raw, 'http', { truncated, declaredSize: size });
     switch (result.status) {
       case 'accepted':
+        onAccepted();
         res.status(202).json({ envelopeId: result.envelopeId, status: 'accepted' });
         return;
       case 'duplicate':

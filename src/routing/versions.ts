@@ -1,0 +1,114 @@
+/**
+ * The directory and rule table in force, versioned: loaded from config/ at first start, then every change is a
+ * new version with author, time and reason. A decision names the versions it used, so a past decision can always
+ * be explained with the table of its time. Routing always uses the latest version; effective dates inside it
+ * (rules' since/until, institutions' validity) are judged at each envelope's legalDeliveryAt.
+ */
+import type { Clock } from '../shared/clock';
+import { AppError } from '../shared/errors';
+import { directoryFromData, type Directory, type DirectoryData } from './directory';
+import { loadRuleTable, type RuleTable } from './rule-table';
+
+export interface VersionMeta {
+  version: number;
+  author: string;
+  reason: string;
+  createdAt: Date;
+}
+
+export interface StoredVersion<T> extends VersionMeta {
+  data: T;
+}
+
+export interface RoutingConfigRepository {
+  latestVersions(): Promise<{ directory: number | null; rules: number | null }>;
+  directoryVersion(version: number): Promise<StoredVersion<DirectoryData> | undefined>;
+  ruleSetVersion(version: number): Promise<StoredVersion<RuleTable> | undefined>;
+  /** Inserts version `expected + 1`; false when another writer took that number first. */
+  insertDirectoryVersion(v: StoredVersion<DirectoryData>): Promise<boolean>;
+  insertRuleSetVersion(v: StoredVersion<RuleTable>): Promise<boolean>;
+  listVersions(kind: 'directory' | 'rules'): Promise<VersionMeta[]>;
+}
+
+export interface RoutingConfig {
+  directory: Directory;
+  directoryVersion: number;
+  ruleTable: RuleTable;
+  ruleSetVersion: number;
+  rulesMeta: VersionMeta;
+  directoryMeta: VersionMeta;
+}
+
+export class RoutingConfigService {
+  private cached?: RoutingConfig;
+
+  constructor(private readonly repo: RoutingConfigRepository, private readonly clock: Clock) {}
+
+  /** First start: the shipped defaults become version 1 of each. Safe to call on every start. */
+  async seed(defaults: { directory: Directory; ruleTable: RuleTable }): Promise<void> {
+    const latest = await this.repo.latestVersions();
+    const meta = { author: 'system', reason: 'initial load from config/', createdAt: this.clock.now(), version: 1 };
+    if (latest.directory === null) await this.repo.insertDirectoryVersion({ ...meta, data: defaults.directory.toJSON() });
+    if (latest.rules === null) await this.repo.insertRuleSetVersion({ ...meta, data: defaults.ruleTable });
+  }
+
+  /** The versions in force; reloaded only when a newer version was published (by any instance). */
+  async current(): Promise<RoutingConfig> {
+    const latest = await this.repo.latestVersions();
+    if (latest.directory === null || latest.rules === null) {
+      throw new AppError('RTE_RULESET_INVALID', 'No directory or rule table has been loaded yet.');
+    }
+    const c = this.cached;
+    if (c && c.directoryVersion === latest.directory && c.ruleSetVersion === latest.rules) return c;
+    const [d, r] = await Promise.all([this.repo.directoryVersion(latest.directory), this.repo.ruleSetVersion(latest.rules)]);
+    if (!d || !r) throw new AppError('RTE_RULESET_INVALID', 'The routing configuration versions could not be read.');
+    const directory = directoryFromData(d.data);
+    this.cached = {
+      directory, directoryVersion: d.version, ruleTable: loadRuleTable(r.data, directory), ruleSetVersion: r.version,
+      rulesMeta: meta(r), directoryMeta: meta(d),
+    };
+    return this.cached;
+  }
+
+  async ruleSetVersion(version: number): Promise<StoredVersion<RuleTable> | undefined> {
+    return this.repo.ruleSetVersion(version);
+  }
+
+  async listVersions(kind: 'directory' | 'rules'): Promise<VersionMeta[]> {
+    return this.repo.listVersions(kind);
+  }
+
+  /** Publishes a new rule table. `basedOnVersion` (optional) guards against overwriting someone else's change. */
+  async publishRules(json: unknown, by: { author: string; reason: string; basedOnVersion?: number }): Promise<VersionMeta> {
+    const cur = await this.current();
+    const table = loadRuleTable(json, cur.directory);
+    return this.insertNext('rules', cur.ruleSetVersion, table, by);
+  }
+
+  async publishDirectory(data: DirectoryData, by: { author: string; reason: string; basedOnVersion?: number }): Promise<VersionMeta> {
+    const cur = await this.current();
+    const directory = directoryFromData(data);
+    // The table in force must still make sense with the new directory (fixed targets exist).
+    loadRuleTable(cur.ruleTable, directory);
+    return this.insertNext('directory', cur.directoryVersion, directory.toJSON(), by);
+  }
+
+  private async insertNext<T extends RuleTable | DirectoryData>(
+    kind: 'rules' | 'directory', currentVersion: number, data: T, by: { author: string; reason: string; basedOnVersion?: number },
+  ): Promise<VersionMeta> {
+    if (!by.reason.trim()) throw new AppError('REQ_INVALID_BODY', 'A change needs a reason.', [{ path: '/reason', message: 'is required' }]);
+    if (by.basedOnVersion !== undefined && by.basedOnVersion !== currentVersion) {
+      throw new AppError('RTE_VERSION_CONFLICT', `The ${kind === 'rules' ? 'rule table' : 'directory'} is at version ${currentVersion}, not ${by.basedOnVersion}: reload and apply your change again.`);
+    }
+    const v = { version: currentVersion + 1, author: by.author, reason: by.reason, createdAt: this.clock.now() };
+    const ok = kind === 'rules'
+      ? await this.repo.insertRuleSetVersion({ ...v, data: data as RuleTable })
+      : await this.repo.insertDirectoryVersion({ ...v, data: data as DirectoryData });
+    if (!ok) throw new AppError('RTE_VERSION_CONFLICT', `Another change was published at the same time (version ${v.version}); reload and try again.`);
+    return v;
+  }
+}
+
+function meta(v: VersionMeta): VersionMeta {
+  return { version: v.version, author: v.author, reason: v.reason, createdAt: v.createdAt };
+}

@@ -1,0 +1,114 @@
+/**
+ * The AMQP side of the service (when AMQP_URL is set): intake consumer, institutions' replies, the outbox relay
+ * and the per-institution queues. Handlers only translate: the domain services do the work and commit before
+ * the message is acknowledged.
+ */
+import { Broker } from './bus';
+import type { ConsumerHandle, Delivery, Verdict } from './bus/types';
+import type { ForwardingService } from './forwarding/forwarding-service';
+import { parseAcknowledgement } from './forwarding/forwarding-service';
+import { outboxRelayStep } from './forwarding/outbox-relay';
+import type { IntakeService } from './intake/intake-service';
+import { RINA_FORWARD_CASE_KEY } from './bus/topology';
+import type { Clock } from './shared/clock';
+import { AppError, isAppError } from './shared/errors';
+import type { Logger } from './shared/logger';
+import type { Metrics } from './shared/metrics';
+import { WorkerLoop } from './shared/worker-loop';
+import type { OutboxRepository } from './forwarding/outbox-relay';
+
+export interface AmqpDeps {
+  url: string;
+  names: Record<string, string>;
+  prefetch: number;
+  intake: IntakeService;
+  forwarding: ForwardingService;
+  outbox: OutboxRepository;
+  institutionIds: () => Promise<string[]>;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  pollMs: number;
+  /** Called after an envelope was stored (wakes the routing worker). */
+  onAccepted: () => void;
+  connectionName?: string;
+}
+
+export interface AmqpSide {
+  broker: Broker;
+  relay: WorkerLoop;
+  consumers: ConsumerHandle[];
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export function intakeHandler(intake: IntakeService, onAccepted: () => void) {
+  return async (d: Delivery): Promise<Verdict> => {
+    // Stored, duplicate or quarantined: all three are committed, so the message can go. A database failure
+    // throws before that and the message stays in the queue (retried, never acked unstored).
+    const r = await intake.receive(d.content, 'amqp');
+    if (r.status === 'accepted') onAccepted();
+    return 'ack';
+  };
+}
+
+export function repliesHandler(forwarding: ForwardingService) {
+  return async (d: Delivery): Promise<Verdict> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(d.content.toString('utf8'));
+    } catch {
+      return { dead: 'REQ_MALFORMED_JSON', reason: 'the reply is not JSON' };
+    }
+    const forwardId = (body as { forwardId?: unknown })?.forwardId;
+    if (typeof forwardId !== 'string' || !forwardId) return { dead: 'REQ_INVALID_BODY', reason: 'forwardId is required' };
+    try {
+      await forwarding.acknowledge(forwardId, parseAcknowledgement(body), { id: 'amqp:forward-replies' });
+      return 'ack';
+    } catch (e) {
+      if (isAppError(e) && !e.retryable) return { dead: e.code, reason: e.message };
+      throw e;
+    }
+  };
+}
+
+export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
+  const broker = new Broker({ url: deps.url, logger: deps.logger, clock: deps.clock, names: deps.names, connectionName: deps.connectionName ?? 'eessi-liaison' });
+  broker.on('connected', () => deps.metrics.brokerConnected.set(1));
+  broker.on('disconnected', () => deps.metrics.brokerConnected.set(0));
+  // Do not wait for the broker: the service starts (and /readyz says not ready) while it reconnects.
+  broker.start().then(async () => {
+    await broker.declareInstitutionQueues(await deps.institutionIds());
+  }).catch((e) => deps.logger.warn('broker not ready yet', { event: 'bus.start', error: (e as Error).message }));
+
+  const names = broker.names;
+  const consumers = [
+    broker.consume(names.intake, intakeHandler(deps.intake, deps.onAccepted), { prefetch: deps.prefetch, maxAttempts: 50, retryDelay: { initialMs: 500, maxMs: 30_000 } }),
+    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: deps.prefetch }),
+  ];
+  const relay = new WorkerLoop('outbox-relay', outboxRelayStep({
+    outbox: deps.outbox, bus: broker, names: { forward: names.forward, rina: names.rina }, rinaRoutingKey: RINA_FORWARD_CASE_KEY,
+    ensureInstitutionQueue: async (id) => {
+      await broker.declareInstitutionQueues([id]);
+    },
+    clock: deps.clock, logger: deps.logger, metrics: deps.metrics,
+  }), { idleMs: deps.pollMs, logger: deps.logger });
+  relay.start();
+
+  return {
+    broker, relay, consumers,
+    async stop(timeoutMs: number) {
+      await Promise.all(consumers.map((c) => c.stop(timeoutMs)));
+      await relay.stop();
+      await broker.close(timeoutMs);
+    },
+  };
+}
+
+export function brokerProbe(broker: Broker) {
+  return {
+    name: 'broker',
+    check: async () => {
+      if (!broker.isConnected()) throw new AppError('DEP_BROKER_DOWN', 'not connected to RabbitMQ');
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/** The case pipeline's storage: cases, decisions, forwards (outbox), events. SQL only here. */
+import type {
+  CaseRecord, CaseStore, CaseWriter, DecisionRecord, EnvelopeState, ForwardRecord, StageQueue, StoredEnvelope,
+} from '../cases/case-store';
+import type { Envelope } from '../intake/envelope';
+import type { Database, Sql } from './database';
+import { processNext } from './work-queue';
+
+interface CaseRow {
+  case_id: string; buc_type: string; sender_institution_id: string; sender_country: string; status: CaseRecord['status'];
+  institution_id: string | null; triage_reason: string | null; triage_since: Date | null; triage_detail: Record<string, unknown> | null;
+  return_reason: string | null; first_legal_delivery_at: Date;
+}
+
+export const caseFromRow = (r: CaseRow): CaseRecord => ({
+  caseId: r.case_id, bucType: r.buc_type, senderInstitutionId: r.sender_institution_id, senderCountry: r.sender_country,
+  status: r.status, institutionId: r.institution_id, triageReason: r.triage_reason, triageSince: r.triage_since,
+  triageDetail: r.triage_detail, returnReason: r.return_reason, firstLegalDeliveryAt: r.first_legal_delivery_at,
+});
+
+interface ForwardRow {
+  forward_id: string; case_id: string; envelope_id: string; institution_id: string; decision_id: number; rule_id: string | null;
+  legal_delivery_at: Date; status: ForwardRecord['status']; created_at: Date; rina_instruction: boolean; published_at: Date | null;
+  acked_at: Date | null; ack_reason: string | null;
+}
+
+export const forwardFromRow = (r: ForwardRow): ForwardRecord => ({
+  forwardId: r.forward_id, caseId: r.case_id, envelopeId: r.envelope_id, institutionId: r.institution_id, decisionId: Number(r.decision_id),
+  ruleId: r.rule_id, legalDeliveryAt: r.legal_delivery_at, status: r.status, createdAt: r.created_at, rinaInstruction: r.rina_instruction,
+  publishedAt: r.published_at, ackedAt: r.acked_at, ackReason: r.ack_reason,
+});
+
+export class PgCaseWriter implements CaseWriter {
+  constructor(private readonly tx: Sql) {}
+
+  async envelope(envelopeId: string): Promise<StoredEnvelope | undefined> {
+    const [r] = await this.tx.query<{ body: Envelope; received_at: Date; state: EnvelopeState }>(
+      'SELECT body, received_at, state FROM envelopes WHERE envelope_id = $1 FOR UPDATE', [envelopeId]);
+    return r && { envelope: r.body, receivedAt: r.received_at, state: r.state };
+  }
+
+  async lockCase(caseId: string): Promise<CaseRecord | undefined> {
+    // An advisory lock, not a row lock: it also serialises the first two SEDs of a case not yet stored.
+    await this.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`case:${caseId}`]);
+    const [r] = await this.tx.query<CaseRow>('SELECT * FROM cases WHERE case_id = $1', [caseId]);
+    return r && caseFromRow(r);
+  }
+
+  async saveCase(c: CaseRecord, at: Date): Promise<void> {
+    await this.tx.query(
+      `INSERT INTO cases (case_id, buc_type, sender_institution_id, sender_country, status, institution_id, triage_reason,
+         triage_since, triage_detail, return_reason, first_legal_delivery_at, created_at, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12)
+       ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, institution_id = EXCLUDED.institution_id,
+         triage_reason = EXCLUDED.triage_reason, triage_since = EXCLUDED.triage_since, triage_detail = EXCLUDED.triage_detail,
+         return_reason = EXCLUDED.return_reason,
+         first_legal_delivery_at = LEAST(cases.first_legal_delivery_at, EXCLUDED.first_legal_delivery_at),
+         updated_at = EXCLUDED.updated_at`,
+      [c.caseId, c.bucType, c.senderInstitutionId, c.senderCountry, c.status, c.institutionId, c.triageReason, c.triageSince,
+        c.triageDetail === null ? null : JSON.stringify(c.triageDetail), c.returnReason, c.firstLegalDeliveryAt, at]);
+  }
+
+  async insertDecision(d: DecisionRecord): Promise<number> {
+    const [r] = await this.tx.query<{ id: number }>(
+      `INSERT INTO decisions (case_id, envelope_id, outcome, institution_id, reason, rule_id, rule_set_version, directory_version,
+         explanation, trace, decided_at, decided_by, note)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id`,
+      [d.caseId, d.envelopeId, d.outcome, d.institutionId, d.reason, d.ruleId, d.ruleSetVersion, d.directoryVersion,
+        d.explanation, JSON.stringify(d.trace), d.decidedAt, d.decidedBy, d.note ?? null]);
+    return Number(r.id);
+  }
+
+  async insertForward(f: ForwardRecord): Promise<void> {
+    await this.tx.query(
+      `INSERT INTO forwards (forward_id, case_id, envelope_id, institution_id, decision_id, rule_id, legal_delivery_at, status,
+         created_at, rina_instruction, next_attempt_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$9)`,
+      [f.forwardId, f.caseId, f.envelopeId, f.institutionId, f.decisionId, f.ruleId, f.legalDeliveryAt, f.status, f.createdAt, f.rinaInstruction]);
+  }
+
+  async setEnvelopeState(envelopeIds: string[], state: EnvelopeState): Promise<void> {
+    if (envelopeIds.length) await this.tx.query('UPDATE envelopes SET state = $2 WHERE envelope_id = ANY($1::text[])', [envelopeIds, state]);
+  }
+
+  async envelopesOfCase(caseId: string, state?: EnvelopeState) {
+    const rows = await this.tx.query<{ envelope_id: string; legal_delivery_at: Date; state: EnvelopeState }>(
+      `SELECT envelope_id, legal_delivery_at, state FROM envelopes WHERE case_id = $1 ${state ? 'AND state = $2' : ''}
+       ORDER BY legal_delivery_at, envelope_id`, state ? [caseId, state] : [caseId]);
+    return rows.map((r) => ({ envelopeId: r.envelope_id, legalDeliveryAt: r.legal_delivery_at, state: r.state }));
+  }
+
+  async addEvent(caseId: string, kind: string, at: Date, data: Record<string, unknown> = {}, envelopeId: string | null = null): Promise<void> {
+    await this.tx.query('INSERT INTO case_events (case_id, envelope_id, at, kind, data) VALUES ($1,$2,$3,$4,$5)',
+      [caseId, envelopeId, at, kind, JSON.stringify(data)]);
+  }
+
+  async lockForward(forwardId: string): Promise<ForwardRecord | undefined> {
+    const [r] = await this.tx.query<ForwardRow>('SELECT * FROM forwards WHERE forward_id = $1 FOR UPDATE', [forwardId]);
+    return r && forwardFromRow(r);
+  }
+
+  async ackForward(forwardId: string, status: 'accepted' | 'rejected', at: Date, by: string, reason: string | null): Promise<void> {
+    await this.tx.query('UPDATE forwards SET status = $2, acked_at = $3, acked_by = $4, ack_reason = $5 WHERE forward_id = $1',
+      [forwardId, status, at, by, reason]);
+  }
+
+  async pendingForwardsOfCase(caseId: string, institutionId: string): Promise<ForwardRecord[]> {
+    const rows = await this.tx.query<ForwardRow>(
+      `SELECT * FROM forwards WHERE case_id = $1 AND institution_id = $2 AND status = 'pending' ORDER BY created_at FOR UPDATE`,
+      [caseId, institutionId]);
+    return rows.map(forwardFromRow);
+  }
+}
+
+export class PgCaseStore implements CaseStore {
+  constructor(private readonly db: Database) {}
+
+  inTransaction<T>(fn: (w: CaseWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(new PgCaseWriter(tx)));
+  }
+}
+
+/** Retry delay of a failed stage item: 1 s doubling to 5 min (a poison item never blocks the others). */
+export const stageRetryDelayMs = (attempts: number): number => Math.min(300_000, 1000 * 2 ** Math.min(attempts - 1, 9));
+
+export class PgStageQueue implements StageQueue {
+  constructor(private readonly db: Database, private readonly now: () => Date) {}
+
+  async processNext<T>(stage: string, fn: (w: CaseWriter, ref: string) => Promise<T>) {
+    let result: T | undefined;
+    const r = await processNext(this.db, stage, this.now, async (tx, item) => {
+      result = await fn(new PgCaseWriter(tx), item.ref);
+    }, stageRetryDelayMs);
+    return { done: r.done, ref: r.item?.ref, result: r.error ? undefined : result, error: r.error };
+  }
+}

@@ -1,0 +1,52 @@
+import type { DirectoryData } from '../routing/directory';
+import type { RuleTable } from '../routing/rule-table';
+import type { RoutingConfigRepository, StoredVersion, VersionMeta } from '../routing/versions';
+import type { Database } from './database';
+
+const TABLE = { directory: 'directory_versions', rules: 'rule_set_versions' } as const;
+
+interface Row { version: number; data: unknown; author: string; reason: string; created_at: Date }
+
+export class PgRoutingConfigRepository implements RoutingConfigRepository {
+  constructor(private readonly db: Database) {}
+
+  async latestVersions(): Promise<{ directory: number | null; rules: number | null }> {
+    const [r] = await this.db.query<{ d: number | null; r: number | null }>(
+      'SELECT (SELECT max(version) FROM directory_versions) AS d, (SELECT max(version) FROM rule_set_versions) AS r');
+    return { directory: r.d, rules: r.r };
+  }
+
+  private async get<T>(kind: 'directory' | 'rules', version: number): Promise<StoredVersion<T> | undefined> {
+    const [r] = await this.db.query<Row>(`SELECT version, data, author, reason, created_at FROM ${TABLE[kind]} WHERE version = $1`, [version]);
+    return r && { version: r.version, data: r.data as T, author: r.author, reason: r.reason, createdAt: r.created_at };
+  }
+
+  directoryVersion(version: number) {
+    return this.get<DirectoryData>('directory', version);
+  }
+
+  ruleSetVersion(version: number) {
+    return this.get<RuleTable>('rules', version);
+  }
+
+  private async insert(kind: 'directory' | 'rules', v: StoredVersion<unknown>): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO ${TABLE[kind]} (version, data, author, reason, created_at) VALUES ($1,$2,$3,$4,$5)
+       ON CONFLICT (version) DO NOTHING RETURNING version`,
+      [v.version, JSON.stringify(v.data), v.author, v.reason, v.createdAt]);
+    return rows.length === 1;
+  }
+
+  insertDirectoryVersion(v: StoredVersion<DirectoryData>) {
+    return this.insert('directory', v);
+  }
+
+  insertRuleSetVersion(v: StoredVersion<RuleTable>) {
+    return this.insert('rules', v);
+  }
+
+  async listVersions(kind: 'directory' | 'rules'): Promise<VersionMeta[]> {
+    const rows = await this.db.query<Row>(`SELECT version, author, reason, created_at FROM ${TABLE[kind]} ORDER BY version DESC`);
+    return rows.map((r) => ({ version: r.version, author: r.author, reason: r.reason, createdAt: r.created_at }));
+  }
+}

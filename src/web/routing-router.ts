@@ -1,0 +1,75 @@
+import express, { Router } from 'express';
+import type { Envelope } from '../intake/envelope';
+import { routeEnvelope } from '../routing/evaluate';
+import type { RoutingConfigService } from '../routing/versions';
+import { AppError } from '../shared/errors';
+import { parsePageRequest, toPage } from '../shared/paging';
+import type { EnvelopeValidator } from '../validation/envelope-validator';
+import type { Sql } from '../store/database';
+import { requireRole } from './auth';
+
+const json = express.json({ limit: '6mb' });
+
+/** The case's current route, for affinity in a simulation (read only). */
+async function caseRouteOf(db: Sql, caseId: string): Promise<string | null> {
+  const [r] = await db.query<{ institution_id: string | null }>(`SELECT institution_id FROM cases WHERE case_id = $1 AND status = 'forwarded'`, [caseId]);
+  return r?.institution_id ?? null;
+}
+
+export function routingRouter(deps: { config: RoutingConfigService; validator: EnvelopeValidator; db: Sql }): Router {
+  const r = Router();
+
+  r.post('/api/routing/simulate', requireRole('any'), json, async (req, res) => {
+    deps.validator.check(req.body);
+    const envelope = req.body as Envelope;
+    const cfg = await deps.config.current();
+    const caseRoute = await caseRouteOf(deps.db, envelope.caseId);
+    const { decision } = routeEnvelope(envelope, { ruleTable: cfg.ruleTable, directory: cfg.directory, caseRoute });
+    res.json({
+      outcome: decision.outcome, institutionId: decision.institutionId, reason: decision.reason, ruleId: decision.ruleId,
+      explanation: decision.explanation, trace: decision.trace, ruleSetVersion: cfg.ruleSetVersion, directoryVersion: cfg.directoryVersion,
+    });
+  });
+
+  r.get('/api/rules', requireRole('any'), async (_req, res) => {
+    const cfg = await deps.config.current();
+    res.json({ version: cfg.ruleSetVersion, author: cfg.rulesMeta.author, reason: cfg.rulesMeta.reason, createdAt: cfg.rulesMeta.createdAt.toISOString(), ...cfg.ruleTable });
+  });
+
+  r.get('/api/rules/versions', requireRole('any'), async (_req, res) => {
+    const items = await deps.config.listVersions('rules');
+    res.json({ items: items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })), nextCursor: null });
+  });
+
+  r.get('/api/rules/versions/:version', requireRole('any'), async (req, res) => {
+    const v = await deps.config.ruleSetVersion(Number(req.params.version));
+    if (!v) throw new AppError('REQ_NOT_FOUND', `No rule table version ${req.params.version}.`);
+    res.json({ version: v.version, author: v.author, reason: v.reason, createdAt: v.createdAt.toISOString(), ...v.data });
+  });
+
+  r.put('/api/rules', requireRole('admin'), json, async (req, res) => {
+    const b = (req.body ?? {}) as { rules?: unknown; description?: string; reason?: unknown; basedOnVersion?: unknown };
+    const reason = typeof b.reason === 'string' ? b.reason : '';
+    const basedOnVersion = typeof b.basedOnVersion === 'number' ? b.basedOnVersion : undefined;
+    const meta = await deps.config.publishRules({ description: b.description, rules: b.rules }, { author: req.principal!.id, reason, basedOnVersion });
+    res.status(201).json({ ...meta, createdAt: meta.createdAt.toISOString() });
+  });
+
+  r.get('/api/institutions', requireRole('any'), async (req, res) => {
+    const cfg = await deps.config.current();
+    const network = typeof req.query.network === 'string' ? req.query.network : undefined;
+    const page = parsePageRequest(req.query as Record<string, unknown>);
+    const all = cfg.directory.institutions
+      .filter((i) => !network || i.networks.includes(network))
+      .filter((i) => !page.after || i.id > page.after.id)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    res.json({ version: cfg.directoryVersion, ...toPage(all.slice(0, page.limit + 1), page.limit, (i) => i, (i) => ['', i.id]) });
+  });
+
+  r.get('/api/territories', requireRole('any'), async (_req, res) => {
+    const cfg = await deps.config.current();
+    res.json({ version: cfg.directoryVersion, items: cfg.directory.territories, nextCursor: null });
+  });
+
+  return r;
+}
