@@ -17,6 +17,7 @@ export const ERRORS = {
   DEP_DATABASE_DOWN: { status: 503, retry: true, doc: 'The database could not be reached.' },
   DEP_BROKER_DOWN: { status: 503, retry: true, doc: 'The message broker could not be reached.' },
   INT_UNEXPECTED: { status: 500, retry: true, doc: 'An unexpected internal error.' },
+  BUS_UNROUTABLE: { status: 503, retry: true, doc: 'The broker accepted a message but no queue is bound for its routing key (e.g. an institution queue not yet declared).' },
 
   // Validation / intake
   VAL_NOT_JSON: { status: 400, retry: false, doc: 'The envelope is not valid JSON.' },
