@@ -1,0 +1,67 @@
+import type { ErrorCode } from '../shared/errors';
+import type { BackoffPolicy } from './backoff';
+
+/** One message as a handler sees it. The body is never logged by the bus: it carries personal data. */
+export interface Delivery {
+  content: Buffer;
+  messageId?: string;
+  headers: Record<string, unknown>;
+  /** The broker delivered this message before (to this or another consumer). */
+  redelivered: boolean;
+  /** Failed deliveries so far, from the quorum queue's `x-delivery-count` (absent on a first delivery). */
+  deliveryCount?: number;
+  /** 1 on the first delivery: deliveryCount + 1. */
+  attempt: number;
+  routingKey: string;
+}
+
+/**
+ * What the handler decided, once its own work is committed:
+ * - `'ack'`: done, remove the message;
+ * - `{retry}`: a transient failure; delivered again after a pause, dead-lettered after `maxAttempts`;
+ * - `{dead}`: this message can never succeed; dead-lettered now with the code (and reason) in its headers.
+ * Throwing is allowed too: a retryable AppError (or an unknown error) is a retry, any other AppError is dead.
+ */
+export type Verdict = 'ack' | { dead: ErrorCode; reason: string } | { retry: ErrorCode };
+
+export type MessageHandler = (delivery: Delivery) => Promise<Verdict>;
+
+export interface ConsumeOptions {
+  /** Messages held unacknowledged at once, hence handlers running at once. Default 10. */
+  prefetch?: number;
+  /** Deliveries before a retried message is dead-lettered. Default 5. Keep it below the queue's delivery limit. */
+  maxAttempts?: number;
+  /** Pause before a failed message is handed back to the queue (it holds its prefetch slot meanwhile). */
+  retryDelay?: Partial<BackoffPolicy>;
+}
+
+export interface PublishOptions {
+  /** The message id consumers de-duplicate on (the forward id for `liaison.forward`). */
+  messageId?: string;
+  headers?: Record<string, unknown>;
+  /** Written to disk by the broker. Default true. */
+  persistent?: boolean;
+  contentType?: string;
+  correlationId?: string;
+  /**
+   * Fail with BUS_UNROUTABLE when no queue is bound for the routing key, instead of the broker silently
+   * dropping the message. Default true.
+   */
+  mandatory?: boolean;
+  /** How long to wait for the broker's confirm before failing with FWD_PUBLISH_FAILED. Default: the broker's. */
+  confirmTimeoutMs?: number;
+}
+
+/** A running consumer. */
+export interface ConsumerHandle {
+  readonly queue: string;
+  /** Stop taking messages, let the handlers in flight finish (bounded by timeoutMs), and release the channel. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** What intake, forwarding and help desk need from the broker; `Broker` implements it, tests may fake it. */
+export interface MessageBus {
+  publish(exchange: string, routingKey: string, body: Buffer | object, options?: PublishOptions): Promise<void>;
+  consume(queue: string, handler: MessageHandler, options?: ConsumeOptions): ConsumerHandle;
+  isConnected(): boolean;
+}
