@@ -22,7 +22,10 @@ export class EnvelopeValidator {
       throw new AppError('VAL_SCHEMA_MISMATCH', 'The envelope must be a JSON object.', [{ path: '/', message: 'must be an object' }]);
     }
     if (!this.validate(envelope)) {
-      const details = describeErrors(this.validate.errors);
+      const details = describeErrors(this.validate.errors).map((d) =>
+        d.path === '/sed' && /key\(s\)/.test(d.message)
+          ? { ...d, message: `${d.message}; the SED must be in the CDM/CPI JSON shape, with the SED type as its only root key (e.g. {"P2000": {...}}), not a national format` }
+          : d);
       const sedOnly = details.every((d) => d.path.startsWith('/sed/'));
       throw new AppError(
         sedOnly ? 'VAL_SED_MISMATCH' : 'VAL_SCHEMA_MISMATCH',
