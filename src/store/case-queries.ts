@@ -72,7 +72,7 @@ export class PgCaseQueries {
     }
     const rows = await this.db.query<Record<string, unknown> & { triage_since: Date; case_id: string }>(
       `SELECT c.*, (SELECT count(*)::int FROM envelopes e WHERE e.case_id = c.case_id AND e.state = 'triage') AS held,
-              (SELECT d.explanation FROM decisions d WHERE d.case_id = c.case_id ORDER BY d.id DESC LIMIT 1) AS explanation
+              (SELECT d.explanation FROM decisions d WHERE d.case_id = c.case_id AND d.rule_id IS DISTINCT FROM 'CASE-IN-TRIAGE' ORDER BY d.id DESC LIMIT 1) AS explanation
          FROM cases c WHERE ${where.join(' AND ')} ORDER BY c.triage_since, c.case_id LIMIT $1`, params);
     return toPage(rows, page.limit, (c) => ({
       caseId: c.case_id, bucType: c.buc_type, senderInstitutionId: c.sender_institution_id, senderCountry: c.sender_country,

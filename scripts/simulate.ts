@@ -1,0 +1,67 @@
+/**
+ * Publishes realistic synthetic envelopes (2024 BUC mix, French and foreign residences, French PINs, a few
+ * malformed inputs) to a RUNNING service, over HTTP or RabbitMQ, so a new user sees traffic within a minute.
+ *
+ *   npm run simulate -- --count 200 [--via http|amqp] [--url http://127.0.0.1:8080] [--token …] [--seed 1]
+ */
+import { connect } from 'amqplib';
+import { generateEnvelopes, isMalformed } from '../src/simulation/synthetic';
+import { colour, parseFlags, progress, table } from './lib/cli';
+
+const flags = parseFlags(process.argv.slice(2), {
+  count: { default: '100', help: 'how many inputs to send' },
+  via: { default: 'http', help: 'http or amqp' },
+  url: { default: process.env.SERVICE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`, help: 'service base URL (http)' },
+  token: { default: process.env.BOOTSTRAP_TOKEN, help: 'bearer token with the intake scope (http); default $BOOTSTRAP_TOKEN' },
+  'amqp-url': { default: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', help: 'RabbitMQ URL (amqp)' },
+  queue: { default: 'liaison.intake', help: 'intake queue (amqp)' },
+  seed: { default: String(Date.now() % 100000), help: 'random seed (same seed, same envelopes)' },
+  malformed: { default: '0.03', help: 'share of malformed inputs' },
+  from: { default: new Date(Date.now() - 7 * 86400_000).toISOString(), help: 'legalDeliveryAt window start' },
+  to: { default: new Date().toISOString(), help: 'legalDeliveryAt window end' },
+});
+
+async function main(): Promise<void> {
+  const count = Number(flags.count);
+  if (!Number.isInteger(count) || count < 1) throw new Error('--count must be a positive whole number');
+  if (flags.via !== 'http' && flags.via !== 'amqp') throw new Error('--via must be http or amqp');
+  const items = generateEnvelopes({ count, seed: flags.seed!, from: flags.from!, to: flags.to!, malformedShare: Number(flags.malformed) });
+  const tally: Record<string, number> = {};
+  const count1 = (k: string) => { tally[k] = (tally[k] ?? 0) + 1; };
+  const bar = progress(`simulate via ${flags.via}`, items.length);
+  const started = Date.now();
+
+  if (flags.via === 'http') {
+    if (!flags.token) throw new Error('an intake token is needed: --token or BOOTSTRAP_TOKEN');
+    for (const [i, item] of items.entries()) {
+      const body = isMalformed(item) ? item.raw : JSON.stringify(item);
+      const res = await fetch(`${flags.url}/api/envelopes`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${flags.token}` } });
+      const json = (await res.json().catch(() => ({}))) as { status?: string; error?: { code?: string } };
+      count1(json.status ?? json.error?.code ?? `HTTP ${res.status}`);
+      bar.tick(i + 1);
+    }
+  } else {
+    const conn = await connect(flags['amqp-url']!);
+    const ch = await conn.createConfirmChannel();
+    for (const [i, item] of items.entries()) {
+      const body = Buffer.from(isMalformed(item) ? item.raw : JSON.stringify(item));
+      ch.sendToQueue(flags.queue!, body, { persistent: true, contentType: 'application/json', messageId: isMalformed(item) ? undefined : item.envelopeId });
+      count1(isMalformed(item) ? 'published (malformed)' : 'published');
+      if ((i + 1) % 100 === 0 || i + 1 === items.length) {
+        await ch.waitForConfirms();
+        bar.tick(i + 1);
+      }
+    }
+    await ch.close();
+    await conn.close();
+  }
+  bar.end();
+  const seconds = (Date.now() - started) / 1000;
+  console.log(table(Object.entries(tally).sort((a, b) => b[1] - a[1]).map(([outcome, n]) => ({ outcome, count: n, share: `${((n / items.length) * 100).toFixed(1)}%` })), 'Summary'));
+  console.log(colour.green(`${items.length} inputs in ${seconds.toFixed(1)} s (${(items.length / seconds).toFixed(0)}/s), seed ${flags.seed}`));
+}
+
+main().catch((e) => {
+  console.error(colour.red(`simulate: ${(e as Error).message}`));
+  process.exit(1);
+});
