@@ -25,7 +25,7 @@ import { WorkerLoop } from './shared/worker-loop';
 import { PgCaseQueries } from './store/case-queries';
 import { PgCaseStore, PgStageQueue } from './store/case-repository';
 import { PgOutboxRepository } from './store/outbox-repository';
-import { PgRoutingConfigRepository } from './store/routing-config-repository';
+import { PgRoutingConfigRepository, storedEnvelopesSince } from './store/routing-config-repository';
 import { TriageService } from './triage/triage-service';
 import { casesRouter } from './web/cases-router';
 import { routingRouter } from './web/routing-router';
@@ -110,7 +110,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     routers: [
       accessRouter(access, false),
       intakeRouter(intake, quarantine, () => routingWorker.kick()),
-      routingRouter({ config: routingConfig, validator, db }),
+      routingRouter({ config: routingConfig, validator, db, storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
       casesRouter({ queries: new PgCaseQueries(db), triage, forwarding }),
     ],
   });

@@ -50,3 +50,15 @@ export class PgRoutingConfigRepository implements RoutingConfigRepository {
     return rows.map((r) => ({ version: r.version, author: r.author, reason: r.reason, createdAt: r.created_at }));
   }
 }
+
+/** Stored envelopes received since a date, in pages (draft-table replay). */
+export async function* storedEnvelopesSince(db: Database, since: Date, pageSize = 500): AsyncGenerator<import('../intake/envelope').Envelope> {
+  let after = '';
+  for (;;) {
+    const rows = await db.query<{ envelope_id: string; body: import('../intake/envelope').Envelope }>(
+      'SELECT envelope_id, body FROM envelopes WHERE legal_delivery_at >= $1 AND envelope_id > $2 ORDER BY envelope_id LIMIT $3', [since, after, pageSize]);
+    for (const r of rows) yield r.body;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1].envelope_id;
+  }
+}

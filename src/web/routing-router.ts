@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
+import { compareTables } from '../routing/draft-simulation';
 import { routeEnvelope } from '../routing/evaluate';
+import { loadRuleTable } from '../routing/rule-table';
 import type { RoutingConfigService } from '../routing/versions';
 import { AppError } from '../shared/errors';
 import { parsePageRequest, toPage } from '../shared/paging';
@@ -16,7 +18,7 @@ async function caseRouteOf(db: Sql, caseId: string): Promise<string | null> {
   return r?.institution_id ?? null;
 }
 
-export function routingRouter(deps: { config: RoutingConfigService; validator: EnvelopeValidator; db: Sql }): Router {
+export function routingRouter(deps: { config: RoutingConfigService; validator: EnvelopeValidator; db: Sql; storedEnvelopes: (since: Date) => AsyncIterable<Envelope> }): Router {
   const r = Router();
 
   r.post('/api/routing/simulate', requireRole('any'), json, async (req, res) => {
@@ -53,6 +55,17 @@ export function routingRouter(deps: { config: RoutingConfigService; validator: E
     const basedOnVersion = typeof b.basedOnVersion === 'number' ? b.basedOnVersion : undefined;
     const meta = await deps.config.publishRules({ description: b.description, rules: b.rules }, { author: req.principal!.id, reason, basedOnVersion });
     res.status(201).json({ ...meta, createdAt: meta.createdAt.toISOString() });
+  });
+
+  r.post('/api/rules/simulate', requireRole('operator', 'admin'), json, async (req, res) => {
+    const b = (req.body ?? {}) as { rules?: unknown; description?: string; since?: unknown };
+    const cfg = await deps.config.current();
+    const draft = loadRuleTable({ description: b.description, rules: b.rules }, cfg.directory);
+    const since = typeof b.since === 'string' ? new Date(b.since) : new Date(0);
+    if (Number.isNaN(since.getTime())) throw new AppError('REQ_INVALID_BODY', 'since must be a date (YYYY-MM-DD or RFC 3339).', [{ path: '/since', message: 'is not a date' }]);
+    const envelopes = [];
+    for await (const e of deps.storedEnvelopes(since)) envelopes.push(e);
+    res.json({ basedOnVersion: cfg.ruleSetVersion, since: since.toISOString(), ...compareTables(envelopes, cfg.ruleTable, draft, cfg.directory) });
   });
 
   r.get('/api/institutions', requireRole('any'), async (req, res) => {

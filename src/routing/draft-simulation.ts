@@ -1,0 +1,68 @@
+/**
+ * "What would change if this draft table were published?": replays envelopes through the table in force and
+ * through the draft, and counts the decisions that differ, by rule and by institution, with examples.
+ * Case affinity is left out on both sides (each SED is judged on its own facts), so the comparison shows what
+ * the rules themselves decide.
+ */
+import type { Envelope } from '../intake/envelope';
+import type { Directory } from './directory';
+import { routeEnvelope, type Decision } from './evaluate';
+import type { RuleTable } from './rule-table';
+
+export interface DraftChange {
+  envelopeId: string;
+  caseId: string;
+  bucType: string;
+  before: Pick<Decision, 'outcome' | 'institutionId' | 'reason' | 'ruleId'>;
+  after: Pick<Decision, 'outcome' | 'institutionId' | 'reason' | 'ruleId'>;
+}
+
+export interface DraftReport {
+  envelopes: number;
+  changed: number;
+  automaticBefore: number;
+  automaticAfter: number;
+  /** Per deciding rule: how many decisions it made before and after. */
+  byRule: Array<{ ruleId: string; before: number; after: number }>;
+  /** Per target (institution id, or "triage:<reason>"): decisions before and after. */
+  byTarget: Array<{ target: string; before: number; after: number }>;
+  examples: DraftChange[];
+}
+
+const target = (d: Decision) => (d.outcome === 'forward' ? String(d.institutionId) : `triage:${d.reason}`);
+const brief = (d: Decision) => ({ outcome: d.outcome, institutionId: d.institutionId, reason: d.reason, ruleId: d.ruleId });
+
+export function compareTables(
+  envelopes: Iterable<Envelope>, current: RuleTable, draft: RuleTable, directory: Directory, maxExamples = 20,
+): DraftReport {
+  const rules = new Map<string, { before: number; after: number }>();
+  const targets = new Map<string, { before: number; after: number }>();
+  const bump = (m: Map<string, { before: number; after: number }>, k: string, side: 'before' | 'after') => {
+    const v = m.get(k) ?? { before: 0, after: 0 };
+    v[side] += 1;
+    m.set(k, v);
+  };
+  const report: DraftReport = { envelopes: 0, changed: 0, automaticBefore: 0, automaticAfter: 0, byRule: [], byTarget: [], examples: [] };
+  for (const e of envelopes) {
+    report.envelopes += 1;
+    const before = routeEnvelope(e, { ruleTable: current, directory, caseRoute: null }).decision;
+    const after = routeEnvelope(e, { ruleTable: draft, directory, caseRoute: null }).decision;
+    bump(rules, before.ruleId ?? '(none)', 'before');
+    bump(rules, after.ruleId ?? '(none)', 'after');
+    bump(targets, target(before), 'before');
+    bump(targets, target(after), 'after');
+    if (before.outcome === 'forward') report.automaticBefore += 1;
+    if (after.outcome === 'forward') report.automaticAfter += 1;
+    if (target(before) !== target(after) || before.ruleId !== after.ruleId) {
+      report.changed += 1;
+      if (report.examples.length < maxExamples) {
+        report.examples.push({ envelopeId: e.envelopeId, caseId: e.caseId, bucType: e.bucType, before: brief(before), after: brief(after) });
+      }
+    }
+  }
+  const sorted = (m: Map<string, { before: number; after: number }>) =>
+    [...m.entries()].map(([k, v]) => ({ k, ...v })).filter((r) => r.before !== r.after).sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before));
+  report.byRule = sorted(rules).map(({ k, before, after }) => ({ ruleId: k, before, after }));
+  report.byTarget = sorted(targets).map(({ k, before, after }) => ({ target: k, before, after }));
+  return report;
+}
