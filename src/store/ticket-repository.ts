@@ -1,5 +1,5 @@
 /** The help desk's storage: tickets, their audit events, escalations, SLA policy snapshots. SQL only here. */
-import type { EscalationKind } from '../helpdesk/escalation';
+import { ESCALATION_KINDS, type EscalationKind } from '../helpdesk/escalation';
 import type { Priority, SlaPolicyVersionConfig } from '../helpdesk/sla-policy';
 import type { TicketState, WaitParty } from '../helpdesk/ticket-state';
 import type {
@@ -111,8 +111,10 @@ export class PgTicketReader implements TicketReader {
 
   async escalationsOf(ticketIds: string[]): Promise<Map<string, EscalationRecord[]>> {
     if (ticketIds.length === 0) return new Map();
+    // Raised together (e.g. after a night), a warning comes before the breach: the order of ESCALATION_KINDS.
     const rows = await this.tx.query<EscalationRow>(
-      'SELECT * FROM ticket_escalations WHERE ticket_id = ANY($1::text[]) ORDER BY at, kind', [ticketIds]);
+      `SELECT * FROM ticket_escalations WHERE ticket_id = ANY($1::text[]) ORDER BY at, array_position($2::text[], kind)`,
+      [ticketIds, ESCALATION_KINDS]);
     return groupBy(ticketIds, rows.map(escalationFromRow), (e) => e.ticketId);
   }
 

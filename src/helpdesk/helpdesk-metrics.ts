@@ -1,0 +1,20 @@
+/** Prometheus counters of the help desk, registered on the service's registry (GET /metrics). */
+import { Counter, type Registry } from 'prom-client';
+
+function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
+  // One registry per process, but the help desk may be started more than once on it (tests): reuse.
+  const known = registry.getSingleMetric(name);
+  if (known) return known as Counter<L>;
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+export function createHelpdeskMetrics(registry: Registry) {
+  return {
+    ticketsCreated: counter(registry, 'liaison_helpdesk_tickets_created_total', 'Tickets opened, by source and priority', ['source', 'priority']),
+    ticketActions: counter(registry, 'liaison_helpdesk_ticket_actions_total', 'Actions taken on tickets', ['action']),
+    escalations: counter(registry, 'liaison_helpdesk_escalations_total', 'Escalation thresholds raised', ['kind']),
+    automaticTickets: counter(registry, 'liaison_helpdesk_automatic_tickets_total', 'Tickets opened by the pipeline watch', ['kind']),
+  };
+}
+
+export type HelpdeskMetrics = ReturnType<typeof createHelpdeskMetrics>;

@@ -1,0 +1,117 @@
+/**
+ * Requests to the help desk as they arrive (HTTP body, AMQP message), checked before they reach the service:
+ * a new ticket against schemas/ticket.schema.json, an action against the rules below. Both throw
+ * REQ_INVALID_BODY with one detail per problem (path + message).
+ */
+import { AppError, type ErrorDetail } from '../shared/errors';
+import { describeErrors, validatorFor } from '../validation/schemas';
+import type { NewTicketRequest } from './ticket';
+import { ACTION_NAMES, WAIT_PARTIES, type ActionName, type TicketAction, type WaitParty } from './ticket-state';
+import type { Visibility } from './ticket-store';
+
+/** Who is acting: recorded on every event; `seesInternal` decides whether internal comments are shown. */
+export interface Actor {
+  id: string;
+  kind: 'operator' | 'machine' | 'system';
+  seesInternal: boolean;
+}
+
+export const SYSTEM_ACTORS = {
+  amqp: { id: 'amqp:helpdesk', kind: 'machine', seesInternal: false },
+  escalation: { id: 'system:escalation', kind: 'system', seesInternal: true },
+  pipelineWatch: { id: 'system:pipeline-watch', kind: 'system', seesInternal: true },
+} as const satisfies Record<string, Actor>;
+
+export function parseNewTicket(body: unknown): NewTicketRequest {
+  const validate = validatorFor('ticket.schema.json');
+  if (!validate(body)) {
+    const details = describeErrors(validate.errors);
+    throw new AppError('REQ_INVALID_BODY', `The ticket does not match the ticket schema: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}.`, details);
+  }
+  return body as NewTicketRequest;
+}
+
+export interface ParsedAction {
+  action: TicketAction;
+  message: string | null;
+  visibility: Visibility | null;
+  /** Only for `assign`: the new assignee, null to unassign. */
+  assignee?: string | null;
+}
+
+const MAX_MESSAGE = 20_000;
+const MAX_ASSIGNEE = 100;
+const ACTION_KEYS = ['action', 'message', 'on', 'visibility', 'assignee'];
+
+/**
+ * Default visibility of a message: a comment is internal unless said otherwise; what goes with a response or a
+ * resolution is what the requester is told, hence external; anything else is internal.
+ */
+export function defaultVisibility(action: ActionName): Visibility {
+  return action === 'respond' || action === 'resolve' ? 'external' : 'internal';
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string, errors: ErrorDetail[]): T | undefined {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  errors.push({ path, message: `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value) ?? 'nothing'}` });
+  return undefined;
+}
+
+function parseMessage(value: unknown, errors: ErrorDetail[]): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.trim() === '') {
+    errors.push({ path: '/message', message: 'must be a non-empty string' });
+    return null;
+  }
+  if (value.length > MAX_MESSAGE) errors.push({ path: '/message', message: `must be at most ${MAX_MESSAGE} characters long` });
+  return value;
+}
+
+function parseAssignee(b: Record<string, unknown>, action: ActionName | undefined, errors: ErrorDetail[]): string | null | undefined {
+  if (action !== 'assign') {
+    if (b.assignee !== undefined) errors.push({ path: '/assignee', message: 'is only allowed with the action "assign"' });
+    return undefined;
+  }
+  if (b.assignee === null) return null;
+  if (typeof b.assignee !== 'string' || b.assignee.trim() === '' || b.assignee.length > MAX_ASSIGNEE) {
+    errors.push({ path: '/assignee', message: `is required with "assign": a name of 1 to ${MAX_ASSIGNEE} characters, or null to unassign` });
+    return undefined;
+  }
+  return b.assignee.trim();
+}
+
+/** `{action, message?, on?, visibility?, assignee?}` → a checked action. */
+export function parseTicketAction(body: unknown): ParsedAction {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new AppError('REQ_INVALID_BODY', 'The body must be a JSON object.', [{ path: '/', message: 'must be an object' }]);
+  }
+  const b = body as Record<string, unknown>;
+  const errors: ErrorDetail[] = [];
+  for (const key of Object.keys(b)) {
+    if (!ACTION_KEYS.includes(key)) errors.push({ path: `/${key}`, message: `is not a known key (${ACTION_KEYS.join(', ')})` });
+  }
+  const action = oneOf(b.action, ACTION_NAMES, '/action', errors);
+  let on: WaitParty | undefined;
+  if (action === 'wait') on = oneOf(b.on, WAIT_PARTIES, '/on', errors);
+  else if (b.on !== undefined) errors.push({ path: '/on', message: 'is only allowed with the action "wait"' });
+  const message = parseMessage(b.message, errors);
+  if (action === 'comment' && message === null && !errors.some((e) => e.path === '/message')) {
+    errors.push({ path: '/message', message: 'is required with "comment"' });
+  }
+  let visibility: Visibility | null = null;
+  if (b.visibility !== undefined) {
+    visibility = oneOf(b.visibility, ['internal', 'external'] as const, '/visibility', errors) ?? null;
+    if (message === null) errors.push({ path: '/visibility', message: 'is only allowed with a message' });
+  }
+  const assignee = parseAssignee(b, action, errors);
+  if (errors.length > 0 || action === undefined) {
+    throw new AppError('REQ_INVALID_BODY', `The action is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, errors);
+  }
+  const ticketAction: TicketAction = action === 'wait' ? { action, on: on! } : { action };
+  return {
+    action: ticketAction,
+    message,
+    visibility: message === null ? null : (visibility ?? defaultVisibility(action)),
+    ...(action === 'assign' && { assignee }),
+  };
+}
