@@ -1,0 +1,112 @@
+/**
+ * The level-2 help desk wired into storage, HTTP, AMQP and cron. service.ts calls startHelpdesk once the
+ * database is migrated, mounts the router, and calls stop() on shutdown.
+ *
+ * - config: CONFIG_DIR/calendars.json and sla-policy.json, checked against their schemas at start;
+ * - AMQP (when a bus is given): consumes `liaison.helpdesk` (same body as POST /api/tickets, idempotent on
+ *   counterpartCountry + counterpartRef) and publishes escalations on the notifications exchange;
+ * - cron (when scheduler is true): escalation sweep every minute, pipeline watch every 15 minutes.
+ */
+import type express from 'express';
+import type { ConsumerHandle, Delivery, MessageBus, Verdict } from './bus/types';
+import { escalationRelayStep } from './helpdesk/escalation-notices';
+import { loadHelpdeskConfig, type HelpdeskConfig } from './helpdesk/helpdesk-config';
+import { createHelpdeskMetrics } from './helpdesk/helpdesk-metrics';
+import { PolicySnapshots } from './helpdesk/policy-snapshots';
+import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from './helpdesk/settings';
+import { SYSTEM_ACTORS } from './helpdesk/ticket-request';
+import { TicketService } from './helpdesk/ticket-service';
+import { helpdeskJobs, scheduleHelpdeskJobs, type HelpdeskJobs } from './scheduler/helpdesk-jobs';
+import { Scheduler } from './scheduler/scheduler';
+import type { Clock } from './shared/clock';
+import { isAppError } from './shared/errors';
+import type { Logger } from './shared/logger';
+import type { Metrics } from './shared/metrics';
+import type { Database } from './store/database';
+import { PgEscalationOutbox } from './store/ticket-pipeline-repository';
+import { PgTicketStore } from './store/ticket-repository';
+import { helpdeskRouter } from './web/helpdesk-router';
+
+export interface HelpdeskDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  configDir: string;
+  bus?: MessageBus & { names: { helpdesk: string; notifications: string } };
+  /** Run the cron jobs in this process. */
+  scheduler: boolean;
+  /** Job settings (helpdeskSettingsFromEnv); defaults when absent. */
+  settings?: Partial<HelpdeskSettings>;
+  /** Messages handled at once by the liaison.helpdesk consumer (default 10). */
+  prefetch?: number;
+}
+
+export interface Helpdesk {
+  service: TicketService;
+  router: express.Router;
+  /** The scheduled jobs, callable directly with a `now` (tests, tools). */
+  jobs: HelpdeskJobs;
+  config: HelpdeskConfig;
+  /** Stop consuming and scheduling; let what is running finish. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** The liaison.helpdesk handler: the ticket is committed before the ack; a body that can never work is dead-lettered. */
+export function helpdeskMessageHandler(service: TicketService) {
+  return async (d: Delivery): Promise<Verdict> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(d.content.toString('utf8'));
+    } catch {
+      return { dead: 'REQ_MALFORMED_JSON', reason: 'the ticket message is not JSON' };
+    }
+    try {
+      await service.create(body, SYSTEM_ACTORS.amqp, (body as { counterpartCountry?: unknown })?.counterpartCountry === 'FR' ? 'institution' : 'counterpart');
+      return 'ack';
+    } catch (e) {
+      if (isAppError(e) && !e.retryable) return { dead: e.code, reason: e.message };
+      throw e; // retryable (database down…): retried, dead-lettered after the consumer's attempts
+    }
+  };
+}
+
+export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
+  const { db, clock, logger } = deps;
+  const settings = { ...DEFAULT_HELPDESK_SETTINGS, ...deps.settings };
+  const config = loadHelpdeskConfig(deps.configDir);
+  const metrics = createHelpdeskMetrics(deps.metrics.registry);
+  const store = new PgTicketStore(db);
+  const snapshots = new PolicySnapshots({ policies: config.policies, definitions: config.policyDefinitions, calendars: config.calendars, logger });
+  const edited = snapshots.checkAgainst(await store.policyVersions());
+  const service = new TicketService({ store, config, snapshots, clock, logger, metrics });
+
+  const relay = deps.bus
+    ? escalationRelayStep({ outbox: new PgEscalationOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, clock, logger })
+    : undefined;
+  const jobs = helpdeskJobs({ db, service, config, snapshots, settings, logger, metrics, relayNotifications: relay });
+
+  const consumers: ConsumerHandle[] = [];
+  if (deps.bus) {
+    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service), { prefetch: deps.prefetch ?? 10 }));
+  }
+  let scheduler: Scheduler | undefined;
+  if (deps.scheduler) {
+    scheduler = new Scheduler({ logger, timezone: config.calendars.get(config.policies[config.policies.length - 1].calendar).zone });
+    scheduleHelpdeskJobs(scheduler, jobs, settings, clock);
+    scheduler.start();
+  }
+  logger.info('help desk started', {
+    event: 'helpdesk.started', policyVersions: config.policies.map((p) => p.version), editedPolicyVersions: edited,
+    amqp: Boolean(deps.bus), scheduler: Boolean(scheduler), forwardAckBusinessDays: settings.forwardAckBusinessDays,
+    orphanMaxAgeBusinessHours: settings.orphanMaxAgeBusinessHours,
+  });
+
+  return {
+    service, router: helpdeskRouter(service), jobs, config,
+    async stop(timeoutMs = 10_000) {
+      await Promise.all(consumers.map((c) => c.stop(timeoutMs)));
+      await scheduler?.stop();
+    },
+  };
+}
