@@ -100,7 +100,7 @@ export interface TicketWriter extends TicketReader {
   lockIdempotencyKey(key: string): Promise<void>;
   ticketByCounterpart(country: string, ref: string): Promise<TicketRecord | undefined>;
   ticketByAutoKey(autoKey: string): Promise<TicketRecord | undefined>;
-  /** Inserts the ticket with a new id `HD-<year>-<number>` and returns that id. */
+  /** Inserts the ticket with a new id `HD<year>-<number>` (HD2026-000123) and returns that id. */
   insertTicket(t: NewTicketRecord, year: number): Promise<string>;
   /** The ticket, row-locked until the transaction ends. */
   lockTicket(id: string): Promise<TicketRecord | undefined>;

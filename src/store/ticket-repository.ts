@@ -142,7 +142,7 @@ export class PgTicketWriter extends PgTicketReader implements TicketWriter {
 
   async insertTicket(t: NewTicketRecord, year: number): Promise<string> {
     const [{ n }] = await this.tx.query<{ n: number }>(`SELECT nextval('ticket_number_seq') AS n`);
-    const id = `HD-${year}-${String(n).padStart(6, '0')}`;
+    const id = `HD${year}-${String(n).padStart(6, '0')}`;
     await this.tx.query(
       `INSERT INTO tickets (id, counterpart_country, counterpart_ref, auto_key, origin, case_id, buc_type, sed_type, category, priority,
          subject, description, source, created_by, assignee, state, sla_start_at, policy_version, created_at, updated_at,

@@ -116,9 +116,9 @@ describe.each(storageDrivers())('help desk API on %s', (_name, open) => {
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['/colour', '/on']);
     expect((await act(t.id, { action: 'comment' })).body.error.details).toEqual([{ path: '/message', message: 'is required with "comment"' }]);
-    const missing = await act('HD-2025-999999', { action: 'respond' });
+    const missing = await act('HD2025-999999', { action: 'respond' });
     expect([missing.status, missing.body.error.code]).toEqual([404, 'HDK_TICKET_NOT_FOUND']);
-    expect((await request(app).get('/api/tickets/HD-2025-999999').set(desk)).status).toBe(404);
+    expect((await request(app).get('/api/tickets/HD2025-999999').set(desk)).status).toBe(404);
     for (const [body, state] of [[{ action: 'resume' }, 'open'], [{ action: 'resolve' }, 'resolved'], [{ action: 'reopen' }, 'open'],
       [{ action: 'assign', assignee: 'bob' }, 'open'], [{ action: 'resolve' }, 'resolved'], [{ action: 'close' }, 'closed']] as const) {
       const res = await act(t.id, body);

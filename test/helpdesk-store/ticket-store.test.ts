@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Helpdesk } from '../../src/service-helpdesk';
 import { FixedClock } from '../../src/shared/clock';
+import { capturingLogger } from '../bus/support';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
 import { CONFIG_DIR, counterpartDesk, operator, paris, startTestHelpdesk, ticketBody } from './support';
 
@@ -34,7 +35,7 @@ describe.each(storageDrivers())('help desk storage on %s', (_name, open) => {
   it('opens a ticket with a readable id, its created event and the SLA of its policy version (P2, 8 May in between)', async () => {
     const { ticket, created } = await create();
     expect(created).toBe(true);
-    expect(ticket.id).toMatch(/^HD-2025-\d{6}$/);
+    expect(ticket.id).toMatch(/^HD2025-\d{6}$/);
     expect(ticket).toEqual(expect.objectContaining({
       state: 'new', source: 'counterpart', counterpartCountry: 'DE', counterpartRef: 'DE-SD-2025-000123', caseId: '4410023',
       priority: 'P2', policyVersion: '2024-05', slaStartAt: '2025-05-06T08:00:00.000Z', createdBy: counterpartDesk.id,
@@ -116,7 +117,7 @@ describe.each(storageDrivers())('help desk storage on %s', (_name, open) => {
     const { ticket } = await create();
     await expect(act(ticket.id, { action: 'close' })).rejects.toMatchObject({ code: 'HDK_INVALID_TRANSITION', message: 'cannot close a ticket in state new' });
     await expect(act(ticket.id, { action: 'wait', on: 'counterpart' })).rejects.toMatchObject({ code: 'HDK_INVALID_TRANSITION' });
-    await expect(act('HD-2025-999999', { action: 'respond' })).rejects.toMatchObject({ code: 'HDK_TICKET_NOT_FOUND' });
+    await expect(act('HD2025-999999', { action: 'respond' })).rejects.toMatchObject({ code: 'HDK_TICKET_NOT_FOUND' });
     await expect(act(ticket.id, { action: 'wait' })).rejects.toMatchObject({ code: 'REQ_INVALID_BODY', details: [expect.objectContaining({ path: '/on' })] });
     const after = await hd.service.get(ticket.id, operator);
     expect(after.state).toBe('new');
@@ -147,7 +148,11 @@ describe.each(storageDrivers())('help desk storage on %s', (_name, open) => {
       const policy = JSON.parse(readFileSync(path.join(CONFIG_DIR, 'sla-policy.json'), 'utf8'));
       policy.versions[0].priorities.P2 = { firstResponseHours: 1, resolutionHours: 2 };
       writeFileSync(path.join(dir, 'sla-policy.json'), JSON.stringify(policy));
-      const edited = await startTestHelpdesk(tdb.db, clock, { configDir: dir });
+      const { logger, lines } = capturingLogger();
+      const edited = await startTestHelpdesk(tdb.db, clock, { configDir: dir, logger });
+      expect(lines).toContainEqual(expect.objectContaining({
+        event: 'helpdesk.policy_edited', policyVersion: '2024-05', fields: ['priorities.P2.firstResponseHours', 'priorities.P2.resolutionHours'],
+      }));
       const seen = await edited.service.get(ticket.id, operator);
       expect(seen.sla.firstResponseDueAt).toBe(ticket.sla.firstResponseDueAt);
       expect(seen.sla.resolutionDueAt).toBe(ticket.sla.resolutionDueAt);
@@ -170,5 +175,19 @@ describe.each(storageDrivers())('help desk storage on %s', (_name, open) => {
     expect(b.ticketId).toBe(a.ticketId);
     const t = await hd.service.get(a.ticketId, operator);
     expect(t).toEqual(expect.objectContaining({ source: 'automatic', category: 'orphan-aged', counterpartRef: null, automatic: expect.objectContaining({ key: `orphan-aged:${req.ref}`, triageReason: 'NO_RULE' }) }));
+  });
+
+  it('never logs what people wrote: subjects, descriptions and messages stay out of the logs', async () => {
+    const { logger, lines } = capturingLogger();
+    const logged = await startTestHelpdesk(tdb.db, clock, { logger });
+    const secret = 'Jeanne Dupont née le 1960-01-01';
+    const { ticket } = await logged.service.create(ticketBody({ subject: secret, description: secret, priority: 'P1' }), counterpartDesk, 'counterpart');
+    await logged.service.act(ticket.id, { action: 'comment', message: secret }, operator);
+    await logged.service.create(ticketBody({ subject: secret }), counterpartDesk, 'counterpart');
+    await logged.jobs.escalate(paris('2025-05-06T11:30:00'));
+    expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(['helpdesk.ticket_created', 'helpdesk.ticket_action', 'helpdesk.ticket_duplicate', 'helpdesk.escalated']));
+    expect(lines.find((l) => l.event === 'helpdesk.ticket_created')).toEqual(expect.objectContaining({ ticketId: ticket.id, priority: 'P1', counterpartCountry: 'DE' }));
+    expect(JSON.stringify(lines)).not.toMatch(/Jeanne|Dupont|1960/);
+    await logged.stop();
   });
 });

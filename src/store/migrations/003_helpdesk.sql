@@ -10,11 +10,12 @@ CREATE TABLE sla_policy_versions (
   first_used_at   timestamptz NOT NULL
 );
 
--- Readable ticket ids HD-<year>-<number>: one number series for all years, so an id never repeats.
+-- Readable ticket ids HD<year>-<number> (HD2026-000123): one number series for all years, so an id never repeats.
+-- No dash between "HD" and the year: "2026-000123" would read as a personal number to the log redaction.
 CREATE SEQUENCE ticket_number_seq;
 
 CREATE TABLE tickets (
-  id                       text PRIMARY KEY,      -- HD-2026-000123
+  id                       text PRIMARY KEY,      -- HD2026-000123
   counterpart_country      text NOT NULL,         -- EESSI code; FR for French institutions, operators and the pipeline
   counterpart_ref          text,                  -- the requester's ticket id; null for automatic tickets
   auto_key                 text UNIQUE,           -- <kind>:<ref> of an automatic ticket (its idempotency key)
