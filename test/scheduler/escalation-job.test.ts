@@ -10,6 +10,7 @@ import { FixedClock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
 import { HELPDESK_JOB_NAMES } from '../../src/scheduler/helpdesk-jobs';
 import { JOB_LOCK_SPACE } from '../../src/scheduler/job-lock';
+import { waitFor } from '../bus/support';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
 import { counterpartDesk, operator, paris, startTestHelpdesk, ticketBody } from '../helpdesk-store/support';
 
@@ -137,6 +138,18 @@ describe.each(storageDrivers())('escalation job on %s', (driver, open) => {
     await escalateAt('2025-05-06T10:31:00');
     expect(bus.published.map((p) => p.routingKey)).toEqual(['helpdesk.escalation.response-warning']);
     expect((await hd.service.get(id, operator)).escalations[0].notification).toBe('sent');
+  });
+
+  it('runs on its cron schedule when startHelpdesk is asked to schedule the jobs', async () => {
+    const id = await openP1('2025-05-06T09:00:00');
+    clock.set(paris('2025-05-06T10:31:00'));
+    const scheduled = await startTestHelpdesk(tdb.db, clock, { scheduler: true, settings: { escalationCron: '* * * * * *', pipelineWatchCron: '* * * * * *' } });
+    try {
+      await waitFor(async () => (await escalationsOf(id)).length > 0, 5000, 'the scheduled escalation');
+    } finally {
+      await scheduled.stop();
+    }
+    expect(await escalationsOf(id)).toEqual(['response-warning']);
   });
 
   if (driver === 'postgres') {
