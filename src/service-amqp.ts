@@ -82,7 +82,7 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
 
   const names = broker.names;
   const consumers = [
-    broker.consume(names.intake, intakeHandler(deps.intake, deps.onAccepted), { prefetch: deps.prefetch, maxAttempts: 50, retryDelay: { initialMs: 500, maxMs: 30_000 } }),
+    broker.consume(names.intake, intakeHandler(deps.intake, deps.onAccepted), { prefetch: deps.prefetch, maxAttempts: 15, retryDelay: { initialMs: 500, maxMs: 60_000 } }),
     broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: deps.prefetch }),
   ];
   const relay = new WorkerLoop('outbox-relay', outboxRelayStep({

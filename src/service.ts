@@ -94,7 +94,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     amqp = await startAmqp({
       url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,
       outbox: new PgOutboxRepository(db), clock, logger, metrics, pollMs: config.workerPollMs,
-      onAccepted: () => routingWorker.kick(),
+      onAccepted: () => routingWorker.kick(), connectionName: config.amqpConnectionName,
       institutionIds: async () => (await routingConfig.current()).directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:')),
     });
   }

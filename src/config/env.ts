@@ -23,6 +23,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** Queue/exchange name overrides (CONTRACT §4: names fixed by default, overridable). */
   amqpNames: Record<string, string>;
+  /** Shown in RabbitMQ's connection list (one name per instance helps operations). */
+  amqpConnectionName: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -83,6 +85,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     workerPollMs: intIn(env, 'WORKER_POLL_MS', 250, 10, 60000, errors),
     shutdownGraceMs: intIn(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 120000, errors),
     amqpNames,
+    amqpConnectionName: env.AMQP_CONNECTION_NAME || 'eessi-liaison',
   };
   if (errors.length) {
     throw new AppError('CFG_INVALID', `Invalid configuration: ${errors.join('; ')}.`, errors.map((m) => ({ path: m.split(/[=\s]/)[0], message: m })));

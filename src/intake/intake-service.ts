@@ -44,7 +44,8 @@ export interface IntakeRepository {
    * count a duplicate. Returns the stored content hash when it was a duplicate.
    */
   storeEnvelope(rec: StoredEnvelopeRecord): Promise<{ stored: true } | { stored: false; existingSha256: string }>;
-  quarantine(rec: QuarantineRecord): Promise<void>;
+  /** Keeps the rejected input; the same bytes with the same reason again are one row (receipts counted). */
+  quarantine(rec: QuarantineRecord): Promise<{ id: string; firstReceipt: boolean }>;
 }
 
 export type IntakeResult =
@@ -120,16 +121,15 @@ export class IntakeService {
   }
 
   private async keep(raw: Buffer, via: Via, size: number, error: AppError, parsed?: unknown): Promise<string> {
-    const id = newId('qtn');
     const probe = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
     const text = (v: unknown) => (typeof v === 'string' && v.length <= 200 ? v : undefined);
-    await this.deps.repo.quarantine({
-      id, receivedAt: this.deps.clock.now(), via, errorCode: error.code, message: error.message, details: error.details,
+    const { id, firstReceipt } = await this.deps.repo.quarantine({
+      id: newId('qtn'), receivedAt: this.deps.clock.now(), via, errorCode: error.code, message: error.message, details: error.details,
       size, envelopeId: text(probe.envelopeId), caseId: text(probe.caseId), raw,
     });
     this.deps.metrics.envelopesQuarantined.inc({ via, reason: error.code });
     this.deps.logger.warn('input quarantined', {
-      event: 'intake.quarantined', quarantineId: id, errorCode: error.code, via, size,
+      event: 'intake.quarantined', quarantineId: id, firstReceipt, errorCode: error.code, via, size,
       envelopeId: text(probe.envelopeId), caseId: text(probe.caseId),
       paths: error.details.slice(0, 5).map((d) => d.path),
     });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IntakeRepository, QuarantineRecord, StoredEnvelopeRecord } from '../intake/intake-service';
 import type { Database } from './database';
 import { enqueueWork } from './work-queue';
@@ -31,11 +32,16 @@ export class PgIntakeRepository implements IntakeRepository {
     });
   }
 
-  async quarantine(rec: QuarantineRecord): Promise<void> {
-    await this.db.query(
-      `INSERT INTO quarantine (id, received_at, via, error_code, message, details, size, envelope_id, case_id, raw)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-      [rec.id, rec.receivedAt, rec.via, rec.errorCode, rec.message, JSON.stringify(rec.details), rec.size, rec.envelopeId ?? null, rec.caseId ?? null, rec.raw],
+  async quarantine(rec: QuarantineRecord): Promise<{ id: string; firstReceipt: boolean }> {
+    // The same bytes rejected again (a redelivered message, a retried POST) stay one row with a receipt count.
+    const rawSha256 = createHash('sha256').update(rec.raw).update(rec.errorCode).digest('hex');
+    const [row] = await this.db.query<{ id: string; receipts: number }>(
+      `INSERT INTO quarantine (id, received_at, via, error_code, message, details, size, envelope_id, case_id, raw, raw_sha256, last_received_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$2)
+       ON CONFLICT (raw_sha256) DO UPDATE SET receipts = quarantine.receipts + 1, last_received_at = EXCLUDED.received_at
+       RETURNING id, receipts`,
+      [rec.id, rec.receivedAt, rec.via, rec.errorCode, rec.message, JSON.stringify(rec.details), rec.size, rec.envelopeId ?? null, rec.caseId ?? null, rec.raw, rawSha256],
     );
+    return { id: row.id, firstReceipt: row.receipts === 1 };
   }
 }

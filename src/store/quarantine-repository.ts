@@ -12,16 +12,18 @@ export interface QuarantineSummary {
   size: number;
   envelopeId: string | null;
   caseId: string | null;
+  receipts: number;
+  lastReceivedAt: string;
 }
 
 interface Row {
   id: string; received_at: Date; via: string; error_code: string; message: string; details: unknown[];
-  size: number; envelope_id: string | null; case_id: string | null; raw?: Buffer;
+  size: number; envelope_id: string | null; case_id: string | null; raw?: Buffer; receipts: number; last_received_at: Date;
 }
 
 const summary = (r: Row): QuarantineSummary => ({
   id: r.id, receivedAt: r.received_at.toISOString(), via: r.via, errorCode: r.error_code, message: r.message,
-  details: r.details, size: r.size, envelopeId: r.envelope_id, caseId: r.case_id,
+  details: r.details, size: r.size, envelopeId: r.envelope_id, caseId: r.case_id, receipts: r.receipts, lastReceivedAt: r.last_received_at.toISOString(),
 });
 
 export class PgQuarantineRepository {
@@ -40,7 +42,7 @@ export class PgQuarantineRepository {
       where.push(`(received_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
     }
     const rows = await this.db.query<Row>(
-      `SELECT id, received_at, via, error_code, message, details, size, envelope_id, case_id FROM quarantine
+      `SELECT id, received_at, via, error_code, message, details, size, envelope_id, case_id, receipts, last_received_at FROM quarantine
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at DESC, id DESC LIMIT $1`, params);
     return toPage(rows, page.limit, summary, (r) => [r.received_at, r.id]);
   }

@@ -30,7 +30,10 @@ CREATE TABLE quarantine (
   size           integer NOT NULL,
   envelope_id    text,                                -- when the input was parseable enough to tell
   case_id        text,
-  raw            bytea NOT NULL                       -- the input byte for byte (truncated past the size limit)
+  raw            bytea NOT NULL,                      -- the input byte for byte (truncated past the size limit)
+  raw_sha256     text NOT NULL UNIQUE,                -- the same rejected input again (a redelivery) is one row
+  receipts       integer NOT NULL DEFAULT 1,
+  last_received_at timestamptz NOT NULL
 );
 CREATE INDEX quarantine_received_idx ON quarantine (received_at DESC, id DESC);
 
