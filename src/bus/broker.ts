@@ -4,7 +4,8 @@ import { systemClock, type Clock } from '../shared/clock';
 import { AppError, type ErrorCode } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { backoffDelay, backoffPolicy, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
-import { Consumer } from './consumer';
+import { settleWithin } from './async';
+import { CLOSE_GRACE_MS, Consumer } from './consumer';
 import { deadLetterMessage } from './dead-letter';
 import type { Outcome } from './failure-policy';
 import { ConfirmPublisher } from './publisher';
@@ -194,11 +195,19 @@ export class Broker extends EventEmitter implements MessageBus {
     for (const id of institutionIds) this.institutionIds.add(id);
     const connection = this.connection;
     if (!connection) throw new AppError('DEP_BROKER_DOWN', 'Not connected to the message broker');
-    const channel = await connection.createChannel();
     try {
-      await declareInstitutionQueues(channel, this.names, institutionIds, { deliveryLimit: this.opts.deliveryLimit });
-    } finally {
-      await channel.close().catch(() => undefined);
+      const channel = await connection.createChannel();
+      // The rejection below reports a failed declaration; without a listener the channel's 'error' would throw.
+      channel.on('error', () => undefined);
+      try {
+        await declareInstitutionQueues(channel, this.names, institutionIds, { deliveryLimit: this.opts.deliveryLimit });
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    } catch (err) {
+      // 406 PRECONDITION_FAILED: the queue exists with other arguments, a deployment problem rather than an outage.
+      const precondition = (err as { code?: unknown }).code === 406;
+      throw new AppError(precondition ? 'CFG_INVALID' : 'DEP_BROKER_DOWN', `Could not declare institution queues: ${describe(err)}`);
     }
     return queues;
   }
@@ -221,10 +230,14 @@ export class Broker extends EventEmitter implements MessageBus {
     this.rejectFirst(new AppError('DEP_BROKER_DOWN', 'The broker connection was closed before it was established'));
     await Promise.all([...this.consumers].map((c) => c.stop(Math.max(0, deadline - Date.now()))));
     await this.publisher.drain(Math.max(0, deadline - Date.now()));
-    await this.publisher.close();
+    const grace = Math.max(deadline - Date.now(), CLOSE_GRACE_MS);
+    await this.publisher.close(grace);
     const connection = this.connection;
     this.connection = null;
-    if (connection) await connection.close().catch(() => undefined);
+    if (connection && !(await settleWithin([connection.close()], grace))) {
+      // The broker never answered the close: drop the socket (amqplib keeps it on an undocumented `stream`).
+      (connection.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
+    }
     this.state = 'closed';
     this.opts.logger.info('broker connection closed', { event: 'bus.closed' });
   }

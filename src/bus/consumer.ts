@@ -2,8 +2,11 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../shared/logger';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { decideOutcome, type HandlerResult, type Outcome } from './failure-policy';
-import { settleWithin } from './publisher';
+import { settleWithin } from './async';
 import type { ConsumerHandle, Delivery, MessageHandler } from './types';
+
+/** How long closing a channel may take once the shutdown deadline has passed. */
+export const CLOSE_GRACE_MS = 1_000;
 
 /** What a consumer needs from the broker that owns it. */
 export interface ConsumerDeps {
@@ -68,16 +71,19 @@ export class Consumer implements ConsumerHandle {
   }
 
   private async doStop(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const left = (): number => Math.max(0, deadline - Date.now());
     this.stopping = true;
     if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
     this.resubscribeTimer = null;
-    await this.attachChain;
+    // Every wait on the broker is bounded: a hung broker must not hang the shutdown.
+    await settleWithin([this.attachChain], left());
     const channel = this.channel;
-    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    if (channel && this.consumerTag) await settleWithin([channel.cancel(this.consumerTag)], left());
     this.consumerTag = null;
     // Messages waiting out a retry pause go back to the queue now rather than after the pause.
     for (const wake of this.pauses) wake();
-    const drained = await settleWithin([...this.inflight], timeoutMs);
+    const drained = await settleWithin([...this.inflight], left());
     if (!drained) {
       this.deps.logger.warn('consumer stopped with handlers still running; their messages will be redelivered', {
         event: 'bus.consumer_stop_timeout',
@@ -86,7 +92,7 @@ export class Consumer implements ConsumerHandle {
       });
     }
     this.channel = null;
-    if (channel) await channel.close().catch(() => undefined);
+    if (channel) await settleWithin([channel.close()], Math.max(left(), CLOSE_GRACE_MS));
     this.deps.stopped(this);
     this.deps.logger.info('consumer stopped', { event: 'bus.consumer_stopped', queue: this.queue });
   }

@@ -1,6 +1,7 @@
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { settleWithin } from './async';
 
 /** What the publisher needs from the broker connection it lives on. */
 export interface PublisherDeps {
@@ -62,21 +63,18 @@ export class ConfirmPublisher {
     await settleWithin([...this.inflight], timeoutMs);
   }
 
-  /** Close the channel; publishes still unconfirmed fail with DEP_BROKER_DOWN. */
-  async close(): Promise<void> {
+  /** Close the channel (waiting at most `timeoutMs` for the broker); publishes still unconfirmed fail. */
+  async close(timeoutMs: number): Promise<void> {
     const current = this.current;
     this.current = null;
-    if (current) await current.channel.close().catch(() => undefined);
+    if (current) await settleWithin([current.channel.close()], timeoutMs);
   }
 
-  private async publishConfirmed(p: ConfirmedPublish): Promise<void> {
-    if (!this.deps.connection()) throw new AppError('DEP_BROKER_DOWN', 'Not connected to the message broker');
+  private publishConfirmed(p: ConfirmedPublish): Promise<void> {
+    if (!this.deps.connection()) return Promise.reject(new AppError('DEP_BROKER_DOWN', 'Not connected to the message broker'));
     if (this.deps.isBlocked()) {
-      throw new AppError('DEP_BROKER_DOWN', 'The message broker is blocking publishers (resource alarm)');
+      return Promise.reject(new AppError('DEP_BROKER_DOWN', 'The message broker is blocking publishers (resource alarm)'));
     }
-    const pc = await this.channel();
-    const entry: Unconfirmed = { exchange: p.exchange, routingKey: p.routingKey, returned: false };
-
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (error?: AppError): void => {
@@ -86,31 +84,41 @@ export class ConfirmPublisher {
         if (error) reject(error);
         else resolve();
       };
+      // The clock starts before the channel is opened: opening it is a round trip to a broker that may hang too.
       const timer = setTimeout(
         () => settle(new AppError('FWD_PUBLISH_FAILED', `The broker did not confirm within ${p.confirmTimeoutMs} ms`)),
         p.confirmTimeoutMs,
       );
-
-      pc.unconfirmed.push(entry);
-      try {
-        pc.channel.publish(p.exchange, p.routingKey, p.content, { ...p.properties, mandatory: p.mandatory }, (err) => {
-          removeEntry(pc.unconfirmed, entry);
-          if (err) settle(this.confirmError(pc, err));
-          else if (entry.returned) {
-            settle(new AppError('BUS_UNROUTABLE', `No queue is bound to "${p.exchange}" for routing key "${p.routingKey}"`));
-          } else settle();
-        });
-      } catch (err) {
-        // Thrown synchronously: the channel closed meanwhile, or the message cannot be encoded (headers over 64 KiB).
-        removeEntry(pc.unconfirmed, entry);
-        const closed = err instanceof Error && err.name === 'IllegalOperationError';
-        settle(
-          closed
-            ? new AppError('DEP_BROKER_DOWN', 'The channel to the message broker closed')
-            : new AppError('FWD_PUBLISH_FAILED', `The message could not be encoded: ${describe(err)}`),
-        );
-      }
+      this.channel().then(
+        (pc) => {
+          if (!settled) this.send(pc, p, settle);
+        },
+        (err: unknown) => settle(err instanceof AppError ? err : new AppError('DEP_BROKER_DOWN', describe(err))),
+      );
     });
+  }
+
+  private send(pc: PublishChannel, p: ConfirmedPublish, settle: (error?: AppError) => void): void {
+    const entry: Unconfirmed = { exchange: p.exchange, routingKey: p.routingKey, returned: false };
+    pc.unconfirmed.push(entry);
+    try {
+      pc.channel.publish(p.exchange, p.routingKey, p.content, { ...p.properties, mandatory: p.mandatory }, (err) => {
+        removeEntry(pc.unconfirmed, entry);
+        if (err) settle(this.confirmError(pc, err));
+        else if (entry.returned) {
+          settle(new AppError('BUS_UNROUTABLE', `No queue is bound to "${p.exchange}" for routing key "${p.routingKey}"`));
+        } else settle();
+      });
+    } catch (err) {
+      // Thrown synchronously: the channel closed meanwhile, or the message cannot be encoded (headers over 64 KiB).
+      removeEntry(pc.unconfirmed, entry);
+      const closed = err instanceof Error && err.name === 'IllegalOperationError';
+      settle(
+        closed
+          ? new AppError('DEP_BROKER_DOWN', 'The channel to the message broker closed')
+          : new AppError('FWD_PUBLISH_FAILED', `The message could not be encoded: ${describe(err)}`),
+      );
+    }
   }
 
   private confirmError(pc: PublishChannel, err: unknown): AppError {
@@ -167,19 +175,4 @@ function removeEntry(list: Unconfirmed[], entry: Unconfirmed): void {
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Wait for all promises to settle, or for `timeoutMs`, whichever comes first. Never rejects. */
-export async function settleWithin(promises: Promise<unknown>[], timeoutMs: number): Promise<boolean> {
-  if (promises.length === 0) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs));
-  });
-  const all = Promise.allSettled(promises).then(() => true);
-  try {
-    return await Promise.race([all, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -113,6 +113,47 @@ describeIf(AMQP_URL)('Broker when the broker goes away (RabbitMQ)', () => {
     expect(Math.max(...attempts)).toBeLessThanOrEqual(500); // the test's cap
   });
 
+  it('rejects a publish the broker does not confirm in time with FWD_PUBLISH_FAILED', async () => {
+    const p = await proxy();
+    const broker = track(newBroker(p.urlThrough(AMQP_URL!), names));
+    await broker.start();
+    p.freeze();
+    const t0 = Date.now();
+    await expect(broker.publish('', names.intake, body({}), { messageId: 'hung', confirmTimeoutMs: 300 })).rejects.toMatchObject({
+      code: 'FWD_PUBLISH_FAILED',
+    });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    p.thaw();
+    await expect(broker.publish('', names.intake, body({}), { messageId: 'after' })).resolves.toBeUndefined();
+  });
+
+  it('settles every publish in flight when the connection drops: a resolved publish is always in the queue', async () => {
+    const p = await proxy();
+    const broker = track(newBroker(p.urlThrough(AMQP_URL!), names));
+    await broker.start();
+    const ids = Array.from({ length: 2_000 }, (_, i) => `fwd_${i}`);
+    let confirmed = 0;
+    const publishes = ids.map((id) =>
+      broker.publish('', names.intake, body({ id, padding: 'x'.repeat(512) }), { messageId: id }).then(() => {
+        confirmed++;
+      }),
+    );
+    await waitFor(() => confirmed >= 50, 10_000, 'some confirms');
+    await p.down();
+    const t0 = Date.now();
+    const results = await Promise.allSettled(publishes);
+    expect(Date.now() - t0).toBeLessThan(2_000); // failed at once, not after the confirm timeout
+
+    const resolved = ids.filter((_, i) => results[i].status === 'fulfilled');
+    const codes = new Set(results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string }).code] : [])));
+    expect(resolved.length).toBeGreaterThanOrEqual(50);
+    expect(resolved.length).toBeLessThan(ids.length); // the drop did cut some off, or the test proves nothing
+    expect([...codes]).toEqual(['DEP_BROKER_DOWN']);
+    const queued = new Set((await inspector.drain(names.intake)).map((m) => m.properties.messageId as string));
+    expect(resolved.filter((id) => !queued.has(id))).toEqual([]);
+  });
+
   it('start() waits for a broker that is not there yet; close() before it came gives up cleanly', async () => {
     const p = await proxy();
     await p.down();

@@ -8,6 +8,8 @@ import net from 'node:net';
 export class TcpProxy {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
+  private readonly upstreams = new Set<net.Socket>();
+  private frozen = false;
   private listenPort = 0;
 
   constructor(
@@ -34,6 +36,9 @@ export class TcpProxy {
       const upstream = net.connect({ host: this.targetHost, port: this.targetPort });
       this.track(client);
       this.track(upstream);
+      this.upstreams.add(upstream);
+      upstream.on('close', () => this.upstreams.delete(upstream));
+      if (this.frozen) upstream.pause();
       client.pipe(upstream);
       upstream.pipe(client);
       const end = (): void => {
@@ -51,6 +56,20 @@ export class TcpProxy {
     });
     this.listenPort = (server.address() as net.AddressInfo).port;
     this.server = server;
+  }
+
+  /**
+   * Stop passing anything from the service to the client, keeping the connections open: a hung broker or a
+   * black-holed network, as opposed to a refused connection.
+   */
+  freeze(): void {
+    this.frozen = true;
+    for (const u of this.upstreams) u.pause();
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    for (const u of this.upstreams) u.resume();
   }
 
   /** Drop every proxied connection abruptly (no AMQP close handshake) and refuse new ones. */
