@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { connect, type ChannelModel, type GetMessage } from 'amqplib';
@@ -6,6 +7,8 @@ import winston from 'winston';
 import { Broker, type BrokerOptions } from '../../src/bus/broker';
 import { DEFAULT_TOPOLOGY_NAMES, type TopologyNames } from '../../src/bus/topology';
 import { createLogger, type Logger } from '../../src/shared/logger';
+
+const execFileAsync = promisify(execFile);
 
 /** Topology names unique to one test, so parallel test files and engineers never share a queue. */
 export function testNames(): TopologyNames {
@@ -90,9 +93,16 @@ export class Inspector {
     }).catch(() => false);
   }
 
-  /** Delete every queue and exchange of the test topology, plus extra queues. Missing ones are fine. */
+  /**
+   * Delete every queue and exchange of the test topology, plus extra queues, plus every other queue carrying the
+   * test's prefix (per-institution queues declared from a directory): quorum queues left behind hold broker file
+   * handles, and a few thousand of them stop RabbitMQ 3.10 from accepting connections at all.
+   */
   async deleteTopology(names: TopologyNames, extraQueues: string[] = []): Promise<void> {
-    const queues = [names.intake, names.forwardReplies, names.helpdesk, names.rinaForwardCase, names.dead, ...extraQueues];
+    const known = [names.intake, names.forwardReplies, names.helpdesk, names.rinaForwardCase, names.dead, ...extraQueues];
+    const prefix = /^t[0-9a-f]{10}\./.exec(names.intake)?.[0];
+    const listed = prefix ? await queuesWithPrefix(prefix) : [];
+    const queues = [...new Set([...known, ...listed])];
     for (const q of queues) await this.withChannel((ch) => ch.deleteQueue(q)).catch(() => undefined);
     for (const x of [names.forward, names.rina, names.notifications]) {
       await this.withChannel((ch) => ch.deleteExchange(x)).catch(() => undefined);
@@ -114,6 +124,19 @@ export class Inspector {
   }
 }
 
+/** Queue names starting with `prefix`, from rabbitmqctl; none when it is not available (then only known names go). */
+async function queuesWithPrefix(prefix: string): Promise<string[]> {
+  try {
+    const { stdout } = await execFileAsync('rabbitmqctl', ['list_queues', 'name', '-q', '--no-table-headers'], { timeout: 15_000 });
+    return stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((name) => name.startsWith(prefix));
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Close, on the broker side, the connections whose client-provided name is `connectionName` (CONNECTION_FORCED,
  * like an operator or a failing node would). Only ours: other test files may be using the same broker.
@@ -122,13 +145,16 @@ export class Inspector {
 export function killConnections(connectionName: string): number {
   const listing = execFileSync('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q', '--no-table-headers'], {
     encoding: 'utf8',
+    timeout: 20_000, // synchronous: a hung broker must fail the test, not freeze the worker
   });
   const pids = listing
     .split('\n')
     .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
     .map((line) => line.split('\t')[0].trim())
     .filter((pid) => pid.startsWith('<'));
-  for (const pid of pids) execFileSync('rabbitmqctl', ['close_connection', pid, 'test: broker went away'], { stdio: 'ignore' });
+  for (const pid of pids) {
+    execFileSync('rabbitmqctl', ['close_connection', pid, 'test: broker went away'], { stdio: 'ignore', timeout: 20_000 });
+  }
   return pids.length;
 }
 
