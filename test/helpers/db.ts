@@ -26,6 +26,8 @@ export async function postgresReachable(url = PG_URL): Promise<boolean> {
 
 export interface TestDatabase {
   db: Database;
+  /** The connection URL (PostgreSQL only), for a child process to share the same schema. */
+  url?: string;
   /** Empties every table but the migration log. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function openPostgres(): Promise<TestDatabase> {
   await migrate(db);
   return {
     db,
+    url: url.toString(),
     reset: () => truncateAll(db),
     async close() {
       await db.close();
