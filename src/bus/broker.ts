@@ -251,6 +251,9 @@ export class Broker extends EventEmitter implements MessageBus {
       connection = await connect(this.opts.url, {
         clientProperties: { connection_name: this.opts.connectionName },
         timeout: this.opts.connectTimeoutMs,
+        // Without it Nagle's algorithm holds small frames back for the peer's delayed ACK: a confirmed publish
+        // awaited one at a time (the outbox relay) took ~46 ms instead of ~2 ms.
+        noDelay: true,
       });
       const conn = connection;
       // amqplib emits 'error' before 'close'; without a listener an EventEmitter 'error' would crash the process.
