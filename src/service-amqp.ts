@@ -25,6 +25,7 @@ export interface AmqpDeps {
   forwarding: ForwardingService;
   outbox: OutboxRepository;
   institutionIds: () => Promise<string[]>;
+  declareInstitutionQueues: boolean;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -77,7 +78,7 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
   broker.on('disconnected', () => deps.metrics.brokerConnected.set(0));
   // Do not wait for the broker: the service starts (and /readyz says not ready) while it reconnects.
   broker.start().then(async () => {
-    await broker.declareInstitutionQueues(await deps.institutionIds());
+    if (deps.declareInstitutionQueues) await broker.declareInstitutionQueues(await deps.institutionIds());
   }).catch((e) => deps.logger.warn('broker not ready yet', { event: 'bus.start', error: (e as Error).message }));
 
   const names = broker.names;

@@ -27,6 +27,7 @@ import { PgCaseStore, PgStageQueue } from './store/case-repository';
 import { PgOutboxRepository } from './store/outbox-repository';
 import { PgRoutingConfigRepository, storedEnvelopesSince } from './store/routing-config-repository';
 import { TriageService } from './triage/triage-service';
+import { startHelpdesk, type Helpdesk } from './service-helpdesk';
 import { casesRouter } from './web/cases-router';
 import { routingRouter } from './web/routing-router';
 import { accessRouter } from './web/access-router';
@@ -60,6 +61,7 @@ export interface Service {
   forwarding: ForwardingService;
   routingWorker: WorkerLoop;
   amqp?: AmqpSide;
+  helpdesk: Helpdesk;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -95,10 +97,15 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,
       outbox: new PgOutboxRepository(db), clock, logger, metrics, pollMs: config.workerPollMs,
       onAccepted: () => routingWorker.kick(), connectionName: config.amqpConnectionName,
+      declareInstitutionQueues: config.amqpDeclareInstitutionQueues,
       institutionIds: async () => (await routingConfig.current()).directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:')),
     });
   }
   if (opts.workers !== false) routingWorker.start();
+  const helpdesk = await startHelpdesk({
+    db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
+    settings: config.helpdesk, prefetch: config.intakePrefetch,
+  });
 
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
@@ -112,6 +119,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       intakeRouter(intake, quarantine, () => routingWorker.kick()),
       routingRouter({ config: routingConfig, validator, db, storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
       casesRouter({ queries: new PgCaseQueries(db), triage, forwarding }),
+      helpdesk.router,
     ],
   });
 
@@ -125,12 +133,13 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   }
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access, routingConfig, triage, forwarding, routingWorker, amqp,
+    config, db, clock, logger, metrics, app, server, intake, access, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
+      await helpdesk.stop(config.shutdownGraceMs);
       await amqp?.stop(config.shutdownGraceMs);
       await routingWorker.stop();
       await closing;

@@ -3,7 +3,8 @@
  * No branching on environment names anywhere: behaviour follows these settings only.
  */
 import path from 'node:path';
-import { AppError } from '../shared/errors';
+import { helpdeskSettingsFromEnv, type HelpdeskSettings } from '../helpdesk/settings';
+import { AppError, isAppError } from '../shared/errors';
 
 export interface AppConfig {
   port: number;
@@ -25,6 +26,10 @@ export interface AppConfig {
   amqpNames: Record<string, string>;
   /** Shown in RabbitMQ's connection list (one name per instance helps operations). */
   amqpConnectionName: string;
+  /** Declare every French institution's queue at start (else: on its first forward). */
+  amqpDeclareInstitutionQueues: boolean;
+  /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules. */
+  helpdesk: Readonly<HelpdeskSettings>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -40,6 +45,15 @@ function intIn(env: Env, key: string, def: number, min: number, max: number, err
     return def;
   }
   return n;
+}
+
+function bool(env: Env, key: string, def: boolean, errors: string[]): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  errors.push(`${key}="${raw}" must be true or false`);
+  return def;
 }
 
 function url(env: Env, key: string, protocols: string[], errors: string[]): string | undefined {
@@ -71,6 +85,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     if (m && value) amqpNames[m[1].toLowerCase().replace(/_([a-z])/g, (_s, c: string) => c.toUpperCase())] = value;
   }
 
+  let helpdesk: Readonly<HelpdeskSettings> | undefined;
+  try {
+    helpdesk = helpdeskSettingsFromEnv(env);
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    errors.push(...e.details.map((d) => `${d.path} ${d.message}`));
+  }
+
   const config: AppConfig = {
     port: intIn(env, 'PORT', 8080, 0, 65535, errors),
     dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
@@ -86,6 +108,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     shutdownGraceMs: intIn(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 120000, errors),
     amqpNames,
     amqpConnectionName: env.AMQP_CONNECTION_NAME || 'eessi-liaison',
+    amqpDeclareInstitutionQueues: bool(env, 'AMQP_DECLARE_INSTITUTION_QUEUES', true, errors),
+    helpdesk: helpdesk as Readonly<HelpdeskSettings>,
   };
   if (errors.length) {
     throw new AppError('CFG_INVALID', `Invalid configuration: ${errors.join('; ')}.`, errors.map((m) => ({ path: m.split(/[=\s]/)[0], message: m })));

@@ -27,7 +27,7 @@ const compiled = new Map<string, ValidateFunction>();
 /** The validator of one schema file of schemas/, compiled once (schemas it $refs are added first). */
 export function validatorFor(file: string, refs: string[] = []): ValidateFunction {
   const key = file;
-  let v = compiled.get(key);
+  const v = compiled.get(key);
   if (!v) {
     const a = instance();
     for (const ref of refs) {
