@@ -6,6 +6,7 @@
  * The remainder is computed digit by digit on small integers, so it never rests on floating-point precision
  * (a 13-digit number parsed as a double happens to be exact, but a longer, mis-normalised input would not be).
  */
+import { AppError } from '../shared/errors';
 
 const NIR_SHAPE = /^[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{8}$/;
 
@@ -55,6 +56,6 @@ export function nirMatchesBirthDate(nir: string, birthDate: string | null): bool
 /** A full NIR from its 13-character body (for fixtures and the synthetic generator). */
 export function withNirKey(body13: string): string {
   const key = nirKey(body13);
-  if (key === null) throw new Error('not a NIR body (13 characters, 2A/2B allowed at positions 6–7)');
+  if (key === null) throw new AppError('INT_UNEXPECTED', 'not a NIR body (13 characters, 2A/2B allowed at positions 6–7)');
   return body13 + String(key).padStart(2, '0');
 }

@@ -23,13 +23,16 @@ export function parsePageRequest(query: Record<string, unknown>): PageRequest {
   }
   const cursor = query.cursor;
   if (cursor === undefined || cursor === '') return { limit };
+  let decoded: unknown;
   try {
-    const [at, id] = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8')) as [string, string];
-    if (typeof at !== 'string' || typeof id !== 'string') throw new Error('shape');
-    return { limit, after: { at, id } };
+    decoded = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8'));
   } catch {
+    decoded = undefined;
+  }
+  if (!Array.isArray(decoded) || typeof decoded[0] !== 'string' || typeof decoded[1] !== 'string') {
     throw new AppError('REQ_INVALID_QUERY', 'cursor is not one this service returned.', [{ path: 'cursor', message: 'unreadable cursor' }]);
   }
+  return { limit, after: { at: decoded[0], id: decoded[1] } };
 }
 
 export function makeCursor(at: Date | string, id: string | number): string {

@@ -2,6 +2,7 @@
  * A small seeded pseudo-random generator (mulberry32) so that a seed always yields the same synthetic traffic:
  * tests, benchmarks and demos are reproducible. Not for anything secret.
  */
+import { AppError } from '../shared/errors';
 export class Prng {
   private state: number;
 
@@ -28,7 +29,7 @@ export class Prng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('pick from an empty list');
+    if (items.length === 0) throw new AppError('INT_UNEXPECTED', 'pick from an empty list');
     return items[Math.floor(this.next() * items.length)];
   }
 

@@ -9,6 +9,7 @@ import { Prng } from './prng';
 import { loadSyntheticData, type SyntheticData } from './synthetic-data';
 import { frenchAddress, foreignAddress, syntheticPerson, type SyntheticAddress, type SyntheticPerson } from './synthetic-people';
 import { malformedFrom, type MalformedInput } from './synthetic-malformed';
+import { AppError } from '../shared/errors';
 
 export type { MalformedInput } from './synthetic-malformed';
 export type SyntheticItem = Envelope | MalformedInput;
@@ -128,7 +129,7 @@ function dataFor(opts: GenerateOptions): SyntheticData {
 
 function instant(s: string): number {
   const ms = Date.parse(s);
-  if (Number.isNaN(ms)) throw new Error(`not a date or instant: ${s}`);
+  if (Number.isNaN(ms)) throw new AppError('CFG_INVALID', `not a date or instant: ${s}`);
   return ms;
 }
 
@@ -292,7 +293,7 @@ export function generateEnvelopes(opts: GenerateOptions): SyntheticItem[] {
   const generator = new Generator(rng, dataFor(opts), shares);
   const start = instant(opts.from);
   const span = instant(opts.to) - start;
-  if (!(span > 0)) throw new Error('`to` must be after `from`');
+  if (!(span > 0)) throw new AppError('CFG_INVALID', '`to` must be after `from`');
   const times = Array.from({ length: opts.count }, () => start + Math.floor(rng.next() * span)).sort((a, b) => a - b);
   return times.map((at) => {
     const envelope = generator.envelope(at);
