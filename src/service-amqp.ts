@@ -4,6 +4,7 @@
  * the message is acknowledged.
  */
 import { Broker } from './bus';
+import { jsonMessageHandler } from './bus/json-handler';
 import type { ConsumerHandle, Delivery, Verdict } from './bus/types';
 import type { ForwardingService } from './forwarding/forwarding-service';
 import { parseAcknowledgement } from './forwarding/forwarding-service';
@@ -11,7 +12,7 @@ import { outboxRelayStep } from './forwarding/outbox-relay';
 import type { IntakeService } from './intake/intake-service';
 import { RINA_FORWARD_CASE_KEY } from './bus/topology';
 import type { Clock } from './shared/clock';
-import { AppError, isAppError } from './shared/errors';
+import { AppError } from './shared/errors';
 import type { Logger } from './shared/logger';
 import type { Metrics } from './shared/metrics';
 import { WorkerLoop } from './shared/worker-loop';
@@ -53,23 +54,13 @@ export function intakeHandler(intake: IntakeService, onAccepted: () => void) {
 }
 
 export function repliesHandler(forwarding: ForwardingService) {
-  return async (d: Delivery): Promise<Verdict> => {
-    let body: unknown;
-    try {
-      body = JSON.parse(d.content.toString('utf8'));
-    } catch {
-      return { dead: 'REQ_MALFORMED_JSON', reason: 'the reply is not JSON' };
-    }
+  return jsonMessageHandler('reply', async (body) => {
     const forwardId = (body as { forwardId?: unknown })?.forwardId;
-    if (typeof forwardId !== 'string' || !forwardId) return { dead: 'REQ_INVALID_BODY', reason: 'forwardId is required' };
-    try {
-      await forwarding.acknowledge(forwardId, parseAcknowledgement(body), { id: 'amqp:forward-replies' });
-      return 'ack';
-    } catch (e) {
-      if (isAppError(e) && !e.retryable) return { dead: e.code, reason: e.message };
-      throw e;
+    if (typeof forwardId !== 'string' || !forwardId) {
+      throw new AppError('REQ_INVALID_BODY', 'forwardId is required.', [{ path: '/forwardId', message: 'is required' }]);
     }
-  };
+    await forwarding.acknowledge(forwardId, parseAcknowledgement(body), { id: 'amqp:forward-replies' });
+  });
 }
 
 export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {

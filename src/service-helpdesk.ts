@@ -8,7 +8,8 @@
  * - cron (when scheduler is true): escalation sweep every minute, pipeline watch every 15 minutes.
  */
 import type express from 'express';
-import type { ConsumerHandle, Delivery, MessageBus, Verdict } from './bus/types';
+import { jsonMessageHandler } from './bus/json-handler';
+import type { ConsumerHandle, MessageBus } from './bus/types';
 import { escalationRelayStep } from './helpdesk/escalation-notices';
 import { loadHelpdeskConfig, type HelpdeskConfig } from './helpdesk/helpdesk-config';
 import { createHelpdeskMetrics } from './helpdesk/helpdesk-metrics';
@@ -19,7 +20,6 @@ import { TicketService } from './helpdesk/ticket-service';
 import { helpdeskJobs, scheduleHelpdeskJobs, type HelpdeskJobs } from './scheduler/helpdesk-jobs';
 import { Scheduler } from './scheduler/scheduler';
 import type { Clock } from './shared/clock';
-import { isAppError } from './shared/errors';
 import type { Logger } from './shared/logger';
 import type { Metrics } from './shared/metrics';
 import type { Database } from './store/database';
@@ -54,21 +54,9 @@ export interface Helpdesk {
 
 /** The liaison.helpdesk handler: the ticket is committed before the ack; a body that can never work is dead-lettered. */
 export function helpdeskMessageHandler(service: TicketService) {
-  return async (d: Delivery): Promise<Verdict> => {
-    let body: unknown;
-    try {
-      body = JSON.parse(d.content.toString('utf8'));
-    } catch {
-      return { dead: 'REQ_MALFORMED_JSON', reason: 'the ticket message is not JSON' };
-    }
-    try {
-      await service.create(body, SYSTEM_ACTORS.amqp, (body as { counterpartCountry?: unknown })?.counterpartCountry === 'FR' ? 'institution' : 'counterpart');
-      return 'ack';
-    } catch (e) {
-      if (isAppError(e) && !e.retryable) return { dead: e.code, reason: e.message };
-      throw e; // retryable (database down…): retried, dead-lettered after the consumer's attempts
-    }
-  };
+  return jsonMessageHandler('ticket message', async (body) => {
+    await service.create(body, SYSTEM_ACTORS.amqp, (body as { counterpartCountry?: unknown })?.counterpartCountry === 'FR' ? 'institution' : 'counterpart');
+  });
 }
 
 export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
