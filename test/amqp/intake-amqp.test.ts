@@ -16,6 +16,7 @@ import { makeEnvelope } from '../helpers/envelopes';
 import { FlakyDatabase } from '../helpers/flaky-db';
 import { amqpEnv } from '../helpers/service-env';
 import { amqpUrlOrSkip, describeIf } from '../helpers/services';
+import { TcpProxy } from '../helpers/tcp-proxy';
 
 const AMQP_URL = amqpUrlOrSkip();
 
@@ -84,6 +85,37 @@ describeIf(AMQP_URL).each(storageDrivers())('AMQP intake on %s', (driver, open) 
     expect(await count(`SELECT count(*)::int AS n FROM quarantine`)).toBe(files.length);
     expect(await inspector.messageCount(names.dead)).toBe(0);
   });
+
+  it('loses nothing and stores nothing twice when the broker goes away for seconds while consuming', async () => {
+    // The service reaches RabbitMQ through a proxy that is cut and restored: for the service, a broker restart.
+    await svc.stop();
+    const u = new URL(AMQP_URL!);
+    const proxy = new TcpProxy(u.hostname, Number(u.port || 5672));
+    await proxy.up();
+    svc = await startService(loadConfig({ ...amqpEnv(proxy.urlThrough(AMQP_URL!), names, connectionName), INTAKE_PREFETCH: '5' }), { db: flaky, logger: silentLogger(), listen: false });
+    try {
+      await waitFor(() => svc.amqp!.broker.isConnected(), 10_000, 'broker connection');
+      const envs = Array.from({ length: 300 }, (_, i) => makeEnvelope({ caseId: `C-RST-${i}`, documentId: `rst${i}` }));
+      const conn = await connect(AMQP_URL!);
+      const ch = await conn.createConfirmChannel();
+      for (const e of envs) ch.sendToQueue(names.intake, Buffer.from(JSON.stringify(e)), { messageId: e.envelopeId, persistent: true });
+      await ch.waitForConfirms();
+      await conn.close();
+      await waitFor(async () => (await rows()) >= 50, 30_000, 'consuming');
+      await proxy.down();
+      const during = await rows();
+      await new Promise((r) => setTimeout(r, 2000));
+      await proxy.up();
+      await waitFor(async () => (await rows()) === 300, 60_000, 'all 300 stored after the broker came back');
+      await waitFor(async () => (await inspector.messageCount(names.intake)) === 0, 30_000, 'queue drained');
+      expect(during).toBeLessThan(300);
+      expect(await count('SELECT count(*)::int AS n FROM envelopes')).toBe(300);
+      expect(await count('SELECT count(*)::int AS n FROM quarantine')).toBe(0);
+      expect(await inspector.messageCount(names.dead)).toBe(0);
+    } finally {
+      await proxy.down();
+    }
+  }, 120_000);
 
   it('1,000 envelopes through liaison.intake end as exactly 1,000 stored or quarantined rows, across a lost connection', async () => {
     const items = generateEnvelopes({ count: 1000, seed: `amqp-${driver}`, from: '2026-10-01', to: '2026-11-01', malformedShare: 0.03 });
