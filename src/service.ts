@@ -25,6 +25,7 @@ import { WorkerLoop } from './shared/worker-loop';
 import { PgCaseQueries } from './store/case-queries';
 import { PgCaseStore, PgStageQueue } from './store/case-repository';
 import { PgOutboxRepository } from './store/outbox-repository';
+import { workQueueDepth } from './store/work-queue';
 import { PgRoutingConfigRepository, storedEnvelopesSince } from './store/routing-config-repository';
 import { TriageService } from './triage/triage-service';
 import { startHelpdesk, type Helpdesk } from './service-helpdesk';
@@ -69,9 +70,10 @@ export interface Service {
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
-  const metrics = createMetrics();
   const ownDb = !opts.db;
   const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const outbox = new PgOutboxRepository(db);
+  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
   const applied = await migrate(db);
   if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
 
@@ -95,7 +97,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (config.amqpUrl) {
     amqp = await startAmqp({
       url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,
-      outbox: new PgOutboxRepository(db), clock, logger, metrics, pollMs: config.workerPollMs,
+      outbox, clock, logger, metrics, pollMs: config.workerPollMs,
       onAccepted: () => routingWorker.kick(), connectionName: config.amqpConnectionName,
       declareInstitutionQueues: config.amqpDeclareInstitutionQueues,
       institutionIds: async () => (await routingConfig.current()).directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:')),

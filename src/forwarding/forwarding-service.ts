@@ -62,6 +62,7 @@ export class ForwardingService {
     });
     if (result.changed) {
       this.deps.metrics.forwardAcks.inc({ status: ack.status });
+      if (ack.status === 'rejected') this.deps.metrics.forwardBounces.inc({ rule: result.forward.ruleId ?? 'none', institution: result.forward.institutionId });
       this.deps.logger.info('forward acknowledged', {
         event: ack.status === 'accepted' ? 'forward.accepted' : 'forward.bounced', forwardId, caseId: result.forward.caseId,
         institutionId: result.forward.institutionId, ruleId: result.forward.ruleId,

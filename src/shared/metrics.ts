@@ -1,9 +1,15 @@
 /** Prometheus metrics (prom-client), one registry per process; served on GET /metrics. */
 import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
-export function createMetrics() {
+/** Gauges read from the database when Prometheus scrapes (so every instance reports the shared state). */
+export interface MetricSources {
+  workQueueDepth?: () => Promise<Record<string, number>>;
+  outboxBacklog?: () => Promise<number>;
+}
+
+export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'liaison_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'liaison_' });
   const m = {
     registry,
     envelopesReceived: new Counter({ name: 'liaison_envelopes_received_total', help: 'Envelopes stored (first receipt)', labelNames: ['via'], registers: [registry] }),
@@ -16,7 +22,21 @@ export function createMetrics() {
     routingDecisions: new Counter({ name: 'liaison_routing_decisions_total', help: 'Routing decisions by rule, outcome, institution and triage reason', labelNames: ['rule', 'outcome', 'institution', 'reason'], registers: [registry] }),
     forwardsPublished: new Counter({ name: 'liaison_forwards_published_total', help: 'Forwards confirmed by the broker', labelNames: ['institution'], registers: [registry] }),
     forwardAcks: new Counter({ name: 'liaison_forward_acks_total', help: 'Institution acknowledgements by status', labelNames: ['status'], registers: [registry] }),
-    workQueueDepth: new Gauge({ name: 'liaison_work_queue_depth', help: 'Items waiting per pipeline stage', labelNames: ['stage'], registers: [registry] }),
+    forwardBounces: new Counter({ name: 'liaison_forward_bounces_total', help: 'Forwards rejected by their institution, by the rule that chose it', labelNames: ['rule', 'institution'], registers: [registry] }),
+    workQueueDepth: new Gauge({
+      name: 'liaison_work_queue_depth', help: 'Items waiting per pipeline stage', labelNames: ['stage'], registers: [registry],
+      async collect() {
+        if (!sources.workQueueDepth) return;
+        this.reset();
+        for (const [stage, n] of Object.entries(await sources.workQueueDepth().catch(() => ({})))) this.set({ stage }, n);
+      },
+    }),
+    outboxBacklog: new Gauge({
+      name: 'liaison_outbox_backlog', help: 'Forwards committed and not yet confirmed by the broker', registers: [registry],
+      async collect() {
+        if (sources.outboxBacklog) this.set(await sources.outboxBacklog().catch(() => 0));
+      },
+    }),
     brokerConnected: new Gauge({ name: 'liaison_broker_connected', help: '1 when the AMQP connection is up', registers: [registry] }),
   };
   return m;

@@ -142,6 +142,20 @@ describe.each(storageDrivers())('case flow on %s', (_name, open) => {
     expect((await request(svc.app).get('/api/cases/NOPE').set(auth)).status).toBe(404);
   });
 
+  it('exposes intake, routing, bounce and queue figures on /metrics', async () => {
+    await send(lyon('C-MET', 'd11'));
+    await request(svc.app).post('/api/envelopes').set(auth).send('not json');
+    const f = (await getCase('C-MET')).forwards[0].forwardId;
+    await request(svc.app).post(`/api/forwards/${f}/ack`).set(auth).send({ status: 'rejected', reason: 'not ours' }).expect(200);
+    const text = (await request(svc.app).get('/metrics')).text;
+    expect(text).toMatch(/liaison_envelopes_received_total\{via="http"\} [1-9]/);
+    expect(text).toMatch(/liaison_envelopes_quarantined_total\{via="http",reason="VAL_NOT_JSON"\} [1-9]/);
+    expect(text).toMatch(/liaison_routing_decisions_total\{rule="P-RESIDENCE",outcome="forward",institution="FR:CARSATRA1",reason=""\} [1-9]/);
+    expect(text).toMatch(/liaison_forward_bounces_total\{rule="P-RESIDENCE",institution="FR:CARSATRA1"\} [1-9]/);
+    expect(text).toMatch(/liaison_outbox_backlog 0/); // the bounce rejected the only pending forward
+    expect(text).toContain('liaison_intake_duration_seconds_bucket');
+  });
+
   it('simulates without storing anything', async () => {
     const res = await request(svc.app).post('/api/routing/simulate').set(auth).send(lyon('C-SIM', 'd10'));
     expect(res.status).toBe(200);
