@@ -132,17 +132,21 @@ describeIf(AMQP_URL)('Broker when the broker goes away (RabbitMQ)', () => {
     const p = await proxy();
     const broker = track(newBroker(p.urlThrough(AMQP_URL!), names));
     await broker.start();
-    const ids = Array.from({ length: 2_000 }, (_, i) => `fwd_${i}`);
+    const ids = Array.from({ length: 5_000 }, (_, i) => `fwd_${i}`);
     let confirmed = 0;
+    let cut: Promise<void> | undefined;
     const publishes = ids.map((id) =>
       broker.publish('', names.intake, body({ id, padding: 'x'.repeat(512) }), { messageId: id }).then(() => {
         confirmed++;
+        // Cut the connection from inside the 50th confirm, so no polling gap lets every publish finish first.
+        if (confirmed === 50) cut = p.down();
       }),
     );
-    await waitFor(() => confirmed >= 50, 10_000, 'some confirms');
-    await p.down();
+    const settled = Promise.allSettled(publishes); // observed from now on: rejections are expected
+    await waitFor(() => cut !== undefined, 10_000, 'some confirms');
     const t0 = Date.now();
-    const results = await Promise.allSettled(publishes);
+    await cut;
+    const results = await settled;
     expect(Date.now() - t0).toBeLessThan(2_000); // failed at once, not after the confirm timeout
 
     const resolved = ids.filter((_, i) => results[i].status === 'fulfilled');
