@@ -4,8 +4,11 @@
  *   npm run rules -- show [--version N]
  *   npm run rules -- history
  *   npm run rules -- publish --file rules.json --reason "why" [--author name] [--based-on N]
+ *   npm run rules -- publish-directory --institutions institutions.csv --territories territories.csv --reason "why"
+ *   npm run rules -- directory-history
  */
 import { readFileSync } from 'node:fs';
+import { directoryFromCsv } from '../src/routing/directory';
 import { isAppError } from '../src/shared/errors';
 import { colour, parseFlags, table } from './lib/cli';
 import { openStore } from './lib/open-store';
@@ -15,7 +18,9 @@ const flags = parseFlags(process.argv.slice(2), {
   file: { help: 'rule table to publish (JSON)' },
   reason: { help: 'why this change (required to publish)' },
   author: { default: process.env.USER ?? 'cli', help: 'who publishes' },
-  'based-on': { help: 'refuse to publish if the table in force is no longer this version' },
+  'based-on': { help: 'refuse to publish if the table (or directory) in force is no longer this version' },
+  institutions: { help: 'institutions CSV to publish (same columns as config/institutions.csv)' },
+  territories: { help: 'territories CSV to publish (same columns as config/territories.csv)' },
 });
 
 async function main(): Promise<void> {
@@ -37,8 +42,18 @@ async function main(): Promise<void> {
         author: `cli:${flags.author}`, reason: flags.reason, basedOnVersion: flags['based-on'] ? Number(flags['based-on']) : undefined,
       });
       console.log(colour.green(`Published rule table version ${meta.version} (${meta.reason}).`));
+    } else if (command === 'publish-directory') {
+      if (!flags.institutions || !flags.territories || !flags.reason) throw new Error('publish-directory needs --institutions, --territories and --reason');
+      const directory = directoryFromCsv(readFileSync(flags.institutions, 'utf8'), readFileSync(flags.territories, 'utf8'));
+      const meta = await routingConfig.publishDirectory(directory.toJSON(), {
+        author: `cli:${flags.author}`, reason: flags.reason, basedOnVersion: flags['based-on'] ? Number(flags['based-on']) : undefined,
+      });
+      console.log(colour.green(`Published directory version ${meta.version} (${directory.institutions.length} institutions, ${directory.territories.length} territories).`));
+    } else if (command === 'directory-history') {
+      const versions = await routingConfig.listVersions('directory');
+      console.log(table(versions.map((v) => ({ version: v.version, at: v.createdAt.toISOString(), author: v.author, reason: v.reason })), 'Directory versions'));
     } else {
-      throw new Error(`unknown command "${command}": show, history or publish`);
+      throw new Error(`unknown command "${command}": show, history, publish, publish-directory or directory-history`);
     }
   } finally {
     await db.close();

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
-import { directoryFromData, type Directory, type DirectoryData } from './directory';
+import { directoryFromData, type Directory, type DirectoryData, type InstitutionRow, type TerritoryRow } from './directory';
 import { loadRuleTable, type RuleTable } from './rule-table';
 
 export interface VersionMeta {
@@ -91,6 +91,20 @@ export class RoutingConfigService {
     // The table in force must still make sense with the new directory (fixed targets exist).
     loadRuleTable(cur.ruleTable, directory);
     return this.insertNext('directory', cur.directoryVersion, directory.toJSON(), by);
+  }
+
+  /** Adds or replaces one institution (by id) in a new directory version. */
+  async putInstitution(row: InstitutionRow, by: { author: string; reason: string; basedOnVersion?: number }): Promise<VersionMeta> {
+    const data = (await this.current()).directory.toJSON();
+    const institutions = [...data.institutions.filter((i) => i.id !== row.id), row].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return this.publishDirectory({ ...data, institutions }, by);
+  }
+
+  /** Adds or replaces one territory row (by département) in a new directory version. */
+  async putTerritory(row: TerritoryRow, by: { author: string; reason: string; basedOnVersion?: number }): Promise<VersionMeta> {
+    const data = (await this.current()).directory.toJSON();
+    const territories = [...data.territories.filter((t) => t.departement !== row.departement), row].sort((a, b) => (a.departement < b.departement ? -1 : 1));
+    return this.publishDirectory({ ...data, territories }, by);
   }
 
   private async insertNext<T extends RuleTable | DirectoryData>(

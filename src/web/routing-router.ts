@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
 import { compareTables } from '../routing/draft-simulation';
+import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
 import { loadRuleTable } from '../routing/rule-table';
 import type { RoutingConfigService } from '../routing/versions';
@@ -77,6 +78,33 @@ export function routingRouter(deps: { config: RoutingConfigService; validator: E
       .filter((i) => !page.after || i.id > page.after.id)
       .sort((a, b) => (a.id < b.id ? -1 : 1));
     res.json({ version: cfg.directoryVersion, ...toPage(all.slice(0, page.limit + 1), page.limit, (i) => i, (i) => ['', i.id]) });
+  });
+
+  const changeBy = (req: express.Request) => {
+    const b = (req.body ?? {}) as { reason?: unknown; basedOnVersion?: unknown };
+    return { author: req.principal!.id, reason: typeof b.reason === 'string' ? b.reason : '', basedOnVersion: typeof b.basedOnVersion === 'number' ? b.basedOnVersion : undefined };
+  };
+
+  r.put('/api/institutions/:institutionId', requireRole('admin'), json, async (req, res) => {
+    const b = (req.body ?? {}) as { institution?: Record<string, unknown> };
+    const row = {
+      acronym: '', networks: [], branches: [], departements: [], validFrom: null, validTo: null, confidence: 'operator', source: `changed by ${req.principal!.id}`,
+      ...(b.institution ?? {}), id: String(req.params.institutionId),
+    } as unknown as InstitutionRow;
+    const meta = await deps.config.putInstitution(row, changeBy(req));
+    res.json({ ...meta, createdAt: meta.createdAt.toISOString() });
+  });
+
+  r.put('/api/territories/:departement', requireRole('admin'), json, async (req, res) => {
+    const b = (req.body ?? {}) as { territory?: Record<string, unknown> };
+    const row = { name: '', pensionFund: null, sicknessFund: null, familyFund: null, note: '', ...(b.territory ?? {}), departement: String(req.params.departement) } as unknown as TerritoryRow;
+    const meta = await deps.config.putTerritory(row, changeBy(req));
+    res.json({ ...meta, createdAt: meta.createdAt.toISOString() });
+  });
+
+  r.get('/api/directory/versions', requireRole('any'), async (_req, res) => {
+    const items = await deps.config.listVersions('directory');
+    res.json({ items: items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })), nextCursor: null });
   });
 
   r.get('/api/territories', requireRole('any'), async (_req, res) => {
