@@ -7,7 +7,6 @@
  *   counterpartCountry + counterpartRef) and publishes escalations on the notifications exchange;
  * - cron (when scheduler is true): escalation sweep every minute, pipeline watch every 15 minutes.
  */
-import type express from 'express';
 import { jsonMessageHandler } from './bus/json-handler';
 import type { ConsumerHandle, MessageBus } from './bus/types';
 import { escalationRelayStep } from './helpdesk/escalation-notices';
@@ -44,7 +43,7 @@ export interface HelpdeskDeps {
 
 export interface Helpdesk {
   service: TicketService;
-  router: express.Router;
+  router: ReturnType<typeof helpdeskRouter>;
   /** The scheduled jobs, callable directly with a `now` (tests, tools). */
   jobs: HelpdeskJobs;
   config: HelpdeskConfig;
