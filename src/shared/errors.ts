@@ -33,6 +33,7 @@ export const ERRORS = {
   RTE_NO_MATCH: { status: 422, retry: false, doc: 'No rule matched (should not happen: the table ends with FALLBACK).' },
   RTE_RULESET_INVALID: { status: 422, retry: false, doc: 'A rule table or directory version is invalid.' },
   RTE_VERSION_CONFLICT: { status: 409, retry: false, doc: 'The rule table changed since the version the change was based on.' },
+  RTE_VERSION_NOT_FOUND: { status: 404, retry: false, doc: 'No rule table or directory version with this number.' },
   RTE_INSTITUTION_NOT_FOUND: { status: 404, retry: false, doc: 'No such institution in the directory.' },
 
   // Cases, triage, forwarding

@@ -4,7 +4,7 @@ import { compareTables } from '../routing/draft-simulation';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
 import { loadRuleTable } from '../routing/rule-table';
-import type { RoutingConfigService } from '../routing/versions';
+import type { RoutingConfigService, VersionMeta } from '../routing/versions';
 import { AppError } from '../shared/errors';
 import { parsePageRequest, toPage } from '../shared/paging';
 import type { EnvelopeValidator } from '../validation/envelope-validator';
@@ -18,6 +18,15 @@ async function caseRouteOf(db: Sql, caseId: string): Promise<string | null> {
   const [r] = await db.query<{ institution_id: string | null }>(`SELECT institution_id FROM cases WHERE case_id = $1 AND status = 'forwarded'`, [caseId]);
   return r?.institution_id ?? null;
 }
+
+/** Pages an in-memory list already in its final order, keyed by `key` (CONTRACT §3 paging). */
+function pageOf<T>(query: Record<string, unknown>, all: readonly T[], key: (t: T) => string) {
+  const page = parsePageRequest(query);
+  const start = page.after ? all.findIndex((t) => key(t) === page.after!.id) + 1 : 0;
+  return toPage(all.slice(start, start + page.limit + 1), page.limit, (t) => t, (t) => ['', key(t)]);
+}
+
+const versionItems = (items: VersionMeta[]) => items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
 
 export function routingRouter(deps: { config: RoutingConfigService; validator: EnvelopeValidator; db: Sql; storedEnvelopes: (since: Date) => AsyncIterable<Envelope> }): Router {
   const r = Router();
@@ -39,14 +48,14 @@ export function routingRouter(deps: { config: RoutingConfigService; validator: E
     res.json({ version: cfg.ruleSetVersion, author: cfg.rulesMeta.author, reason: cfg.rulesMeta.reason, createdAt: cfg.rulesMeta.createdAt.toISOString(), ...cfg.ruleTable });
   });
 
-  r.get('/api/rules/versions', requireRole('any'), async (_req, res) => {
-    const items = await deps.config.listVersions('rules');
-    res.json({ items: items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })), nextCursor: null });
+  r.get('/api/rules/versions', requireRole('any'), async (req, res) => {
+    res.json(pageOf(req.query as Record<string, unknown>, versionItems(await deps.config.listVersions('rules')), (v) => String(v.version)));
   });
 
   r.get('/api/rules/versions/:version', requireRole('any'), async (req, res) => {
-    const v = await deps.config.ruleSetVersion(Number(req.params.version));
-    if (!v) throw new AppError('REQ_NOT_FOUND', `No rule table version ${req.params.version}.`);
+    const n = Number(req.params.version);
+    const v = Number.isInteger(n) && n >= 1 ? await deps.config.ruleSetVersion(n) : undefined;
+    if (!v) throw new AppError('RTE_VERSION_NOT_FOUND', `No rule table version "${req.params.version}" (versions are whole numbers from 1; see GET /api/rules/versions).`);
     res.json({ version: v.version, author: v.author, reason: v.reason, createdAt: v.createdAt.toISOString(), ...v.data });
   });
 
@@ -72,12 +81,8 @@ export function routingRouter(deps: { config: RoutingConfigService; validator: E
   r.get('/api/institutions', requireRole('any'), async (req, res) => {
     const cfg = await deps.config.current();
     const network = typeof req.query.network === 'string' ? req.query.network : undefined;
-    const page = parsePageRequest(req.query as Record<string, unknown>);
-    const all = cfg.directory.institutions
-      .filter((i) => !network || i.networks.includes(network))
-      .filter((i) => !page.after || i.id > page.after.id)
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
-    res.json({ version: cfg.directoryVersion, ...toPage(all.slice(0, page.limit + 1), page.limit, (i) => i, (i) => ['', i.id]) });
+    const all = cfg.directory.institutions.filter((i) => !network || i.networks.includes(network)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    res.json({ version: cfg.directoryVersion, ...pageOf(req.query as Record<string, unknown>, all, (i) => i.id) });
   });
 
   const changeBy = (req: express.Request) => {
@@ -92,24 +97,23 @@ export function routingRouter(deps: { config: RoutingConfigService; validator: E
       ...(b.institution ?? {}), id: String(req.params.institutionId),
     } as unknown as InstitutionRow;
     const meta = await deps.config.putInstitution(row, changeBy(req));
-    res.json({ ...meta, createdAt: meta.createdAt.toISOString() });
+    res.status(201).json({ ...meta, createdAt: meta.createdAt.toISOString() });
   });
 
   r.put('/api/territories/:departement', requireRole('admin'), json, async (req, res) => {
     const b = (req.body ?? {}) as { territory?: Record<string, unknown> };
     const row = { name: '', pensionFund: null, sicknessFund: null, familyFund: null, note: '', ...(b.territory ?? {}), departement: String(req.params.departement) } as unknown as TerritoryRow;
     const meta = await deps.config.putTerritory(row, changeBy(req));
-    res.json({ ...meta, createdAt: meta.createdAt.toISOString() });
+    res.status(201).json({ ...meta, createdAt: meta.createdAt.toISOString() });
   });
 
-  r.get('/api/directory/versions', requireRole('any'), async (_req, res) => {
-    const items = await deps.config.listVersions('directory');
-    res.json({ items: items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })), nextCursor: null });
+  r.get('/api/directory/versions', requireRole('any'), async (req, res) => {
+    res.json(pageOf(req.query as Record<string, unknown>, versionItems(await deps.config.listVersions('directory')), (v) => String(v.version)));
   });
 
-  r.get('/api/territories', requireRole('any'), async (_req, res) => {
+  r.get('/api/territories', requireRole('any'), async (req, res) => {
     const cfg = await deps.config.current();
-    res.json({ version: cfg.directoryVersion, items: cfg.directory.territories, nextCursor: null });
+    res.json({ version: cfg.directoryVersion, ...pageOf(req.query as Record<string, unknown>, cfg.directory.territories, (t) => t.departement) });
   });
 
   return r;

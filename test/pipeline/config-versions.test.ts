@@ -50,6 +50,14 @@ describe('versioned routing configuration', () => {
     const history = await request(svc.app).get('/api/rules/versions').set(auth);
     expect(history.body.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     expect((await request(svc.app).get('/api/rules/versions/1').set(auth)).body.rules.find((r: { id: string }) => r.id === 'P-RESIDENCE').enabled).not.toBe(false);
+    expect((await request(svc.app).get('/api/rules/versions/abc').set(auth)).body.error.code).toBe('RTE_VERSION_NOT_FOUND');
+    expect((await request(svc.app).get('/api/rules/versions/99').set(auth)).status).toBe(404);
+    const first = await request(svc.app).get('/api/rules/versions?limit=1').set(auth);
+    expect(first.body.items.map((v: { version: number }) => v.version)).toEqual([2]);
+    const next = await request(svc.app).get(`/api/rules/versions?limit=1&cursor=${first.body.nextCursor}`).set(auth);
+    expect(next.body.items.map((v: { version: number }) => v.version)).toEqual([1]);
+    expect(next.body.nextCursor).toBeNull();
+    expect((await request(svc.app).get('/api/territories?limit=9999').set(auth)).status).toBe(400);
   });
 
   it('refuses a change based on an old version, an invalid table, or one without a reason', async () => {
@@ -67,7 +75,7 @@ describe('versioned routing configuration', () => {
     const put = await request(svc.app).put('/api/institutions/FR:NEWFUND01').set(auth).send({
       institution: { name: 'Caisse test', networks: ['SPECIAL_PENSION'], validFrom: '2026-12-01' }, reason: 'new scheme from December',
     });
-    expect(put.status).toBe(200);
+    expect(put.status).toBe(201);
     expect(put.body.version).toBe(2);
     const list = await request(svc.app).get('/api/institutions?limit=500').set(auth);
     expect(list.body.version).toBe(2);
