@@ -1,10 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** Opaque, sortable-enough ids with a readable prefix (`fwd_…`, `qtn_…`). */
 export function newId(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
 }
 
-export function newUuid(): string {
-  return randomUUID();
-}

@@ -55,9 +55,4 @@ export class PgQuarantineRepository {
     const isText = Buffer.from(text, 'utf8').equals(raw);
     return { ...summary(r), raw: isText ? text : raw.toString('base64'), rawEncoding: isText ? 'utf8' : 'base64' };
   }
-
-  async countByCase(caseId: string): Promise<number> {
-    const [r] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM quarantine WHERE case_id = $1', [caseId]);
-    return r.n;
-  }
 }
