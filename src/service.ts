@@ -109,6 +109,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, prefetch: config.intakePrefetch,
   });
 
+  const caseQueries = new PgCaseQueries(db);
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
@@ -119,8 +120,8 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     routers: [
       accessRouter(access, false),
       intakeRouter(intake, quarantine, () => routingWorker.kick()),
-      routingRouter({ config: routingConfig, validator, db, storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
-      casesRouter({ queries: new PgCaseQueries(db), triage, forwarding }),
+      routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
+      casesRouter({ queries: caseQueries, triage, forwarding }),
       helpdesk.router,
     ],
   });

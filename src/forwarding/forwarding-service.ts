@@ -3,7 +3,7 @@
  * bounce: the whole case goes back to triage with reason BOUNCED, the institution and its reason, and the
  * bounce is recorded against the rule that chose the institution.
  */
-import type { CaseStore, ForwardRecord } from '../cases/case-store';
+import type { CaseStore, CaseWriter, ForwardRecord } from '../cases/case-store';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -71,7 +71,7 @@ export class ForwardingService {
     return result.forward;
   }
 
-  private async bounce(w: Parameters<Parameters<CaseStore['inTransaction']>[0]>[0], f: ForwardRecord, reason: string, by: Acknowledger, at: Date): Promise<void> {
+  private async bounce(w: CaseWriter, f: ForwardRecord, reason: string, by: Acknowledger, at: Date): Promise<void> {
     const c = await w.lockCase(f.caseId);
     await w.addEvent(f.caseId, 'bounced', at, { forwardId: f.forwardId, institutionId: f.institutionId, reason, ruleId: f.ruleId }, f.envelopeId);
     if (!c || c.status !== 'forwarded' || c.institutionId !== f.institutionId) return; // the case already moved on

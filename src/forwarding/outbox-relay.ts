@@ -41,7 +41,7 @@ export function outboxRelayStep(deps: RelayDeps): () => Promise<boolean> {
         await send();
       } catch (e) {
         // An institution added to the directory after start has no queue yet: declare it, then send again.
-        if (m.exchange === 'forward' && isAppError(e) && String(e.code) === 'BUS_UNROUTABLE') {
+        if (m.exchange === 'forward' && isAppError(e) && e.code === 'BUS_UNROUTABLE') {
           await deps.ensureInstitutionQueue(item.institutionId);
           await send();
         } else {

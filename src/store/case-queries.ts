@@ -55,6 +55,12 @@ export class PgCaseQueries {
     };
   }
 
+  /** The institution a case is currently forwarded to (case affinity), or null. */
+  async caseRoute(caseId: string): Promise<string | null> {
+    const [r] = await this.db.query<{ institution_id: string | null }>(`SELECT institution_id FROM cases WHERE case_id = $1 AND status = 'forwarded'`, [caseId]);
+    return r?.institution_id ?? null;
+  }
+
   /** Open orphan cases, oldest first. */
   async triage(filter: TriageFilter, page: PageRequest): Promise<Page<Record<string, unknown>>> {
     const params: unknown[] = [page.limit + 1];

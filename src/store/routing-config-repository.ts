@@ -1,3 +1,4 @@
+import type { Envelope } from '../intake/envelope';
 import type { DirectoryData } from '../routing/directory';
 import type { RuleTable } from '../routing/rule-table';
 import type { RoutingConfigRepository, StoredVersion, VersionMeta } from '../routing/versions';
@@ -52,10 +53,10 @@ export class PgRoutingConfigRepository implements RoutingConfigRepository {
 }
 
 /** Stored envelopes received since a date, in pages (draft-table replay). */
-export async function* storedEnvelopesSince(db: Database, since: Date, pageSize = 500): AsyncGenerator<import('../intake/envelope').Envelope> {
+export async function* storedEnvelopesSince(db: Database, since: Date, pageSize = 500): AsyncGenerator<Envelope> {
   let after = '';
   for (;;) {
-    const rows = await db.query<{ envelope_id: string; body: import('../intake/envelope').Envelope }>(
+    const rows = await db.query<{ envelope_id: string; body: Envelope }>(
       'SELECT envelope_id, body FROM envelopes WHERE legal_delivery_at >= $1 AND envelope_id > $2 ORDER BY envelope_id LIMIT $3', [since, after, pageSize]);
     for (const r of rows) yield r.body;
     if (rows.length < pageSize) return;

@@ -8,16 +8,9 @@ import type { RoutingConfigService, VersionMeta } from '../routing/versions';
 import { AppError } from '../shared/errors';
 import { parsePageRequest, toPage } from '../shared/paging';
 import type { EnvelopeValidator } from '../validation/envelope-validator';
-import type { Sql } from '../store/database';
 import { requireRole } from './auth';
 
 const json = express.json({ limit: '6mb' });
-
-/** The case's current route, for affinity in a simulation (read only). */
-async function caseRouteOf(db: Sql, caseId: string): Promise<string | null> {
-  const [r] = await db.query<{ institution_id: string | null }>(`SELECT institution_id FROM cases WHERE case_id = $1 AND status = 'forwarded'`, [caseId]);
-  return r?.institution_id ?? null;
-}
 
 /** Pages an in-memory list already in its final order, keyed by `key` (CONTRACT §3 paging). */
 function pageOf<T>(query: Record<string, unknown>, all: readonly T[], key: (t: T) => string) {
@@ -28,14 +21,19 @@ function pageOf<T>(query: Record<string, unknown>, all: readonly T[], key: (t: T
 
 const versionItems = (items: VersionMeta[]) => items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
 
-export function routingRouter(deps: { config: RoutingConfigService; validator: EnvelopeValidator; db: Sql; storedEnvelopes: (since: Date) => AsyncIterable<Envelope> }): Router {
+export function routingRouter(deps: {
+  config: RoutingConfigService; validator: EnvelopeValidator;
+  /** The case's current route (affinity), read only. */
+  caseRoute: (caseId: string) => Promise<string | null>;
+  storedEnvelopes: (since: Date) => AsyncIterable<Envelope>;
+}): Router {
   const r = Router();
 
   r.post('/api/routing/simulate', requireRole('any'), json, async (req, res) => {
     deps.validator.check(req.body);
     const envelope = req.body as Envelope;
     const cfg = await deps.config.current();
-    const caseRoute = await caseRouteOf(deps.db, envelope.caseId);
+    const caseRoute = await deps.caseRoute(envelope.caseId);
     const { decision } = routeEnvelope(envelope, { ruleTable: cfg.ruleTable, directory: cfg.directory, caseRoute });
     res.json({
       outcome: decision.outcome, institutionId: decision.institutionId, reason: decision.reason, ruleId: decision.ruleId,
