@@ -7,6 +7,5 @@ module.exports = {
   // PGlite instances are heavy (~700 MB); two workers fit the 2-core CI machine.
   maxWorkers: 2,
   testTimeout: 60000,
-  globalSetup: '<rootDir>/test/setup/global-setup.ts',
   workerIdleMemoryLimit: '2GB',
 };

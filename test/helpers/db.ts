@@ -1,28 +1,15 @@
 /**
  * Databases for tests: one PGlite per test file (it is heavy to start), and the real PostgreSQL in a
  * schema of its own per file so that parallel workers never see each other's rows.
- * With REQUIRE_SERVICES=1 an unreachable PostgreSQL fails the run instead of skipping.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../../src/store/database';
 import { migrate } from '../../src/store/migrate';
+import { DEFAULT_TEST_PG_URL, pgUrlOrSkip } from './services';
 
-export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const REQUIRE_SERVICES = process.env.REQUIRE_SERVICES === '1';
-
-export async function postgresReachable(url = PG_URL): Promise<boolean> {
-  const c = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
+/** The PostgreSQL of the tests: TEST_DATABASE_URL, else the local server (see services.ts). */
+export const PG_URL = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_PG_URL;
 
 export interface TestDatabase {
   db: Database;
@@ -70,12 +57,11 @@ async function truncateAll(db: Database): Promise<void> {
 }
 
 /**
- * The drivers a storage test runs on: PGlite always; PostgreSQL when reachable (required with REQUIRE_SERVICES=1).
- * Use with describe.each. Reachability is checked synchronously at collection time through an env flag
- * set by test/setup/global-setup.ts.
+ * The drivers a storage test runs on: PGlite always; PostgreSQL when reachable. With REQUIRE_SERVICES=1 an
+ * unreachable PostgreSQL fails the file at load time instead (pgUrlOrSkip). Use with describe.each.
  */
 export function storageDrivers(): Array<['pglite' | 'postgres', () => Promise<TestDatabase>]> {
   const drivers: Array<['pglite' | 'postgres', () => Promise<TestDatabase>]> = [['pglite', openPglite]];
-  if (process.env.LIAISON_TEST_PG === 'up') drivers.push(['postgres', openPostgres]);
+  if (pgUrlOrSkip()) drivers.push(['postgres', openPostgres]);
   return drivers;
 }
