@@ -1,6 +1,6 @@
 /** Composition root: config → service → signals. Nothing else lives here. */
 import { loadConfig } from './config/env';
-import { startService } from './service';
+import { startService } from './app/service';
 import { createLogger } from './shared/logger';
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { institutionQueueName, type TopologyNames } from '../../src/bus/topology';
 import { loadConfig } from '../../src/config/env';
-import { startService } from '../../src/service';
+import { startService } from '../../src/app/service';
 import { silentLogger } from '../../src/shared/logger';
 import { Inspector, testNames, waitFor } from '../bus/support';
 import { openPostgres, type TestDatabase } from '../helpers/db';

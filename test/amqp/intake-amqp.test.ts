@@ -7,7 +7,7 @@ import path from 'node:path';
 import { connect } from 'amqplib';
 import type { TopologyNames } from '../../src/bus/topology';
 import { loadConfig } from '../../src/config/env';
-import { startService, type Service } from '../../src/service';
+import { startService, type Service } from '../../src/app/service';
 import { silentLogger } from '../../src/shared/logger';
 import { generateEnvelopes, isMalformed } from '../../src/simulation/synthetic';
 import { Inspector, killConnections, testNames, waitFor } from '../bus/support';

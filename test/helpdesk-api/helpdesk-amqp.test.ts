@@ -7,7 +7,7 @@ import { connect, type ChannelModel } from 'amqplib';
 import type { Broker } from '../../src/bus/broker';
 import { DEAD_LETTER_HEADERS } from '../../src/bus/dead-letter';
 import type { Delivery, Verdict } from '../../src/bus/types';
-import { helpdeskMessageHandler, type Helpdesk } from '../../src/service-helpdesk';
+import { helpdeskMessageHandler, type Helpdesk } from '../../src/app/helpdesk';
 import { FixedClock } from '../../src/shared/clock';
 import { openPglite, type TestDatabase } from '../helpers/db';
 import { amqpUrlOrSkip, describeIf } from '../helpers/services';

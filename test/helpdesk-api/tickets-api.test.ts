@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { AccessService } from '../../src/access/access';
-import type { Helpdesk } from '../../src/service-helpdesk';
+import type { Helpdesk } from '../../src/app/helpdesk';
 import { FixedClock } from '../../src/shared/clock';
 import { silentLogger } from '../../src/shared/logger';
 import { PgAccessRepository } from '../../src/store/access-repository';

@@ -1,7 +1,7 @@
 /** Shared by the help desk's storage, API, AMQP and scheduler tests. */
 import path from 'node:path';
 import type { Actor } from '../../src/helpdesk/ticket-request';
-import { startHelpdesk, type Helpdesk, type HelpdeskDeps } from '../../src/service-helpdesk';
+import { startHelpdesk, type Helpdesk, type HelpdeskDeps } from '../../src/app/helpdesk';
 import type { Clock } from '../../src/shared/clock';
 import { silentLogger } from '../../src/shared/logger';
 import { createMetrics } from '../../src/shared/metrics';

@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Helpdesk } from '../../src/service-helpdesk';
+import type { Helpdesk } from '../../src/app/helpdesk';
 import { FixedClock } from '../../src/shared/clock';
 import { capturingLogger } from '../bus/support';
 import { storageDrivers, type TestDatabase } from '../helpers/db';

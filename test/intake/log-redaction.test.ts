@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import winston from 'winston';
 import { loadConfig } from '../../src/config/env';
-import { startService, type Service } from '../../src/service';
+import { startService, type Service } from '../../src/app/service';
 import { FixedClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { scrubString } from '../../src/shared/redact';

@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { loadConfig } from '../../src/config/env';
-import { startService, type Service } from '../../src/service';
+import { startService, type Service } from '../../src/app/service';
 import { FixedClock } from '../../src/shared/clock';
 import { silentLogger } from '../../src/shared/logger';
 import { storageDrivers, type TestDatabase } from '../helpers/db';

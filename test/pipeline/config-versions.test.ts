@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { loadConfig } from '../../src/config/env';
-import { startService, type Service } from '../../src/service';
+import { startService, type Service } from '../../src/app/service';
 import { FixedClock } from '../../src/shared/clock';
 import { silentLogger } from '../../src/shared/logger';
 import { openPglite, type TestDatabase } from '../helpers/db';

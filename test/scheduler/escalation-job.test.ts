@@ -5,7 +5,7 @@
  * Desk Mon–Fri 09:00–17:00 Paris; P1 = 2 h response / 8 h resolution, warning at 75 %.
  */
 import type { ConsumerHandle, MessageBus, PublishOptions } from '../../src/bus/types';
-import type { Helpdesk } from '../../src/service-helpdesk';
+import type { Helpdesk } from '../../src/app/helpdesk';
 import { FixedClock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
 import { HELPDESK_JOB_NAMES } from '../../src/scheduler/helpdesk-jobs';

@@ -2,7 +2,7 @@
  * The pipeline watch on PGlite and PostgreSQL: a forward unacknowledged for 5 business days opens one ticket, once;
  * a case in triage for 16 business hours opens one ticket per triage episode, once; overlapping runs open nothing twice.
  */
-import type { Helpdesk } from '../../src/service-helpdesk';
+import type { Helpdesk } from '../../src/app/helpdesk';
 import { FixedClock } from '../../src/shared/clock';
 import type { Sql } from '../../src/store/database';
 import { storageDrivers, type TestDatabase } from '../helpers/db';

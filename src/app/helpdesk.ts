@@ -1,5 +1,5 @@
 /**
- * The level-2 help desk wired into storage, HTTP, AMQP and cron. service.ts calls startHelpdesk once the
+ * The level-2 help desk wired into storage, HTTP, AMQP and cron. app/service.ts calls startHelpdesk once the
  * database is migrated, mounts the router, and calls stop() on shutdown.
  *
  * - config: CONFIG_DIR/calendars.json and sla-policy.json, checked against their schemas at start;
@@ -7,24 +7,24 @@
  *   counterpartCountry + counterpartRef) and publishes escalations on the notifications exchange;
  * - cron (when scheduler is true): escalation sweep every minute, pipeline watch every 15 minutes.
  */
-import { jsonMessageHandler } from './bus/json-handler';
-import type { ConsumerHandle, MessageBus } from './bus/types';
-import { escalationRelayStep } from './helpdesk/escalation-notices';
-import { loadHelpdeskConfig, type HelpdeskConfig } from './helpdesk/helpdesk-config';
-import { createHelpdeskMetrics } from './helpdesk/helpdesk-metrics';
-import { PolicySnapshots } from './helpdesk/policy-snapshots';
-import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from './helpdesk/settings';
-import { SYSTEM_ACTORS } from './helpdesk/ticket-request';
-import { TicketService } from './helpdesk/ticket-service';
-import { helpdeskJobs, scheduleHelpdeskJobs, type HelpdeskJobs } from './scheduler/helpdesk-jobs';
-import { Scheduler } from './scheduler/scheduler';
-import type { Clock } from './shared/clock';
-import type { Logger } from './shared/logger';
-import type { Metrics } from './shared/metrics';
-import type { Database } from './store/database';
-import { PgEscalationOutbox } from './store/ticket-pipeline-repository';
-import { PgTicketStore } from './store/ticket-repository';
-import { helpdeskRouter } from './web/helpdesk-router';
+import { jsonMessageHandler } from '../bus/json-handler';
+import type { ConsumerHandle, MessageBus } from '../bus/types';
+import { escalationRelayStep } from '../helpdesk/escalation-notices';
+import { loadHelpdeskConfig, type HelpdeskConfig } from '../helpdesk/helpdesk-config';
+import { createHelpdeskMetrics } from '../helpdesk/helpdesk-metrics';
+import { PolicySnapshots } from '../helpdesk/policy-snapshots';
+import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
+import { SYSTEM_ACTORS } from '../helpdesk/ticket-request';
+import { TicketService } from '../helpdesk/ticket-service';
+import { helpdeskJobs, scheduleHelpdeskJobs, type HelpdeskJobs } from '../scheduler/helpdesk-jobs';
+import { Scheduler } from '../scheduler/scheduler';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type { Metrics } from '../shared/metrics';
+import type { Database } from '../store/database';
+import { PgEscalationOutbox } from '../store/ticket-pipeline-repository';
+import { PgTicketStore } from '../store/ticket-repository';
+import { helpdeskRouter } from '../web/helpdesk-router';
 
 export interface HelpdeskDeps {
   db: Database;

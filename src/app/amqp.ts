@@ -3,20 +3,20 @@
  * and the per-institution queues. Handlers only translate: the domain services do the work and commit before
  * the message is acknowledged.
  */
-import { Broker } from './bus';
-import { jsonMessageHandler } from './bus/json-handler';
-import type { ConsumerHandle, Delivery, Verdict } from './bus/types';
-import type { ForwardingService } from './forwarding/forwarding-service';
-import { parseAcknowledgement } from './forwarding/forwarding-service';
-import { outboxRelayStep } from './forwarding/outbox-relay';
-import type { IntakeService } from './intake/intake-service';
-import { RINA_FORWARD_CASE_KEY } from './bus/topology';
-import type { Clock } from './shared/clock';
-import { AppError } from './shared/errors';
-import type { Logger } from './shared/logger';
-import type { Metrics } from './shared/metrics';
-import { WorkerLoop } from './shared/worker-loop';
-import type { OutboxRepository } from './forwarding/outbox-relay';
+import { Broker } from '../bus';
+import { jsonMessageHandler } from '../bus/json-handler';
+import type { ConsumerHandle, Delivery, Verdict } from '../bus/types';
+import type { ForwardingService } from '../forwarding/forwarding-service';
+import { parseAcknowledgement } from '../forwarding/forwarding-service';
+import { outboxRelayStep } from '../forwarding/outbox-relay';
+import type { IntakeService } from '../intake/intake-service';
+import { RINA_FORWARD_CASE_KEY } from '../bus/topology';
+import type { Clock } from '../shared/clock';
+import { AppError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import type { Metrics } from '../shared/metrics';
+import { WorkerLoop } from '../shared/worker-loop';
+import type { OutboxRepository } from '../forwarding/outbox-relay';
 
 export interface AmqpDeps {
   url: string;
