@@ -4,6 +4,8 @@
  */
 import type { Server } from 'node:http';
 import { AccessService } from '../access/access';
+import { AuditTrail } from '../audit/audit-trail';
+import { PgAuditRepository } from '../store/audit-repository';
 import type { AppConfig } from '../config/env';
 import { loadBucTypes } from '../config/catalogue';
 import { IntakeService } from '../intake/intake-service';
@@ -57,6 +59,8 @@ export interface Service {
   server?: Server;
   intake: IntakeService;
   access: AccessService;
+  /** The append-only audit trail of people's actions. */
+  audit: AuditTrail;
   routingConfig: RoutingConfigService;
   triage: TriageService;
   forwarding: ForwardingService;
@@ -77,6 +81,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const applied = await migrate(db);
   if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
 
+  const audit = new AuditTrail(new PgAuditRepository(db), clock);
   const access = new AccessService(new PgAccessRepository(db), clock, config.bootstrapToken);
   if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
     await access.ensureOperator(config.bootstrapAdminUser, config.bootstrapAdminPassword, 'admin');
@@ -136,7 +141,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   }
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
+    config, db, clock, logger, metrics, app, server, intake, access, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
