@@ -15,6 +15,7 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
+import { newId } from '../shared/ids';
 import { WorkerLoop } from '../shared/worker-loop';
 import type { OutboxRepository } from '../forwarding/outbox-relay';
 
@@ -82,7 +83,7 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
     ensureInstitutionQueue: async (id) => {
       await broker.declareInstitutionQueues([id]);
     },
-    clock: deps.clock, logger: deps.logger, metrics: deps.metrics,
+    clock: deps.clock, logger: deps.logger, metrics: deps.metrics, owner: newId(`relay-${deps.connectionName ?? 'eessi-liaison'}`),
   }), { idleMs: deps.pollMs, logger: deps.logger });
   relay.start();
 

@@ -25,7 +25,8 @@ import { RoutingConfigService } from '../routing/versions';
 import { brokerProbe, startAmqp, type AmqpSide } from './amqp';
 import { WorkerLoop } from '../shared/worker-loop';
 import { PgCaseQueries } from '../store/case-queries';
-import { PgCaseStore, PgStageQueue } from '../store/case-repository';
+import { PgCaseStore } from '../store/case-repository';
+import { PgRoutingQueue } from '../store/routing-queue';
 import { PgOutboxRepository } from '../store/outbox-repository';
 import { workQueueDepth } from '../store/work-queue';
 import { PgRoutingConfigRepository, storedEnvelopesSince } from '../store/routing-config-repository';
@@ -77,7 +78,8 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const ownDb = !opts.db;
   const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const outbox = new PgOutboxRepository(db);
-  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
+  // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
+  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined });
   const applied = await migrate(db);
   if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
 
@@ -95,10 +97,11 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const caseStore = new PgCaseStore(db);
   const triage = new TriageService({ store: caseStore, routingConfig, clock, logger });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
-  const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
-    { idleMs: config.workerPollMs, logger });
-
   let amqp: AmqpSide | undefined;
+  const routingWorker = new WorkerLoop('routing', routingStep({
+    queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, onForwarded: () => amqp?.relay.kick(),
+  }), { idleMs: config.workerPollMs, logger });
+
   if (config.amqpUrl) {
     amqp = await startAmqp({
       url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IntakeRepository, QuarantineRecord, StoredEnvelopeRecord } from '../intake/intake-service';
 import type { Database } from './database';
-import { enqueueWork } from './work-queue';
-
-import { ROUTING_STAGE } from '../routing/routing-worker';
+import { enqueueWork, ROUTING_STAGE } from './work-queue';
 
 export class PgIntakeRepository implements IntakeRepository {
   constructor(private readonly db: Database) {}
