@@ -32,6 +32,8 @@ export interface AmqpDeps {
   logger: Logger;
   metrics: Metrics;
   pollMs: number;
+  /** Outbox relay: forwards per step and lease duration. */
+  relay: { batchSize: number; leaseMs: number };
   /** Called after an envelope was stored (wakes the routing worker). */
   onAccepted: () => void;
   connectionName?: string;
@@ -84,6 +86,7 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
       await broker.declareInstitutionQueues([id]);
     },
     clock: deps.clock, logger: deps.logger, metrics: deps.metrics, owner: newId(`relay-${deps.connectionName ?? 'eessi-liaison'}`),
+    batchSize: deps.relay.batchSize, leaseMs: deps.relay.leaseMs,
   }), { idleMs: deps.pollMs, logger: deps.logger });
   relay.start();
 

@@ -99,13 +99,14 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
   let amqp: AmqpSide | undefined;
   const routingWorker = new WorkerLoop('routing', routingStep({
-    queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, onForwarded: () => amqp?.relay.kick(),
+    queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
+    onForwarded: () => amqp?.relay.kick(),
   }), { idleMs: config.workerPollMs, logger });
 
   if (config.amqpUrl) {
     amqp = await startAmqp({
       url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,
-      outbox, clock, logger, metrics, pollMs: config.workerPollMs,
+      outbox, clock, logger, metrics, pollMs: config.workerPollMs, relay: { batchSize: config.outboxBatchSize, leaseMs: config.outboxLeaseMs },
       onAccepted: () => routingWorker.kick(), connectionName: config.amqpConnectionName,
       declareInstitutionQueues: config.amqpDeclareInstitutionQueues,
       institutionIds: async () => (await routingConfig.current()).directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:')),

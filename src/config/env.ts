@@ -20,6 +20,12 @@ export interface AppConfig {
   intakePrefetch: number;
   /** How often the pipeline workers poll the work queue when idle, ms. */
   workerPollMs: number;
+  /** Envelopes the routing stage claims and decides per transaction. */
+  routingBatchSize: number;
+  /** Forwards the outbox relay leases and publishes (pipelined) per step. */
+  outboxBatchSize: number;
+  /** How long a relay's lease on its batch holds; a crashed instance's batch is taken over after it, ms. */
+  outboxLeaseMs: number;
   /** Grace period for in-flight work on SIGTERM, ms. */
   shutdownGraceMs: number;
   /** Queue/exchange name overrides (CONTRACT §4: names fixed by default, overridable). */
@@ -106,6 +112,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     intakePrefetch: intIn(env, 'INTAKE_PREFETCH', 20, 1, 1000, errors),
     workerPollMs: intIn(env, 'WORKER_POLL_MS', 250, 10, 60000, errors),
     shutdownGraceMs: intIn(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 120000, errors),
+    routingBatchSize: intIn(env, 'ROUTING_BATCH_SIZE', 200, 1, 2000, errors),
+    outboxBatchSize: intIn(env, 'OUTBOX_BATCH_SIZE', 200, 1, 2000, errors),
+    outboxLeaseMs: intIn(env, 'OUTBOX_LEASE_MS', 60000, 1000, 3600000, errors),
     amqpNames,
     amqpConnectionName: env.AMQP_CONNECTION_NAME || 'eessi-liaison',
     amqpDeclareInstitutionQueues: bool(env, 'AMQP_DECLARE_INSTITUTION_QUEUES', true, errors),
