@@ -29,7 +29,7 @@ export function timeEach<T>(items: readonly T[], passes: number, fn: (item: T) =
       if (fn(item) !== undefined) sink += 1;
       samples[k] = Number(process.hrtime.bigint() - t0) / 1000;
       k += 1;
-      if (k % 5000 === 0) onProgress?.(k, samples.length);
+      if (k % 5000 === 0 && k < samples.length) onProgress?.(k, samples.length);
     }
   }
   const elapsedMs = performance.now() - started;

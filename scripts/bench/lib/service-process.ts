@@ -12,6 +12,7 @@ import path from 'node:path';
 import { connect } from 'amqplib';
 import { institutionQueueName, topologyNames, type TopologyNames } from '../../../src/bus/topology';
 import { openDatabase } from '../../../src/store/database';
+import { benchFlags } from './flags';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -84,7 +85,10 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
   }
   for (const [key, value] of Object.entries(opts.names)) env[`AMQP_NAME_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] = value;
   // Logs go nowhere, as they would go to a collector: writing them is part of the cost measured.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // --cpu-prof DIR: a CPU profile of each service process, written when it stops (open it in Chrome DevTools).
+  const profDir = benchFlags()['cpu-prof'];
+  const prof = typeof profDir === 'string' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profDir)] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const deadline = Date.now() + 180_000;
