@@ -39,6 +39,10 @@ export interface HelpdeskDeps {
   settings?: Partial<HelpdeskSettings>;
   /** Messages handled at once by the liaison.helpdesk consumer (default 10). */
   prefetch?: number;
+  /** Resolves when the database answers (the consumer resumes after a dependency pause only then). */
+  ready?: () => Promise<void>;
+  /** Deliveries before an unexpectedly failing message is dead-lettered. */
+  maxAttempts?: number;
 }
 
 export interface Helpdesk {
@@ -75,7 +79,9 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
 
   const consumers: ConsumerHandle[] = [];
   if (deps.bus) {
-    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service), { prefetch: deps.prefetch ?? 10 }));
+    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service), {
+      prefetch: deps.prefetch ?? 10, maxAttempts: deps.maxAttempts, ready: deps.ready, retryDelay: { initialMs: 500, maxMs: 5_000 },
+    }));
   }
   let scheduler: Scheduler | undefined;
   if (deps.scheduler) {

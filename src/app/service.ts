@@ -89,7 +89,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     await access.ensureOperator(config.bootstrapAdminUser, config.bootstrapAdminPassword, 'admin');
   }
   const validator = new EnvelopeValidator({ bucTypes: loadBucTypes(config.configDir) });
-  const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics });
+  const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics, limits: config.inputLimits });
   const quarantine = new PgQuarantineRepository(db);
 
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
@@ -108,6 +108,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,
       outbox, clock, logger, metrics, pollMs: config.workerPollMs, relay: { batchSize: config.outboxBatchSize, leaseMs: config.outboxLeaseMs },
       onAccepted: () => routingWorker.kick(), connectionName: config.amqpConnectionName,
+      databaseReady: () => db.ping(), maxAttempts: config.consumerMaxAttempts,
       declareInstitutionQueues: config.amqpDeclareInstitutionQueues,
       institutionIds: async () => (await routingConfig.current()).directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:')),
     });
@@ -115,7 +116,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (opts.workers !== false) routingWorker.start();
   const helpdesk = await startHelpdesk({
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
-    settings: config.helpdesk, prefetch: config.intakePrefetch,
+    settings: config.helpdesk, prefetch: config.intakePrefetch, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts,
   });
 
   const caseQueries = new PgCaseQueries(db);

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { helpdeskSettingsFromEnv, type HelpdeskSettings } from '../helpdesk/settings';
+import { CONTRACT_MAX_ENVELOPE_BYTES, DEFAULT_INPUT_LIMITS, type InputLimits } from '../intake/input-limits';
 import { AppError, isAppError } from '../shared/errors';
 
 export interface AppConfig {
@@ -34,6 +35,14 @@ export interface AppConfig {
   amqpConnectionName: string;
   /** Declare every French institution's queue at start (else: on its first forward). */
   amqpDeclareInstitutionQueues: boolean;
+  /** Limits every envelope must keep (src/intake/input-limits.ts): each exceeded one is a quarantine reason. */
+  inputLimits: Readonly<InputLimits>;
+  /** Deliveries of one AMQP message before an unexpected failure gives up (intake quarantines, others dead-letter). */
+  consumerMaxAttempts: number;
+  /** Purge SED bodies of closed cases (and quarantined raw bytes) older than this many days; 0 = never. */
+  retentionDays: number;
+  /** When the retention job runs (cron, in the service's time zone). */
+  retentionCron: string;
   /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules. */
   helpdesk: Readonly<HelpdeskSettings>;
 }
@@ -116,6 +125,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     outboxBatchSize: intIn(env, 'OUTBOX_BATCH_SIZE', 200, 1, 2000, errors),
     outboxLeaseMs: intIn(env, 'OUTBOX_LEASE_MS', 60000, 1000, 3600000, errors),
     amqpNames,
+    inputLimits: Object.freeze({
+      maxBytes: intIn(env, 'INTAKE_MAX_BYTES', DEFAULT_INPUT_LIMITS.maxBytes, 1024, CONTRACT_MAX_ENVELOPE_BYTES, errors),
+      maxDepth: intIn(env, 'INTAKE_MAX_DEPTH', DEFAULT_INPUT_LIMITS.maxDepth, 8, 512, errors),
+      maxStringLength: intIn(env, 'INTAKE_MAX_STRING_LENGTH', DEFAULT_INPUT_LIMITS.maxStringLength, 256, CONTRACT_MAX_ENVELOPE_BYTES, errors),
+      maxArrayLength: intIn(env, 'INTAKE_MAX_ARRAY_LENGTH', DEFAULT_INPUT_LIMITS.maxArrayLength, 10, 1_000_000, errors),
+      maxInstitutionReferences: intIn(env, 'INTAKE_MAX_INSTITUTION_REFERENCES', DEFAULT_INPUT_LIMITS.maxInstitutionReferences, 1, 100_000, errors),
+    }),
+    consumerMaxAttempts: intIn(env, 'AMQP_MAX_ATTEMPTS', 4, 1, 15, errors),
+    retentionDays: intIn(env, 'RETENTION_DAYS', 0, 0, 36500, errors),
+    retentionCron: env.RETENTION_CRON || '17 3 * * *',
     amqpConnectionName: env.AMQP_CONNECTION_NAME || 'eessi-liaison',
     amqpDeclareInstitutionQueues: bool(env, 'AMQP_DECLARE_INSTITUTION_QUEUES', true, errors),
     helpdesk: helpdesk as Readonly<HelpdeskSettings>,

@@ -16,6 +16,17 @@ export async function enqueueWork(tx: Sql, stage: string, ref: string, at: Date,
   );
 }
 
+/** Many items of one stage in one statement (an intake window hands its new envelopes over at once). */
+export async function enqueueWorkBatch(tx: Sql, stage: string, refs: string[], at: Date): Promise<void> {
+  if (!refs.length) return;
+  await tx.query(
+    `INSERT INTO work_queue (stage, ref, available_at, created_at)
+     SELECT $1, ref, $3, $3 FROM unnest($2::text[]) WITH ORDINALITY AS r(ref, n) ORDER BY n
+     ON CONFLICT (stage, ref) DO NOTHING`,
+    [stage, refs, at],
+  );
+}
+
 export async function workQueueDepth(db: Sql): Promise<Record<string, number>> {
   const rows = await db.query<{ stage: string; n: number }>('SELECT stage, count(*)::int AS n FROM work_queue GROUP BY stage');
   return Object.fromEntries(rows.map((r) => [r.stage, r.n]));
