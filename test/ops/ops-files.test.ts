@@ -1,6 +1,7 @@
 /**
  * The shipped Prometheus rules and Grafana dashboard name only metrics the service really exports on /metrics
- * (a renamed metric would silently disable an alert), and both files parse.
+ * (a renamed metric would silently disable an alert), and both files parse; and the backlog gauge does not count
+ * forwards that nobody is to publish (no broker: institutions pull them).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { startService, type Service } from '../../src/app/service';
 import { loadConfig } from '../../src/config/env';
 import { silentLogger } from '../../src/shared/logger';
 import { openPglite, type TestDatabase } from '../helpers/db';
+import { makeEnvelope } from '../helpers/envelopes';
 
 const OPS = path.join(__dirname, '..', '..', 'ops');
 
@@ -31,7 +33,7 @@ describe('ops files', () => {
     svc = await startService(loadConfig({ BOOTSTRAP_TOKEN: 'test-bootstrap-token-0123456789' }), { db: tdb.db, logger: silentLogger(), listen: false, workers: false });
     const text = (await request(svc.app).get('/metrics')).text;
     exported = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
-  });
+  }, 180_000);
   afterAll(async () => {
     await svc.stop();
     await tdb.close();
@@ -58,6 +60,15 @@ describe('ops files', () => {
     const named = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricNames(t.expr).map((m) => ({ panel: p.title, m }))));
     expect(named.length).toBeGreaterThan(10);
     expect(named.filter((n) => !exported.has(n.m)).map((n) => `${n.panel}: ${n.m}`)).toEqual([]);
+  });
+
+  it('does not cry wolf without a broker: pull-only forwards are no outbox backlog', async () => {
+    const e = makeEnvelope({ caseId: 'C-PULL', documentId: 'pull1' });
+    expect((await svc.intake.receive(Buffer.from(JSON.stringify(e)), 'http')).status).toBe('accepted');
+    await svc.routingWorker.drain();
+    const [{ n }] = await tdb.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM forwards WHERE published_at IS NULL AND status = 'pending'`);
+    expect(n).toBe(1); // waiting for the institution to pull it, as it should
+    expect((await request(svc.app).get('/metrics')).text).toMatch(/^liaison_outbox_backlog 0$/m);
   });
 
   it('the check itself sees an unknown name', () => {
