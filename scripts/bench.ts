@@ -95,7 +95,12 @@ async function main(): Promise<void> {
   for (const { section } of chosen) {
     console.log(`\n[${section.name}]`);
     try {
-      for (const r of await section.run(ctx)) rows.push({ section: section.name, ...r });
+      for (const r of await section.run(ctx)) {
+        rows.push({ section: section.name, ...r });
+        // Each row as soon as it is known: a long run shows its figures before the summary.
+        const figures = Object.entries(r.figures).map(([k, v]) => `${k} ${formatFigure(v)}`).join(', ');
+        console.log(`  ${r.benchmark}: ${figures}${r.met === undefined ? '' : r.met ? ` (${r.target}: met)` : ` (${r.target}: MISSED)`}`);
+      }
     } catch (e) {
       console.error(`  ${section.name} failed: ${(e as Error).stack ?? e}`);
       rows.push({ section: section.name, benchmark: 'section failed', figures: { error: (e as Error).message }, met: false });
