@@ -11,6 +11,7 @@ import { parseAcknowledgement } from '../forwarding/forwarding-service';
 import { outboxRelayStep } from '../forwarding/outbox-relay';
 import type { IntakeService } from '../intake/intake-service';
 import { RINA_FORWARD_CASE_KEY } from '../bus/topology';
+import type { AppConfig } from '../config/env';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -18,22 +19,25 @@ import type { Metrics } from '../shared/metrics';
 import { WorkerLoop } from '../shared/worker-loop';
 import type { OutboxRepository } from '../forwarding/outbox-relay';
 
+/** The broker and consumer settings of AppConfig this side uses. */
+export type AmqpSettings = Pick<AppConfig,
+  'amqpNames' | 'amqpConnectionName' | 'amqpDeclareInstitutionQueues' | 'intakePrefetch' | 'intakeMaxAttempts' | 'intakeRetryInitialMs' |
+  'intakeRetryMaxMs' | 'amqpPrefetch' | 'amqpMaxAttempts' | 'amqpConfirmTimeoutMs' | 'amqpConnectTimeoutMs' | 'amqpReconnectInitialMs' |
+  'amqpReconnectMaxMs' | 'workerPollMs' | 'outboxRelayBatch'>;
+
 export interface AmqpDeps {
   url: string;
-  names: Record<string, string>;
-  prefetch: number;
+  settings: AmqpSettings;
   intake: IntakeService;
   forwarding: ForwardingService;
   outbox: OutboxRepository;
+  /** The institutions whose queues are declared at start (when amqpDeclareInstitutionQueues). */
   institutionIds: () => Promise<string[]>;
-  declareInstitutionQueues: boolean;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
-  pollMs: number;
   /** Called after an envelope was stored (wakes the routing worker). */
   onAccepted: () => void;
-  connectionName?: string;
 }
 
 export interface AmqpSide {
@@ -64,26 +68,33 @@ export function repliesHandler(forwarding: ForwardingService) {
 }
 
 export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
-  const broker = new Broker({ url: deps.url, logger: deps.logger, clock: deps.clock, names: deps.names, connectionName: deps.connectionName ?? 'eessi-liaison' });
+  const cfg = deps.settings;
+  const broker = new Broker({
+    url: deps.url, logger: deps.logger, clock: deps.clock, names: cfg.amqpNames, connectionName: cfg.amqpConnectionName,
+    confirmTimeoutMs: cfg.amqpConfirmTimeoutMs, connectTimeoutMs: cfg.amqpConnectTimeoutMs,
+    reconnect: { initialMs: cfg.amqpReconnectInitialMs, maxMs: cfg.amqpReconnectMaxMs },
+  });
   broker.on('connected', () => deps.metrics.brokerConnected.set(1));
   broker.on('disconnected', () => deps.metrics.brokerConnected.set(0));
   // Do not wait for the broker: the service starts (and /readyz says not ready) while it reconnects.
   broker.start().then(async () => {
-    if (deps.declareInstitutionQueues) await broker.declareInstitutionQueues(await deps.institutionIds());
+    if (cfg.amqpDeclareInstitutionQueues) await broker.declareInstitutionQueues(await deps.institutionIds());
   }).catch((e) => deps.logger.warn('broker not ready yet', { event: 'bus.start', error: (e as Error).message }));
 
   const names = broker.names;
   const consumers = [
-    broker.consume(names.intake, intakeHandler(deps.intake, deps.onAccepted), { prefetch: deps.prefetch, maxAttempts: 15, retryDelay: { initialMs: 500, maxMs: 60_000 } }),
-    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: deps.prefetch }),
+    broker.consume(names.intake, intakeHandler(deps.intake, deps.onAccepted), {
+      prefetch: cfg.intakePrefetch, maxAttempts: cfg.intakeMaxAttempts, retryDelay: { initialMs: cfg.intakeRetryInitialMs, maxMs: cfg.intakeRetryMaxMs },
+    }),
+    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: cfg.amqpPrefetch, maxAttempts: cfg.amqpMaxAttempts }),
   ];
   const relay = new WorkerLoop('outbox-relay', outboxRelayStep({
     outbox: deps.outbox, bus: broker, names: { forward: names.forward, rina: names.rina }, rinaRoutingKey: RINA_FORWARD_CASE_KEY,
     ensureInstitutionQueue: async (id) => {
       await broker.declareInstitutionQueues([id]);
     },
-    clock: deps.clock, logger: deps.logger, metrics: deps.metrics,
-  }), { idleMs: deps.pollMs, logger: deps.logger });
+    clock: deps.clock, logger: deps.logger, metrics: deps.metrics, batchSize: cfg.outboxRelayBatch,
+  }), { idleMs: cfg.workerPollMs, logger: deps.logger });
   relay.start();
 
   return {

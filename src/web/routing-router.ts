@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
-import { compareTables } from '../routing/draft-simulation';
+import { compareTables } from '../routing/draft-comparison';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
 import { loadRuleTable } from '../routing/rule-table';
