@@ -3,7 +3,7 @@
  * and the per-institution queues. Handlers only translate: the domain services do the work and commit before
  * the message is acknowledged.
  */
-import { Broker } from '../bus';
+import { Broker } from '../bus/broker';
 import { jsonMessageHandler } from '../bus/json-handler';
 import type { ConsumerHandle, Delivery, Verdict } from '../bus/types';
 import type { ForwardingService } from '../forwarding/forwarding-service';

@@ -72,6 +72,52 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** The domain services on one database, before any adapter takes traffic. */
+async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, metrics: Metrics) {
+  const audit = new AuditTrail(new PgAuditRepository(db), clock);
+  const access = new AccessService(new PgAccessRepository(db), clock, config.bootstrapToken);
+  if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
+    await access.ensureOperator(config.bootstrapAdminUser, config.bootstrapAdminPassword, 'admin');
+  }
+  const validator = new EnvelopeValidator({ bucTypes: loadBucTypes(config.configDir) });
+  const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics });
+  const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
+  await routingConfig.seed(loadRoutingConfig(config.configDir));
+  const caseStore = new PgCaseStore(db);
+  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger });
+  const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
+  const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
+    { idleMs: config.workerPollMs, logger });
+  return { audit, access, validator, intake, routingConfig, triage, forwarding, routingWorker };
+}
+
+type Core = Awaited<ReturnType<typeof buildCore>>;
+
+/** The HTTP side: one router per domain, behind the access check; health and metrics in front of it. */
+function buildHttp(db: Database, core: Core, helpdesk: Helpdesk, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean) {
+  const caseQueries = new PgCaseQueries(db);
+  const { access, intake, routingConfig, validator, triage, forwarding, routingWorker } = core;
+  return createApp({
+    access,
+    logger,
+    publicRouters: [healthRouter(probes, metrics, stopping)],
+    routers: [
+      accessRouter(access, false),
+      intakeRouter(intake, new PgQuarantineRepository(db), () => routingWorker.kick()),
+      routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
+      casesRouter({ queries: caseQueries, triage, forwarding }),
+      helpdesk.router,
+    ],
+  });
+}
+
+async function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
@@ -82,23 +128,8 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const applied = await migrate(db);
   if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
 
-  const audit = new AuditTrail(new PgAuditRepository(db), clock);
-  const access = new AccessService(new PgAccessRepository(db), clock, config.bootstrapToken);
-  if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
-    await access.ensureOperator(config.bootstrapAdminUser, config.bootstrapAdminPassword, 'admin');
-  }
-  const validator = new EnvelopeValidator({ bucTypes: loadBucTypes(config.configDir) });
-  const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics });
-  const quarantine = new PgQuarantineRepository(db);
-
-  const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
-  await routingConfig.seed(loadRoutingConfig(config.configDir));
-  const caseStore = new PgCaseStore(db);
-  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger });
-  const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
-  const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
-    { idleMs: config.workerPollMs, logger });
-
+  const core = await buildCore(config, db, clock, logger, metrics);
+  const { intake, forwarding, routingConfig, routingWorker } = core;
   let amqp: AmqpSide | undefined;
   if (config.amqpUrl) {
     amqp = await startAmqp({
@@ -113,38 +144,19 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, maxAttempts: config.amqpMaxAttempts,
   });
 
-  const caseQueries = new PgCaseQueries(db);
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
-  const app = createApp({
-    access,
-    logger,
-    publicRouters: [healthRouter(probes, metrics, () => stopping)],
-    routers: [
-      accessRouter(access, false),
-      intakeRouter(intake, quarantine, () => routingWorker.kick()),
-      routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
-      casesRouter({ queries: caseQueries, triage, forwarding }),
-      helpdesk.router,
-    ],
-  });
-
-  let server: Server | undefined;
-  if (opts.listen !== false) {
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, () => resolve(s));
-      s.once('error', reject);
-    });
-    logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
-  }
+  const app = buildHttp(db, core, helpdesk, logger, metrics, probes, () => stopping);
+  const server = opts.listen === false ? undefined : await listen(app, config.port);
+  if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
-      const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await helpdesk.stop(config.shutdownGraceMs);
       await amqp?.stop(config.shutdownGraceMs);

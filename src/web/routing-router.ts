@@ -21,6 +21,7 @@ function pageOf<T>(query: Record<string, unknown>, all: readonly T[], key: (t: T
 
 const versionItems = (items: VersionMeta[]) => items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
 
+// long-function: the routes of one router, read top to bottom like the API table; each handler is a few lines.
 export function routingRouter(deps: {
   config: RoutingConfigService; validator: EnvelopeValidator;
   /** The case's current route (affinity), read only. */
