@@ -7,7 +7,7 @@ import { Broker } from '../bus/broker';
 import { jsonMessageHandler } from '../bus/json-handler';
 import type { ConsumerHandle, Delivery, Verdict } from '../bus/types';
 import type { ForwardingService } from '../forwarding/forwarding-service';
-import { parseAcknowledgement } from '../forwarding/forwarding-service';
+import { parseForwardReply } from '../forwarding/forwarding-service';
 import { outboxRelayStep } from '../forwarding/outbox-relay';
 import type { IntakeService } from '../intake/intake-service';
 import { RINA_FORWARD_CASE_KEY } from '../bus/topology';
@@ -59,11 +59,8 @@ export function intakeHandler(intake: IntakeService, onAccepted: () => void) {
 
 export function repliesHandler(forwarding: ForwardingService) {
   return jsonMessageHandler('reply', async (body) => {
-    const forwardId = (body as { forwardId?: unknown })?.forwardId;
-    if (typeof forwardId !== 'string' || !forwardId) {
-      throw new AppError('REQ_INVALID_BODY', 'forwardId is required.', [{ path: '/forwardId', message: 'is required' }]);
-    }
-    await forwarding.acknowledge(forwardId, parseAcknowledgement(body), { id: 'amqp:forward-replies' });
+    const { forwardId, ack } = parseForwardReply(body);
+    await forwarding.acknowledge(forwardId, ack, { id: 'amqp:forward-replies' });
   });
 }
 
