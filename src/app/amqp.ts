@@ -22,7 +22,7 @@ import type { OutboxRepository } from '../forwarding/outbox-relay';
 /** The broker and consumer settings of AppConfig this side uses. */
 export type AmqpSettings = Pick<AppConfig,
   'amqpNames' | 'amqpConnectionName' | 'amqpDeclareInstitutionQueues' | 'intakePrefetch' | 'intakeMaxAttempts' | 'intakeRetryInitialMs' |
-  'intakeRetryMaxMs' | 'amqpPrefetch' | 'amqpMaxAttempts' | 'amqpConfirmTimeoutMs' | 'amqpConnectTimeoutMs' | 'amqpReconnectInitialMs' |
+  'intakeRetryMaxMs' | 'amqpPrefetch' | 'consumerMaxAttempts' | 'amqpConfirmTimeoutMs' | 'amqpConnectTimeoutMs' | 'amqpReconnectInitialMs' |
   'amqpReconnectMaxMs' | 'workerPollMs' | 'outboxRelayBatch'>;
 
 export interface AmqpDeps {
@@ -83,7 +83,7 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
     broker.consume(names.intake, intakeHandler(deps.intake, deps.onAccepted), {
       prefetch: cfg.intakePrefetch, maxAttempts: cfg.intakeMaxAttempts, retryDelay: { initialMs: cfg.intakeRetryInitialMs, maxMs: cfg.intakeRetryMaxMs },
     }),
-    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: cfg.amqpPrefetch, maxAttempts: cfg.amqpMaxAttempts }),
+    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: cfg.amqpPrefetch, maxAttempts: cfg.consumerMaxAttempts }),
   ];
   const relay = new WorkerLoop('outbox-relay', outboxRelayStep({
     outbox: deps.outbox, bus: broker, names: { forward: names.forward, rina: names.rina }, rinaRoutingKey: RINA_FORWARD_CASE_KEY,

@@ -41,7 +41,7 @@ export interface HelpdeskDeps {
   settings?: Partial<HelpdeskSettings>;
   /** Zone the cron expressions are read in (config.scheduleTimezone); default Europe/Paris. */
   scheduleTimezone?: string;
-  /** Deliveries of a liaison.helpdesk message before it is dead-lettered (config.amqpMaxAttempts). */
+  /** Deliveries of a liaison.helpdesk message before it is dead-lettered (config.consumerMaxAttempts). */
   maxAttempts?: number;
 }
 

@@ -141,7 +141,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (opts.workers !== false) routingWorker.start();
   const helpdesk = await startHelpdesk({
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
-    settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, maxAttempts: config.amqpMaxAttempts,
+    settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, maxAttempts: config.consumerMaxAttempts,
   });
 
   let stopping = false;

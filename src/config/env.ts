@@ -33,7 +33,7 @@ export interface AppConfig {
   /** Messages in flight on the other consumers (forward replies, help desk). */
   amqpPrefetch: number;
   /** Deliveries of a reply or help-desk message before it is dead-lettered. */
-  amqpMaxAttempts: number;
+  consumerMaxAttempts: number;
   /** How long a publish waits for the broker's confirm, ms. */
   amqpConfirmTimeoutMs: number;
   /** TCP connect timeout to the broker, ms. */
@@ -211,7 +211,7 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     intakeRetryInitialMs: read.int('INTAKE_RETRY_INITIAL_MS', 500, 1, 600_000),
     intakeRetryMaxMs: read.int('INTAKE_RETRY_MAX_MS', 60_000, 1, 3_600_000),
     amqpPrefetch: read.int('AMQP_PREFETCH', 20, 1, 1000),
-    amqpMaxAttempts: read.int('AMQP_MAX_ATTEMPTS', 5, 1, 19),
+    consumerMaxAttempts: read.int('AMQP_MAX_ATTEMPTS', 4, 1, 15),
     amqpConfirmTimeoutMs: read.int('AMQP_CONFIRM_TIMEOUT_MS', 10_000, 100, 600_000),
     amqpConnectTimeoutMs: read.int('AMQP_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
     amqpReconnectInitialMs: read.int('AMQP_RECONNECT_INITIAL_MS', 500, 10, 600_000),
