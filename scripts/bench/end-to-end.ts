@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { connect, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import type { Envelope } from '../../src/intake/envelope';
 import { loadRoutingConfig } from '../../src/routing/config-files';
-import { replay } from '../../src/simulation/replay';
+import { routeTraffic } from '../../src/simulation/route-traffic';
 import { generateEnvelopes, isMalformed } from '../../src/simulation/synthetic';
 import type { TopologyNames } from '../../src/bus/topology';
 import { institutionQueueName } from '../../src/bus/topology';
@@ -36,7 +36,7 @@ function envelopes(count: number, seed: string): Envelope[] {
 function predictedForwards(before: Envelope[], batch: Envelope[]): number {
   const ids = new Set(batch.map((e) => e.envelopeId));
   let n = 0;
-  replay([...before, ...batch], { directory, ruleTable, onDecision: (e, _f, d) => { if (ids.has(e.envelopeId) && d.outcome === 'forward') n += 1; } });
+  routeTraffic([...before, ...batch], { directory, ruleTable, onDecision: (e, _f, d) => { if (ids.has(e.envelopeId) && d.outcome === 'forward') n += 1; } });
   return n;
 }
 

@@ -6,7 +6,7 @@ import type { RoutingQueue } from '../cases/case-store';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
-import { routeBatch, type RoutedOutcome } from './routing-stage';
+import { routeBatch } from './routing-stage';
 import type { RoutingConfigService } from './versions';
 
 /** Envelopes claimed per routing transaction. */
@@ -15,7 +15,6 @@ export const DEFAULT_ROUTING_BATCH = 200;
 export function routingStep(deps: {
   queue: RoutingQueue; config: RoutingConfigService; clock: Clock; logger: Logger; metrics: Metrics;
   batchSize?: number;
-  onRouted?: (o: RoutedOutcome) => void;
   /** Called once per batch that created forwards (wakes the outbox relay). */
   onForwarded?: () => void;
 }): () => Promise<boolean> {
@@ -35,7 +34,6 @@ export function routingStep(deps: {
         event: 'routing.decided', envelopeId: o.envelopeId, caseId: o.caseId, outcome: o.outcome, institutionId: o.institutionId,
         reason: o.reason, ruleId: o.ruleId, ruleSetVersion: cfg.ruleSetVersion,
       });
-      deps.onRouted?.(o);
     }
     if (forwards > 0) deps.onForwarded?.();
     // Work done when something was claimed and not all of it had to wait for an earlier SED of its case.

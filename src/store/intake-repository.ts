@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EnvelopeOutcome, IntakeBatch, IntakeBatchOutcome, IntakeRepository, QuarantineRecord, StoredEnvelopeRecord } from '../intake/intake-service';
 import type { Database, Sql } from './database';
-import { enqueueWorkBatch, ROUTING_STAGE } from './work-queue';
+import { ROUTING_STAGE } from '../shared/pipeline-stages';
+import { enqueueWorkBatch } from './work-queue';
 
 const ENVELOPE_COLUMNS = 13;
 const QUARANTINE_COLUMNS = 13;

@@ -16,10 +16,10 @@ import type {
 } from '../cases/case-store';
 import type { Envelope } from '../intake/envelope';
 import { nextAttemptAt, STAGE_RETRY } from '../shared/backoff';
+import { ROUTING_STAGE } from '../shared/pipeline-stages';
 import { applyCaseChanges } from './case-changes';
 import { caseFromRow, type CaseRow } from './case-repository';
 import type { Database, Sql } from './database';
-import { ROUTING_STAGE } from './work-queue';
 
 interface ClaimedRow {
   id: number;

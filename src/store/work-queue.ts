@@ -5,8 +5,6 @@
  */
 import type { Sql } from './database';
 
-/** The routing stage's items (ref = envelope id): enqueued by intake, claimed by the routing queue. */
-export const ROUTING_STAGE = 'route';
 
 export async function enqueueWork(tx: Sql, stage: string, ref: string, at: Date, delayMs = 0): Promise<void> {
   await tx.query(

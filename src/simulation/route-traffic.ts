@@ -1,8 +1,9 @@
 /**
- * Routes a batch of envelopes in delivery order through a table exactly as the pipeline does, through the same
- * pure decideForCase: a forwarded case's later SEDs see its route (affinity), a case waiting in triage keeps its
- * later SEDs with it (CASE-IN-TRIAGE), no operator intervenes. Used by the traffic-mix test, the benchmark and
- * `npm run simulate`. A routing failure on one envelope is counted, never thrown: one bad message stops nothing.
+ * Routes a batch of synthetic envelopes in delivery order through a table, in memory, exactly as the pipeline does,
+ * through the same pure decideForCase: a forwarded case's later SEDs see its route (affinity), a case waiting in
+ * triage keeps its later SEDs with it (CASE-IN-TRIAGE), no operator intervenes. Used by the traffic-mix test and
+ * the benchmark (not to be confused with the dead-letter replay of bus/ or the draft-table comparison of routing/).
+ * A routing failure on one envelope is counted, never thrown: one bad message stops nothing.
  */
 import type { CaseRecord } from '../cases/case-store';
 import type { Envelope } from '../intake/envelope';
@@ -12,7 +13,7 @@ import type { Decision } from '../routing/evaluate';
 import { extractFacts, type RoutingFacts } from '../routing/facts';
 import type { RuleTable } from '../routing/rule-table';
 
-export interface ReplaySummary {
+export interface TrafficRoutingSummary {
   envelopes: number;
   forwarded: number;
   triaged: number;
@@ -27,7 +28,7 @@ export interface ReplaySummary {
   crashes: { envelopeId: string; error: string }[];
 }
 
-export interface ReplayOptions {
+export interface TrafficRoutingOptions {
   directory: Directory;
   ruleTable: RuleTable;
   onDecision?: (envelope: Envelope, facts: RoutingFacts, decision: Decision) => void;
@@ -39,13 +40,13 @@ const bump = (m: Map<string, number>, key: string): void => {
   m.set(key, (m.get(key) ?? 0) + 1);
 };
 
-export function replay(envelopes: Iterable<Envelope>, opts: ReplayOptions): ReplaySummary {
+export function routeTraffic(envelopes: Iterable<Envelope>, opts: TrafficRoutingOptions): TrafficRoutingSummary {
   const cases = new Map<string, CaseRecord>();
   const cfg = { ruleTable: opts.ruleTable, directory: opts.directory, ruleSetVersion: null, directoryVersion: null };
   let forwardNo = 0;
   const forwardId = () => `sim-${(forwardNo += 1)}`;
   const caseFirstOutcome = new Map<string, boolean>();
-  const s: ReplaySummary = { envelopes: 0, forwarded: 0, triaged: 0, automaticShare: 0, cases: 0, automaticCaseShare: 0, byRule: new Map(), byTriageReason: new Map(), crashes: [] };
+  const s: TrafficRoutingSummary = { envelopes: 0, forwarded: 0, triaged: 0, automaticShare: 0, cases: 0, automaticCaseShare: 0, byRule: new Map(), byTriageReason: new Map(), crashes: [] };
   for (const envelope of envelopes) {
     s.envelopes += 1;
     try {
