@@ -7,8 +7,6 @@
 import { emptyChanges, type CaseRecord, type RoutingBatchResult, type RoutingItem } from '../cases/case-store';
 import { decideForCase, type DecideConfig } from './decide-for-case';
 
-export { HELD_IN_TRIAGE_RULE } from './decide-for-case';
-
 export interface RoutedOutcome {
   envelopeId: string;
   caseId: string;
