@@ -5,7 +5,6 @@
  */
 import type { Sql } from './database';
 
-
 /** Many items of one stage in one statement (an intake window hands its new envelopes over at once). */
 export async function enqueueWorkBatch(tx: Sql, stage: string, refs: string[], at: Date): Promise<void> {
   if (!refs.length) return;
