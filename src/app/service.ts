@@ -36,6 +36,7 @@ import { routingRouter } from '../web/routing-router';
 import { accessRouter } from '../web/access-router';
 import { createApp } from '../web/app';
 import { healthRouter, type ReadinessProbe } from '../web/health-router';
+import { defaultConsoleDir, serveConsole } from '../web/console-router';
 import { intakeRouter } from '../web/intake-router';
 
 export interface ServiceOptions {
@@ -47,6 +48,8 @@ export interface ServiceOptions {
   listen?: boolean;
   /** Run the pipeline workers in the background (default true; tests may drive them with drain()). */
   workers?: boolean;
+  /** The built console served at / (default dist/console of this checkout). */
+  consoleDir?: string;
 }
 
 export interface Service {
@@ -121,7 +124,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const app = createApp({
     access,
     logger,
-    publicRouters: [healthRouter(probes, metrics, () => stopping)],
+    publicRouters: [healthRouter(probes, metrics, () => stopping), serveConsole(opts.consoleDir ?? defaultConsoleDir())],
     routers: [
       accessRouter(access, false),
       intakeRouter(intake, quarantine, () => routingWorker.kick()),
