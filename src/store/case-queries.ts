@@ -91,6 +91,13 @@ export class PgCaseQueries implements CaseReadModel {
     }), (r) => [r.first_legal_delivery_at, r.case_id]);
   }
 
+  /** The stored envelope with this id, else every envelope of the case with this id (legal order); for tools. */
+  async storedEnvelopes(envelopeOrCaseId: string): Promise<Envelope[]> {
+    const byId = await this.db.query<{ body: Envelope }>('SELECT body FROM envelopes WHERE envelope_id = $1', [envelopeOrCaseId]);
+    if (byId.length) return byId.map((r) => r.body);
+    return (await this.db.query<{ body: Envelope }>('SELECT body FROM envelopes WHERE case_id = $1 ORDER BY legal_delivery_at, envelope_id', [envelopeOrCaseId])).map((r) => r.body);
+  }
+
   async caseRoute(caseId: string): Promise<string | null> {
     const [r] = await this.db.query<{ institution_id: string | null }>(`SELECT institution_id FROM cases WHERE case_id = $1 AND status = 'forwarded'`, [caseId]);
     return r?.institution_id ?? null;

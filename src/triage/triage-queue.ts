@@ -100,7 +100,9 @@ export class TriageQueue {
     const { reasons, ...others } = filter;
     const countsByReason = await this.deps.store.countsByReason(others);
     if (reasons?.length) {
-      const known = await this.knownReasons(await this.deps.store.countsByReason({}));
+      let known = await this.knownReasons(countsByReason);
+      // Only when a code is not known so far: a reason still in the queue outside the other filters counts too.
+      if (reasons.some((r) => !known.has(r))) known = await this.knownReasons(await this.deps.store.countsByReason({}));
       const unknown = reasons.filter((r) => !known.has(r));
       if (unknown.length) {
         throw new AppError('REQ_INVALID_QUERY', `Unknown triage reason ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${[...known].sort().join(', ')}.`,
@@ -108,8 +110,9 @@ export class TriageQueue {
       }
     }
     const { rows, nextCursor } = await this.deps.store.queue(filter, page, now);
-    const items = rows.map((c) => {
-      const businessHours = round1(this.deps.businessHoursBetween(c.triageSince, now));
+    const ages = this.businessAges(rows.map((c) => c.triageSince), now);
+    const items = rows.map((c, i) => {
+      const businessHours = round1(ages[i]);
       return {
         caseId: c.caseId, bucType: c.bucType, sector: c.bucType.split('_BUC')[0], senderInstitutionId: c.senderInstitutionId, senderCountry: c.senderCountry,
         reason: c.triageReason, triageReason: c.triageReason, detail: c.triageDetail,
@@ -119,6 +122,23 @@ export class TriageQueue {
       };
     });
     return { items, nextCursor, countsByReason };
+  }
+
+  /**
+   * Business hours from each instant (oldest first) to now, walking the calendar once: the youngest case's age,
+   * plus the business time between neighbours (a page of old cases would otherwise walk months 50 times).
+   */
+  private businessAges(since: Date[], now: Date): number[] {
+    const ages = new Array<number>(since.length);
+    let next = now;
+    let acc = 0;
+    for (let i = since.length - 1; i >= 0; i -= 1) {
+      const from = since[i] < next ? since[i] : next;
+      acc += this.deps.businessHoursBetween(from, next);
+      ages[i] = Math.max(0, acc);
+      next = from;
+    }
+    return ages;
   }
 
   async claim(caseId: string, by: string): Promise<{ claim: { by: string; until: string } }> {
