@@ -84,14 +84,22 @@ describe('console: triage', () => {
   it('forwards a case: it leaves the queue and the institution receives it', async () => {
     await h.send(orphan('5530001'));
     await h.send(orphan('5530002'));
+    // A fund retired before the case arrived (legal receipt 2026-11-20) is in the directory but not offered.
+    const retired = await h.api('PUT', '/api/institutions/FR:CARSATRA0', {
+      institution: { name: 'Carsat Rhône-Alpes (ancienne caisse)', acronym: 'Carsat', networks: ['PENSION_GENERAL'], branches: ['pension'], validTo: '2025-12-31' },
+      reason: 'Caisse fusionnée (test)',
+    });
+    expect(retired.status).toBe(201);
+    expect((await h.api('GET', `/api/institutions?q=${encodeURIComponent('ancienne caisse')}`)).body.items).toHaveLength(1);
     const { page, errors } = await h.open(ACCOUNTS.operator);
     await page.locator('.case-link', { hasText: '5530001' }).click();
     await page.getByText(/Vous traitez ce dossier/).waitFor();
     await page.getByRole('button', { name: /^Transférer/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Transférer le dossier 5530001' });
     await dialog.getByLabel(/Rechercher une institution/).fill('Rhône-Alpes');
-    await dialog.getByRole('radio', { name: /Carsat Rhône-Alpes/ }).check();
+    await dialog.getByRole('radio', { name: /^Carsat Rhône-Alpes FR:CARSATRA1/ }).check();
     await dialog.getByText(/valides au 20\/11\/2026/).waitFor();
+    await expect(dialog.getByRole('radio', { name: /ancienne caisse/ }).count()).resolves.toBe(0);
     await h.step(page, 'forward-dialog');
     await dialog.getByLabel('Note (facultative)').fill('Résidence connue par téléphone');
     await dialog.getByRole('button', { name: 'Transférer à l’institution choisie' }).click();

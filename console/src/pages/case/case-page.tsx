@@ -16,7 +16,8 @@ import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { Link, href, navigate } from '../../router';
 import type { PageProps } from '../page';
 import { HOME_PATH } from '../paths';
-import { reasonLabel } from '../queue/queue-filters';
+import { filterFromQuery, reasonLabel } from '../queue/queue-filters';
+import { queryOf } from '../queue/queue-page';
 import { CaseDecisions } from './case-decisions';
 import { ForwardDialog, ReopenDialog, ReturnDialog } from './case-dialogs';
 import { CaseFacts } from './case-facts';
@@ -50,7 +51,8 @@ export function CasePage({ params, query }: PageProps) {
   const canAct = c?.status === 'triage' ? claim.state === 'mine' : true;
 
   const nextCase = async () => {
-    const page = await ok(api.GET('/api/triage', { params: { query: { limit: 20 } } }));
+    const filter = filterFromQuery(new URLSearchParams(query.get('from') ?? ''));
+    const page = await ok(api.GET('/api/triage', { params: { query: { ...queryOf(filter), limit: 20 } } }));
     const next = page.items.find((i) => i.caseId !== caseId && !i.claim);
     navigate(next ? href('/cases/:caseId', { caseId: next.caseId }, { from: query.get('from') ?? undefined }) : back);
   };

@@ -23,7 +23,8 @@ type TriageItem = Schemas['TriageItem'];
 const REFRESH_MS = 30_000;
 export const AGE_TONE: Record<TriageItem['age']['class'], Tone> = { fresh: 'ok', old: 'warn', overdue: 'danger' };
 
-function queryOf(f: QueueFilter, cursor?: string) {
+/** The API query of a queue filter (also used by the case page's "next case", which keeps the queue's filters). */
+export function queryOf(f: QueueFilter, cursor?: string) {
   return {
     reason: f.reason.length ? f.reason : undefined,
     bucType: f.bucType || undefined,
