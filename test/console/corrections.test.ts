@@ -83,7 +83,7 @@ describe(`console: claims and corrections (${driver})`, () => {
     expect(errors).toEqual([]);
   });
 
-  it('lets an admin create, reset and disable an account and read the audit trail; an operator sees no admin page', async () => {
+  it('lets an admin create, reset and disable an account, read the audit trail, issue and revoke a token; an operator sees no admin page', async () => {
     const admin = await h.open(ACCOUNTS.admin);
     await admin.page.getByRole('navigation').getByRole('link', { name: 'Comptes' }).click();
     await admin.page.getByLabel('Identifiant').fill('n.petit');
@@ -109,6 +109,14 @@ describe(`console: claims and corrections (${driver})`, () => {
     await newcomer.page.getByRole('button', { name: 'Changer le mot de passe' }).click();
     await newcomer.page.getByRole('heading', { level: 1, name: 'File de tri' }).waitFor();
 
+    // A forgotten password: the admin resets it, a new temporary password is shown once, to be changed again.
+    await admin.page.reload();
+    await row.getByText('actif').waitFor();
+    await row.getByRole('button', { name: 'Réinitialiser le mot de passe n.petit' }).click();
+    await admin.page.getByText(/Mot de passe de n\.petit réinitialisé/).waitFor();
+    expect(await admin.page.locator('code.secret').textContent()).not.toBe(temporary);
+    await row.getByText('mot de passe à changer').waitFor();
+
     admin.page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: 'Désactiver n.petit' }).click();
     await admin.page.getByText(/Compte n\.petit désactivé/).waitFor();
@@ -121,6 +129,21 @@ describe(`console: claims and corrections (${driver})`, () => {
     await admin.page.locator('tr', { hasText: 'account.create' }).waitFor();
     await admin.page.locator('tr', { hasText: 'account.disable' }).waitFor();
     await h.step(admin.page, 'audit');
+
+    // Machine tokens: issue one for an institution (shown once, it works), revoke it (refused from then on).
+    await admin.page.getByRole('navigation').getByRole('link', { name: 'Jetons' }).click();
+    await admin.page.getByLabel('Rôle').selectOption('institution');
+    await admin.page.getByLabel('Institution').fill('FR:CARSATRA1');
+    await admin.page.getByLabel('À quoi sert-il').fill('Pull de la Carsat Rhône-Alpes');
+    await admin.page.getByRole('button', { name: 'Émettre un jeton' }).click();
+    const token = (await admin.page.locator('code.secret').textContent())!;
+    expect((await h.api('GET', '/api/institutions/FR:CARSATRA1/forwards', undefined, token)).status).toBe(200);
+    const tokenRow = admin.page.locator('tr', { hasText: 'Pull de la Carsat Rhône-Alpes' });
+    await h.step(admin.page, 'token-issued');
+    admin.page.once('dialog', (d) => void d.accept());
+    await tokenRow.getByRole('button', { name: /^Révoquer/ }).click();
+    await tokenRow.getByText('révoqué').waitFor();
+    expect((await h.api('GET', '/api/institutions/FR:CARSATRA1/forwards', undefined, token)).status).toBe(401);
 
     const operator = await h.open(ACCOUNTS.operator);
     await expect(operator.page.getByRole('navigation').getByRole('link', { name: 'Comptes' }).count()).resolves.toBe(0);

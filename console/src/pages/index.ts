@@ -8,6 +8,7 @@ import { casePage } from './case';
 import type { PageDef } from './page';
 import { queuePage } from './queue';
 import { searchPage } from './search';
+import { tokensPage } from './tokens';
 
 export { HOME_PATH, LOGIN_PATH } from './paths';
 
@@ -16,5 +17,6 @@ export const PAGES: PageDef[] = [
   casePage,
   searchPage,
   accountsPage,
+  tokensPage,
   auditPage,
 ];
