@@ -49,8 +49,8 @@ function UserBar() {
         <span class="userbar-name">{session.username}</span>
         <span class="userbar-role">{t(`user.role.${session.role as 'operator'}`)}</span>
       </span>
-      <span class="userbar-expiry" title={t('user.sessionUntil', { time: dateTime(session.idleExpiresAt ?? session.expiresAt) })}>
-        {t('user.sessionUntil', { time: dateTime(session.idleExpiresAt ?? session.expiresAt) })}
+      <span class="userbar-expiry" title={t('user.sessionUntil', { time: dateTime(session.expiresAt) })}>
+        {t('user.sessionUntil', { time: dateTime(session.expiresAt) })}
       </span>
       <label class="userbar-lang">
         <span class="visually-hidden">{t('user.language')}</span>

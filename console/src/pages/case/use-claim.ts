@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, ok, sendOnLeave, type Schemas } from '../../api/client';
+import { recentlyActive } from '../../components/activity';
 
 type Claim = Schemas['Claim'];
 export type ClaimState = { state: 'none' } | { state: 'pending' } | { state: 'mine'; claim: Claim } | { state: 'other'; claim: Claim } | { state: 'error'; error: unknown };
@@ -32,7 +33,8 @@ export function useClaim(caseId: string, inTriage: boolean): { claim: ClaimState
       }
     };
     void take();
-    const timer = window.setInterval(() => void take(), RENEW_MS);
+    // Renewed only while the operator is at the page: an abandoned case goes back to the others when the claim lapses.
+    const timer = window.setInterval(() => { if (recentlyActive()) void take(); }, RENEW_MS);
     const path = `/api/triage/${encodeURIComponent(caseId)}/claim`;
     const leave = () => {
       if (held) sendOnLeave('DELETE', path);

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../../api/client';
 import { actorName, type Sector } from '../../codes';
+import { recentlyActive } from '../../components/activity';
 import { Badge, type Tone } from '../../components/badge';
 import { Flash } from '../../components/flash';
 import { useShortcuts } from '../../components/keys';
@@ -57,7 +58,7 @@ export function QueuePage({ query }: PageProps) {
   const [selected, setSelected] = useState(0);
 
   useEffect(() => {
-    const timer = window.setInterval(queue.reload, REFRESH_MS);
+    const timer = window.setInterval(() => { if (recentlyActive()) queue.reload(); }, REFRESH_MS);
     return () => window.clearInterval(timer);
   }, [queue.reload]);
 
