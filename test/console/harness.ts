@@ -43,6 +43,8 @@ export const ACCOUNTS = {
   operator: { username: 'o.martin', password: 'operator-password-1', role: 'operator' },
   operator2: { username: 'c.bernard', password: 'operator-password-2', role: 'operator' },
   admin: { username: 'a.admin', password: 'admin-password-123', role: 'admin' },
+  supervisor: { username: 's.lefevre', password: 'supervisor-password-1', role: 'supervisor' },
+  agent: { username: 'h.moreau', password: 'agent-password-1234', role: 'agent' },
 } satisfies Record<string, Account>;
 
 /** Real time, shifted: seeding "three days ago" then coming back to now keeps cookies and sessions valid. */
@@ -96,7 +98,7 @@ export function consoleDrivers(): Array<'pglite' | 'postgres'> {
 
 async function seed(svc: Service, accounts: Account[]): Promise<void> {
   await svc.routingConfig.seed({ directory: loadDirectoryFromConfig(path.join(ROOT, 'config')), ruleTable: loadRuleTableFromConfig(path.join(ROOT, 'config')) });
-  for (const a of accounts) await svc.access.ensureOperator(a.username, a.password, a.role as 'operator' | 'admin');
+  for (const a of accounts) await svc.access.ensureOperator(a.username, a.password, a.role);
 }
 
 let stepCounter = new Map<string, number>();
