@@ -4,7 +4,7 @@
  * returned: reopen; always: a note). Keyboard: f forward / re-assign, r return, n next case, Escape the queue.
  */
 import { useState } from 'preact/hooks';
-import { api, ok } from '../../api/client';
+import { api, ok, type Schemas } from '../../api/client';
 import { actorName } from '../../codes';
 import { Badge, type Tone } from '../../components/badge';
 import { flash } from '../../components/flash';
@@ -19,12 +19,13 @@ import { HOME_PATH } from '../paths';
 import { filterFromQuery, reasonLabel } from '../queue/queue-filters';
 import { queryOf } from '../queue/queue-page';
 import { CaseDecisions } from './case-decisions';
-import { ForwardDialog, ReopenDialog, ReturnDialog } from './case-dialogs';
+import { CaseActionDialogs } from './case-actions';
 import { CaseFacts } from './case-facts';
 import { CaseNote } from './case-note';
 import { CaseEnvelopes, CaseForwards, CaseHistory } from './case-records';
 import { deskDate } from './institution-picker';
 import { useClaim, type ClaimState } from './use-claim';
+import type { ActionName } from './case-actions';
 
 const STATUS_TONE: Record<string, Tone> = { triage: 'warn', forwarded: 'ok', returned: 'muted', received: 'info', quarantined: 'danger' };
 
@@ -36,10 +37,26 @@ function ClaimBanner({ claim }: { claim: ClaimState }) {
   return null;
 }
 
-type Open = 'forward' | 'return' | 'reassign' | 'reopen' | null;
+type Open = ActionName | null;
+
+function CaseSummary({ view: c }: { view: Schemas['CaseView'] }) {
+  const { t, dateTime } = useI18n();
+  return (
+    <section class="panel" aria-labelledby="summary-title">
+      <header class="panel-header"><h2 id="summary-title">{t('case.summary')}</h2></header>
+      <dl class="dl panel-body summary">
+        <dt>{t('case.legalDelivery')}</dt><dd>{dateTime(c.firstLegalDeliveryAt)}</dd>
+        {c.triage && <><dt>{t('case.triageReason')}</dt><dd><strong>{reasonLabel(t, c.triage.reason)}</strong></dd></>}
+        {c.triage && <><dt>{t('case.triageSince')}</dt><dd>{dateTime(c.triage.since)}</dd></>}
+        {c.institutionId && <><dt>{t('case.institution')}</dt><dd><code>{c.institutionId}</code></dd></>}
+        {c.returnReason && <><dt>{t('case.returnReason')}</dt><dd>{c.returnReason}</dd></>}
+      </dl>
+    </section>
+  );
+}
 
 export function CasePage({ params, query }: PageProps) {
-  const { t, dateTime } = useI18n();
+  const { t } = useI18n();
   const caseId = params.caseId!;
   useTitle(`${t('case.title', { caseId })} · ${t('app.name')}`);
   const view = useResource(() => ok(api.GET('/api/cases/{caseId}', { params: { path: { caseId } } })), [caseId]);
@@ -93,16 +110,7 @@ export function CasePage({ params, query }: PageProps) {
       <ClaimBanner claim={claim} />
       <div class="case-grid">
         <div class="case-main">
-          <section class="panel" aria-labelledby="summary-title">
-            <header class="panel-header"><h2 id="summary-title">{t('case.summary')}</h2></header>
-            <dl class="dl panel-body summary">
-              <dt>{t('case.legalDelivery')}</dt><dd>{dateTime(c.firstLegalDeliveryAt)}</dd>
-              {c.triage && <><dt>{t('case.triageReason')}</dt><dd><strong>{reasonLabel(t, c.triage.reason)}</strong></dd></>}
-              {c.triage && <><dt>{t('case.triageSince')}</dt><dd>{dateTime(c.triage.since)}</dd></>}
-              {c.institutionId && <><dt>{t('case.institution')}</dt><dd><code>{c.institutionId}</code></dd></>}
-              {c.returnReason && <><dt>{t('case.returnReason')}</dt><dd>{c.returnReason}</dd></>}
-            </dl>
-          </section>
+          <CaseSummary view={c} />
           {c.facts && <CaseFacts facts={c.facts} />}
           <CaseDecisions decisions={c.decisions} />
           <CaseEnvelopes envelopes={c.envelopes} />
@@ -114,30 +122,8 @@ export function CasePage({ params, query }: PageProps) {
           <p class="keys-hint">{t('case.keys')}</p>
         </aside>
       </div>
-      <ForwardDialog caseId={caseId} validAt={validAt} mode="forward" open={open === 'forward'} onClose={() => setOpen(null)}
-        onSubmit={async (institutionId, note) => {
-          await ok(api.POST('/api/triage/{caseId}/assign', { params: { path: { caseId } }, body: { institutionId, ...(note ? { note } : {}) } }));
-          done(t('case.forward.done', { caseId, institutionId }));
-        }} />
-      <ForwardDialog caseId={caseId} validAt={validAt} mode="reassign" current={c.institutionId} open={open === 'reassign'} onClose={() => setOpen(null)}
-        onSubmit={async (institutionId, note) => {
-          await ok(api.POST('/api/cases/{caseId}/reassign', { params: { path: { caseId } }, body: { institutionId, ...(note ? { note } : {}) } }));
-          setMessage(t('case.reassign.done', { caseId, institutionId }));
-          setOpen(null);
-          view.reload();
-        }} />
-      <ReturnDialog caseId={caseId} open={open === 'return'} onClose={() => setOpen(null)}
-        onSubmit={async (reason) => {
-          await ok(api.POST('/api/triage/{caseId}/return', { params: { path: { caseId } }, body: { reason } }));
-          done(t('case.return.done', { caseId }));
-        }} />
-      <ReopenDialog caseId={caseId} open={open === 'reopen'} onClose={() => setOpen(null)}
-        onSubmit={async (note) => {
-          await ok(api.POST('/api/cases/{caseId}/reopen', { params: { path: { caseId } }, body: note ? { note } : {} }));
-          setMessage(t('case.reopen.done', { caseId }));
-          setOpen(null);
-          view.reload();
-        }} />
+      <CaseActionDialogs caseId={caseId} validAt={validAt} current={c.institutionId} open={open} onClose={() => setOpen(null)}
+        onLeave={done} onStay={(m) => { setMessage(m); setOpen(null); view.reload(); }} />
     </div>
   );
 }
