@@ -242,3 +242,24 @@ describe('first run without BOOTSTRAP_* variables', () => {
     }
   });
 });
+
+describe('personal data in URLs', () => {
+  it('is asked for by no path or query parameter of the API (cases are named by id only)', () => {
+    const doc = load(readFileSync(path.join(__dirname, '../../docs/openapi.yaml'), 'utf8')) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name?: string; in?: string; $ref?: string }> }>>;
+      components: { parameters: Record<string, { name: string; in: string }> };
+    };
+    const personal = /name|birth|pin|nir|address|street|town|postal|person|sex/i;
+    const offenders: string[] = [];
+    for (const [p, item] of Object.entries(doc.paths)) {
+      if (personal.test(p.replace(/\{username\}/, ''))) offenders.push(p);
+      for (const [method, op] of Object.entries(item)) {
+        for (const raw of op.parameters ?? []) {
+          const param = raw.$ref ? doc.components.parameters[raw.$ref.split('/').pop()!] : raw;
+          if (param?.in !== 'header' && param?.name && param.name !== 'username' && personal.test(param.name)) offenders.push(`${method} ${p} ?${param.name}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
