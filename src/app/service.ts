@@ -2,7 +2,7 @@
  * Builds the whole service from a config: database → repositories → domain services → adapters.
  * main.ts runs it as a process; tests build the same graph with a fixed clock and an in-memory database.
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { AccessService } from '../access/access';
@@ -190,7 +190,6 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
 }
 
 const privateFiles: SecretFileWriter = {
-  exists: (file) => existsSync(file),
   writePrivate(file, text) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text, { mode: 0o600 });
