@@ -13,7 +13,8 @@ import { loadConfig } from '../../src/config/env';
 import { startService } from '../../src/app/service';
 import { loadRoutingConfig } from '../../src/routing/config-files';
 import { FixedClock } from '../../src/shared/clock';
-import { silentLogger } from '../../src/shared/logger';
+import { createLogger } from '../../src/shared/logger';
+import { Writable } from 'node:stream';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
 import { ADMIN, bearer, login, person, startTestService, type TestService } from './support';
 
@@ -218,9 +219,7 @@ describe('first run without BOOTSTRAP_* variables', () => {
     const tdb = await openPglite();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'liaison-first-run-'));
     const lines: string[] = [];
-    const logger = silentLogger();
-    logger.on('data', (l) => lines.push(JSON.stringify(l)));
-    const warn = jest.spyOn(logger, 'warn').mockImplementation(((msg: string, meta: unknown) => { lines.push(`${msg} ${JSON.stringify(meta)}`); return logger; }) as never);
+    const logger = createLogger({ level: 'debug', stream: new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) });
     const svc = await startService(loadConfig({ DATA_DIR: dataDir }), { db: tdb.db, clock: new FixedClock('2026-11-20T10:00:00Z'), logger, listen: false, workers: false });
     try {
       const file = path.join(dataDir, 'initial-admin-password.txt');
@@ -236,7 +235,6 @@ describe('first run without BOOTSTRAP_* variables', () => {
       expect(readFileSync(file, 'utf8')).toContain(password);
       void bearer;
     } finally {
-      warn.mockRestore();
       await svc.stop();
       await tdb.close();
     }
