@@ -17,11 +17,12 @@ import { isAppError } from '../src/shared/errors';
 import { PgCaseQueries } from '../src/store/case-queries';
 import { EnvelopeValidator } from '../src/validation/envelope-validator';
 import { colour, parseFlags, table } from './lib/cli';
+import { serviceConfig } from './lib/config';
 import { openStore } from './lib/open-store';
 
 const flags = parseFlags(process.argv.slice(2), {
   rules: { help: 'a draft rule table (JSON) instead of the table in force' },
-  config: { default: process.env.CONFIG_DIR ?? 'config', help: 'configuration folder (BUC catalogue; with --shipped, the tables)' },
+  config: { default: serviceConfig().configDir, help: 'configuration folder (BUC catalogue; with --shipped, the tables)' },
   shipped: { help: 'yes: route with the shipped config/ files, not the database' },
   'case-route': { help: 'pretend the case was already forwarded to this institution (affinity; default: the stored route)' },
 });

@@ -35,7 +35,6 @@ export function accountView(a: AccountRow): AccountView {
 
 /** Where the first-run admin password goes, and how (the composition root passes the file system). */
 export interface SecretFileWriter {
-  exists(file: string): boolean;
   /** Writes the text readable by the owner only (mode 0600). */
   writePrivate(file: string, text: string): void;
 }

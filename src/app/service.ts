@@ -2,11 +2,9 @@
  * Builds the whole service from a config: database → repositories → domain services → adapters.
  * main.ts runs it as a process; tests build the same graph with a fixed clock and an in-memory database.
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { AccessService } from '../access/access';
-import { AccountService, type SecretFileWriter } from '../access/accounts';
+import { AccountService } from '../access/accounts';
 import { SqlLoginThrottle } from '../access/login-throttle';
 import { CaseActions } from '../cases/case-actions';
 import { CaseViews } from '../cases/case-view';
@@ -17,6 +15,7 @@ import { PgTriageQueue } from '../store/triage-queries';
 import { TriageQueue } from '../triage/triage-queue';
 import { adminRouter } from '../web/admin-router';
 import { perPrincipalRateLimit } from '../web/rate-limit';
+import { firstWayIn } from './first-run';
 import { AuditTrail } from '../audit/audit-trail';
 import { PgAuditRepository } from '../store/audit-repository';
 import type { AppConfig } from '../config/env';
@@ -32,6 +31,7 @@ import { migrate } from '../store/migrate';
 import { PgQuarantineRepository } from '../store/quarantine-repository';
 import { EnvelopeValidator } from '../validation/envelope-validator';
 import { ForwardingService } from '../forwarding/forwarding-service';
+import { institutionsWithQueues } from '../forwarding/messages';
 import { loadRoutingConfig } from '../routing/config-files';
 import { routingStep } from '../routing/routing-worker';
 import { RoutingConfigService } from '../routing/versions';
@@ -76,8 +76,8 @@ export interface Service {
   intake: IntakeService;
   access: AccessService;
   accounts: AccountService;
-  triageQueue: TriageQueue;
   caseActions: CaseActions;
+  triageQueue: TriageQueue;
   /** The append-only audit trail of people's actions. */
   audit: AuditTrail;
   routingConfig: RoutingConfigService;
@@ -90,30 +90,20 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
-  const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? createLogger({ level: config.logLevel });
-  const ownDb = !opts.db;
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const outbox = new PgOutboxRepository(db);
-  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
-  const applied = await migrate(db);
-  if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
-
+/** The domain services on one database, before any adapter takes traffic. */
+async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, metrics: Metrics) {
   const audit = new AuditTrail(new PgAuditRepository(db), clock);
   const accessRepo = new PgAccessRepository(db);
-  const throttle = new SqlLoginThrottle(rateLimitStoreClient(db), {
-    maxFailuresPerAccount: config.loginMaxFailuresPerAccount, maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
-    windowMinutes: config.loginWindowMinutes, blockMinutes: config.loginBlockMinutes,
-  });
   const accounts = new AccountService(accessRepo, clock, audit);
   await firstWayIn(config, accounts, logger);
   const validator = new EnvelopeValidator({ bucTypes: loadBucTypes(config.configDir) });
   const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics });
-  const quarantine = new PgQuarantineRepository(db);
-
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
+  const throttle = new SqlLoginThrottle(rateLimitStoreClient(db), {
+    maxFailuresPerAccount: config.loginMaxFailuresPerAccount, maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+    windowMinutes: config.loginWindowMinutes, blockMinutes: config.loginBlockMinutes,
+  });
   const access = new AccessService(accessRepo, clock, config.bootstrapToken, {
     audit, throttle, session: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
     institutionKnown: async (id) => (await routingConfig.current()).directory.institution(id) !== undefined,
@@ -124,64 +114,85 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
   const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
     { idleMs: config.workerPollMs, logger });
+  return { audit, access, accounts, caseActions, validator, intake, routingConfig, triage, forwarding, routingWorker };
+}
 
-  let amqp: AmqpSide | undefined;
-  if (config.amqpUrl) {
-    amqp = await startAmqp({
-      url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,
-      outbox, clock, logger, metrics, pollMs: config.workerPollMs,
-      onAccepted: () => routingWorker.kick(), connectionName: config.amqpConnectionName,
-      declareInstitutionQueues: config.amqpDeclareInstitutionQueues,
-      institutionIds: async () => (await routingConfig.current()).directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:')),
-    });
-  }
-  if (opts.workers !== false) routingWorker.start();
-  const helpdesk = await startHelpdesk({
-    db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
-    settings: config.helpdesk, prefetch: config.intakePrefetch,
-  });
+type Core = Awaited<ReturnType<typeof buildCore>>;
 
+/** The HTTP side: one router per domain, behind the access check; health and metrics in front of it. */
+function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string) {
   const caseQueries = new PgCaseQueries(db);
+  const { access, accounts, audit, caseActions, intake, routingConfig, validator, triage, forwarding, routingWorker } = core;
   const triageQueue = new TriageQueue({
     store: new PgTriageQueue(db), routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
     age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
     businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
   });
   const views = new CaseViews({ read: caseQueries, routingConfig, audit, now: () => clock.now() });
-  let stopping = false;
-  const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
-  if (amqp) probes.push(brokerProbe(amqp.broker));
   const app = createApp({
     access,
     logger,
-    publicRouters: [healthRouter(probes, metrics, () => stopping), serveConsole(opts.consoleDir ?? defaultConsoleDir())],
+    publicRouters: [healthRouter(probes, metrics, stopping), serveConsole(consoleDir)],
     trustProxy: config.trustProxy,
     guards: [['/api/envelopes', perPrincipalRateLimit(config.intakeRatePerMinute)]],
     routers: [
       accessRouter(access, config.cookieSecure),
       adminRouter({ access, accounts, audit }),
-      intakeRouter(intake, quarantine, () => routingWorker.kick()),
+      intakeRouter(intake, new PgQuarantineRepository(db), () => routingWorker.kick()),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
       casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
       helpdesk.router,
     ],
   });
+  return { app, triageQueue };
+}
 
-  let server: Server | undefined;
-  if (opts.listen !== false) {
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, () => resolve(s));
-      s.once('error', reject);
+async function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const ownDb = !opts.db;
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const outbox = new PgOutboxRepository(db);
+  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
+  const applied = await migrate(db);
+  if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
+
+  const core = await buildCore(config, db, clock, logger, metrics);
+  const { intake, forwarding, routingConfig, routingWorker } = core;
+  let amqp: AmqpSide | undefined;
+  if (config.amqpUrl) {
+    amqp = await startAmqp({
+      url: config.amqpUrl, settings: config, intake, forwarding, outbox, clock, logger, metrics,
+      onAccepted: () => routingWorker.kick(),
+      institutionIds: async () => institutionsWithQueues((await routingConfig.current()).directory),
     });
-    logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
   }
+  if (opts.workers !== false) routingWorker.start();
+  const helpdesk = await startHelpdesk({
+    db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
+    settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, maxAttempts: config.consumerMaxAttempts,
+  });
+
+  let stopping = false;
+  const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
+  if (amqp) probes.push(brokerProbe(amqp.broker));
+  const { app, triageQueue } = buildHttp(config, db, clock, core, helpdesk, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir());
+  const server = opts.listen === false ? undefined : await listen(app, config.port);
+  if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access, accounts, triageQueue, caseActions, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
-      const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await helpdesk.stop(config.shutdownGraceMs);
       await amqp?.stop(config.shutdownGraceMs);
@@ -190,30 +201,4 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       if (ownDb) await db.close();
     },
   };
-}
-
-const privateFiles: SecretFileWriter = {
-  exists: (file) => existsSync(file),
-  writePrivate(file, text) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text, { mode: 0o600 });
-    chmodSync(file, 0o600); // also when the file existed with wider rights
-  },
-};
-
-/**
- * How people get in: the bootstrap admin when BOOTSTRAP_ADMIN_* is set; with no BOOTSTRAP_* variable at all and no
- * admin account, a generated admin password in a DATA_DIR file (the log says where, never what).
- */
-async function firstWayIn(config: Readonly<AppConfig>, accounts: AccountService, logger: Logger): Promise<void> {
-  if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
-    const outcome = await accounts.ensureBootstrapAdmin(config.bootstrapAdminUser, config.bootstrapAdminPassword);
-    if (outcome !== 'unchanged') logger.info('bootstrap admin account', { event: 'access.bootstrap-admin', outcome });
-    return;
-  }
-  if (config.bootstrapToken) return;
-  const file = await accounts.firstRun(config.dataDir, privateFiles);
-  if (file) {
-    logger.warn(`first run: log in as "admin" with the password in ${file} (readable by this user only), then choose a new one`, { event: 'access.first-run', file });
-  }
 }

@@ -6,50 +6,70 @@ import type { Database, Sql } from './database';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+type J = Record<string, unknown>;
+const at = (v: unknown) => new Date(v as string);
+const atOrNull = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+/**
+ * The whole case in one statement (one snapshot whatever the isolation level, one round trip): the case row and
+ * each list aggregated as JSON, in the orders the view shows.
+ */
+const SNAPSHOT_SQL = `SELECT
+  (SELECT row_to_json(c) FROM cases c WHERE c.case_id = $1) AS c,
+  (SELECT coalesce(json_agg(json_build_object('envelope_id', e.envelope_id, 'sed_type', e.sed_type, 'buc_type', e.buc_type, 'received_at', e.received_at,
+      'state', e.state, 'via', e.via, 'duplicates', e.duplicates, 'body', e.body) ORDER BY e.legal_delivery_at, e.envelope_id), '[]')
+     FROM envelopes e WHERE e.case_id = $1) AS envelopes,
+  (SELECT coalesce(json_agg(json_build_object('id', q.id, 'received_at', q.received_at, 'error_code', q.error_code) ORDER BY q.received_at), '[]')
+     FROM quarantine q WHERE q.case_id = $1) AS quarantined,
+  (SELECT coalesce(json_agg(row_to_json(d) ORDER BY d.id), '[]') FROM decisions d WHERE d.case_id = $1) AS decisions,
+  (SELECT coalesce(json_agg(json_build_object('forward_id', f.forward_id, 'envelope_id', f.envelope_id, 'institution_id', f.institution_id, 'rule_id', f.rule_id,
+      'status', f.status, 'created_at', f.created_at, 'published_at', f.published_at, 'acked_at', f.acked_at, 'ack_reason', f.ack_reason) ORDER BY f.created_at, f.forward_id), '[]')
+     FROM forwards f WHERE f.case_id = $1) AS forwards,
+  (SELECT coalesce(json_agg(json_build_object('at', v.at, 'kind', v.kind, 'envelope_id', v.envelope_id, 'data', v.data) ORDER BY v.id), '[]')
+     FROM case_events v WHERE v.case_id = $1) AS events,
+  (SELECT json_build_object('by', k.claimed_by, 'until', k.expires_at) FROM triage_claims k WHERE k.case_id = $1 AND k.expires_at > $2) AS claim`;
+
 async function readSnapshot(tx: Sql, caseId: string, now: Date): Promise<CaseSnapshot | undefined> {
-  const [c] = await tx.query<Record<string, unknown> & { case_id: string }>('SELECT * FROM cases WHERE case_id = $1', [caseId]);
-  const envelopes = await tx.query<{ envelope_id: string; sed_type: string; buc_type: string; received_at: Date; state: string; via: string; duplicates: number; body: Envelope }>(
-    `SELECT envelope_id, sed_type, buc_type, received_at, state, via, duplicates, body FROM envelopes WHERE case_id = $1 ORDER BY legal_delivery_at, envelope_id`, [caseId]);
-  const quarantined = await tx.query<{ id: string; received_at: Date; error_code: string }>(
-    'SELECT id, received_at, error_code FROM quarantine WHERE case_id = $1 ORDER BY received_at', [caseId]);
-  if (!c && envelopes.length === 0 && quarantined.length === 0) return undefined;
-  const decisions = await tx.query<Record<string, unknown> & { id: number; decided_at: Date }>('SELECT * FROM decisions WHERE case_id = $1 ORDER BY id', [caseId]);
-  const forwards = await tx.query<Record<string, unknown> & { created_at: Date; published_at: Date | null; acked_at: Date | null }>(
-    'SELECT * FROM forwards WHERE case_id = $1 ORDER BY created_at, forward_id', [caseId]);
-  const events = await tx.query<{ at: Date; kind: string; envelope_id: string | null; data: Record<string, unknown> }>(
-    'SELECT at, kind, envelope_id, data FROM case_events WHERE case_id = $1 ORDER BY id', [caseId]);
-  const [claim] = await tx.query<{ claimed_by: string; expires_at: Date }>('SELECT claimed_by, expires_at FROM triage_claims WHERE case_id = $1 AND expires_at > $2', [caseId, now]);
+  const [r] = await tx.query<{ c: J | null; envelopes: J[]; quarantined: J[]; decisions: J[]; forwards: J[]; events: J[]; claim: J | null }>(SNAPSHOT_SQL, [caseId, now]);
+  const c = r.c;
+  if (!c && r.envelopes.length === 0 && r.quarantined.length === 0) return undefined;
   return {
     case: c ? {
-      caseId: c.case_id, bucType: c.buc_type as string, senderInstitutionId: c.sender_institution_id as string, senderCountry: c.sender_country as string,
+      caseId: c.case_id as string, bucType: c.buc_type as string, senderInstitutionId: c.sender_institution_id as string, senderCountry: c.sender_country as string,
       status: c.status as string, institutionId: c.institution_id as string | null, triageReason: c.triage_reason as string | null,
-      triageSince: c.triage_since as Date | null, triageDetail: c.triage_detail, returnReason: c.return_reason as string | null,
-      firstLegalDeliveryAt: c.first_legal_delivery_at as Date,
+      triageSince: atOrNull(c.triage_since), triageDetail: c.triage_detail, returnReason: c.return_reason as string | null,
+      firstLegalDeliveryAt: at(c.first_legal_delivery_at),
     } : null,
-    envelopes: envelopes.map((e) => ({
-      envelopeId: e.envelope_id, sedType: e.sed_type, bucType: e.buc_type, legalDeliveryAt: e.body.legalDeliveryAt, receivedAt: e.received_at,
-      state: e.state, via: e.via, duplicates: e.duplicates, body: e.body,
-    })),
-    decisions: decisions.map((d) => ({
+    envelopes: r.envelopes.map((e) => {
+      const body = e.body as Envelope;
+      return {
+        envelopeId: e.envelope_id as string, sedType: e.sed_type as string, bucType: e.buc_type as string, legalDeliveryAt: body.legalDeliveryAt,
+        receivedAt: at(e.received_at), state: e.state as string, via: e.via as string, duplicates: Number(e.duplicates), body,
+      };
+    }),
+    decisions: r.decisions.map((d) => ({
       id: Number(d.id), envelopeId: d.envelope_id as string | null, outcome: d.outcome as string, institutionId: d.institution_id as string | null,
       reason: d.reason as string | null, ruleId: d.rule_id as string | null, ruleSetVersion: d.rule_set_version as number | null,
-      directoryVersion: d.directory_version as number | null, explanation: d.explanation as string, trace: d.trace as unknown[],
-      decidedAt: d.decided_at, decidedBy: d.decided_by as string, note: d.note as string | null,
+      directoryVersion: d.directory_version as number | null, explanation: d.explanation as string, trace: (d.trace ?? []) as unknown[],
+      decidedAt: at(d.decided_at), decidedBy: d.decided_by as string, note: (d.note ?? null) as string | null,
     })),
-    forwards: forwards.map((f) => ({
+    forwards: r.forwards.map((f) => ({
       forwardId: f.forward_id as string, envelopeId: f.envelope_id as string, institutionId: f.institution_id as string, ruleId: f.rule_id as string | null,
-      status: f.status as string, createdAt: f.created_at, publishedAt: f.published_at, acknowledgedAt: f.acked_at, reason: f.ack_reason as string | null,
+      status: f.status as string, createdAt: at(f.created_at), publishedAt: atOrNull(f.published_at), acknowledgedAt: atOrNull(f.acked_at), reason: f.ack_reason as string | null,
     })),
-    events: events.map((e) => ({ at: e.at, kind: e.kind, envelopeId: e.envelope_id, data: e.data ?? {} })),
-    quarantined: quarantined.map((q) => ({ quarantineId: q.id, receivedAt: q.received_at, errorCode: q.error_code })),
-    claim: claim ? { by: claim.claimed_by, until: claim.expires_at } : null,
+    events: r.events.map((e) => ({ at: at(e.at), kind: e.kind as string, envelopeId: e.envelope_id as string | null, data: (e.data ?? {}) as Record<string, unknown> })),
+    quarantined: r.quarantined.map((q) => ({ quarantineId: q.id as string, receivedAt: at(q.received_at), errorCode: q.error_code as string })),
+    claim: r.claim ? { by: r.claim.by as string, until: at(r.claim.until) } : null,
   };
 }
 
 export class PgCaseQueries implements CaseReadModel {
   constructor(private readonly db: Database) {}
 
-  /** One transaction, REPEATABLE READ: the case, its envelopes, decisions, forwards and events as of one instant. */
+  /**
+   * The case, its envelopes, decisions, forwards and events as of one instant: one statement, inside a
+   * REPEATABLE READ read-only transaction (PGlite is one connection anyway).
+   */
   snapshot(caseId: string, now: Date): Promise<CaseSnapshot | undefined> {
     return this.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');

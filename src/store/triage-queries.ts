@@ -33,14 +33,17 @@ export class PgTriageQueue implements TriageQueueStore {
       params.push(page.after.at, page.after.id);
       where.push(`(c.triage_since, c.case_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
     }
+    // The page first (the partial index on triage_since, case_id), then the per-case details for its rows only.
     const rows = await this.db.query<QueueRow>(
-      `SELECT c.case_id, c.buc_type, c.sender_institution_id, c.sender_country, c.triage_reason, c.triage_detail, c.triage_since,
-              c.first_legal_delivery_at,
-              (SELECT count(*)::int FROM envelopes e WHERE e.case_id = c.case_id AND e.state = 'triage') AS held,
-              (SELECT d.explanation FROM decisions d WHERE d.case_id = c.case_id AND d.rule_id IS DISTINCT FROM 'CASE-IN-TRIAGE' ORDER BY d.id DESC LIMIT 1) AS explanation,
+      `WITH page AS (
+         SELECT c.case_id, c.buc_type, c.sender_institution_id, c.sender_country, c.triage_reason, c.triage_detail, c.triage_since, c.first_legal_delivery_at
+           FROM cases c WHERE ${where.join(' AND ')} ORDER BY c.triage_since, c.case_id LIMIT $1)
+       SELECT p.*,
+              (SELECT count(*)::int FROM envelopes e WHERE e.case_id = p.case_id AND e.state = 'triage') AS held,
+              (SELECT d.explanation FROM decisions d WHERE d.case_id = p.case_id AND d.rule_id IS DISTINCT FROM 'CASE-IN-TRIAGE' ORDER BY d.id DESC LIMIT 1) AS explanation,
               k.claimed_by, k.expires_at AS claim_until
-         FROM cases c LEFT JOIN triage_claims k ON k.case_id = c.case_id AND k.expires_at > $2
-        WHERE ${where.join(' AND ')} ORDER BY c.triage_since, c.case_id LIMIT $1`, params);
+         FROM page p LEFT JOIN triage_claims k ON k.case_id = p.case_id AND k.expires_at > $2
+        ORDER BY p.triage_since, p.case_id`, params);
     const more = rows.length > page.limit;
     const items = rows.slice(0, page.limit);
     const last = items[items.length - 1];

@@ -13,7 +13,8 @@ import { loadConfig } from '../../src/config/env';
 import { startService } from '../../src/app/service';
 import { loadRoutingConfig } from '../../src/routing/config-files';
 import { FixedClock } from '../../src/shared/clock';
-import { silentLogger } from '../../src/shared/logger';
+import { createLogger } from '../../src/shared/logger';
+import { Writable } from 'node:stream';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
 import { ADMIN, bearer, login, person, startTestService, type TestService } from './support';
 
@@ -218,9 +219,7 @@ describe('first run without BOOTSTRAP_* variables', () => {
     const tdb = await openPglite();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'liaison-first-run-'));
     const lines: string[] = [];
-    const logger = silentLogger();
-    logger.on('data', (l) => lines.push(JSON.stringify(l)));
-    const warn = jest.spyOn(logger, 'warn').mockImplementation(((msg: string, meta: unknown) => { lines.push(`${msg} ${JSON.stringify(meta)}`); return logger; }) as never);
+    const logger = createLogger({ level: 'debug', stream: new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) });
     const svc = await startService(loadConfig({ DATA_DIR: dataDir }), { db: tdb.db, clock: new FixedClock('2026-11-20T10:00:00Z'), logger, listen: false, workers: false });
     try {
       const file = path.join(dataDir, 'initial-admin-password.txt');
@@ -236,9 +235,29 @@ describe('first run without BOOTSTRAP_* variables', () => {
       expect(readFileSync(file, 'utf8')).toContain(password);
       void bearer;
     } finally {
-      warn.mockRestore();
       await svc.stop();
       await tdb.close();
     }
+  });
+});
+
+describe('personal data in URLs', () => {
+  it('is asked for by no path or query parameter of the API (cases are named by id only)', () => {
+    const doc = load(readFileSync(path.join(__dirname, '../../docs/openapi.yaml'), 'utf8')) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name?: string; in?: string; $ref?: string }> }>>;
+      components: { parameters: Record<string, { name: string; in: string }> };
+    };
+    const personal = /name|birth|pin|nir|address|street|town|postal|person|sex/i;
+    const offenders: string[] = [];
+    for (const [p, item] of Object.entries(doc.paths)) {
+      if (personal.test(p.replace(/\{username\}/, ''))) offenders.push(p);
+      for (const [method, op] of Object.entries(item)) {
+        for (const raw of op.parameters ?? []) {
+          const param = raw.$ref ? doc.components.parameters[raw.$ref.split('/').pop()!] : raw;
+          if (param?.in !== 'header' && param?.name && param.name !== 'username' && personal.test(param.name)) offenders.push(`${method} ${p} ?${param.name}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 /** A service on a test database for the console API tests, and a logged-in person's headers. */
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import winston from 'winston';
 import { loadConfig } from '../../src/config/env';
 import { startService, type Service } from '../../src/app/service';
 import type { Clock } from '../../src/shared/clock';
@@ -20,7 +19,7 @@ export interface TestService {
 export async function startTestService(db: Database, clock: Clock, env: Record<string, string> = {}): Promise<TestService> {
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
-  const logger = createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream: sink })] });
+  const logger = createLogger({ level: 'debug', stream: sink });
   const config = loadConfig({ BOOTSTRAP_TOKEN: TOKEN, BOOTSTRAP_ADMIN_USER: ADMIN.username, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, ...env });
   const svc = await startService(config, { db, clock, logger, listen: false, workers: false });
   return { svc, logs };

@@ -42,3 +42,5 @@ ALTER TABLE forwards ADD CONSTRAINT forwards_status_check CHECK (status IN ('pen
 -- Reopened cases go back to triage from 'returned'; case search by date and by institution.
 CREATE INDEX cases_search_idx ON cases (first_legal_delivery_at DESC, case_id DESC);
 CREATE INDEX cases_institution_idx ON cases (institution_id);
+-- The triage queue's counts by reason under its filters, read from the index alone.
+CREATE INDEX cases_triage_counts_idx ON cases (triage_reason, buc_type, sender_country, triage_since) WHERE status = 'triage';
