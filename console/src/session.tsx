@@ -7,8 +7,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, ok, setCsrfToken, setUnauthorizedHandler, type Schemas } from './api/client';
 
-/** Account roles (one per account) and the roles a session holds because of it (computed by the service). */
-export type AccountRole = 'operator' | 'supervisor' | 'agent' | 'admin';
+/** The roles a session holds because of its account's role (computed by the service). */
 export type SessionRole = 'operator' | 'supervisor' | 'helpdesk' | 'admin';
 
 export type SessionInfo = Schemas['Session'];
