@@ -13,7 +13,6 @@ import { newId } from '../shared/ids';
 import type { Page, PageRequest } from '../shared/paging';
 import { burnDummyVerification, hashPassword, MIN_PASSWORD_LENGTH, safeEqual, verifyPassword } from './passwords';
 
-export { hashPassword, verifyPassword } from './passwords';
 
 /** The roles a principal can hold (what requireRole checks). */
 export const ROLES = ['intake', 'institution', 'helpdesk', 'operator', 'supervisor', 'admin'] as const;

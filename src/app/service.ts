@@ -5,12 +5,11 @@
 import type { Server } from 'node:http';
 import { AccessService } from '../access/access';
 import { AccountService } from '../access/accounts';
-import { SqlLoginThrottle } from '../access/login-throttle';
+import { SqlLoginThrottle } from '../store/login-throttle';
 import { CaseActions } from '../cases/case-actions';
 import { CaseViews } from '../cases/case-view';
 import { businessMsBetween, HOUR_MS } from '../helpdesk/calendar';
 import { deskCalendarAt } from '../helpdesk/helpdesk-config';
-import { rateLimitStoreClient } from '../store/rate-limit-store';
 import { PgTriageQueue } from '../store/triage-queries';
 import { TriageQueue } from '../triage/triage-queue';
 import { adminRouter } from '../web/admin-router';
@@ -100,7 +99,7 @@ async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock
   const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics });
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
-  const throttle = new SqlLoginThrottle(rateLimitStoreClient(db), {
+  const throttle = new SqlLoginThrottle(db, {
     maxFailuresPerAccount: config.loginMaxFailuresPerAccount, maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
     windowMinutes: config.loginWindowMinutes, blockMinutes: config.loginBlockMinutes,
   });

@@ -74,12 +74,22 @@ function searchFilterOf(query: Record<string, unknown>): CaseSearchFilter {
 
 const sourceIp = (req: Request) => req.ip;
 
-export function casesRouter(deps: {
+interface CasesDeps {
   views: CaseViews; read: CaseReadModel; triage: TriageService; queue: TriageQueue; actions: CaseActions; forwarding: ForwardingService; clock: Clock;
-}): Router {
-  const r = Router();
-  const caseId = (req: Request) => String(req.params.caseId);
+}
 
+const caseId = (req: Request) => String(req.params.caseId);
+
+export function casesRouter(deps: CasesDeps): Router {
+  const r = Router();
+  caseRoutes(r, deps);
+  triageRoutes(r, deps);
+  forwardRoutes(r, deps);
+  return r;
+}
+
+/** Search, the case view, and corrections of a case. */
+function caseRoutes(r: Router, deps: CasesDeps): void {
   r.get('/api/cases', requireRole('operator', 'admin'), async (req, res) => {
     const query = req.query as Record<string, unknown>;
     res.json(await deps.views.search(searchFilterOf(query), parsePageRequest(query)));
@@ -105,6 +115,10 @@ export function casesRouter(deps: {
     res.json(await deps.actions.reopen(caseId(req), req.body, req.principal!.id));
   });
 
+}
+
+/** The triage queue, claims, and operators' decisions. */
+function triageRoutes(r: Router, deps: CasesDeps): void {
   r.get('/api/triage', requireRole('operator'), async (req, res) => {
     const query = req.query as Record<string, unknown>;
     res.json(await deps.queue.list(triageFilterOf(query, deps.clock.now()), parsePageRequest(query)));
@@ -127,6 +141,10 @@ export function casesRouter(deps: {
     res.json(await deps.triage.returnCase(caseId(req), req.body, req.principal!.id));
   });
 
+}
+
+/** Institutions' side: their forwards, and acknowledgements. */
+function forwardRoutes(r: Router, deps: CasesDeps): void {
   r.get('/api/institutions/:institutionId/forwards', requireRole('institution', 'operator', 'admin'), async (req, res) => {
     const p = req.principal!;
     const institutionId = String(req.params.institutionId);
@@ -148,6 +166,4 @@ export function casesRouter(deps: {
     const f = await deps.forwarding.acknowledge(String(req.params.forwardId), ack, { id: p.id, institutionId: scope });
     res.json({ forwardId: f.forwardId, caseId: f.caseId, status: f.status, acknowledgedAt: f.ackedAt?.toISOString() ?? null });
   });
-
-  return r;
 }

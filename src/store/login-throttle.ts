@@ -5,12 +5,21 @@
  * LOGIN_MAX_FAILURES_PER_ADDRESS times (any usernames) likewise. A successful login clears the account's count.
  */
 import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { LoginThrottle } from '../access/access';
 import { AppError } from '../shared/errors';
-import type { LoginThrottle } from './access';
+import type { Database } from './database';
 
-/** What RateLimiterPostgres needs of a client: pg's query shape (the store adapts the service's Database). */
-export interface RateLimitStoreClient {
-  query(q: { text: string; values?: unknown[]; name?: string }): Promise<{ rows: unknown[]; rowCount: number }>;
+/** PGlite answers int8 as bigint where pg answers a number: the limiter does arithmetic with `expire`. */
+const plain = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
+
+/** The service's database in the shape RateLimiterPostgres expects of a pg client. */
+function storeClient(db: Database) {
+  return {
+    async query(q: { text: string; values?: unknown[] }) {
+      const rows = (await db.query<Record<string, unknown>>(q.text, q.values ?? [])).map(plain);
+      return { rows, rowCount: rows.length };
+    },
+  };
 }
 
 export interface LoginThrottleSettings {
@@ -28,8 +37,8 @@ export class SqlLoginThrottle implements LoginThrottle {
   private readonly account: RateLimiterPostgres;
   private readonly address: RateLimiterPostgres;
 
-  constructor(client: RateLimitStoreClient, private readonly settings: LoginThrottleSettings = DEFAULT_LOGIN_THROTTLE) {
-    const common = { storeClient: client, storeType: 'client', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, duration: settings.windowMinutes * 60, blockDuration: settings.blockMinutes * 60 };
+  constructor(db: Database, private readonly settings: LoginThrottleSettings = DEFAULT_LOGIN_THROTTLE) {
+    const common = { storeClient: storeClient(db), storeType: 'client', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, duration: settings.windowMinutes * 60, blockDuration: settings.blockMinutes * 60 };
     this.account = new RateLimiterPostgres({ ...common, keyPrefix: 'login-account', points: settings.maxFailuresPerAccount });
     this.address = new RateLimiterPostgres({ ...common, keyPrefix: 'login-address', points: settings.maxFailuresPerAddress });
   }
