@@ -23,6 +23,7 @@ const flags = parseFlags(process.argv.slice(2), {
   malformed: { default: '0.03', help: 'share of malformed inputs' },
   from: { default: new Date(Date.now() - 7 * 86400_000).toISOString(), help: 'legalDeliveryAt window start' },
   to: { default: new Date().toISOString(), help: 'legalDeliveryAt window end' },
+  wait: { default: '30', help: 'seconds to wait for routing before the summary of what became of the traffic' },
 });
 
 async function main(): Promise<void> {
@@ -61,9 +62,50 @@ async function main(): Promise<void> {
   }
   bar.end();
   const seconds = (Date.now() - started) / 1000;
-  console.log(table(Object.entries(tally).sort((a, b) => b[1] - a[1]).map(([outcome, n]) => ({ outcome, count: n, share: `${((n / items.length) * 100).toFixed(1)}%` })), 'Summary'));
+  console.log(table(Object.entries(tally).sort((a, b) => b[1] - a[1]).map(([outcome, n]) => ({ outcome, count: n, share: `${((n / items.length) * 100).toFixed(1)}%` })), 'What intake answered'));
   console.log(colour.green(`${items.length} inputs in ${seconds.toFixed(1)} s (${(items.length / seconds).toFixed(0)}/s), seed ${flags.seed}`));
+  if (flags.token && flags.url) await whatBecameOfIt(items, tally);
 }
+
+/**
+ * Asks the service what became of each envelope sent (GET /api/cases?envelopeId=…: the case's status, no personal
+ * data), waiting up to --wait seconds for routing to catch up; then prints forwarded / in triage / returned /
+ * quarantined / not yet routed.
+ */
+async function whatBecameOfIt(items: ReturnType<typeof generateEnvelopes>, intake: Record<string, number>): Promise<void> {
+  const envelopes = items.filter((i) => !isMalformed(i)) as Array<{ envelopeId: string }>;
+  const fate = new Map<string, string>();
+  const deadline = Date.now() + Number(flags.wait) * 1000;
+  const bar = progress('asking the service', envelopes.length);
+  while (fate.size < envelopes.length && Date.now() < deadline) {
+    const open = envelopes.filter((e) => !fate.has(e.envelopeId));
+    for (let i = 0; i < open.length; i += 8) {
+      await Promise.all(open.slice(i, i + 8).map(async (e) => {
+        const res = await fetch(`${flags.url}/api/cases?envelopeId=${encodeURIComponent(e.envelopeId)}`, { headers: { authorization: `Bearer ${flags.token}` } });
+        const body = (await res.json().catch(() => ({}))) as { items?: Array<{ status: string }> };
+        if (body.items?.[0]) fate.set(e.envelopeId, body.items[0].status);
+      }));
+      bar.tick(fate.size);
+    }
+    if (fate.size < envelopes.length) await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  bar.end();
+  const counts: Record<string, number> = { forwarded: 0, triage: 0, returned: 0 };
+  for (const status of fate.values()) counts[status] = (counts[status] ?? 0) + 1;
+  const quarantined = flags.via === 'http'
+    ? Object.entries(intake).filter(([k]) => /^(VAL|INT|REQ)_/.test(k)).reduce((n, [, v]) => n + v, 0)
+    : items.length - envelopes.length;
+  const rows = [
+    { outcome: colour.green('forwarded'), count: counts.forwarded },
+    { outcome: colour.yellow('in triage'), count: counts.triage },
+    { outcome: 'returned', count: counts.returned },
+    { outcome: colour.red(flags.via === 'http' ? 'quarantined' : 'sent malformed (quarantined)'), count: quarantined },
+    { outcome: colour.dim('not yet routed (or quarantined)'), count: envelopes.length - fate.size },
+  ].map((r) => ({ ...r, share: `${((r.count / items.length) * 100).toFixed(1)}%`, bar: bar20(r.count / items.length) }));
+  console.log(table(rows, 'What became of the traffic (asked from the service)'));
+}
+
+const bar20 = (share: number) => '█'.repeat(Math.round(share * 20)).padEnd(20, '░');
 
 main().catch((e) => {
   console.error(colour.red(`simulate: ${(e as Error).message}`));

@@ -4,6 +4,17 @@
  */
 import type { Server } from 'node:http';
 import { AccessService } from '../access/access';
+import { AccountService } from '../access/accounts';
+import { SqlLoginThrottle } from '../store/login-throttle';
+import { CaseActions } from '../cases/case-actions';
+import { CaseViews } from '../cases/case-view';
+import { businessMsBetween, HOUR_MS } from '../helpdesk/calendar';
+import { deskCalendarAt } from '../helpdesk/helpdesk-config';
+import { PgTriageQueue } from '../store/triage-queries';
+import { TriageQueue } from '../triage/triage-queue';
+import { adminRouter } from '../web/admin-router';
+import { perPrincipalRateLimit } from '../web/rate-limit';
+import { firstWayIn } from './first-run';
 import { AuditTrail } from '../audit/audit-trail';
 import { PgAuditRepository } from '../store/audit-repository';
 import type { AppConfig } from '../config/env';
@@ -38,6 +49,7 @@ import { routingRouter } from '../web/routing-router';
 import { accessRouter } from '../web/access-router';
 import { createApp } from '../web/app';
 import { healthRouter, type ReadinessProbe } from '../web/health-router';
+import { defaultConsoleDir, serveConsole } from '../web/console-router';
 import { intakeRouter } from '../web/intake-router';
 
 export interface ServiceOptions {
@@ -49,6 +61,8 @@ export interface ServiceOptions {
   listen?: boolean;
   /** Run the pipeline workers in the background (default true; tests may drive them with drain()). */
   workers?: boolean;
+  /** The built console served at / (default dist/console of this checkout). */
+  consoleDir?: string;
 }
 
 export interface Service {
@@ -61,6 +75,9 @@ export interface Service {
   server?: Server;
   intake: IntakeService;
   access: AccessService;
+  accounts: AccountService;
+  caseActions: CaseActions;
+  triageQueue: TriageQueue;
   /** The append-only audit trail of people's actions. */
   audit: AuditTrail;
   routingConfig: RoutingConfigService;
@@ -76,42 +93,60 @@ export interface Service {
 /** The domain services on one database, before any adapter takes traffic. */
 async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, metrics: Metrics, wakeRelay: () => void) {
   const audit = new AuditTrail(new PgAuditRepository(db), clock);
-  const access = new AccessService(new PgAccessRepository(db), clock, config.bootstrapToken);
-  if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
-    await access.ensureOperator(config.bootstrapAdminUser, config.bootstrapAdminPassword, 'admin');
-  }
+  const accessRepo = new PgAccessRepository(db);
+  const accounts = new AccountService(accessRepo, clock, audit);
+  await firstWayIn(config, accounts, logger);
   const validator = new EnvelopeValidator({ bucTypes: loadBucTypes(config.configDir) });
   const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics, limits: config.inputLimits });
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
+  const throttle = new SqlLoginThrottle(db, {
+    maxFailuresPerAccount: config.loginMaxFailuresPerAccount, maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+    windowMinutes: config.loginWindowMinutes, blockMinutes: config.loginBlockMinutes,
+  });
+  const access = new AccessService(accessRepo, clock, config.bootstrapToken, {
+    audit, throttle, session: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
+    institutionKnown: async (id) => (await routingConfig.current()).directory.institution(id) !== undefined,
+  });
   const caseStore = new PgCaseStore(db);
-  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger });
+  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit });
+  const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
   const routingWorker = new WorkerLoop('routing', routingStep({
     queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
     onForwarded: wakeRelay,
   }), { idleMs: config.workerPollMs, logger });
-  return { audit, access, validator, intake, routingConfig, triage, forwarding, routingWorker };
+  return { audit, access, accounts, caseActions, validator, intake, routingConfig, triage, forwarding, routingWorker };
 }
 
 type Core = Awaited<ReturnType<typeof buildCore>>;
 
 /** The HTTP side: one router per domain, behind the access check; health and metrics in front of it. */
-function buildHttp(db: Database, core: Core, helpdesk: Helpdesk, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean) {
+function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string) {
   const caseQueries = new PgCaseQueries(db);
-  const { access, intake, routingConfig, validator, triage, forwarding, routingWorker } = core;
-  return createApp({
+  const { access, accounts, audit, caseActions, intake, routingConfig, validator, triage, forwarding, routingWorker } = core;
+  const triageQueue = new TriageQueue({
+    store: new PgTriageQueue(db), routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
+    age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
+    businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
+  });
+  const views = new CaseViews({ read: caseQueries, routingConfig, audit, now: () => clock.now() });
+  const app = createApp({
     access,
     logger,
-    publicRouters: [healthRouter(probes, metrics, stopping)],
+    publicRouters: [healthRouter(probes, metrics, stopping), serveConsole(consoleDir)],
+    trustProxy: config.trustProxy,
+    guards: [['/api/envelopes', perPrincipalRateLimit(config.intakeRatePerMinute)]],
     routers: [
-      accessRouter(access, false),
+      accessRouter(access, config.cookieSecure),
+      adminRouter({ access, accounts, audit }),
       intakeRouter(intake, new PgQuarantineRepository(db), () => routingWorker.kick()),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
-      casesRouter({ queries: caseQueries, triage, forwarding }),
+      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
       helpdesk.router,
     ],
   });
+  return { app, triageQueue };
 }
 
 async function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
@@ -152,12 +187,12 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
-  const app = buildHttp(db, core, helpdesk, logger, metrics, probes, () => stopping);
+  const { app, triageQueue } = buildHttp(config, db, clock, core, helpdesk, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir());
   const server = opts.listen === false ? undefined : await listen(app, config.port);
   if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, amqp, helpdesk, ...core,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;

@@ -38,11 +38,14 @@ export interface AuditRepository {
   list(q: AuditQuery): Promise<AuditRecord[]>;
 }
 
+/** Principals name machine tokens by their bare id (`tok_…`); the trail says `token:<id>` (TEAM agreement). */
+export const auditActor = (principalId: string): string => (principalId.startsWith('tok_') ? `token:${principalId}` : principalId);
+
 export class AuditTrail {
   constructor(private readonly repo: AuditRepository, private readonly clock: Clock) {}
 
   record(entry: AuditEntry): Promise<void> {
-    return this.repo.append({ ...entry, at: this.clock.now() });
+    return this.repo.append({ ...entry, actor: auditActor(entry.actor), at: this.clock.now() });
   }
 
   list(q: AuditQuery): Promise<AuditRecord[]> {

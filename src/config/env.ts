@@ -68,6 +68,21 @@ export interface AppConfig {
   scheduleTimezone: string;
   /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules, batch sizes. */
   helpdesk: Readonly<HelpdeskSettings>;
+  /** Console sessions: idle and absolute expiry (ms); when the cookie carries Secure; whether to trust X-Forwarded-*. */
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  cookieSecure: 'auto' | 'always' | 'never';
+  trustProxy: boolean;
+  /** Login throttling (per account and per address), counted in the database. */
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginWindowMinutes: number;
+  loginBlockMinutes: number;
+  /** POST /api/envelopes per token and minute (per instance). */
+  intakeRatePerMinute: number;
+  /** Triage: how long a claim lasts, and from how many business hours a case is "old". */
+  triageClaimMinutes: number;
+  triageOldBusinessHours: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -86,7 +101,7 @@ export const AMQP_NAME_KEYS = [
  * Prefixes the service owns: every key under them must be one the service reads, so a typo fails the start instead
  * of being ignored. Other variables (PATH, HOME, NODE_OPTIONS, TEST_*) are none of the service's business.
  */
-const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_'];
+const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_'];
 
 const CRON_SHAPE = /^\S+( \S+){4,5}$/;
 const toSnake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -246,6 +261,17 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     retentionCron: read.cron('RETENTION_CRON', '17 3 * * *'),
     scheduleTimezone: read.timeZone('SCHEDULE_TIMEZONE', 'Europe/Paris'),
     helpdesk: Object.freeze(helpdeskSettings(read)),
+    sessionIdleMs: read.int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000,
+    sessionAbsoluteMs: read.int('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30) * 3_600_000,
+    cookieSecure: read.oneOf('COOKIE_SECURE', 'auto', ['auto', 'always', 'never'] as const),
+    trustProxy: read.bool('TRUST_PROXY', false),
+    loginMaxFailuresPerAccount: read.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 1000),
+    loginMaxFailuresPerAddress: read.int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 100_000),
+    loginWindowMinutes: read.int('LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    loginBlockMinutes: read.int('LOGIN_BLOCK_MINUTES', 15, 1, 24 * 60),
+    intakeRatePerMinute: read.int('INTAKE_RATE_PER_MINUTE', 60_000, 1, 10_000_000),
+    triageClaimMinutes: read.int('TRIAGE_CLAIM_MINUTES', 5, 1, 240),
+    triageOldBusinessHours: read.int('TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000),
   };
 }
 

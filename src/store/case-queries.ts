@@ -1,93 +1,128 @@
-/** Read models for the API: a case with its history, the triage queue, an institution's pending forwards. */
+/** Read models for the API: one case in one snapshot, case search, an institution's forwards. */
+import type { CaseReadModel, CaseSearchFilter, CaseSnapshot, CaseSummary } from '../cases/case-view';
 import type { Envelope } from '../intake/envelope';
 import { toPage, type Page, type PageRequest } from '../shared/paging';
-import type { Database } from './database';
+import type { Database, Sql } from './database';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export interface TriageFilter {
-  reason?: string;
-  bucType?: string;
-  senderCountry?: string;
+type J = Record<string, unknown>;
+const at = (v: unknown) => new Date(v as string);
+const atOrNull = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+/**
+ * The whole case in one statement (one snapshot whatever the isolation level, one round trip): the case row and
+ * each list aggregated as JSON, in the orders the view shows.
+ */
+const SNAPSHOT_SQL = `SELECT
+  (SELECT row_to_json(c) FROM cases c WHERE c.case_id = $1) AS c,
+  (SELECT coalesce(json_agg(json_build_object('envelope_id', e.envelope_id, 'sed_type', e.sed_type, 'buc_type', e.buc_type, 'received_at', e.received_at,
+      'state', e.state, 'via', e.via, 'duplicates', e.duplicates, 'body', e.body) ORDER BY e.legal_delivery_at, e.envelope_id), '[]')
+     FROM envelopes e WHERE e.case_id = $1) AS envelopes,
+  (SELECT coalesce(json_agg(json_build_object('id', q.id, 'received_at', q.received_at, 'error_code', q.error_code) ORDER BY q.received_at), '[]')
+     FROM quarantine q WHERE q.case_id = $1) AS quarantined,
+  (SELECT coalesce(json_agg(row_to_json(d) ORDER BY d.id), '[]') FROM decisions d WHERE d.case_id = $1) AS decisions,
+  (SELECT coalesce(json_agg(json_build_object('forward_id', f.forward_id, 'envelope_id', f.envelope_id, 'institution_id', f.institution_id, 'rule_id', f.rule_id,
+      'status', f.status, 'created_at', f.created_at, 'published_at', f.published_at, 'acked_at', f.acked_at, 'ack_reason', f.ack_reason) ORDER BY f.created_at, f.forward_id), '[]')
+     FROM forwards f WHERE f.case_id = $1) AS forwards,
+  (SELECT coalesce(json_agg(json_build_object('at', v.at, 'kind', v.kind, 'envelope_id', v.envelope_id, 'data', v.data) ORDER BY v.id), '[]')
+     FROM case_events v WHERE v.case_id = $1) AS events,
+  (SELECT json_build_object('by', k.claimed_by, 'until', k.expires_at) FROM triage_claims k WHERE k.case_id = $1 AND k.expires_at > $2) AS claim`;
+
+async function readSnapshot(tx: Sql, caseId: string, now: Date): Promise<CaseSnapshot | undefined> {
+  const [r] = await tx.query<{ c: J | null; envelopes: J[]; quarantined: J[]; decisions: J[]; forwards: J[]; events: J[]; claim: J | null }>(SNAPSHOT_SQL, [caseId, now]);
+  const c = r.c;
+  if (!c && r.envelopes.length === 0 && r.quarantined.length === 0) return undefined;
+  return {
+    case: c ? {
+      caseId: c.case_id as string, bucType: c.buc_type as string, senderInstitutionId: c.sender_institution_id as string, senderCountry: c.sender_country as string,
+      status: c.status as string, institutionId: c.institution_id as string | null, triageReason: c.triage_reason as string | null,
+      triageSince: atOrNull(c.triage_since), triageDetail: c.triage_detail, returnReason: c.return_reason as string | null,
+      firstLegalDeliveryAt: at(c.first_legal_delivery_at),
+    } : null,
+    envelopes: r.envelopes.map((e) => {
+      const body = e.body as Envelope;
+      return {
+        envelopeId: e.envelope_id as string, sedType: e.sed_type as string, bucType: e.buc_type as string, legalDeliveryAt: body.legalDeliveryAt,
+        receivedAt: at(e.received_at), state: e.state as string, via: e.via as string, duplicates: Number(e.duplicates), body,
+      };
+    }),
+    decisions: r.decisions.map((d) => ({
+      id: Number(d.id), envelopeId: d.envelope_id as string | null, outcome: d.outcome as string, institutionId: d.institution_id as string | null,
+      reason: d.reason as string | null, ruleId: d.rule_id as string | null, ruleSetVersion: d.rule_set_version as number | null,
+      directoryVersion: d.directory_version as number | null, explanation: d.explanation as string, trace: (d.trace ?? []) as unknown[],
+      decidedAt: at(d.decided_at), decidedBy: d.decided_by as string, note: (d.note ?? null) as string | null,
+    })),
+    forwards: r.forwards.map((f) => ({
+      forwardId: f.forward_id as string, envelopeId: f.envelope_id as string, institutionId: f.institution_id as string, ruleId: f.rule_id as string | null,
+      status: f.status as string, createdAt: at(f.created_at), publishedAt: atOrNull(f.published_at), acknowledgedAt: atOrNull(f.acked_at), reason: f.ack_reason as string | null,
+    })),
+    events: r.events.map((e) => ({ at: at(e.at), kind: e.kind as string, envelopeId: e.envelope_id as string | null, data: (e.data ?? {}) as Record<string, unknown> })),
+    quarantined: r.quarantined.map((q) => ({ quarantineId: q.id as string, receivedAt: at(q.received_at), errorCode: q.error_code as string })),
+    claim: r.claim ? { by: r.claim.by as string, until: at(r.claim.until) } : null,
+  };
 }
 
-export class PgCaseQueries {
+export class PgCaseQueries implements CaseReadModel {
   constructor(private readonly db: Database) {}
 
-  async caseView(caseId: string): Promise<Record<string, unknown> | undefined> {
-    const [c] = await this.db.query<Record<string, unknown> & { created_at: Date }>('SELECT * FROM cases WHERE case_id = $1', [caseId]);
-    const envelopes = await this.db.query<{ envelope_id: string; sed_type: string; buc_type: string; legal_delivery_at: Date; received_at: Date; state: string; via: string; duplicates: number; legal: string }>(
-      `SELECT envelope_id, sed_type, buc_type, legal_delivery_at, received_at, state, via, duplicates, body->>'legalDeliveryAt' AS legal
-         FROM envelopes WHERE case_id = $1 ORDER BY legal_delivery_at, envelope_id`, [caseId]);
-    const quarantined = await this.db.query<{ id: string; received_at: Date; error_code: string }>(
-      'SELECT id, received_at, error_code FROM quarantine WHERE case_id = $1 ORDER BY received_at', [caseId]);
-    if (!c && envelopes.length === 0 && quarantined.length === 0) return undefined;
-    const decisions = await this.db.query<Record<string, unknown> & { decided_at: Date }>('SELECT * FROM decisions WHERE case_id = $1 ORDER BY id', [caseId]);
-    const forwards = await this.db.query<Record<string, unknown> & { created_at: Date; published_at: Date | null; acked_at: Date | null }>(
-      'SELECT * FROM forwards WHERE case_id = $1 ORDER BY created_at, forward_id', [caseId]);
-    const events = await this.db.query<{ at: Date; kind: string; envelope_id: string | null; data: unknown }>(
-      'SELECT at, kind, envelope_id, data FROM case_events WHERE case_id = $1 ORDER BY id', [caseId]);
-    const status = c ? c.status : envelopes.length ? 'received' : 'quarantined';
-    return {
-      caseId,
-      status,
-      bucType: c?.buc_type ?? envelopes[0]?.buc_type ?? null,
-      senderInstitutionId: c?.sender_institution_id ?? null,
-      senderCountry: c?.sender_country ?? null,
-      institutionId: c?.institution_id ?? null,
-      triage: c?.status === 'triage' ? { reason: c.triage_reason, since: iso(c.triage_since as Date), detail: c.triage_detail } : null,
-      returnReason: c?.return_reason ?? null,
-      firstLegalDeliveryAt: iso((c?.first_legal_delivery_at as Date) ?? envelopes[0]?.legal_delivery_at ?? null),
-      decisions: decisions.map((d) => ({
-        id: Number(d.id), envelopeId: d.envelope_id, outcome: d.outcome, institutionId: d.institution_id, reason: d.reason, ruleId: d.rule_id,
-        ruleSetVersion: d.rule_set_version, directoryVersion: d.directory_version, explanation: d.explanation, trace: d.trace,
-        decidedAt: iso(d.decided_at), decidedBy: d.decided_by, note: d.note,
-      })),
-      envelopes: envelopes.map((e) => ({
-        envelopeId: e.envelope_id, sedType: e.sed_type, legalDeliveryAt: e.legal, receivedAt: iso(e.received_at), state: e.state, via: e.via, duplicates: e.duplicates,
-      })),
-      forwards: forwards.map((f) => ({
-        forwardId: f.forward_id, envelopeId: f.envelope_id, institutionId: f.institution_id, ruleId: f.rule_id, status: f.status,
-        createdAt: iso(f.created_at), publishedAt: iso(f.published_at), acknowledgedAt: iso(f.acked_at), reason: f.ack_reason,
-      })),
-      quarantined: quarantined.map((q) => ({ quarantineId: q.id, receivedAt: iso(q.received_at), errorCode: q.error_code })),
-      history: events.map((e) => ({ at: iso(e.at), kind: e.kind, envelopeId: e.envelope_id, ...(e.data as object) })),
-    };
+  /**
+   * The case, its envelopes, decisions, forwards and events as of one instant: one statement, inside a
+   * REPEATABLE READ read-only transaction (PGlite is one connection anyway).
+   */
+  snapshot(caseId: string, now: Date): Promise<CaseSnapshot | undefined> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return readSnapshot(tx, caseId, now);
+    });
   }
 
-  /** The institution a case is currently forwarded to (case affinity), or null. */
+  /** Newest first by first legal delivery; every filter narrows (AND). */
+  async search(filter: CaseSearchFilter, page: PageRequest): Promise<Page<CaseSummary>> {
+    const params: unknown[] = [page.limit + 1];
+    const where: string[] = [];
+    const add = (sql: string, ...v: unknown[]) => {
+      let text = sql;
+      for (const value of v) {
+        params.push(value);
+        text = text.replace('?', `$${params.length}`);
+      }
+      where.push(text);
+    };
+    if (filter.caseId) add(`c.case_id LIKE ? ESCAPE '\\'`, `${filter.caseId.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+    if (filter.envelopeId) add('c.case_id IN (SELECT case_id FROM envelopes WHERE envelope_id = ?)', filter.envelopeId);
+    if (filter.institutionId) {
+      add('(c.institution_id = ? OR c.sender_institution_id = ? OR EXISTS (SELECT 1 FROM forwards f WHERE f.case_id = c.case_id AND f.institution_id = ?))',
+        filter.institutionId, filter.institutionId, filter.institutionId);
+    }
+    if (filter.status) add('c.status = ?', filter.status);
+    if (filter.from) add('c.first_legal_delivery_at >= ?', filter.from);
+    if (filter.to) add('c.first_legal_delivery_at < ?', filter.to);
+    if (page.after) add('(c.first_legal_delivery_at, c.case_id) < (?::timestamptz, ?)', page.after.at, page.after.id);
+    const rows = await this.db.query<{ case_id: string; status: string; buc_type: string; sender_country: string; sender_institution_id: string; institution_id: string | null; triage_reason: string | null; first_legal_delivery_at: Date; updated_at: Date; envelopes: number }>(
+      `SELECT c.case_id, c.status, c.buc_type, c.sender_country, c.sender_institution_id, c.institution_id, c.triage_reason, c.first_legal_delivery_at, c.updated_at,
+              (SELECT count(*)::int FROM envelopes e WHERE e.case_id = c.case_id) AS envelopes
+         FROM cases c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY c.first_legal_delivery_at DESC, c.case_id DESC LIMIT $1`, params);
+    return toPage(rows, page.limit, (r) => ({
+      caseId: r.case_id, status: r.status, bucType: r.buc_type, senderCountry: r.sender_country, senderInstitutionId: r.sender_institution_id,
+      institutionId: r.institution_id, triageReason: r.triage_reason, firstLegalDeliveryAt: r.first_legal_delivery_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(), envelopes: r.envelopes,
+    }), (r) => [r.first_legal_delivery_at, r.case_id]);
+  }
+
+  /** The stored envelope with this id, else every envelope of the case with this id (legal order); for tools. */
+  async storedEnvelopes(envelopeOrCaseId: string): Promise<Envelope[]> {
+    const byId = await this.db.query<{ body: Envelope }>('SELECT body FROM envelopes WHERE envelope_id = $1', [envelopeOrCaseId]);
+    if (byId.length) return byId.map((r) => r.body);
+    return (await this.db.query<{ body: Envelope }>('SELECT body FROM envelopes WHERE case_id = $1 ORDER BY legal_delivery_at, envelope_id', [envelopeOrCaseId])).map((r) => r.body);
+  }
+
   async caseRoute(caseId: string): Promise<string | null> {
     const [r] = await this.db.query<{ institution_id: string | null }>(`SELECT institution_id FROM cases WHERE case_id = $1 AND status = 'forwarded'`, [caseId]);
     return r?.institution_id ?? null;
   }
 
-  /** Open orphan cases, oldest first. */
-  async triage(filter: TriageFilter, page: PageRequest): Promise<Page<Record<string, unknown>>> {
-    const params: unknown[] = [page.limit + 1];
-    const where = [`c.status = 'triage'`];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.reason) add('c.triage_reason = ?', filter.reason);
-    if (filter.bucType) add('c.buc_type = ?', filter.bucType);
-    if (filter.senderCountry) add('c.sender_country = ?', filter.senderCountry);
-    if (page.after) {
-      params.push(page.after.at, page.after.id);
-      where.push(`(c.triage_since, c.case_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
-    }
-    const rows = await this.db.query<Record<string, unknown> & { triage_since: Date; case_id: string }>(
-      `SELECT c.*, (SELECT count(*)::int FROM envelopes e WHERE e.case_id = c.case_id AND e.state = 'triage') AS held,
-              (SELECT d.explanation FROM decisions d WHERE d.case_id = c.case_id AND d.rule_id IS DISTINCT FROM 'CASE-IN-TRIAGE' ORDER BY d.id DESC LIMIT 1) AS explanation
-         FROM cases c WHERE ${where.join(' AND ')} ORDER BY c.triage_since, c.case_id LIMIT $1`, params);
-    return toPage(rows, page.limit, (c) => ({
-      caseId: c.case_id, bucType: c.buc_type, senderInstitutionId: c.sender_institution_id, senderCountry: c.sender_country,
-      reason: c.triage_reason, detail: c.triage_detail, since: iso(c.triage_since), firstLegalDeliveryAt: iso(c.first_legal_delivery_at as Date),
-      envelopesHeld: c.held, explanation: c.explanation,
-    }), (c) => [c.triage_since, c.case_id]);
-  }
-
-  /** Forwards addressed to one institution (pull mode); `status` pending = not yet acknowledged. */
   async institutionForwards(institutionId: string, status: string | undefined, page: PageRequest): Promise<Page<Record<string, unknown>>> {
     const params: unknown[] = [page.limit + 1, institutionId];
     const where = ['f.institution_id = $2'];
