@@ -21,6 +21,8 @@ export interface Principal {
   /** All the roles this principal holds (bootstrap: all). */
   roles: ReadonlySet<Role>;
   institutionId?: string;
+  /** A counterpart desk's help-desk token: its country (EESSI code); it sees that country's tickets only. */
+  country?: string;
   csrfToken?: string;
 }
 
@@ -28,6 +30,7 @@ export interface TokenRow {
   id: string;
   role: Role;
   institutionId: string | null;
+  country: string | null;
   revokedAt: Date | null;
 }
 
@@ -39,7 +42,7 @@ export interface SessionRow {
 }
 
 export interface AccessRepository {
-  insertToken(t: { id: string; sha256: string; role: Role; institutionId: string | null; label: string | null; createdAt: Date; createdBy: string }): Promise<void>;
+  insertToken(t: { id: string; sha256: string; role: Role; institutionId: string | null; country?: string | null; label: string | null; createdAt: Date; createdBy: string }): Promise<void>;
   tokenBySha256(sha256: string): Promise<TokenRow | undefined>;
   upsertOperator(o: { username: string; passwordHash: string; role: 'operator' | 'admin'; createdAt: Date }, onlyIfAbsent: boolean): Promise<void>;
   operator(username: string): Promise<{ username: string; passwordHash: string; role: 'operator' | 'admin'; disabledAt: Date | null } | undefined>;
@@ -78,12 +81,17 @@ export class AccessService {
     private readonly bootstrapToken?: string,
   ) {}
 
-  async issueToken(role: Role, institutionId: string | null, createdBy: string, label: string | null = null): Promise<{ id: string; token: string }> {
+  /**
+   * `country` (role helpdesk only, an EESSI country code the caller has checked): the token of that country's
+   * desk. A help-desk token without one is the national desk's integration and sees every country.
+   */
+  async issueToken(role: Role, institutionId: string | null, createdBy: string, label: string | null = null, country: string | null = null): Promise<{ id: string; token: string }> {
     if (!MACHINE_ROLES.includes(role)) throw new AppError('REQ_INVALID_BODY', `role must be one of ${MACHINE_ROLES.join(', ')}`, [{ path: '/role', message: `"${role}" is not a machine role` }]);
     if (role === 'institution' && !institutionId) throw new AppError('REQ_INVALID_BODY', 'An institution token needs institutionId.', [{ path: '/institutionId', message: 'is required for role institution' }]);
+    if (country !== null && role !== 'helpdesk') throw new AppError('REQ_INVALID_BODY', 'Only a helpdesk token can name a country.', [{ path: '/country', message: 'is only allowed with role helpdesk' }]);
     const token = `lt_${randomBytes(24).toString('base64url')}`;
     const id = newId('tok');
-    await this.repo.insertToken({ id, sha256: sha256(token), role, institutionId: role === 'institution' ? institutionId : null, label, createdAt: this.clock.now(), createdBy });
+    await this.repo.insertToken({ id, sha256: sha256(token), role, institutionId: role === 'institution' ? institutionId : null, country, label, createdAt: this.clock.now(), createdBy });
     return { id, token };
   }
 
@@ -93,7 +101,7 @@ export class AccessService {
     }
     const row = await this.repo.tokenBySha256(sha256(token));
     if (!row || row.revokedAt) throw new AppError('AUTH_INVALID', 'The bearer token is unknown or revoked.');
-    return { kind: 'token', id: row.id, roles: new Set([row.role]), institutionId: row.institutionId ?? undefined };
+    return { kind: 'token', id: row.id, roles: new Set([row.role]), institutionId: row.institutionId ?? undefined, country: row.country ?? undefined };
   }
 
   async ensureOperator(username: string, password: string, role: 'operator' | 'admin'): Promise<void> {

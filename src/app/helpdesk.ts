@@ -3,27 +3,38 @@
  * database is migrated, mounts the router, and calls stop() on shutdown.
  *
  * - config: CONFIG_DIR/calendars.json and sla-policy.json, checked against their schemas at start;
- * - AMQP (when a bus is given): consumes `liaison.helpdesk` (same body as POST /api/tickets, idempotent on
- *   counterpartCountry + counterpartRef) and publishes escalations on the notifications exchange;
- * - cron (when scheduler is true): escalation sweep every minute, pipeline watch every 15 minutes.
+ * - AMQP (when a bus is given): consumes `liaison.helpdesk` (new tickets, same body as POST /api/tickets,
+ *   idempotent on counterpartCountry + counterpartRef; and counterpart messages about them), publishes replies
+ *   on `liaison.helpdesk-out` from the outbox (a relay woken by each reply) and escalations on the
+ *   notifications exchange;
+ * - cron (when scheduler is true): escalation sweep every minute, pipeline watch every 15 minutes;
+ * - followCase: what ForwardingService and TriageService report about cases, to resolve automatic tickets.
  */
+import type { AuditTrail } from '../audit/audit-trail';
 import { jsonMessageHandler } from '../bus/json-handler';
 import type { ConsumerHandle, MessageBus } from '../bus/types';
+import type { CaseFactListener } from '../cases/case-store';
+import { followCaseFact } from '../helpdesk/automatic-resolution';
+import { CalendarSnapshots } from '../helpdesk/calendar-snapshots';
 import { escalationRelayStep } from '../helpdesk/escalation-notices';
+import { InboundMessages } from '../helpdesk/inbound-messages';
+import { replyRelayStep } from '../helpdesk/reply-outbox';
 import { loadHelpdeskConfig, type HelpdeskConfig } from '../helpdesk/helpdesk-config';
 import { createHelpdeskMetrics } from '../helpdesk/helpdesk-metrics';
 import { PolicySnapshots } from '../helpdesk/policy-snapshots';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
-import { SYSTEM_ACTORS } from '../helpdesk/ticket-request';
+import { isInboundMessage, SYSTEM_ACTORS } from '../helpdesk/ticket-request';
 import { TicketService } from '../helpdesk/ticket-service';
 import { helpdeskJobs, scheduleHelpdeskJobs, type HelpdeskJobs } from '../scheduler/helpdesk-jobs';
 import { Scheduler } from '../scheduler/scheduler';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
+import { WorkerLoop } from '../shared/worker-loop';
 import type { Database } from '../store/database';
-import { PgEscalationOutbox } from '../store/ticket-pipeline-repository';
+import { causeReaderSharing, PgEscalationOutbox } from '../store/ticket-pipeline-repository';
 import { PgTicketStore } from '../store/ticket-repository';
+import { PgReplyOutbox } from '../store/ticket-thread-repository';
 import { helpdeskRouter } from '../web/helpdesk-router';
 
 export interface HelpdeskDeps {
@@ -32,7 +43,11 @@ export interface HelpdeskDeps {
   logger: Logger;
   metrics: Metrics;
   configDir: string;
-  bus?: MessageBus & { names: { helpdesk: string; notifications: string } };
+  bus?: MessageBus & { names: { helpdesk: string; notifications: string; helpdeskOut: string } };
+  /** Where priority changes are audited (Service.audit). */
+  audit?: AuditTrail;
+  /** Idle poll of the reply relay (it is also woken by each reply); default 1000 ms. */
+  replyPollMs?: number;
   /** Run the cron jobs in this process. */
   scheduler: boolean;
   /** Job settings (helpdeskSettingsFromEnv); defaults when absent. */
@@ -43,6 +58,11 @@ export interface HelpdeskDeps {
 
 export interface Helpdesk {
   service: TicketService;
+  inbound: InboundMessages;
+  /** The reply relay (when a broker is configured): tests and tools may drain it. */
+  replies?: WorkerLoop;
+  /** Wire to ForwardingService / TriageService `onFact`: resolves automatic tickets in the fact's transaction. */
+  followCase: CaseFactListener;
   router: ReturnType<typeof helpdeskRouter>;
   /** The scheduled jobs, callable directly with a `now` (tests, tools). */
   jobs: HelpdeskJobs;
@@ -51,9 +71,16 @@ export interface Helpdesk {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** The liaison.helpdesk handler: the ticket is committed before the ack; a body that can never work is dead-lettered. */
-export function helpdeskMessageHandler(service: TicketService) {
+/**
+ * The liaison.helpdesk handler: a new ticket, or a counterpart's message about one (isInboundMessage), committed
+ * before the ack; a body that can never work (schema, unknown ticket) is dead-lettered with its code.
+ */
+export function helpdeskMessageHandler(service: TicketService, inbound?: InboundMessages) {
   return jsonMessageHandler('ticket message', async (body) => {
+    if (inbound && isInboundMessage(body)) {
+      await inbound.receive(body);
+      return;
+    }
     await service.create(body, SYSTEM_ACTORS.amqp, (body as { counterpartCountry?: unknown })?.counterpartCountry === 'FR' ? 'institution' : 'counterpart');
   });
 }
@@ -66,7 +93,24 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
   const store = new PgTicketStore(db);
   const snapshots = new PolicySnapshots({ policies: config.policies, definitions: config.policyDefinitions, calendars: config.calendars, logger });
   const edited = snapshots.checkAgainst(await store.policyVersions());
-  const service = new TicketService({ store, config, snapshots, clock, logger, metrics });
+  const calendars = new CalendarSnapshots({ calendars: config.calendars, logger });
+  await calendars.record(store, clock.now());
+  let replies: WorkerLoop | undefined;
+  const service = new TicketService({
+    store, config, snapshots, calendars, clock, logger, metrics, audit: deps.audit, replies: Boolean(deps.bus), onReply: () => replies?.kick(),
+  });
+  const inbound = new InboundMessages({ store, service, clock, logger });
+  if (deps.bus) {
+    replies = new WorkerLoop('helpdesk-replies', replyRelayStep({ outbox: new PgReplyOutbox(db), bus: deps.bus, exchange: deps.bus.names.helpdeskOut, clock, logger }),
+      { idleMs: deps.replyPollMs ?? 1000, logger });
+    replies.start();
+  }
+  const followCase: CaseFactListener = async (w, fact) => {
+    const resolved = await followCaseFact(service, causeReaderSharing(w), fact);
+    return () => {
+      for (const r of resolved) logger.info('automatic ticket resolved: its cause is gone', { event: 'helpdesk.ticket_auto_resolved', ticketId: r.ticketId, cause: r.cause, via: 'event' });
+    };
+  };
 
   const relay = deps.bus
     ? escalationRelayStep({ outbox: new PgEscalationOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, clock, logger })
@@ -75,7 +119,7 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
 
   const consumers: ConsumerHandle[] = [];
   if (deps.bus) {
-    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service), { prefetch: deps.prefetch ?? 10 }));
+    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service, inbound), { prefetch: deps.prefetch ?? 10 }));
   }
   let scheduler: Scheduler | undefined;
   if (deps.scheduler) {
@@ -90,10 +134,11 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
   });
 
   return {
-    service, router: helpdeskRouter(service), jobs, config,
+    service, inbound, replies, followCase, router: helpdeskRouter(service), jobs, config,
     async stop(timeoutMs = 10_000) {
       await Promise.all(consumers.map((c) => c.stop(timeoutMs)));
       await scheduler?.stop();
+      await replies?.stop();
     },
   };
 }

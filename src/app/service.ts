@@ -24,6 +24,7 @@ import { routingStep } from '../routing/routing-worker';
 import { RoutingConfigService } from '../routing/versions';
 import { brokerProbe, startAmqp, type AmqpSide } from './amqp';
 import { WorkerLoop } from '../shared/worker-loop';
+import type { CaseFactListener } from '../cases/case-store';
 import { PgCaseQueries } from '../store/case-queries';
 import { PgCaseStore, PgStageQueue } from '../store/case-repository';
 import { PgOutboxRepository } from '../store/outbox-repository';
@@ -93,8 +94,12 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
   const caseStore = new PgCaseStore(db);
-  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger });
-  const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
+  // The help desk follows what happens to cases (automatic tickets resolve with their cause); it starts after the
+  // broker, so the facts reach it through this late binding (the pipeline watch's sweep covers the start-up gap).
+  const late: { followCase?: CaseFactListener } = {};
+  const onFact: CaseFactListener = (w, fact) => (late.followCase ? late.followCase(w, fact) : Promise.resolve());
+  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, onFact });
+  const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics, onFact });
   const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
     { idleMs: config.workerPollMs, logger });
 
@@ -111,8 +116,9 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (opts.workers !== false) routingWorker.start();
   const helpdesk = await startHelpdesk({
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
-    settings: config.helpdesk, prefetch: config.intakePrefetch,
+    settings: config.helpdesk, prefetch: config.intakePrefetch, audit,
   });
+  late.followCase = helpdesk.followCase;
 
   const caseQueries = new PgCaseQueries(db);
   let stopping = false;

@@ -84,3 +84,14 @@ export interface CaseStore {
 export interface StageQueue {
   processNext<T>(stage: string, fn: (w: CaseWriter, ref: string) => Promise<T>): Promise<{ done: boolean; ref?: string; result?: T; error?: unknown }>;
 }
+
+/**
+ * What happened to a case that another part of the service follows (the help desk resolves the automatic ticket
+ * it opened about the case): reported by forwarding and triage inside the transaction that made the change, so
+ * the follow-up commits with it. What it returns is called once that transaction committed (e.g. to log).
+ */
+export type CaseFact =
+  | { kind: 'forward-acknowledged'; caseId: string; forwardId: string; institutionId: string; status: 'accepted' | 'rejected'; at: Date }
+  | { kind: 'left-triage'; caseId: string; outcome: 'assigned' | 'returned'; institutionId: string | null; at: Date };
+
+export type CaseFactListener = (w: CaseWriter, fact: CaseFact) => Promise<(() => void) | void>;

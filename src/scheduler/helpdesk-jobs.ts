@@ -1,8 +1,10 @@
 /**
- * The help desk's scheduled jobs: the escalation sweep (every minute) and the pipeline watch (every 15 minutes),
+ * The help desk's scheduled jobs: the escalation sweep (every minute) and the pipeline watch (every 15 minutes:
+ * automatic tickets opened, and those whose cause is gone resolved, as a safety net for the event-driven path),
  * each in one transaction under its job lock. Both take `now` so that tests and tools run them without cron.
  * What they did is logged and counted once their transaction committed.
  */
+import { sweepGoneCauses } from '../helpdesk/automatic-resolution';
 import type { HelpdeskConfig } from '../helpdesk/helpdesk-config';
 import type { HelpdeskMetrics } from '../helpdesk/helpdesk-metrics';
 import { watchPipeline, type OpenedTicket, type PipelineWatchSettings } from '../helpdesk/pipeline-watch';
@@ -13,7 +15,7 @@ import type { TicketService } from '../helpdesk/ticket-service';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Database } from '../store/database';
-import { PgPipelineWatchWriter } from '../store/ticket-pipeline-repository';
+import { PgCauseReader, PgPipelineWatchWriter } from '../store/ticket-pipeline-repository';
 import { PgTicketWriter } from '../store/ticket-repository';
 import { runExclusively, type LockedRun } from './job-lock';
 import type { Scheduler } from './scheduler';
@@ -69,12 +71,20 @@ export function helpdeskJobs(deps: HelpdeskJobDeps): HelpdeskJobs {
     return run;
   };
 
-  const watch = async (now: Date) => {
-    const run = await runExclusively(deps.db, HELPDESK_JOB_NAMES.pipelineWatch, (tx) =>
-      watchPipeline(new PgPipelineWatchWriter(tx), { service: deps.service, config: deps.config, settings: deps.settings }, now));
-    if (run.ran) for (const o of run.result) deps.service.automaticOpened(o.request, o.ticketId);
-    else logger.debug('pipeline watch skipped: another instance holds it', { event: 'helpdesk.watch_skipped' });
-    return run;
+  const watch = async (now: Date): Promise<LockedRun<OpenedTicket[]>> => {
+    const run = await runExclusively(deps.db, HELPDESK_JOB_NAMES.pipelineWatch, async (tx) => ({
+      opened: await watchPipeline(new PgPipelineWatchWriter(tx), { service: deps.service, config: deps.config, settings: deps.settings }, now),
+      resolved: await sweepGoneCauses(deps.service, new PgCauseReader(tx), now),
+    }));
+    if (!run.ran) {
+      logger.debug('pipeline watch skipped: another instance holds it', { event: 'helpdesk.watch_skipped' });
+      return run;
+    }
+    for (const o of run.result.opened) deps.service.automaticOpened(o.request, o.ticketId);
+    for (const r of run.result.resolved) {
+      logger.info('automatic ticket resolved: its cause is gone', { event: 'helpdesk.ticket_auto_resolved', ticketId: r.ticketId, cause: r.cause, via: 'sweep' });
+    }
+    return { ran: true, result: run.result.opened };
   };
 
   return { escalate, watchPipeline: watch, relayNotifications };

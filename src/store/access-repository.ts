@@ -4,17 +4,17 @@ import type { Database } from './database';
 export class PgAccessRepository implements AccessRepository {
   constructor(private readonly db: Database) {}
 
-  async insertToken(t: { id: string; sha256: string; role: Role; institutionId: string | null; label: string | null; createdAt: Date; createdBy: string }): Promise<void> {
+  async insertToken(t: { id: string; sha256: string; role: Role; institutionId: string | null; country?: string | null; label: string | null; createdAt: Date; createdBy: string }): Promise<void> {
     await this.db.query(
-      `INSERT INTO api_tokens (id, token_sha256, role, institution_id, label, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-      [t.id, t.sha256, t.role, t.institutionId, t.label, t.createdAt, t.createdBy],
+      `INSERT INTO api_tokens (id, token_sha256, role, institution_id, country, label, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+      [t.id, t.sha256, t.role, t.institutionId, t.country ?? null, t.label, t.createdAt, t.createdBy],
     );
   }
 
   async tokenBySha256(sha256: string): Promise<TokenRow | undefined> {
-    const [r] = await this.db.query<{ id: string; role: Role; institution_id: string | null; revoked_at: Date | null }>(
-      'SELECT id, role, institution_id, revoked_at FROM api_tokens WHERE token_sha256 = $1', [sha256]);
-    return r && { id: r.id, role: r.role, institutionId: r.institution_id, revokedAt: r.revoked_at };
+    const [r] = await this.db.query<{ id: string; role: Role; institution_id: string | null; country: string | null; revoked_at: Date | null }>(
+      'SELECT id, role, institution_id, country, revoked_at FROM api_tokens WHERE token_sha256 = $1', [sha256]);
+    return r && { id: r.id, role: r.role, institutionId: r.institution_id, country: r.country, revokedAt: r.revoked_at };
   }
 
   async upsertOperator(o: { username: string; passwordHash: string; role: 'operator' | 'admin'; createdAt: Date }, onlyIfAbsent: boolean): Promise<void> {

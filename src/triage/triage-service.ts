@@ -2,7 +2,7 @@
  * Operators' decisions on orphan cases: assign (forward the case and every SED of it held in triage to the
  * chosen institution) or return (not for France / cannot be handled). Both are recorded as decisions.
  */
-import type { CaseStore } from '../cases/case-store';
+import type { CaseFactListener, CaseStore } from '../cases/case-store';
 import { forwardCase } from '../forwarding/forward-case';
 import { LIAISON_BODY_ID } from '../intake/envelope';
 import type { RoutingConfigService } from '../routing/versions';
@@ -17,6 +17,8 @@ export interface TriageDeps {
   routingConfig: RoutingConfigService;
   clock: Clock;
   logger: Logger;
+  /** Told when a case leaves triage, in the same transaction (the help desk resolves its aged-orphan ticket). */
+  onFact?: CaseFactListener;
 }
 
 function requiredText(v: unknown, path: string, max = 2000): string {
@@ -33,7 +35,7 @@ export class TriageService {
     const note = typeof b.note === 'string' ? b.note.trim().slice(0, 2000) : null;
     const cfg = await this.deps.routingConfig.current();
     const at = this.deps.clock.now();
-    const forwardIds = await this.deps.store.inTransaction(async (w) => {
+    const { forwardIds, followed } = await this.deps.store.inTransaction(async (w) => {
       const c = await w.lockCase(caseId);
       if (!c) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
       if (c.status !== 'triage') throw new AppError('TRI_NOT_IN_TRIAGE', `Case ${caseId} is ${c.status}, not waiting in triage.`);
@@ -50,8 +52,10 @@ export class TriageService {
       });
       const held = await w.envelopesOfCase(caseId, 'triage');
       await w.addEvent(caseId, 'assigned', at, { institutionId, by, previousReason: c.triageReason, envelopes: held.length });
-      return forwardCase(w, { caseRecord: c, envelopes: held, institutionId, decisionId, ruleId: MANUAL_RULE, at });
+      const ids = await forwardCase(w, { caseRecord: c, envelopes: held, institutionId, decisionId, ruleId: MANUAL_RULE, at });
+      return { forwardIds: ids, followed: await this.deps.onFact?.(w, { kind: 'left-triage', caseId, outcome: 'assigned', institutionId, at }) };
     });
+    followed?.();
     this.deps.logger.info('triage case assigned', { event: 'triage.assigned', caseId, institutionId, by, forwards: forwardIds.length });
     return { caseId, institutionId, forwardIds };
   }
@@ -59,7 +63,7 @@ export class TriageService {
   async returnCase(caseId: string, body: unknown, by: string): Promise<{ caseId: string; status: 'returned' }> {
     const reason = requiredText(((body ?? {}) as Record<string, unknown>).reason, '/reason');
     const at = this.deps.clock.now();
-    await this.deps.store.inTransaction(async (w) => {
+    const followed = await this.deps.store.inTransaction(async (w) => {
       const c = await w.lockCase(caseId);
       if (!c) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
       if (c.status !== 'triage') throw new AppError('TRI_NOT_IN_TRIAGE', `Case ${caseId} is ${c.status}, not waiting in triage.`);
@@ -72,7 +76,9 @@ export class TriageService {
       await w.setEnvelopeState(held.map((e) => e.envelopeId), 'returned');
       await w.saveCase({ ...c, status: 'returned', returnReason: reason, triageReason: null, triageSince: null, triageDetail: null }, at);
       await w.addEvent(caseId, 'returned', at, { by, reason });
+      return this.deps.onFact?.(w, { kind: 'left-triage', caseId, outcome: 'returned', institutionId: null, at });
     });
+    followed?.();
     this.deps.logger.info('triage case returned', { event: 'triage.returned', caseId, by });
     return { caseId, status: 'returned' };
   }
