@@ -99,16 +99,19 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
   const service = new TicketService({
     store, config, snapshots, calendars, clock, logger, metrics, audit: deps.audit, replies: Boolean(deps.bus), onReply: () => replies?.kick(),
   });
-  const inbound = new InboundMessages({ store, service, clock, logger });
+  const inbound = new InboundMessages({ store, service, clock, logger, metrics });
   if (deps.bus) {
-    replies = new WorkerLoop('helpdesk-replies', replyRelayStep({ outbox: new PgReplyOutbox(db), bus: deps.bus, exchange: deps.bus.names.helpdeskOut, clock, logger }),
+    replies = new WorkerLoop('helpdesk-replies', replyRelayStep({ outbox: new PgReplyOutbox(db), bus: deps.bus, exchange: deps.bus.names.helpdeskOut, clock, logger, metrics }),
       { idleMs: deps.replyPollMs ?? 1000, logger });
     replies.start();
   }
   const followCase: CaseFactListener = async (w, fact) => {
     const resolved = await followCaseFact(service, causeReaderSharing(w), fact);
     return () => {
-      for (const r of resolved) logger.info('automatic ticket resolved: its cause is gone', { event: 'helpdesk.ticket_auto_resolved', ticketId: r.ticketId, cause: r.cause, via: 'event' });
+      for (const r of resolved) {
+        metrics.automaticResolutions.inc({ cause: r.cause, via: 'event' });
+        logger.info('automatic ticket resolved: its cause is gone', { event: 'helpdesk.ticket_auto_resolved', ticketId: r.ticketId, cause: r.cause, via: 'event' });
+      }
     };
   };
 

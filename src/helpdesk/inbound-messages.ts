@@ -7,6 +7,7 @@
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { HelpdeskMetrics } from './helpdesk-metrics';
 import { parseInboundMessage, SYSTEM_ACTORS, type Actor, type ParsedAction } from './ticket-request';
 import type { TicketService } from './ticket-service';
 import type { ThreadEvent, TicketStore } from './ticket-store';
@@ -22,7 +23,9 @@ export interface InboundResult {
 const EXTERNAL_COMMENT: ParsedAction = { action: { action: 'comment' }, message: null, visibility: 'external' };
 
 export class InboundMessages {
-  constructor(private readonly deps: { store: TicketStore; service: TicketService; clock: Clock; logger: Logger; actor?: Actor }) {}
+  constructor(private readonly deps: {
+    store: TicketStore; service: TicketService; clock: Clock; logger: Logger; metrics?: Pick<HelpdeskMetrics, 'counterpartMessages'>; actor?: Actor;
+  }) {}
 
   /** Adds a counterpart's message to its ticket; HDK_TICKET_NOT_FOUND when the desk has no such ticket here. */
   async receive(body: unknown): Promise<InboundResult> {
@@ -58,6 +61,7 @@ export class InboundMessages {
       await w.setMessageEvent(key, comment.eventId, event);
       return { ticketId: ticket.id, messageId: m.messageId, duplicate: false, event };
     });
+    this.deps.metrics?.counterpartMessages.inc({ outcome: result.duplicate ? 'duplicate' : result.event });
     this.deps.logger.info(result.duplicate ? 'counterpart message already received' : 'counterpart message received', {
       event: result.duplicate ? 'helpdesk.message_duplicate' : 'helpdesk.message_received', ticketId: result.ticketId,
       messageId: result.messageId, outcome: result.event, counterpartCountry: m.counterpartCountry,

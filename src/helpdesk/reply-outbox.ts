@@ -13,6 +13,7 @@ import type { MessageBus } from '../bus/types';
 import type { Clock } from '../shared/clock';
 import { isAppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { HelpdeskMetrics } from './helpdesk-metrics';
 import type { ThreadMessage } from './ticket-store';
 
 /** Sent (confirmed); failed (this attempt); deferred (not attempted after a failure: waits as long, no attempt counted). */
@@ -46,6 +47,7 @@ export interface ReplyRelayDeps {
   exchange: string;
   clock: Clock;
   logger: Logger;
+  metrics?: Pick<HelpdeskMetrics, 'repliesSent' | 'replyFailures'>;
   batchSize?: number;
   /** How long a claimed message is held before another relay may take it again (a crash mid-publish). */
   leaseMs?: number;
@@ -80,8 +82,12 @@ export function replyRelayStep(deps: ReplyRelayDeps): () => Promise<boolean> {
     await deps.outbox.record(outcomes);
     for (const o of outcomes) {
       const ids = { ticketId: o.message.ticketId, messageId: o.message.messageId, replyEvent: o.message.event, counterpartCountry: o.message.counterpartCountry };
-      if (o.status === 'sent') deps.logger.info('reply sent to the counterpart desk', { event: 'helpdesk.reply_sent', ...ids });
+      if (o.status === 'sent') {
+        deps.metrics?.repliesSent.inc({ event: o.message.event });
+        deps.logger.info('reply sent to the counterpart desk', { event: 'helpdesk.reply_sent', ...ids });
+      }
       if (o.status === 'failed') {
+        deps.metrics?.replyFailures.inc();
         deps.logger.warn('reply not sent; will retry', { event: 'helpdesk.reply_send_failed', ...ids, attempts: o.message.attempts + 1, retryAt: o.retryAt.toISOString(), error: o.error });
       }
     }

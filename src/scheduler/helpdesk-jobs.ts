@@ -51,7 +51,10 @@ export function helpdeskJobs(deps: HelpdeskJobDeps): HelpdeskJobs {
 
   const escalate = async (now: Date) => {
     const run = await runExclusively(deps.db, HELPDESK_JOB_NAMES.escalation, (tx) =>
-      sweepEscalations(new PgTicketWriter(tx), { config: deps.config, snapshots: deps.snapshots, notify: Boolean(deps.relayNotifications), logger }, now));
+      sweepEscalations(new PgTicketWriter(tx), {
+        config: deps.config, snapshots: deps.snapshots, notify: Boolean(deps.relayNotifications), logger,
+        measure: (r, t, events, at) => deps.service.measure(r, t, events, at),
+      }, now));
     if (!run.ran) {
       logger.debug('escalation sweep skipped: another instance holds it', { event: 'helpdesk.sweep_skipped' });
     } else {
@@ -82,6 +85,7 @@ export function helpdeskJobs(deps: HelpdeskJobDeps): HelpdeskJobs {
     }
     for (const o of run.result.opened) deps.service.automaticOpened(o.request, o.ticketId);
     for (const r of run.result.resolved) {
+      deps.metrics.automaticResolutions.inc({ cause: r.cause, via: 'sweep' });
       logger.info('automatic ticket resolved: its cause is gone', { event: 'helpdesk.ticket_auto_resolved', ticketId: r.ticketId, cause: r.cause, via: 'sweep' });
     }
     return { ran: true, result: run.result.opened };

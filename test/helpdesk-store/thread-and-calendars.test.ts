@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Helpdesk } from '../../src/app/helpdesk';
 import { replyRetryDelayMs } from '../../src/helpdesk/reply-outbox';
 import { FixedClock } from '../../src/shared/clock';
+import { capturingLogger } from '../bus/support';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
 import { CONFIG_DIR, counterpartDesk, operator, startTestHelpdesk, ticketBody } from './support';
 
@@ -70,6 +71,24 @@ describe.each(storageDrivers())('thread and calendar revisions on %s', (_name, o
     expect(view.state).toBe('open');
     expect(view.events.slice(-2).map((e) => [e.kind, e.actor])).toEqual([['reopen', 'amqp:helpdesk'], ['comment', 'amqp:helpdesk']]);
     expect(view.thread.map((m) => [m.direction, m.event])).toEqual([['out', 'resolved'], ['in', 'reopened']]);
+  });
+
+  it('never logs what the counterpart or the desk wrote: ids, events and outcomes only', async () => {
+    const { logger, lines } = capturingLogger();
+    const logged = await startTestHelpdesk(tdb.db, clock, { logger });
+    try {
+      const secret = 'Jean Dupont, né le 01/02/1960, 12 rue de la Paix';
+      const { ticket } = await logged.service.create(ticketBody({ subject: secret }), counterpartDesk, 'counterpart');
+      await logged.service.act(ticket.id, { action: 'respond', message: secret }, operator);
+      await logged.service.act(ticket.id, { action: 'wait', on: 'counterpart', message: secret }, operator);
+      await logged.inbound.receive(message('M-SECRET', secret));
+      await logged.service.act(ticket.id, { action: 'priority', priority: 'P1', message: secret }, operator);
+      const text = JSON.stringify(lines);
+      expect(lines.some((l) => l.event === 'helpdesk.message_received' && l.messageId === 'M-SECRET' && l.outcome === 'resumed')).toBe(true);
+      for (const fragment of ['Dupont', '1960', 'rue de la Paix']) expect(text).not.toContain(fragment);
+    } finally {
+      await logged.stop();
+    }
   });
 
   it('refuses a message about a ticket the desk never opened, or one without a message id', async () => {
