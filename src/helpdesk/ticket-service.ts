@@ -156,7 +156,8 @@ export class TicketService {
     let before: TicketRecord | undefined;
     const { detail, replied } = await this.deps.store.inTransaction(async (w) => {
       before = visibleTo(await w.lockTicket(id), actor, id);
-      return this.applyIn(w, before, parsed, actor, now);
+      // The counterpart desk acting with its own token is the counterpart: nothing is echoed back to it.
+      return this.applyIn(w, before, parsed, actor, now, { reply: actor.country === undefined || actor.country !== before.counterpartCountry });
     });
     if (replied) this.deps.onReply?.();
     this.deps.metrics.ticketActions.inc({ action: parsed.action.action });

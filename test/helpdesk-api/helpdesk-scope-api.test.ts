@@ -88,7 +88,10 @@ describe.each(storageDrivers())('help desk scopes, priorities and lists on %s', 
       const acted = await act(italian.body.id, { action: 'resolve' }, de);
       expect(acted.status).toBe(404);
       expect((await request(app).get(`/api/tickets/${italian.body.id}`).set(national)).body.state).toBe('new');
-      expect((await act(mine.body.id, { action: 'respond', message: 'Seen' }, de)).status).toBe(200);
+      const own = await act(mine.body.id, { action: 'comment', message: 'Any news?', visibility: 'external' }, de);
+      expect(own.status).toBe(200);
+      expect(own.body.thread).toEqual([]); // the German desk is the counterpart: nothing echoed back to it
+      expect((await act(mine.body.id, { action: 'comment', message: 'On it', visibility: 'external' }, national)).body.thread).toHaveLength(1);
     });
 
     it('keeps the national desk\'s token without a country seeing and acting on every country, as before', async () => {
