@@ -76,12 +76,12 @@ const ACTION_KEYS = ['action', 'message', 'on', 'visibility', 'assignee', 'prior
 
 /**
  * Default visibility of a message: a comment is internal unless said otherwise; what goes with a response, a
- * resolution or a wait on the counterpart (the question put to them) is what the requester is told, hence
- * external; anything else (a wait on an institution, a priority change's reason…) is internal.
+ * resolution, a reopening or a wait on the counterpart (the question put to them) is what the requester is told,
+ * hence external; anything else (a wait on an institution, a priority change's reason…) is internal.
  */
 export function defaultVisibility(action: ActionName, on?: WaitParty): Visibility {
   if (action === 'wait') return on === 'counterpart' ? 'external' : 'internal';
-  return action === 'respond' || action === 'resolve' ? 'external' : 'internal';
+  return action === 'respond' || action === 'resolve' || action === 'reopen' ? 'external' : 'internal';
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string, errors: ErrorDetail[]): T | undefined {
