@@ -14,7 +14,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import { jsonMessageHandler } from '../bus/json-handler';
 import type { ConsumerHandle, MessageBus } from '../bus/types';
 import type { CaseFactListener } from '../cases/case-store';
-import { followCaseFact } from '../helpdesk/automatic-resolution';
+import { caseFollowUp } from '../helpdesk/automatic-resolution';
 import { CalendarSnapshots } from '../helpdesk/calendar-snapshots';
 import { escalationRelayStep } from '../helpdesk/escalation-notices';
 import { InboundMessages } from '../helpdesk/inbound-messages';
@@ -105,15 +105,7 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
       { idleMs: deps.replyPollMs ?? 1000, logger });
     replies.start();
   }
-  const followCase: CaseFactListener = async (w, fact) => {
-    const resolved = await followCaseFact(service, causeReaderSharing(w), fact);
-    return () => {
-      for (const r of resolved) {
-        metrics.automaticResolutions.inc({ cause: r.cause, via: 'event' });
-        logger.info('automatic ticket resolved: its cause is gone', { event: 'helpdesk.ticket_auto_resolved', ticketId: r.ticketId, cause: r.cause, via: 'event' });
-      }
-    };
-  };
+  const followCase = caseFollowUp({ service, logger, metrics }, causeReaderSharing);
 
   const relay = deps.bus
     ? escalationRelayStep({ outbox: new PgEscalationOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, clock, logger })

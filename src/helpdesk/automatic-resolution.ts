@@ -9,7 +9,9 @@
  * composition root to ForwardingService and TriageService), and the pipeline watch sweeps for causes gone that no
  * fact reported (a fact before the help desk started, a resolution refused by a lock), as a safety net.
  */
-import type { CaseFact } from '../cases/case-store';
+import type { CaseFact, CaseFactListener, CaseWriter } from '../cases/case-store';
+import type { Logger } from '../shared/logger';
+import type { HelpdeskMetrics } from './helpdesk-metrics';
 import type { Actor } from './ticket-request';
 import type { TicketService } from './ticket-service';
 import type { TicketRecord, TicketWriter } from './ticket-store';
@@ -135,4 +137,23 @@ export async function sweepGoneCauses(service: TicketService, r: CauseReader, no
     if (await resolveForCause(service, r.tickets, g, now)) resolved.push({ ticketId: g.ticketId, cause: g.cause });
   }
   return resolved;
+}
+
+/**
+ * The listener ForwardingService and TriageService call (`onFact`): follows the fact in its transaction, through
+ * the cause reader that shares it, and logs what it resolved once that transaction committed.
+ */
+export function caseFollowUp(
+  deps: { service: TicketService; logger: Logger; metrics: Pick<HelpdeskMetrics, 'automaticResolutions'> },
+  readerSharing: (w: CaseWriter) => CauseReader,
+): CaseFactListener {
+  return async (w, fact) => {
+    const resolved = await followCaseFact(deps.service, readerSharing(w), fact);
+    return () => {
+      for (const r of resolved) {
+        deps.metrics.automaticResolutions.inc({ cause: r.cause, via: 'event' });
+        deps.logger.info('automatic ticket resolved: its cause is gone', { event: 'helpdesk.ticket_auto_resolved', ticketId: r.ticketId, cause: r.cause, via: 'event' });
+      }
+    };
+  };
 }
