@@ -14,8 +14,6 @@ import { SYSTEM_ACTORS } from './ticket-request';
 import type { SlaStatus } from './sla-clock';
 import type { TicketEventRecord, TicketReader, TicketRecord, TicketWriter } from './ticket-store';
 
-/** More open tickets than this at once would be an incident of its own; the rest waits for the next run. */
-export const SWEEP_LIMIT = 10_000;
 
 export interface RaisedEscalation {
   ticketId: string;
@@ -41,6 +39,8 @@ export interface SweepDeps {
   logger: Logger;
   /** The SLA of a ticket with the policy version and calendar revisions it keeps (TicketService.measure). */
   measure: (r: TicketReader, t: TicketRecord, events: readonly TicketEventRecord[], at: Date) => Promise<SlaStatus>;
+  /** Open tickets looked at per sweep (HELPDESK_SWEEP_LIMIT); the rest waits for the next run. */
+  limit: number;
 }
 
 async function sweepTicket(w: TicketWriter, deps: SweepDeps, t: TicketRecord, ctx: { events: Awaited<ReturnType<TicketWriter['eventsOf']>>; raised: Set<EscalationKind> }, now: Date): Promise<RaisedEscalation[]> {
@@ -64,9 +64,9 @@ async function sweepTicket(w: TicketWriter, deps: SweepDeps, t: TicketRecord, ct
 }
 
 export async function sweepEscalations(w: TicketWriter, deps: SweepDeps, now: Date): Promise<SweepResult> {
-  const open = await w.lockOpenTickets(SWEEP_LIMIT);
-  if (open.length === SWEEP_LIMIT) {
-    deps.logger.warn('escalation sweep hit its limit; the remaining tickets wait for the next run', { event: 'helpdesk.sweep_limit', limit: SWEEP_LIMIT });
+  const open = await w.lockOpenTickets(deps.limit);
+  if (open.length === deps.limit) {
+    deps.logger.warn('escalation sweep hit its limit; the remaining tickets wait for the next run', { event: 'helpdesk.sweep_limit', limit: deps.limit });
   }
   const ids = open.map((t) => t.id);
   const events = await w.eventsOf(ids);

@@ -8,7 +8,7 @@ import { describeErrors, validatorFor } from '../validation/schemas';
 import { PRIORITIES, type Priority } from './sla-policy';
 import type { NewTicketRequest } from './ticket';
 import { ACTION_NAMES, WAIT_PARTIES, type ActionName, type TicketAction, type WaitParty } from './ticket-state';
-import type { Visibility } from './ticket-store';
+import type { TicketSource, Visibility } from './ticket-store';
 
 /** Who is acting: recorded on every event; `seesInternal` decides whether internal comments are shown. */
 export interface Actor {
@@ -51,6 +51,16 @@ export function parseInboundMessage(body: unknown): InboundMessage {
     throw new AppError('REQ_INVALID_BODY', `The message does not match the help-desk message schema: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}.`, details);
   }
   return body as InboundMessage;
+}
+
+/**
+ * Who a new ticket comes from. Operators in the console open `operator` tickets whatever the body says; a machine
+ * (an AMQP message on liaison.helpdesk, or a help-desk token over HTTP) speaks for a French institution when the
+ * request's counterpartCountry is FR, and for a counterpart national desk otherwise.
+ */
+export function ticketSourceOf(body: unknown, openedBy: 'operator' | 'machine'): TicketSource {
+  if (openedBy === 'operator') return 'operator';
+  return (body as { counterpartCountry?: unknown } | null)?.counterpartCountry === 'FR' ? 'institution' : 'counterpart';
 }
 
 export function parseNewTicket(body: unknown): NewTicketRequest {

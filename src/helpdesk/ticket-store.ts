@@ -3,7 +3,7 @@
  * runs inside one transaction, so an action, its audit event and the ticket's new state commit together.
  */
 import type { Page, PageRequest } from '../shared/paging';
-import type { CalendarRevision, CalendarRevisionReader, CalendarRevisionStore } from './calendar-snapshots';
+import type { CalendarRevisionReader, CalendarRevisionStore } from './calendar-snapshots';
 import type { EscalationKind } from './escalation';
 import type { Priority, SlaPolicyVersionConfig } from './sla-policy';
 import type { ActionName, TicketState, WaitParty } from './ticket-state';
@@ -171,5 +171,3 @@ export interface TicketStore extends CalendarRevisionStore {
   /** Every recorded policy version (to compare them with the configuration at start). */
   policyVersions(): Promise<Map<string, StoredPolicyVersion>>;
 }
-
-export type { CalendarRevision };

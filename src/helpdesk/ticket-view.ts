@@ -3,7 +3,6 @@
  * needs), the escalations raised, the actions possible, and its history. Internal messages are shown only to
  * those who may see them (operators); other callers see that the event happened, not what was written.
  */
-import type { CalendarRegistry } from './calendar-config';
 import type { TicketCalendars } from './calendar-snapshots';
 import { slaStanding, type EscalationKind } from './escalation';
 import { computeSla, slaView, type SlaStatus, type TicketEvent } from './sla-clock';
@@ -48,18 +47,6 @@ export function ticketSlaWith(
     events: clockEvents(events),
     now,
   });
-}
-
-/** The SLA with the calendars as configured now (for tools that have no database; the service uses ticketSlaWith). */
-export function ticketSla(
-  ticket: Pick<TicketRecord, 'counterpartCountry' | 'priority' | 'slaStartAt'>,
-  events: readonly TicketEventRecord[],
-  policy: SlaPolicyVersion,
-  calendars: CalendarRegistry,
-  now: Date,
-): SlaStatus {
-  const current = { desk: calendars.get(policy.calendar), counterpart: calendars.forCountry(ticket.counterpartCountry) };
-  return ticketSlaWith(ticket, events, policy, current, now);
 }
 
 export function slaSnapshot(sla: SlaStatus): SlaSnapshot {

@@ -5,7 +5,7 @@
  */
 import express, { Router, type Request } from 'express';
 import { EESSI_COUNTRIES } from '../helpdesk/ticket';
-import type { Actor } from '../helpdesk/ticket-request';
+import { ticketSourceOf, type Actor } from '../helpdesk/ticket-request';
 import type { TicketService } from '../helpdesk/ticket-service';
 import { TICKET_STATES, type TicketState } from '../helpdesk/ticket-state';
 import { TICKET_SOURCES, type TicketFilter, type TicketSource } from '../helpdesk/ticket-store';
@@ -35,10 +35,8 @@ function scoped(filter: TicketFilter, actor: Actor): TicketFilter {
   return { ...filter, counterpartCountry: actor.country };
 }
 
-/** Operators in the console open operator tickets; machines open them for a counterpart desk or a French institution. */
 function sourceOf(req: Request): TicketSource {
-  if (req.principal!.kind === 'session') return 'operator';
-  return (req.body as { counterpartCountry?: unknown })?.counterpartCountry === 'FR' ? 'institution' : 'counterpart';
+  return ticketSourceOf(req.body, req.principal!.kind === 'session' ? 'operator' : 'machine');
 }
 
 function text(v: unknown, key: string): string | undefined {
