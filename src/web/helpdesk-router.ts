@@ -18,7 +18,8 @@ const json = express.json({ limit: '64kb' });
 
 function actorOf(req: Request): Actor {
   const p = req.principal!;
-  return { id: p.id, kind: p.kind === 'session' ? 'operator' : 'machine', seesInternal: p.roles.has('operator') };
+  // Everyone with a console session is liaison-body staff (help-desk agents included): they read internal notes.
+  return { id: p.id, kind: p.kind === 'session' ? 'operator' : 'machine', seesInternal: p.kind === 'session' || p.roles.has('operator') };
 }
 
 function sourceOf(req: Request): TicketSource {
