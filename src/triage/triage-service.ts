@@ -2,6 +2,7 @@
  * Operators' decisions on orphan cases: assign (forward the case and every SED of it held in triage to the
  * chosen institution) or return (not for France / cannot be handled). Both are recorded as decisions.
  */
+import { optionalText, requiredText } from '../shared/body-fields';
 import type { CaseStore } from '../cases/case-store';
 import { forwardCase } from '../forwarding/forward-case';
 import { LIAISON_BODY_ID } from '../intake/envelope';
@@ -19,18 +20,12 @@ export interface TriageDeps {
   logger: Logger;
 }
 
-function requiredText(v: unknown, path: string, max = 2000): string {
-  if (typeof v !== 'string' || !v.trim()) throw new AppError('REQ_INVALID_BODY', `${path.slice(1)} is required.`, [{ path, message: 'is required but missing' }]);
-  return v.trim().slice(0, max);
-}
-
 export class TriageService {
   constructor(private readonly deps: TriageDeps) {}
 
   async assign(caseId: string, body: unknown, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[] }> {
-    const b = (body ?? {}) as Record<string, unknown>;
-    const institutionId = requiredText(b.institutionId, '/institutionId', 20);
-    const note = typeof b.note === 'string' ? b.note.trim().slice(0, 2000) : null;
+    const institutionId = requiredText(body, 'institutionId', 20);
+    const note = optionalText(body, 'note');
     const cfg = await this.deps.routingConfig.current();
     const at = this.deps.clock.now();
     const forwardIds = await this.deps.store.inTransaction(async (w) => {
@@ -57,7 +52,7 @@ export class TriageService {
   }
 
   async returnCase(caseId: string, body: unknown, by: string): Promise<{ caseId: string; status: 'returned' }> {
-    const reason = requiredText(((body ?? {}) as Record<string, unknown>).reason, '/reason');
+    const reason = requiredText(body, 'reason');
     const at = this.deps.clock.now();
     await this.deps.store.inTransaction(async (w) => {
       const c = await w.lockCase(caseId);

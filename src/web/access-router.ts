@@ -1,7 +1,8 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { MACHINE_ROLES, type AccessService, type Role } from '../access/access';
 import { AppError } from '../shared/errors';
 import { SESSION_COOKIE, requireRole, sessionIdOf } from './auth';
+import { jsonBody } from './request-validation';
 
 function bodyString(body: Record<string, unknown>, key: string, required: boolean): string | undefined {
   const v = body?.[key];
@@ -15,7 +16,7 @@ function bodyString(body: Record<string, unknown>, key: string, required: boolea
 
 export function accessRouter(access: AccessService, secureCookies: boolean): Router {
   const r = Router();
-  const json = express.json({ limit: '64kb' });
+  const json = jsonBody();
 
   r.post('/api/session', json, async (req, res) => {
     const username = bodyString(req.body, 'username', true)!;
