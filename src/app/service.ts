@@ -75,7 +75,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: `service: ${process.argv.slice(1).join(' ')}` }));
   const outbox = new PgOutboxRepository(db);
   const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
   const applied = await migrate(db);

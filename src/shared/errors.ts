@@ -12,6 +12,7 @@ export const ERRORS = {
   AUTH_INVALID: { status: 401, retry: false, doc: 'The token or session is unknown, expired or revoked.' },
   AUTH_FORBIDDEN: { status: 403, retry: false, doc: 'The credentials lack the scope this endpoint needs.' },
   CFG_INVALID: { status: 500, retry: false, doc: 'Configuration (environment or config files) is invalid.' },
+  CFG_DATA_DIR_LOCKED: { status: 409, retry: false, doc: 'Another process (the running service, or a tool) holds the PGlite data directory; one process at a time.' },
   DEP_DATABASE_DOWN: { status: 503, retry: true, doc: 'The database could not be reached.' },
   DEP_BROKER_DOWN: { status: 503, retry: true, doc: 'The message broker could not be reached.' },
   INT_UNEXPECTED: { status: 500, retry: true, doc: 'An unexpected internal error (INT_ means internal, never intake).' },

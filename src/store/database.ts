@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool, types as pgTypes, type PoolClient } from 'pg';
 import { AppError } from '../shared/errors';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
 
 export type Row = Record<string, unknown>;
 
@@ -110,7 +111,7 @@ class PgDatabase implements Database {
 
 class PgliteDatabase implements Database {
   readonly driver = 'pglite' as const;
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly db: PGlite, private readonly lock?: DataDirLock) {}
 
   async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query<Row>(text, params)).rows.map(normaliseRow) as T[];
@@ -138,7 +139,11 @@ class PgliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    try {
+      await this.db.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 
@@ -156,6 +161,8 @@ export interface DatabaseOptions {
   /** Folder for PGlite's files; undefined = in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** Who opens a PGlite data directory (written in its lock file, shown to whoever finds it locked). */
+  holder?: string;
   /** PostgreSQL connect timeout, ms (default 5 s). */
   connectTimeoutMs?: number;
 }
@@ -174,7 +181,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     await db.ping();
     return db;
   }
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const lite = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
-  return new PgliteDatabase(lite);
+  if (!opts.dataDir) return new PgliteDatabase(await PGlite.create({}));
+  mkdirSync(opts.dataDir, { recursive: true });
+  // The holder's start time is only shown to people: the wall clock is right here.
+  const lock = lockDataDir(opts.dataDir, opts.holder ?? process.argv.slice(1).join(' '), new Date().toISOString());
+  try {
+    return new PgliteDatabase(await PGlite.create({ dataDir: opts.dataDir }), lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
 }
