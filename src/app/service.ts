@@ -37,6 +37,9 @@ import { accessRouter } from '../web/access-router';
 import { createApp } from '../web/app';
 import { healthRouter, type ReadinessProbe } from '../web/health-router';
 import { intakeRouter } from '../web/intake-router';
+import { retentionJob, scheduleRetention } from '../scheduler/retention-job';
+import { Scheduler } from '../scheduler/scheduler';
+import { purgeExpired } from '../store/retention-repository';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -67,6 +70,8 @@ export interface Service {
   routingWorker: WorkerLoop;
   amqp?: AmqpSide;
   helpdesk: Helpdesk;
+  /** The retention purge (RETENTION_DAYS), run daily by the scheduler when set; callable with a `now` (tests, tools). */
+  retention: (now?: Date) => Promise<{ bodies: number; quarantined: number; ran: boolean }>;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -115,6 +120,14 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, prefetch: config.intakePrefetch, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts,
   });
 
+  const retention = retentionJob({ db, purge: purgeExpired, days: config.retentionDays, clock, logger });
+  let retentionScheduler: Scheduler | undefined;
+  if (opts.workers !== false && config.retentionDays > 0) {
+    retentionScheduler = new Scheduler({ logger });
+    scheduleRetention(retentionScheduler, () => retention(), config.retentionCron);
+    retentionScheduler.start();
+  }
+
   const caseQueries = new PgCaseQueries(db);
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
@@ -142,13 +155,14 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   }
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
+    config, db, clock, logger, metrics, app, server, intake, access, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk, retention,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await helpdesk.stop(config.shutdownGraceMs);
+      await retentionScheduler?.stop();
       await amqp?.stop(config.shutdownGraceMs);
       await routingWorker.stop();
       await closing;
