@@ -1,5 +1,4 @@
 /** Opens the service's database for a command-line tool (same settings as the service: DATABASE_URL or DATA_DIR). */
-import { loadConfig } from '../../src/config/env';
 import { RoutingConfigService } from '../../src/routing/versions';
 import { loadRoutingConfig } from '../../src/routing/config-files';
 import { systemClock } from '../../src/shared/clock';
@@ -8,12 +7,13 @@ import { migrate } from '../../src/store/migrate';
 import { isAppError } from '../../src/shared/errors';
 import { colour } from './cli';
 import { PgRoutingConfigRepository } from '../../src/store/routing-config-repository';
+import { serviceConfig } from './config';
 
 export async function openStore(): Promise<{ db: Database; routingConfig: RoutingConfigService; where: string }> {
-  const config = loadConfig();
+  const config = serviceConfig();
   let db: Database;
   try {
-    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: `tool: ${process.argv.slice(1).join(' ')}` });
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, holder: `tool: ${process.argv.slice(1).join(' ')}` });
   } catch (e) {
     if (isAppError(e) && e.code === 'CFG_DATA_DIR_LOCKED') {
       console.error(colour.red(`Cannot open the database: ${e.message}`));

@@ -1,21 +1,20 @@
 /**
  * The retention job (GDPR storage limitation): once a day, under the database lock of the job (one instance per
  * tick), purge the personal data of closed cases older than RETENTION_DAYS (store/retention-repository.ts says
- * what goes and what stays). Runs in bounded slices until nothing is left, each slice its own transaction.
+ * what goes and what stays). Runs in bounded slices until nothing is left, each slice its own locked transaction.
  */
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import type { Database, Sql } from '../store/database';
-import { runExclusively } from './job-lock';
 import type { Scheduler } from './scheduler';
 
 export const RETENTION_JOB = 'retention';
 const DAY_MS = 86_400_000;
 
+export type RetentionSlice = { ran: false } | { ran: true; result: { bodies: number; quarantined: number } };
+
 export interface RetentionDeps {
-  db: Database;
-  /** The purge itself (src/store, injected by the composition root). */
-  purge: (tx: Sql, before: Date, at: Date) => Promise<{ bodies: number; quarantined: number }>;
+  /** One bounded slice of the purge inside the job's lock (src/store, wired by the composition root). */
+  purgeSlice: (before: Date, at: Date) => Promise<RetentionSlice>;
   days: number;
   clock: Clock;
   logger: Logger;
@@ -26,7 +25,7 @@ export function retentionJob(deps: RetentionDeps) {
     const before = new Date(now.getTime() - deps.days * DAY_MS);
     const total = { bodies: 0, quarantined: 0, ran: false };
     for (let slice = 0; slice < 1000; slice++) {
-      const run = await runExclusively(deps.db, RETENTION_JOB, (tx) => deps.purge(tx, before, now));
+      const run = await deps.purgeSlice(before, now);
       if (!run.ran) break;
       total.ran = true;
       total.bodies += run.result.bodies;

@@ -3,7 +3,7 @@ import type { EnvelopeOutcome, IntakeBatch, IntakeBatchOutcome, IntakeRepository
 import type { Database, Sql } from './database';
 import { enqueueWorkBatch } from './work-queue';
 
-import { ROUTING_STAGE } from '../routing/routing-worker';
+import { ROUTING_STAGE } from '../shared/pipeline-stages';
 
 const ENVELOPE_COLUMNS = 13;
 const QUARANTINE_COLUMNS = 13;
