@@ -11,14 +11,6 @@ export interface WorkItem {
   attempts: number;
 }
 
-export async function enqueueWork(tx: Sql, stage: string, ref: string, at: Date, delayMs = 0): Promise<void> {
-  await tx.query(
-    `INSERT INTO work_queue (stage, ref, available_at, created_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (stage, ref) DO NOTHING`,
-    [stage, ref, new Date(at.getTime() + delayMs), at],
-  );
-}
-
 /** Many items of one stage in one statement (an intake window hands its new envelopes over at once). */
 export async function enqueueWorkBatch(tx: Sql, stage: string, refs: string[], at: Date): Promise<void> {
   if (!refs.length) return;
