@@ -89,7 +89,7 @@ describeIf(AMQP_URL && PG)('database failover under a stream of envelopes (Postg
       await waitFor(async () => {
         const s = await state();
         return s.stored + s.quarantined === TOTAL && s.received === 0 && s.unpublished === 0;
-      }, 240_000, 'every envelope routed and every forward published after the outage');
+      }, 300_000, 'every envelope routed and every forward published after the outage');
       const s = await state();
       console.log(`failover: ${storedAtCut} of ${TOTAL} stored when the database came back; readiness during the cut: ${[...new Set(during)].join(', ')}`);
       // Readiness: 503 while the database is away (the first probe may still ride on a live connection).
@@ -107,5 +107,5 @@ describeIf(AMQP_URL && PG)('database failover under a stream of envelopes (Postg
       child.kill('SIGTERM');
       await new Promise((resolve) => (exitCode !== undefined ? resolve(undefined) : child.once('exit', resolve)));
     }
-  }, 420_000);
+  }, 480_000);
 });
