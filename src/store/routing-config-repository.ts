@@ -57,7 +57,7 @@ export async function* storedEnvelopesSince(db: Database, since: Date, pageSize 
   let after = '';
   for (;;) {
     const rows = await db.query<{ envelope_id: string; body: Envelope }>(
-      'SELECT envelope_id, body FROM envelopes WHERE legal_delivery_at >= $1 AND envelope_id > $2 ORDER BY envelope_id LIMIT $3', [since, after, pageSize]);
+      'SELECT envelope_id, body FROM envelopes WHERE legal_delivery_at >= $1 AND envelope_id > $2 AND body IS NOT NULL ORDER BY envelope_id LIMIT $3', [since, after, pageSize]);
     for (const r of rows) yield r.body;
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1].envelope_id;
