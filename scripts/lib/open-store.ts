@@ -4,15 +4,26 @@ import { loadRoutingConfig } from '../../src/routing/config-files';
 import { systemClock } from '../../src/shared/clock';
 import { openDatabase, type Database } from '../../src/store/database';
 import { migrate } from '../../src/store/migrate';
+import { isAppError } from '../../src/shared/errors';
+import { colour } from './cli';
 import { PgRoutingConfigRepository } from '../../src/store/routing-config-repository';
 import { serviceConfig } from './config';
 
 export async function openStore(): Promise<{ db: Database; routingConfig: RoutingConfigService; where: string }> {
   const config = serviceConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  let db: Database;
+  try {
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, holder: `tool: ${process.argv.slice(1).join(' ')}` });
+  } catch (e) {
+    if (isAppError(e) && e.code === 'CFG_DATA_DIR_LOCKED') {
+      console.error(colour.red(`Cannot open the database: ${e.message}`));
+      process.exit(3);
+    }
+    throw e;
+  }
   await migrate(db);
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), systemClock);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
-  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir} (stop the service first: one process at a time)`;
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir} (locked for this tool while it runs)`;
   return { db, routingConfig, where };
 }

@@ -41,8 +41,6 @@ export interface AmqpDeps {
   onAccepted: () => void;
   /** Resolves when the database answers: the consumers resume after a dependency pause only then. */
   databaseReady: () => Promise<void>;
-  /** Deliveries of one message before an unexpected failure is given up (intake: quarantined). */
-  maxAttempts: number;
 }
 
 export interface AmqpSide {
@@ -93,11 +91,16 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
   }).catch((e) => deps.logger.warn('broker not ready yet', { event: 'bus.start', error: (e as Error).message }));
 
   const names = broker.names;
-  // Unexpected failures wait in the retry queues (no prefetch slot held); a database outage pauses consumption.
-  const failures = { maxAttempts: deps.maxAttempts, retryDelay: { initialMs: 500, maxMs: 5_000 }, ready: deps.databaseReady };
   const consumers = [
-    broker.consumeBatch(names.intake, intakeBatchHandler(deps.intake, deps.onAccepted, deps.maxAttempts), { prefetch: cfg.intakePrefetch, ...failures }),
-    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: cfg.amqpPrefetch, ...failures }),
+    // Unexpected failures wait in the retry queues (no prefetch slot held); a database outage pauses consumption.
+    broker.consumeBatch(names.intake, intakeBatchHandler(deps.intake, deps.onAccepted, cfg.intakeMaxAttempts), {
+      prefetch: cfg.intakePrefetch, maxAttempts: cfg.intakeMaxAttempts, retryDelay: { initialMs: cfg.intakeRetryInitialMs, maxMs: cfg.intakeRetryMaxMs },
+      ready: deps.databaseReady,
+    }),
+    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), {
+      prefetch: cfg.amqpPrefetch, maxAttempts: cfg.consumerMaxAttempts, retryDelay: { initialMs: cfg.intakeRetryInitialMs, maxMs: cfg.intakeRetryMaxMs },
+      ready: deps.databaseReady,
+    }),
   ];
   const relay = new WorkerLoop('outbox-relay', outboxRelayStep({
     outbox: deps.outbox, bus: broker, names: { forward: names.forward, rina: names.rina }, rinaRoutingKey: RINA_FORWARD_CASE_KEY,

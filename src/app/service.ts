@@ -52,6 +52,10 @@ import { createApp } from '../web/app';
 import { healthRouter, type ReadinessProbe } from '../web/health-router';
 import { defaultConsoleDir, serveConsole } from '../web/console-router';
 import { intakeRouter } from '../web/intake-router';
+import { RETENTION_JOB, retentionJob, scheduleRetention } from '../scheduler/retention-job';
+import { runExclusively } from '../store/job-lock';
+import { Scheduler } from '../scheduler/scheduler';
+import { purgeExpired } from '../store/retention-repository';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -87,6 +91,8 @@ export interface Service {
   routingWorker: WorkerLoop;
   amqp?: AmqpSide;
   helpdesk: Helpdesk;
+  /** The retention purge (RETENTION_DAYS), run daily by the scheduler when set; callable with a `now` (tests, tools). */
+  retention: (now?: Date) => Promise<{ bodies: number; quarantined: number; ran: boolean }>;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -165,7 +171,9 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const db = opts.db ?? (await openDatabase({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, holder: `service: ${process.argv.slice(1).join(' ')}`,
+  }));
   const outbox = new PgOutboxRepository(db);
   // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
   const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined });
@@ -179,7 +187,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (config.amqpUrl) {
     amqp = await startAmqp({
       url: config.amqpUrl, settings: config, intake, forwarding, outbox, clock, logger, metrics,
-      onAccepted: () => routingWorker.kick(), databaseReady: () => db.ping(), maxAttempts: config.consumerMaxAttempts,
+      onAccepted: () => routingWorker.kick(), databaseReady: () => db.ping(),
       institutionIds: async () => institutionsWithQueues((await routingConfig.current()).directory),
     });
   }
@@ -189,6 +197,15 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
   core.late.followCase = helpdesk.followCase;
+  const retention = retentionJob({
+    purgeSlice: (before, at) => runExclusively(db, RETENTION_JOB, (tx) => purgeExpired(tx, before, at)), days: config.retentionDays, clock, logger,
+  });
+  let retentionScheduler: Scheduler | undefined;
+  if (opts.workers !== false && config.retentionDays > 0) {
+    retentionScheduler = new Scheduler({ logger, timezone: config.scheduleTimezone });
+    scheduleRetention(retentionScheduler, () => retention(), config.retentionCron);
+    retentionScheduler.start();
+  }
 
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
@@ -198,13 +215,14 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, ...core,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, retention, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
       const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await helpdesk.stop(config.shutdownGraceMs);
+      await retentionScheduler?.stop();
       await amqp?.stop(config.shutdownGraceMs);
       await routingWorker.stop();
       await closing;

@@ -10,7 +10,8 @@ import type { RoutingConfigService } from '../routing/versions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { checkTarget, MANUAL_RULE, optionalText, requiredText } from '../triage/triage-service';
+import { optionalText, requiredText } from '../shared/body-fields';
+import { checkTarget, MANUAL_RULE } from '../triage/triage-service';
 import type { CaseStore } from './case-store';
 
 export const REOPENED_REASON = 'REOPENED';

@@ -26,9 +26,12 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Messages in flight on the intake consumer (AMQP prefetch). */
   intakePrefetch: number;
-  /** Deliveries of an intake message before it is dead-lettered (transient failures: the database down). */
+  /**
+   * Deliveries of an intake message failing for an unexpected reason before it is quarantined (ITK_UNPROCESSABLE).
+   * Input failures are never retried; a dependency outage pauses consumption and counts no attempt.
+   */
   intakeMaxAttempts: number;
-  /** Pause before a failed intake message is delivered again: doubling from initial to max, ms. */
+  /** Delay before a failed intake message comes back from the retry queue: doubling from initial to max, ms. */
   intakeRetryInitialMs: number;
   intakeRetryMaxMs: number;
   /** Messages in flight on the other consumers (forward replies, help desk). */
@@ -58,14 +61,14 @@ export interface AppConfig {
   amqpConnectionName: string;
   /** Declare every French institution's queue at start (else: on its first forward). */
   amqpDeclareInstitutionQueues: boolean;
+  /** Time zone the scheduled jobs' cron expressions are read in (the desk's). */
+  scheduleTimezone: string;
   /** Limits every envelope must keep (src/intake/input-limits.ts): each exceeded one is a quarantine reason. */
   inputLimits: Readonly<InputLimits>;
   /** Purge SED bodies of closed cases (and quarantined raw bytes) older than this many days; 0 = never. */
   retentionDays: number;
-  /** When the retention job runs (cron, in the service's time zone). */
+  /** When the retention job runs (cron, in scheduleTimezone). */
   retentionCron: string;
-  /** Time zone the scheduled jobs' cron expressions are read in (the desk's). */
-  scheduleTimezone: string;
   /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules, batch sizes. */
   helpdesk: Readonly<HelpdeskSettings>;
   /** Console sessions: idle and absolute expiry (ms); when the cookie carries Secure; whether to trust X-Forwarded-*. */
@@ -101,7 +104,7 @@ export const AMQP_NAME_KEYS = [
  * Prefixes the service owns: every key under them must be one the service reads, so a typo fails the start instead
  * of being ignored. Other variables (PATH, HOME, NODE_OPTIONS, TEST_*) are none of the service's business.
  */
-const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_'];
+const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_'];
 
 const CRON_SHAPE = /^\S+( \S+){4,5}$/;
 const toSnake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -233,9 +236,9 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     ...bootstrap(read),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     intakePrefetch: read.int('INTAKE_PREFETCH', 20, 1, 1000),
-    intakeMaxAttempts: read.int('INTAKE_MAX_ATTEMPTS', 15, 1, 19),
+    intakeMaxAttempts: read.int('INTAKE_MAX_ATTEMPTS', 4, 1, 19),
     intakeRetryInitialMs: read.int('INTAKE_RETRY_INITIAL_MS', 500, 1, 600_000),
-    intakeRetryMaxMs: read.int('INTAKE_RETRY_MAX_MS', 60_000, 1, 3_600_000),
+    intakeRetryMaxMs: read.int('INTAKE_RETRY_MAX_MS', 5_000, 1, 3_600_000),
     amqpPrefetch: read.int('AMQP_PREFETCH', 20, 1, 1000),
     consumerMaxAttempts: read.int('AMQP_MAX_ATTEMPTS', 4, 1, 15),
     amqpConfirmTimeoutMs: read.int('AMQP_CONFIRM_TIMEOUT_MS', 10_000, 100, 600_000),
@@ -250,6 +253,7 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     amqpNames: amqpNames(read),
     amqpConnectionName: read.text('AMQP_CONNECTION_NAME', 'eessi-liaison'),
     amqpDeclareInstitutionQueues: read.bool('AMQP_DECLARE_INSTITUTION_QUEUES', true),
+    scheduleTimezone: read.timeZone('SCHEDULE_TIMEZONE', 'Europe/Paris'),
     inputLimits: Object.freeze({
       maxBytes: read.int('INTAKE_MAX_BYTES', DEFAULT_INPUT_LIMITS.maxBytes, 1024, CONTRACT_MAX_ENVELOPE_BYTES),
       maxDepth: read.int('INTAKE_MAX_DEPTH', DEFAULT_INPUT_LIMITS.maxDepth, 8, 512),
@@ -259,7 +263,6 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     }),
     retentionDays: read.int('RETENTION_DAYS', 0, 0, 36_500),
     retentionCron: read.cron('RETENTION_CRON', '17 3 * * *'),
-    scheduleTimezone: read.timeZone('SCHEDULE_TIMEZONE', 'Europe/Paris'),
     helpdesk: Object.freeze(helpdeskSettings(read)),
     sessionIdleMs: read.int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000,
     sessionAbsoluteMs: read.int('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30) * 3_600_000,

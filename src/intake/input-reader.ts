@@ -23,7 +23,7 @@ function refuse(code: ErrorCode, message: string, path = '/', detail = message):
 }
 
 /** Reads one JSON document; `size` is the size announced or counted when `raw` was cut short. */
-export function readJsonInput(raw: Buffer, limits: InputLimits, opts: { size?: number; truncated?: boolean; what?: string } = {}): ReadResult {
+export function readJsonInput(raw: Buffer, limits: InputLimits, opts: { size?: number; truncated?: boolean; what?: string; object?: boolean } = {}): ReadResult {
   const what = opts.what ?? 'input';
   const size = opts.size ?? raw.length;
   if (size > limits.maxBytes || opts.truncated) {
@@ -51,7 +51,16 @@ export function readJsonInput(raw: Buffer, limits: InputLimits, opts: { size?: n
     const reason = text.trim() === '' ? 'it is empty' : (e as Error).message;
     return refuse('VAL_NOT_JSON', `The ${what} is not one valid JSON document: ${reason}.`, '/', reason);
   }
+  if (opts.object !== false && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return refuse('VAL_NOT_OBJECT', `The ${what} is valid JSON but not a JSON object (got ${got}).`, '/', `must be a JSON object, got ${got}`);
+  }
   return checkValue(value, limits) ?? { ok: true, value };
+}
+
+/** A JSON value's kind in words, for messages ("a string", "an array", "null"). */
+export function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /**

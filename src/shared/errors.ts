@@ -20,6 +20,7 @@ export const ERRORS = {
   ACC_TOKEN_NOT_FOUND: { status: 404, retry: false, doc: 'No machine token with this id.' },
   ACC_INSTITUTION_UNKNOWN: { status: 422, retry: false, doc: 'An institution token was asked for an institution not in the directory in force (or for the liaison body itself).' },
   CFG_INVALID: { status: 500, retry: false, doc: 'Configuration (environment or config files) is invalid.' },
+  CFG_DATA_DIR_LOCKED: { status: 409, retry: false, doc: 'Another process (the running service, or a tool) holds the PGlite data directory; one process at a time.' },
   DEP_DATABASE_DOWN: { status: 503, retry: true, doc: 'The database could not be reached.' },
   DEP_BROKER_DOWN: { status: 503, retry: true, doc: 'The message broker could not be reached.' },
   INT_UNEXPECTED: { status: 500, retry: true, doc: 'An unexpected internal error (INT_ means internal, never intake).' },

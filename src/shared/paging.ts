@@ -12,24 +12,33 @@ export interface PageRequest {
   after?: { at: string; id: string };
 }
 
-export function parsePageRequest(query: Record<string, unknown>): PageRequest {
+/**
+ * The cursor's sort key is a timestamp unless `textKeys` (lists paged in memory by id): checked here, so a forged
+ * cursor never reaches SQL as a failing cast.
+ */
+export function parsePageRequest(query: Record<string, unknown>, opts: { textKeys?: boolean } = {}): PageRequest {
   const rawLimit = query.limit;
   let limit = 50;
   if (rawLimit !== undefined) {
-    limit = Number(rawLimit);
+    limit = typeof rawLimit === 'string' && /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
       throw new AppError('REQ_INVALID_QUERY', 'limit must be a whole number from 1 to 500.', [{ path: 'limit', message: `got "${String(rawLimit)}"` }]);
     }
   }
   const cursor = query.cursor;
   if (cursor === undefined || cursor === '') return { limit };
+  if (typeof cursor !== 'string' || cursor.length > 1000) {
+    throw new AppError('REQ_INVALID_QUERY', 'cursor is not one this service returned.', [{ path: 'cursor', message: 'unreadable cursor' }]);
+  }
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8'));
   } catch {
     decoded = undefined;
   }
-  if (!Array.isArray(decoded) || typeof decoded[0] !== 'string' || typeof decoded[1] !== 'string') {
+  const badText = (s: unknown) => typeof s !== 'string' || s.length > 200 || [...s].some((c) => c.charCodeAt(0) < 0x20);
+  const badDate = (s: string) => !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(s) || Number.isNaN(Date.parse(s));
+  if (!Array.isArray(decoded) || decoded.length !== 2 || badText(decoded[0]) || badText(decoded[1]) || (!opts.textKeys && badDate(decoded[0] as string))) {
     throw new AppError('REQ_INVALID_QUERY', 'cursor is not one this service returned.', [{ path: 'cursor', message: 'unreadable cursor' }]);
   }
   return { limit, after: { at: decoded[0], id: decoded[1] } };

@@ -134,14 +134,17 @@ export class PgCaseQueries implements CaseReadModel {
       params.push(page.after.at, page.after.id);
       where.push(`(f.created_at, f.forward_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
     }
-    const rows = await this.db.query<{ forward_id: string; case_id: string; envelope_id: string; institution_id: string; status: string; created_at: Date; rule_id: string | null; explanation: string; body: Envelope; acked_at: Date | null }>(
-      `SELECT f.forward_id, f.case_id, f.envelope_id, f.institution_id, f.status, f.created_at, f.rule_id, f.acked_at, d.explanation, e.body
+    const rows = await this.db.query<{ forward_id: string; case_id: string; envelope_id: string; institution_id: string; status: string; created_at: Date; rule_id: string | null; explanation: string; body: Envelope | null; acked_at: Date | null; buc_type: string; sed_type: string; legal_delivery_at: Date; sender_institution_id: string; sender_country: string }>(
+      `SELECT f.forward_id, f.case_id, f.envelope_id, f.institution_id, f.status, f.created_at, f.rule_id, f.acked_at, d.explanation, e.body,
+              e.buc_type, e.sed_type, e.legal_delivery_at, e.sender_institution_id, e.sender_country
          FROM forwards f JOIN decisions d ON d.id = f.decision_id JOIN envelopes e ON e.envelope_id = f.envelope_id
         WHERE ${where.join(' AND ')} ORDER BY f.created_at, f.forward_id LIMIT $1`, params);
     return toPage(rows, page.limit, (r) => ({
-      forwardId: r.forward_id, caseId: r.case_id, envelopeId: r.envelope_id, bucType: r.body.bucType, sedType: r.body.sedType,
-      institutionId: r.institution_id, legalDeliveryAt: r.body.legalDeliveryAt, status: r.status, forwardedAt: iso(r.created_at),
-      acknowledgedAt: iso(r.acked_at), decision: { ruleId: r.rule_id, explanation: r.explanation }, sender: r.body.sender, sed: r.body.sed,
+      // A body purged by the retention job (closed case) leaves the metadata columns: the forward stays listable.
+      forwardId: r.forward_id, caseId: r.case_id, envelopeId: r.envelope_id, bucType: r.buc_type, sedType: r.sed_type,
+      institutionId: r.institution_id, legalDeliveryAt: r.body?.legalDeliveryAt ?? r.legal_delivery_at.toISOString(), status: r.status, forwardedAt: iso(r.created_at),
+      acknowledgedAt: iso(r.acked_at), decision: { ruleId: r.rule_id, explanation: r.explanation },
+      sender: r.body?.sender ?? { institutionId: r.sender_institution_id, country: r.sender_country }, sed: r.body?.sed ?? null,
     }), (r) => [r.created_at, r.forward_id]);
   }
 }

@@ -4,8 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Pool, types as pgTypes } from 'pg';
+import { Pool, types as pgTypes, type PoolClient } from 'pg';
 import { AppError } from '../shared/errors';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
 
 export type Row = Record<string, unknown>;
 
@@ -27,11 +28,23 @@ export interface Database extends Sql {
 // int8 (counts, bigserial ids) as JS numbers on both drivers: our values stay far below 2^53.
 pgTypes.setTypeParser(20, (v) => Number(v));
 
-/** Driver errors that mean "the database is not there" become DEP_DATABASE_DOWN (retryable). */
-function wrapDriverError(e: unknown): unknown {
+/**
+ * Driver errors that mean "the database is not there" (refused, reset, cut mid-query, shutting down, failing over,
+ * read-only standby after a switchover, too many connections) become DEP_DATABASE_DOWN: a dependency failure, which
+ * pauses consumers and answers 503, never a per-message retry or a quarantine.
+ */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '25006', '53300',
+]);
+const CONNECTION_MESSAGES = /Connection terminated|connection error|terminating connection|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end|not queryable/i;
+
+export function wrapDriverError(e: unknown): unknown {
+  if (e instanceof AppError) return e;
   const code = (e as { code?: string })?.code;
-  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(code)) {
-    return new AppError('DEP_DATABASE_DOWN', `The database is unavailable (${code}).`);
+  const message = e instanceof Error ? e.message : '';
+  if ((code && CONNECTION_CODES.has(code)) || CONNECTION_MESSAGES.test(message)) {
+    return new AppError('DEP_DATABASE_DOWN', `The database is unavailable (${code ?? message.slice(0, 80)}).`);
   }
   return e;
 }
@@ -49,12 +62,19 @@ class PgDatabase implements Database {
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    let client;
+    let client: PoolClient;
     try {
       client = await this.pool.connect();
     } catch (e) {
       throw wrapDriverError(e);
     }
+    // A checked-out client has no listener of the pool's: a connection cut mid-transaction (failover) would emit an
+    // unhandled 'error' and kill the process. Keep it, and throw the client away instead of returning it to the pool.
+    let broken: Error | undefined;
+    const onError = (err: Error): void => {
+      broken = err;
+    };
+    client.on('error', onError);
     const tx: Sql = {
       query: async <R>(text: string, params: unknown[] = []) =>
         (await client.query(text, params)).rows as R[],
@@ -68,10 +88,11 @@ class PgDatabase implements Database {
       await client.query('COMMIT');
       return result;
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw wrapDriverError(e);
+      if (!broken) await client.query('ROLLBACK').catch((err: Error) => { broken = err; });
+      throw wrapDriverError(broken && !(e instanceof AppError) ? broken : e);
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
     }
   }
 
@@ -90,7 +111,7 @@ class PgDatabase implements Database {
 
 class PgliteDatabase implements Database {
   readonly driver = 'pglite' as const;
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly db: PGlite, private readonly lock?: DataDirLock) {}
 
   async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query<Row>(text, params)).rows.map(normaliseRow) as T[];
@@ -118,7 +139,11 @@ class PgliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    try {
+      await this.db.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 
@@ -136,17 +161,34 @@ export interface DatabaseOptions {
   /** Folder for PGlite's files; undefined = in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** Who opens a PGlite data directory (written in its lock file, shown to whoever finds it locked). */
+  holder?: string;
+  /** PostgreSQL connect timeout, ms (default 5 s). */
+  connectTimeoutMs?: number;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
-    pool.on('error', () => undefined); // idle client errors surface on the next query instead of crashing
+    const pool = new Pool({
+      connectionString: opts.databaseUrl, max: opts.poolSize ?? 10,
+      // A connect that hangs (black-holed network during a failover) fails instead of holding the caller forever.
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+      keepAlive: true,
+    });
+    // Idle clients cut by the server (failover, restart) are dropped by the pool; the next query opens a new one.
+    pool.on('error', () => undefined);
     const db = new PgDatabase(pool);
     await db.ping();
     return db;
   }
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const lite = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
-  return new PgliteDatabase(lite);
+  if (!opts.dataDir) return new PgliteDatabase(await PGlite.create({}));
+  mkdirSync(opts.dataDir, { recursive: true });
+  // The holder's start time is only shown to people: the wall clock is right here.
+  const lock = lockDataDir(opts.dataDir, opts.holder ?? process.argv.slice(1).join(' '), new Date().toISOString());
+  try {
+    return new PgliteDatabase(await PGlite.create({ dataDir: opts.dataDir }), lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
 }

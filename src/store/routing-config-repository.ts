@@ -58,7 +58,7 @@ export async function* storedEnvelopesSince(db: Database, since: Date, pageSize 
   for (;;) {
     const rows = await db.query<{ envelope_id: string; legal_delivery_at: Date; body: Envelope }>(
       `SELECT envelope_id, legal_delivery_at, body FROM envelopes
-        WHERE legal_delivery_at >= $1 AND (legal_delivery_at, envelope_id) > ($2::timestamptz, $3::text)
+        WHERE legal_delivery_at >= $1 AND body IS NOT NULL AND (legal_delivery_at, envelope_id) > ($2::timestamptz, $3::text)
         ORDER BY legal_delivery_at, envelope_id LIMIT $4`, [since, after.at, after.id, pageSize]);
     for (const r of rows) yield r.body;
     if (rows.length < pageSize) return;

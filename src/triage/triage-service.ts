@@ -5,6 +5,7 @@
  */
 import type { AuditTrail } from '../audit/audit-trail';
 import type { CaseFactListener, CaseRecord, CaseStore, CaseWriter } from '../cases/case-store';
+import { optionalText, requiredText } from '../shared/body-fields';
 import { forwardCase } from '../forwarding/forward-case';
 import { LIAISON_BODY_ID } from '../intake/envelope';
 import type { RoutingConfig, RoutingConfigService } from '../routing/versions';
@@ -23,30 +24,6 @@ export interface TriageDeps {
   audit?: AuditTrail;
   /** Told when a case leaves triage, in the same transaction (the help desk resolves its aged-orphan ticket). */
   onFact?: CaseFactListener;
-}
-
-function bodyObject(body: unknown): Record<string, unknown> {
-  if (body === undefined) return {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AppError('REQ_INVALID_BODY', 'The body must be a JSON object.', [{ path: '/', message: `got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` }]);
-  }
-  return body as Record<string, unknown>;
-}
-
-export function requiredText(body: unknown, key: string, max = 2000): string {
-  const v = bodyObject(body)[key];
-  if (v !== undefined && v !== null && typeof v !== 'string') {
-    throw new AppError('REQ_INVALID_BODY', `${key} must be a string.`, [{ path: `/${key}`, message: `must be a string, got ${Array.isArray(v) ? 'an array' : typeof v}` }]);
-  }
-  if (typeof v !== 'string' || !v.trim()) throw new AppError('REQ_INVALID_BODY', `${key} is required.`, [{ path: `/${key}`, message: 'is required but missing' }]);
-  return v.trim().slice(0, max);
-}
-
-export function optionalText(body: unknown, key: string, max = 2000): string | null {
-  const v = bodyObject(body)[key];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== 'string') throw new AppError('REQ_INVALID_BODY', `${key} must be a string.`, [{ path: `/${key}`, message: `must be a string, got ${Array.isArray(v) ? 'an array' : typeof v}` }]);
-  return v.trim().slice(0, max) || null;
 }
 
 /** The target must be a French institution of the directory, valid at the case's receipt, not the liaison body. */

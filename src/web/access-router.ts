@@ -1,9 +1,10 @@
 /** Console sessions (log in, who am I, password change, log out) and machine-token issuing. */
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { MACHINE_ROLES, type AccessService, type Principal, type Role } from '../access/access';
 import { EESSI_COUNTRIES } from '../helpdesk/ticket';
 import { AppError } from '../shared/errors';
 import { SESSION_COOKIE, requireRole, sessionIdOf } from './auth';
+import { jsonBody } from './request-validation';
 
 export function bodyString(body: unknown, key: string, required: boolean, max = 2000): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -43,7 +44,7 @@ export function sessionBody(p: Principal) {
 
 export function accessRouter(access: AccessService, secureCookies: SecureCookies | boolean = 'auto'): Router {
   const r = Router();
-  const json = express.json({ limit: '64kb' });
+  const json = jsonBody();
   const clear = (req: Request, res: Response) => res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req, secureCookies) });
 
   r.post('/api/session', json, async (req, res) => {

@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import type { CaseActions } from '../cases/case-actions';
 import type { CaseReadModel, CaseSearchFilter, CaseViews } from '../cases/case-view';
 import type { ForwardingService } from '../forwarding/forwarding-service';
@@ -9,8 +9,9 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
+import { jsonBody, noStore, pathParam } from './request-validation';
 
-const json = express.json({ limit: '64kb' });
+const json = jsonBody();
 
 const COUNTRIES = /^(AT|BE|BG|HR|CY|CZ|DK|EE|FI|FR|DE|EL|HU|IS|IE|IT|LV|LI|LT|LU|MT|NL|NO|PL|PT|RO|SK|SI|ES|SE|CH|UK|EU)$/;
 const BUC_TYPE = /^(AD|AW|FB|H|LA|M|P|R|S|UB)_BUC_[0-9]{2}[a-z]?$/;
@@ -78,7 +79,7 @@ interface CasesDeps {
   views: CaseViews; read: CaseReadModel; triage: TriageService; queue: TriageQueue; actions: CaseActions; forwarding: ForwardingService; clock: Clock;
 }
 
-const caseId = (req: Request) => String(req.params.caseId);
+const caseId = (req: Request) => pathParam(req, 'caseId', 'id', 'CAS_NOT_FOUND');
 
 export function casesRouter(deps: CasesDeps): Router {
   const r = Router();
@@ -145,9 +146,9 @@ function triageRoutes(r: Router, deps: CasesDeps): void {
 
 /** Institutions' side: their forwards, and acknowledgements. */
 function forwardRoutes(r: Router, deps: CasesDeps): void {
-  r.get('/api/institutions/:institutionId/forwards', requireRole('institution', 'operator', 'admin'), async (req, res) => {
+  r.get('/api/institutions/:institutionId/forwards', requireRole('institution', 'operator', 'admin'), noStore, async (req, res) => {
     const p = req.principal!;
-    const institutionId = String(req.params.institutionId);
+    const institutionId = pathParam(req, 'institutionId', 'institutionId');
     // An institution token sees its own forwards only; operators see any institution's.
     if (!p.roles.has('operator') && !p.roles.has('admin') && p.institutionId !== institutionId) {
       throw new AppError('AUTH_FORBIDDEN', `This token belongs to another institution than ${institutionId}.`);
@@ -163,7 +164,7 @@ function forwardRoutes(r: Router, deps: CasesDeps): void {
     const p = req.principal!;
     const ack = parseAcknowledgement(req.body);
     const scope = p.roles.has('admin') ? undefined : p.institutionId;
-    const f = await deps.forwarding.acknowledge(String(req.params.forwardId), ack, { id: p.id, institutionId: scope });
+    const f = await deps.forwarding.acknowledge(pathParam(req, 'forwardId', 'id', 'FWD_NOT_FOUND'), ack, { id: p.id, institutionId: scope });
     res.json({ forwardId: f.forwardId, caseId: f.caseId, status: f.status, acknowledgedAt: f.ackedAt?.toISOString() ?? null });
   });
 }

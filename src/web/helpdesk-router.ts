@@ -3,7 +3,8 @@
  * open a ticket (201, or 200 with the existing one for a known counterpartCountry + counterpartRef),
  * list, read with the SLA computed now, act.
  */
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
+import { jsonBody, pathParam } from './request-validation';
 import { EESSI_COUNTRIES } from '../helpdesk/ticket';
 import { ticketSourceOf, type Actor } from '../helpdesk/ticket-request';
 import type { TicketService } from '../helpdesk/ticket-service';
@@ -14,7 +15,7 @@ import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
 
-const json = express.json({ limit: '64kb' });
+const json = jsonBody();
 
 function actorOf(req: Request): Actor {
   const p = req.principal!;
@@ -94,11 +95,11 @@ export function helpdeskRouter(service: TicketService): Router {
   });
 
   r.get('/api/tickets/:id', allowed, async (req, res) => {
-    res.json(await service.get(String(req.params.id), actorOf(req)));
+    res.json(await service.get(pathParam(req, 'id', 'id', 'HDK_TICKET_NOT_FOUND'), actorOf(req)));
   });
 
   r.post('/api/tickets/:id/actions', allowed, json, async (req, res) => {
-    res.json(await service.act(String(req.params.id), req.body, actorOf(req)));
+    res.json(await service.act(pathParam(req, 'id', 'id', 'HDK_TICKET_NOT_FOUND'), req.body, actorOf(req)));
   });
 
   return r;

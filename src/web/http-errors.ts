@@ -17,7 +17,12 @@ export function errorHandler(logger: Logger) {
       sendError(res, err);
       return;
     }
-    const e = err as { type?: string; status?: number; message?: string };
+    const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+    if (err instanceof URIError || (e?.status === 400 && !e.type)) {
+      // express could not decode a path parameter (e.g. %FF%FE): the client's mistake, not ours.
+      sendError(res, new AppError('VAL_INVALID_PARAMETER', 'A path parameter is not valid percent-encoded UTF-8.', [{ path: 'path', message: 'invalid percent-encoding' }]));
+      return;
+    }
     if (e?.type === 'entity.parse.failed') {
       sendError(res, new AppError('VAL_NOT_JSON', `The request body is not valid JSON: ${e.message}.`, [{ path: '/', message: String(e.message) }]));
       return;
@@ -26,7 +31,8 @@ export function errorHandler(logger: Logger) {
       sendError(res, new AppError('VAL_TOO_LARGE', 'The request body is too large.'));
       return;
     }
-    logger.error('unexpected error', { event: 'http.unexpected', method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err) });
+    // Logged for us; the client gets no stack trace, no SQL, no driver message.
+    logger.error('unexpected error', { event: 'http.unexpected', method: req.method, route: req.route?.path ?? 'unmatched', error: err instanceof Error ? err.message : String(err) });
     sendError(res, new AppError('INT_UNEXPECTED', 'An unexpected error occurred; it has been logged.'));
   };
 }

@@ -4,6 +4,7 @@ import type { QuarantineQueries } from '../intake/quarantine-queries';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
+import { noStore, pathParam, queryText } from './request-validation';
 import { sendError } from './http-errors';
 
 /** Bytes kept of an oversize body beyond the limit: enough to see what it was; the rest is counted, not stored. */
@@ -45,14 +46,14 @@ export function intakeRouter(intake: IntakeService, quarantine: QuarantineQuerie
     }
   });
 
-  r.get('/api/quarantine', requireRole('operator', 'admin'), async (req, res) => {
+  r.get('/api/quarantine', requireRole('operator', 'admin'), noStore, async (req, res) => {
     const page = parsePageRequest(req.query as Record<string, unknown>);
-    const errorCode = typeof req.query.errorCode === 'string' ? req.query.errorCode : undefined;
+    const errorCode = queryText(req, 'errorCode', /^[A-Z]{2,5}_[A-Z_]{2,60}$/);
     res.json(await quarantine.list(page, { errorCode }));
   });
 
-  r.get('/api/quarantine/:id', requireRole('operator', 'admin'), async (req, res) => {
-    const item = await quarantine.get(String(req.params.id));
+  r.get('/api/quarantine/:id', requireRole('operator', 'admin'), noStore, async (req, res) => {
+    const item = await quarantine.get(pathParam(req, 'id', 'id', 'ITK_QUARANTINE_NOT_FOUND'));
     if (!item) throw new AppError('ITK_QUARANTINE_NOT_FOUND', `No quarantined input with id ${req.params.id}.`);
     res.json(item);
   });

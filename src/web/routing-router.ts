@@ -9,12 +9,13 @@ import { AppError } from '../shared/errors';
 import { parsePageRequest, toPage } from '../shared/paging';
 import type { EnvelopeValidator } from '../validation/envelope-validator';
 import { requireRole } from './auth';
+import { BODY_LIMITS, jsonBody, pathParam } from './request-validation';
 
-const json = express.json({ limit: '6mb' });
+const json = jsonBody(BODY_LIMITS.rules);
 
 /** Pages an in-memory list already in its final order, keyed by `key` (CONTRACT §3 paging). */
 function pageOf<T>(query: Record<string, unknown>, all: readonly T[], key: (t: T) => string) {
-  const page = parsePageRequest(query);
+  const page = parsePageRequest(query, { textKeys: true });
   const start = page.after ? all.findIndex((t) => key(t) === page.after!.id) + 1 : 0;
   return toPage(all.slice(start, start + page.limit + 1), page.limit, (t) => t, (t) => ['', key(t)]);
 }
@@ -85,8 +86,7 @@ export function routingRouter(deps: {
   });
 
   r.get('/api/rules/versions/:version', requireRole('any'), async (req, res) => {
-    const n = Number(req.params.version);
-    const v = Number.isInteger(n) && n >= 1 ? await deps.config.ruleSetVersion(n) : undefined;
+    const v = await deps.config.ruleSetVersion(Number(pathParam(req, 'version', 'version', 'RTE_VERSION_NOT_FOUND')));
     if (!v) throw new AppError('RTE_VERSION_NOT_FOUND', `No rule table version "${req.params.version}" (versions are whole numbers from 1; see GET /api/rules/versions).`);
     res.json({ version: v.version, author: v.author, reason: v.reason, createdAt: v.createdAt.toISOString(), ...v.data });
   });
@@ -126,7 +126,7 @@ export function routingRouter(deps: {
     const b = (req.body ?? {}) as { institution?: Record<string, unknown> };
     const row = {
       acronym: '', networks: [], branches: [], departements: [], validFrom: null, validTo: null, confidence: 'operator', source: `changed by ${req.principal!.id}`,
-      ...(b.institution ?? {}), id: String(req.params.institutionId),
+      ...(b.institution ?? {}), id: pathParam(req, 'institutionId', 'institutionId'),
     } as unknown as InstitutionRow;
     const meta = await deps.config.putInstitution(row, changeBy(req));
     res.status(201).json({ ...meta, createdAt: meta.createdAt.toISOString() });
@@ -134,7 +134,7 @@ export function routingRouter(deps: {
 
   r.put('/api/territories/:departement', requireRole('admin'), json, async (req, res) => {
     const b = (req.body ?? {}) as { territory?: Record<string, unknown> };
-    const row = { name: '', pensionFund: null, sicknessFund: null, familyFund: null, note: '', ...(b.territory ?? {}), departement: String(req.params.departement) } as unknown as TerritoryRow;
+    const row = { name: '', pensionFund: null, sicknessFund: null, familyFund: null, note: '', ...(b.territory ?? {}), departement: pathParam(req, 'departement', 'departement') } as unknown as TerritoryRow;
     const meta = await deps.config.putTerritory(row, changeBy(req));
     res.status(201).json({ ...meta, createdAt: meta.createdAt.toISOString() });
   });

@@ -36,7 +36,7 @@ describe('configuration', () => {
   it('reads the operational numbers, with their defaults', () => {
     const d = loadConfig({});
     expect(d).toMatchObject({
-      intakeMaxAttempts: 15, intakeRetryInitialMs: 500, intakeRetryMaxMs: 60_000, consumerMaxAttempts: 4, amqpConfirmTimeoutMs: 10_000,
+      intakeMaxAttempts: 4, intakeRetryInitialMs: 500, intakeRetryMaxMs: 5_000, consumerMaxAttempts: 4, amqpConfirmTimeoutMs: 10_000,
       outboxRelayBatch: 200, routingBatchSize: 200, outboxLeaseMs: 60_000, databasePoolSize: 10, workerPollMs: 250, scheduleTimezone: 'Europe/Paris',
       helpdesk: expect.objectContaining({ prefetch: 10, noticeRelayBatch: 100, sweepLimit: 10_000, pipelineWatchBatch: 500 }),
     });

@@ -80,7 +80,7 @@ describe.each(storageDrivers())('HTTP intake on %s', (_name, open) => {
   const sedOf = (e: ReturnType<typeof makeEnvelope>) => (e.sed.P2000 as Record<string, Record<string, Record<string, unknown>>>);
   const rejections: Array<[string, () => string | object, number, string, string]> = [
     ['not JSON', () => '{"envelopeId": "P2000_x_1", ', 400, 'VAL_NOT_JSON', '/'],
-    ['a JSON array', () => [env], 422, 'VAL_SCHEMA_MISMATCH', '/'],
+    ['a JSON array', () => [env], 400, 'VAL_NOT_OBJECT', '/'],
     ['a missing legalDeliveryAt', () => { const { legalDeliveryAt: _l, ...e } = makeEnvelope(); return e; }, 422, 'VAL_SCHEMA_MISMATCH', '/legalDeliveryAt'],
     ['a legalDeliveryAt without offset', () => makeEnvelope({ legalDeliveryAt: '2026-11-20T09:14:03' }), 422, 'VAL_SCHEMA_MISMATCH', '/legalDeliveryAt'],
     ['a malformed bucType', () => makeEnvelope({ bucType: 'PBUC01' }), 422, 'VAL_SCHEMA_MISMATCH', '/bucType'],
