@@ -31,6 +31,7 @@ import { workQueueDepth } from '../store/work-queue';
 import { PgRoutingConfigRepository, storedEnvelopesSince } from '../store/routing-config-repository';
 import { TriageService } from '../triage/triage-service';
 import { startHelpdesk, type Helpdesk } from './helpdesk';
+import { startReports, type Reports } from './reports';
 import { casesRouter } from '../web/cases-router';
 import { routingRouter } from '../web/routing-router';
 import { accessRouter } from '../web/access-router';
@@ -67,6 +68,8 @@ export interface Service {
   routingWorker: WorkerLoop;
   amqp?: AmqpSide;
   helpdesk: Helpdesk;
+  /** Monthly and yearly reports: versioned snapshots, renderings, scheduled run. */
+  reports: Reports;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -114,6 +117,11 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, prefetch: config.intakePrefetch,
   });
 
+  const reports = startReports({
+    db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
+    scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron,
+  });
+
   const caseQueries = new PgCaseQueries(db);
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
@@ -128,6 +136,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
       casesRouter({ queries: caseQueries, triage, forwarding }),
       helpdesk.router,
+      reports.router,
     ],
   });
 
@@ -141,12 +150,13 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   }
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
+    config, db, clock, logger, metrics, app, server, intake, access, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk, reports,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
+      await reports.stop();
       await helpdesk.stop(config.shutdownGraceMs);
       await amqp?.stop(config.shutdownGraceMs);
       await routingWorker.stop();

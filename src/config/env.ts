@@ -30,6 +30,8 @@ export interface AppConfig {
   amqpDeclareInstitutionQueues: boolean;
   /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules. */
   helpdesk: Readonly<HelpdeskSettings>;
+  /** When the monthly report of the month before is generated (node-cron, Europe/Paris). */
+  reportMonthlyCron: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -54,6 +56,14 @@ function bool(env: Env, key: string, def: boolean, errors: string[]): boolean {
   if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
   errors.push(`${key}="${raw}" must be true or false`);
   return def;
+}
+
+/** Five or six space-separated cron fields; node-cron checks the values when the job is scheduled. */
+function cronExpression(env: Env, key: string, def: string, errors: string[]): string {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\S+( \S+){4,5}$/.test(raw.trim())) errors.push(`${key}="${raw}" must be a cron expression of 5 or 6 fields`);
+  return raw.trim();
 }
 
 function url(env: Env, key: string, protocols: string[], errors: string[]): string | undefined {
@@ -110,6 +120,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     amqpConnectionName: env.AMQP_CONNECTION_NAME || 'eessi-liaison',
     amqpDeclareInstitutionQueues: bool(env, 'AMQP_DECLARE_INSTITUTION_QUEUES', true, errors),
     helpdesk: helpdesk as Readonly<HelpdeskSettings>,
+    reportMonthlyCron: cronExpression(env, 'REPORT_MONTHLY_CRON', '0 6 1 * *', errors),
   };
   if (errors.length) {
     throw new AppError('CFG_INVALID', `Invalid configuration: ${errors.join('; ')}.`, errors.map((m) => ({ path: m.split(/[=\s]/)[0], message: m })));
