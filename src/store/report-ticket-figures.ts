@@ -1,9 +1,10 @@
 /**
- * The help desk's figures for the reports, in SQL. Business time is measured with business_ms_at (006): the
- * business time elapsed up to an instant on the desk calendar of the ticket's policy version, so the business
- * time between two events is a difference. A ticket's time in each state comes from its events (state_after,
+ * The help desk's figures for the reports, in SQL. Business time is measured with business_openings (006): the
+ * business time elapsed up to an instant on the desk calendar of the ticket's policy version is the last opening
+ * at or before it (its business_ms_before, plus the part of it already elapsed), so the business time between
+ * two events is a difference. A ticket's time in each state comes from its events (state_after,
  * ordered by time then id): the same replay as the SLA clock (src/helpdesk/sla-clock.ts), with the same rules:
- * clocks start at slaStartAt (the first opening at or after it: business_ms_at is flat until then), the response
+ * clocks start at slaStartAt (the first opening at or after it: the elapsed business time is flat until then), the response
  * clock stops at first_response_at, the resolution clock runs in new/open and pauses in waiting-*.
  *
  * The priority at opening is the `from` of the ticket's first `priority` event, else its current priority.
@@ -27,37 +28,44 @@ const OPENING_PRIORITY = `COALESCE((SELECT e.data->>'from' FROM ticket_events e
  */
 const DURATIONS = `
   t AS (
-    SELECT t.id, t.priority, t.policy_version, t.sla_start_at, t.first_response_breached, t.resolution_breached,
+    SELECT t.id, t.priority, t.policy_version, t.sla_start_at, t.first_response_at, t.first_response_breached, t.resolution_breached,
            p.definition->>'calendar' AS cal, (p.definition->>'targetCompliance')::float8 AS target,
            ${OPENING_PRIORITY} AS opening_priority,
            COALESCE(t.first_response_at >= $1 AND t.first_response_at < $2 AND t.first_response_at <= $3, false) AS responded_in,
-           COALESCE(t.resolved_at >= $1 AND t.resolved_at < $2 AND t.resolved_at <= $3, false) AS resolved_in,
-           business_ms_at(p.definition->>'calendar', t.sla_start_at) AS b_start,
-           business_ms_at(p.definition->>'calendar', GREATEST(t.first_response_at, t.sla_start_at)) AS b_response,
-           business_ms_at(p.definition->>'calendar', GREATEST($3::timestamptz, t.sla_start_at)) AS b_asof
+           COALESCE(t.resolved_at >= $1 AND t.resolved_at < $2 AND t.resolved_at <= $3, false) AS resolved_in
       FROM tickets t JOIN sla_policy_versions p ON p.version = t.policy_version
      WHERE (t.first_response_at >= $1 AND t.first_response_at < $2) OR (t.resolved_at >= $1 AND t.resolved_at < $2)),
+  -- The instants whose business time is needed: each event (the creation stands for the clock start), the end
+  -- (asOf) and the first response; all clipped to the clock start.
   pts AS (
-    SELECT e.ticket_id, e.state_after, e.at, e.id,
-           CASE WHEN e.kind = 'created' THEN t.b_start
-                ELSE business_ms_at(t.cal, GREATEST(e.at, t.sla_start_at)) END AS b,
-           t.b_asof
+    SELECT e.ticket_id, t.cal, 'event' AS role, e.id AS seq, e.state_after,
+           CASE WHEN e.kind = 'created' THEN t.sla_start_at ELSE GREATEST(e.at, t.sla_start_at) END AS at
       FROM t JOIN ticket_events e ON e.ticket_id = t.id
-     WHERE e.at <= $3),
+     WHERE e.at <= $3
+    UNION ALL
+    SELECT t.id, t.cal, 'event', ${Number.MAX_SAFE_INTEGER}, NULL, GREATEST($3::timestamptz, t.sla_start_at) FROM t
+    UNION ALL
+    SELECT t.id, t.cal, 'response', 0, NULL, GREATEST(t.first_response_at, t.sla_start_at) FROM t WHERE t.responded_in),
+  -- Business ms elapsed at each instant: the last opening at or before it (one backward probe of its primary key).
+  pb AS (
+    SELECT p.*, COALESCE(o.business_ms_before
+             + GREATEST(0, round(EXTRACT(EPOCH FROM (LEAST(p.at, o.closes_at) - o.opens_at)) * 1000))::bigint, 0) AS b
+      FROM pts p LEFT JOIN LATERAL (
+        SELECT opens_at, closes_at, business_ms_before FROM business_openings
+         WHERE calendar_id = p.cal AND opens_at <= p.at ORDER BY opens_at DESC LIMIT 1) o ON true),
   seg AS (
-    SELECT ticket_id, state_after,
-           COALESCE(LEAD(b) OVER (PARTITION BY ticket_id ORDER BY at, id), b_asof) - b AS ms
-      FROM pts),
+    SELECT ticket_id, state_after, LEAD(b) OVER (PARTITION BY ticket_id ORDER BY at, seq) - b AS ms,
+           first_value(b) OVER (PARTITION BY ticket_id ORDER BY at, seq) AS b_start
+      FROM pb WHERE role = 'event'),
   per_state AS (
-    SELECT ticket_id,
+    SELECT ticket_id, min(b_start) AS b_start,
            COALESCE(sum(ms) FILTER (WHERE state_after IN ('new', 'open')), 0) AS run_ms,
            COALESCE(sum(ms) FILTER (WHERE state_after = 'waiting-counterpart'), 0) AS counterpart_ms,
            COALESCE(sum(ms) FILTER (WHERE state_after = 'waiting-institution'), 0) AS institution_ms
       FROM seg GROUP BY ticket_id),
   d AS (
-    SELECT t.*, CASE WHEN t.responded_in THEN t.b_response - t.b_start END AS response_ms,
-           s.run_ms, s.counterpart_ms, s.institution_ms
-      FROM t LEFT JOIN per_state s ON s.ticket_id = t.id)`;
+    SELECT t.*, r.b - s.b_start AS response_ms, s.run_ms, s.counterpart_ms, s.institution_ms
+      FROM t JOIN per_state s ON s.ticket_id = t.id LEFT JOIN pb r ON r.ticket_id = t.id AND r.role = 'response')`;
 
 function stats(row: Record<string, unknown> | undefined, prefix: string): BusinessHourStats {
   return { tickets: n(row?.[`${prefix}_n`]), medianBusinessHours: hours(row?.[`${prefix}_median`]), p90BusinessHours: hours(row?.[`${prefix}_p90`]) };

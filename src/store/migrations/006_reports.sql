@@ -43,8 +43,8 @@ CREATE TRIGGER report_versions_frozen BEFORE UPDATE OR DELETE ON report_versions
 
 -- Business calendars as rows: every opening interval [opens_at, closes_at) of a desk calendar, holidays and DST
 -- already applied by the same code as the SLA clock (src/helpdesk/calendar.ts), with the business time elapsed
--- before it. The business time up to an instant t is then one index lookup (business_ms_at), and the business
--- time between two instants a difference of two lookups: SQL measures a ticket's waiting and running time
+-- before it. The business time up to an instant t is then one index lookup, and the business time between two
+-- instants a difference of two lookups (src/store/report-ticket-figures.ts): SQL measures a ticket's waiting and running time
 -- from its events alone, and agrees with the SLA clock to the millisecond (test/reporting/sla-agreement.test.ts).
 -- Rewritten as a whole by the report run when the calendar's definition or the years needed change.
 CREATE TABLE business_calendars (
@@ -54,8 +54,8 @@ CREATE TABLE business_calendars (
   to_year            integer NOT NULL
 );
 
--- The primary key is the lookup index of business_ms_at: (calendar_id = c AND opens_at <= t ORDER BY opens_at
--- DESC LIMIT 1) is one backward index probe.
+-- The primary key is the lookup index: (calendar_id = c AND opens_at <= t ORDER BY opens_at DESC LIMIT 1) is one
+-- backward index probe per instant (EXPLAIN ANALYZE: Index Scan Backward using business_openings_pkey, 1 row).
 CREATE TABLE business_openings (
   calendar_id         text NOT NULL REFERENCES business_calendars (calendar_id) ON DELETE CASCADE,
   opens_at            timestamptz NOT NULL,
@@ -64,17 +64,6 @@ CREATE TABLE business_openings (
   PRIMARY KEY (calendar_id, opens_at),
   CHECK (closes_at > opens_at)
 );
-
--- Business milliseconds of calendar `cal` from its first materialised opening up to instant `t`.
-CREATE FUNCTION business_ms_at(cal text, t timestamptz) RETURNS bigint LANGUAGE sql STABLE AS $$
-  SELECT COALESCE((
-    SELECT o.business_ms_before
-           + GREATEST(0, round(EXTRACT(EPOCH FROM (LEAST(t, o.closes_at) - o.opens_at)) * 1000))::bigint
-      FROM business_openings o
-     WHERE o.calendar_id = cal AND o.opens_at <= t
-     ORDER BY o.opens_at DESC
-     LIMIT 1), 0)
-$$;
 
 -- Envelopes are counted by their own legalDeliveryAt month (envelopes.received). Without this index the count
 -- of one month reads the whole table (sequential scan of every envelope ever received, bodies included); with
