@@ -19,8 +19,10 @@ const HOUR_MS = 3_600_000;
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const hours = (ms: unknown): number | null => (ms === null || ms === undefined ? null : Number((Number(ms) / HOUR_MS).toFixed(2)));
 
-const OPENING_PRIORITY = `COALESCE((SELECT e.data->>'from' FROM ticket_events e
-   WHERE e.ticket_id = t.id AND e.kind = 'priority' ORDER BY e.id LIMIT 1), t.priority)`;
+/** The `from` of each ticket's first priority change (index ticket_events_priority_idx: priority events only). */
+const FIRST_PRIORITY = `LEFT JOIN (SELECT DISTINCT ON (ticket_id) ticket_id, data->>'from' AS from_priority
+   FROM ticket_events WHERE kind = 'priority' ORDER BY ticket_id, id) fp ON fp.ticket_id = t.id`;
+const OPENING_PRIORITY = 'COALESCE(fp.from_priority, t.priority)';
 
 /**
  * Per ticket first responded or resolved in [$1, $2): business ms to first response, and in each state, as of $3.
@@ -33,7 +35,7 @@ const DURATIONS = `
            ${OPENING_PRIORITY} AS opening_priority,
            COALESCE(t.first_response_at >= $1 AND t.first_response_at < $2 AND t.first_response_at <= $3, false) AS responded_in,
            COALESCE(t.resolved_at >= $1 AND t.resolved_at < $2 AND t.resolved_at <= $3, false) AS resolved_in
-      FROM tickets t JOIN sla_policy_versions p ON p.version = t.policy_version
+      FROM tickets t JOIN sla_policy_versions p ON p.version = t.policy_version ${FIRST_PRIORITY}
      WHERE (t.first_response_at >= $1 AND t.first_response_at < $2) OR (t.resolved_at >= $1 AND t.resolved_at < $2)),
   -- The instants whose business time is needed: each event (the creation stands for the clock start), the end
   -- (asOf) and the first response; all clipped to the clock start.
@@ -46,13 +48,23 @@ const DURATIONS = `
     SELECT t.id, t.cal, 'event', ${Number.MAX_SAFE_INTEGER}, NULL, GREATEST($3::timestamptz, t.sla_start_at) FROM t
     UNION ALL
     SELECT t.id, t.cal, 'response', 0, NULL, GREATEST(t.first_response_at, t.sla_start_at) FROM t WHERE t.responded_in),
-  -- Business ms elapsed at each instant: the last opening at or before it (one backward probe of its primary key).
+  -- Business ms elapsed at each instant, by one ordered walk over the instants and the calendar's openings
+  -- together: the running maximum of the openings' columns is the last opening at or before the instant (openings
+  -- are in time order and their business_ms_before increases), so no probe per instant is needed.
+  marks AS (
+    SELECT cal, at, 1 AS src, ticket_id, role, seq, state_after,
+           NULL::timestamptz AS o_open, NULL::timestamptz AS o_close, NULL::bigint AS o_before
+      FROM pts
+    UNION ALL
+    SELECT o.calendar_id, o.opens_at, 0, NULL, NULL, NULL, NULL, o.opens_at, o.closes_at, o.business_ms_before
+      FROM business_openings o WHERE o.calendar_id IN (SELECT DISTINCT cal FROM t)),
+  walked AS (
+    SELECT m.*, max(o_open) OVER w AS lo, max(o_close) OVER w AS lc, max(o_before) OVER w AS lb
+      FROM marks m WINDOW w AS (PARTITION BY cal ORDER BY at, src ROWS UNBOUNDED PRECEDING)),
   pb AS (
-    SELECT p.*, COALESCE(o.business_ms_before
-             + GREATEST(0, round(EXTRACT(EPOCH FROM (LEAST(p.at, o.closes_at) - o.opens_at)) * 1000))::bigint, 0) AS b
-      FROM pts p LEFT JOIN LATERAL (
-        SELECT opens_at, closes_at, business_ms_before FROM business_openings
-         WHERE calendar_id = p.cal AND opens_at <= p.at ORDER BY opens_at DESC LIMIT 1) o ON true),
+    SELECT ticket_id, role, seq, state_after, at,
+           COALESCE(lb + GREATEST(0, round(EXTRACT(EPOCH FROM (LEAST(at, lc) - lo)) * 1000))::bigint, 0) AS b
+      FROM walked WHERE src = 1),
   seg AS (
     SELECT ticket_id, state_after, LEAD(b) OVER (PARTITION BY ticket_id ORDER BY at, seq) - b AS ms,
            first_value(b) OVER (PARTITION BY ticket_id ORDER BY at, seq) AS b_start
@@ -80,7 +92,7 @@ export class PgTicketFigures {
          SELECT t.counterpart_country, t.priority, ${OPENING_PRIORITY} AS opening_priority,
                 (t.created_at >= $1 AND t.created_at < $2) AS created_in,
                 COALESCE(t.resolved_at >= $1 AND t.resolved_at < $2, false) AS resolved_in
-           FROM tickets t
+           FROM tickets t ${FIRST_PRIORITY}
           WHERE (t.created_at >= $1 AND t.created_at < $2) OR (t.resolved_at >= $1 AND t.resolved_at < $2))
        SELECT GROUPING(counterpart_country, opening_priority) AS g, counterpart_country, opening_priority,
               count(*) FILTER (WHERE created_in) AS opened, count(*) FILTER (WHERE resolved_in) AS resolved,
@@ -154,7 +166,7 @@ export class PgTicketFigures {
             AND (t.resolution_breached OR (t.resolution_clock = 'running' AND t.resolution_due_at < $3)))
        SELECT t.id, t.counterpart_country, t.priority, ${OPENING_PRIORITY} AS opening_priority, t.policy_version, t.state,
               b.clock, b.due_at, b.stopped_at, count(*) OVER () AS total
-         FROM b JOIN tickets t ON t.id = b.id
+         FROM b JOIN tickets t ON t.id = b.id ${FIRST_PRIORITY}
         ORDER BY b.due_at, t.id, b.clock LIMIT $4`, [r.from, r.to, asOf, limit]);
     return {
       count: n(rows[0]?.total),

@@ -112,7 +112,7 @@ describe.each(storageDrivers())('monthly report of a seeded month on %s', (_name
 
   it('agrees with the help desk SLA clock, ticket by ticket, to the millisecond', async () => {
     const month = monthPeriod('2027-03');
-    const durations = await s.svc.db.transaction((tx) => reportTransactionOn(tx).ticketDurations(month, GENERATED_AT));
+    const durations = await s.svc.db.transaction((tx) => reportTransactionOn(tx, s.svc.db.driver).ticketDurations(month, GENERATED_AT));
     expect(durations).toHaveLength(6); // every ticket first responded or resolved in March
     const reader = new PgTicketReader(s.svc.db);
     const cfg = s.svc.helpdesk.config;
