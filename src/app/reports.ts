@@ -6,13 +6,14 @@ import type { CalendarRegistry } from '../helpdesk/calendar-config';
 import { loadBucCatalogue } from '../reporting/buc-catalogue';
 import { reportRelayStep } from '../reporting/report-notices';
 import { ReportService } from '../reporting/report-service';
-import { reportJobs, scheduleReportJobs, type ReportJobs } from '../scheduler/report-jobs';
+import { REPORT_JOB_NAMES, reportJobs, type ReportJobs } from '../reporting/report-jobs';
 import { Scheduler } from '../scheduler/scheduler';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { NoticeBus } from '../shared/notice-relay';
 import type { Database } from '../store/database';
-import { PgReportOutbox, PgReportStore } from '../store/report-version-repository';
+import { runExclusively } from '../store/job-lock';
+import { PgReportOutbox, PgReportStore, reportTransactionOn } from '../store/report-version-repository';
 import { reportsRouter } from '../web/reports-router';
 
 export interface ReportsDeps {
@@ -25,6 +26,8 @@ export interface ReportsDeps {
   /** Run the cron jobs in this process. */
   scheduler: boolean;
   monthlyCron: string;
+  /** Zone the cron expression is read in (config.scheduleTimezone); default Europe/Paris. */
+  scheduleTimezone?: string;
 }
 
 export interface Reports {
@@ -42,11 +45,12 @@ export function startReports(deps: ReportsDeps): Reports {
   const relay = deps.bus
     ? reportRelayStep({ outbox: new PgReportOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, now: () => clock.now(), logger })
     : undefined;
-  const jobs = reportJobs({ db, service, logger, relay });
+  const jobs = reportJobs({ exclusive: (job, fn) => runExclusively(db, job, (tx) => fn(reportTransactionOn(tx, db.driver))), service, logger, relay });
   let scheduler: Scheduler | undefined;
   if (deps.scheduler) {
-    scheduler = new Scheduler({ logger, timezone: 'Europe/Paris' });
-    scheduleReportJobs(scheduler, jobs, { monthlyCron: deps.monthlyCron, notify: Boolean(relay) }, clock);
+    scheduler = new Scheduler({ logger, timezone: deps.scheduleTimezone ?? 'Europe/Paris' });
+    scheduler.add({ name: REPORT_JOB_NAMES.monthly, cron: deps.monthlyCron, run: async () => void (await jobs.monthly(clock.now())) });
+    if (relay) scheduler.add({ name: REPORT_JOB_NAMES.notify, cron: '* * * * *', run: () => jobs.relayNotifications() });
     scheduler.start();
   }
   return {

@@ -19,6 +19,7 @@ import { migrate } from '../store/migrate';
 import { PgQuarantineRepository } from '../store/quarantine-repository';
 import { EnvelopeValidator } from '../validation/envelope-validator';
 import { ForwardingService } from '../forwarding/forwarding-service';
+import { institutionsWithQueues } from '../forwarding/messages';
 import { loadRoutingConfig } from '../routing/config-files';
 import { routingStep } from '../routing/routing-worker';
 import { RoutingConfigService } from '../routing/versions';
@@ -74,16 +75,8 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
-  const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? createLogger({ level: config.logLevel });
-  const ownDb = !opts.db;
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const outbox = new PgOutboxRepository(db);
-  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
-  const applied = await migrate(db);
-  if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
-
+/** The domain services on one database, before any adapter takes traffic. */
+async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, metrics: Metrics) {
   const audit = new AuditTrail(new PgAuditRepository(db), clock);
   const access = new AccessService(new PgAccessRepository(db), clock, config.bootstrapToken);
   if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
@@ -91,8 +84,6 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   }
   const validator = new EnvelopeValidator({ bucTypes: loadBucTypes(config.configDir) });
   const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics });
-  const quarantine = new PgQuarantineRepository(db);
-
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
   const caseStore = new PgCaseStore(db);
@@ -100,61 +91,81 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
   const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
     { idleMs: config.workerPollMs, logger });
+  return { audit, access, validator, intake, routingConfig, triage, forwarding, routingWorker };
+}
 
-  let amqp: AmqpSide | undefined;
-  if (config.amqpUrl) {
-    amqp = await startAmqp({
-      url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,
-      outbox, clock, logger, metrics, pollMs: config.workerPollMs,
-      onAccepted: () => routingWorker.kick(), connectionName: config.amqpConnectionName,
-      declareInstitutionQueues: config.amqpDeclareInstitutionQueues,
-      institutionIds: async () => (await routingConfig.current()).directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:')),
-    });
-  }
-  if (opts.workers !== false) routingWorker.start();
-  const helpdesk = await startHelpdesk({
-    db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
-    settings: config.helpdesk, prefetch: config.intakePrefetch,
-  });
+type Core = Awaited<ReturnType<typeof buildCore>>;
 
-  const reports = startReports({
-    db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
-    scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron,
-  });
-
+/** The HTTP side: one router per domain, behind the access check; health and metrics in front of it. */
+function buildHttp(db: Database, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean) {
   const caseQueries = new PgCaseQueries(db);
-  let stopping = false;
-  const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
-  if (amqp) probes.push(brokerProbe(amqp.broker));
-  const app = createApp({
+  const { access, intake, routingConfig, validator, triage, forwarding, routingWorker } = core;
+  return createApp({
     access,
     logger,
-    publicRouters: [healthRouter(probes, metrics, () => stopping)],
+    publicRouters: [healthRouter(probes, metrics, stopping)],
     routers: [
       accessRouter(access, false),
-      intakeRouter(intake, quarantine, () => routingWorker.kick()),
+      intakeRouter(intake, new PgQuarantineRepository(db), () => routingWorker.kick()),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
       casesRouter({ queries: caseQueries, triage, forwarding }),
       helpdesk.router,
       reports.router,
     ],
   });
+}
 
-  let server: Server | undefined;
-  if (opts.listen !== false) {
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, () => resolve(s));
-      s.once('error', reject);
+async function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const ownDb = !opts.db;
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const outbox = new PgOutboxRepository(db);
+  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
+  const applied = await migrate(db);
+  if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
+
+  const core = await buildCore(config, db, clock, logger, metrics);
+  const { intake, forwarding, routingConfig, routingWorker } = core;
+  let amqp: AmqpSide | undefined;
+  if (config.amqpUrl) {
+    amqp = await startAmqp({
+      url: config.amqpUrl, settings: config, intake, forwarding, outbox, clock, logger, metrics,
+      onAccepted: () => routingWorker.kick(),
+      institutionIds: async () => institutionsWithQueues((await routingConfig.current()).directory),
     });
-    logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
   }
+  if (opts.workers !== false) routingWorker.start();
+  const helpdesk = await startHelpdesk({
+    db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
+    settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, maxAttempts: config.consumerMaxAttempts,
+  });
+
+  const reports = startReports({
+    db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
+    scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone,
+  });
+
+  let stopping = false;
+  const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
+  if (amqp) probes.push(brokerProbe(amqp.broker));
+  const app = buildHttp(db, core, helpdesk, reports, logger, metrics, probes, () => stopping);
+  const server = opts.listen === false ? undefined : await listen(app, config.port);
+  if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk, reports,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, reports, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
-      const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await reports.stop();
       await helpdesk.stop(config.shutdownGraceMs);

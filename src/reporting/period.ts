@@ -87,7 +87,3 @@ export function assertStarted(p: Period, now: Date): void {
   }
 }
 
-/** The Paris calendar date of an instant, for labels. */
-export function parisDate(at: Date): string {
-  return DateTime.fromJSDate(at, { zone: REPORT_ZONE }).toISODate()!;
-}

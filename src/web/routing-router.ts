@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
-import { compareTables } from '../routing/draft-simulation';
+import { compareTables } from '../routing/draft-comparison';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
 import { loadRuleTable } from '../routing/rule-table';
@@ -21,6 +21,7 @@ function pageOf<T>(query: Record<string, unknown>, all: readonly T[], key: (t: T
 
 const versionItems = (items: VersionMeta[]) => items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
 
+// long-function: the routes of one router, read top to bottom like the API table; each handler is a few lines.
 export function routingRouter(deps: {
   config: RoutingConfigService; validator: EnvelopeValidator;
   /** The case's current route (affinity), read only. */
