@@ -5,7 +5,7 @@
  */
 import { Broker } from '../bus/broker';
 import { jsonMessageHandler } from '../bus/json-handler';
-import type { ConsumerHandle, Delivery, Verdict } from '../bus/types';
+import type { BatchHandler, ConsumerHandle } from '../bus/types';
 import type { ForwardingService } from '../forwarding/forwarding-service';
 import { parseForwardReply } from '../forwarding/forwarding-service';
 import { outboxRelayStep } from '../forwarding/outbox-relay';
@@ -16,6 +16,7 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
+import { newId } from '../shared/ids';
 import { WorkerLoop } from '../shared/worker-loop';
 import type { OutboxRepository } from '../forwarding/outbox-relay';
 
@@ -23,7 +24,7 @@ import type { OutboxRepository } from '../forwarding/outbox-relay';
 export type AmqpSettings = Pick<AppConfig,
   'amqpNames' | 'amqpConnectionName' | 'amqpDeclareInstitutionQueues' | 'intakePrefetch' | 'intakeMaxAttempts' | 'intakeRetryInitialMs' |
   'intakeRetryMaxMs' | 'amqpPrefetch' | 'consumerMaxAttempts' | 'amqpConfirmTimeoutMs' | 'amqpConnectTimeoutMs' | 'amqpReconnectInitialMs' |
-  'amqpReconnectMaxMs' | 'workerPollMs' | 'outboxRelayBatch'>;
+  'amqpReconnectMaxMs' | 'workerPollMs' | 'outboxRelayBatch' | 'outboxLeaseMs'>;
 
 export interface AmqpDeps {
   url: string;
@@ -36,8 +37,12 @@ export interface AmqpDeps {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
-  /** Called after an envelope was stored (wakes the routing worker). */
+  /** Called once per window that stored new envelopes (wakes the routing worker). */
   onAccepted: () => void;
+  /** Resolves when the database answers: the consumers resume after a dependency pause only then. */
+  databaseReady: () => Promise<void>;
+  /** Deliveries of one message before an unexpected failure is given up (intake: quarantined). */
+  maxAttempts: number;
 }
 
 export interface AmqpSide {
@@ -47,13 +52,22 @@ export interface AmqpSide {
   stop(timeoutMs: number): Promise<void>;
 }
 
-export function intakeHandler(intake: IntakeService, onAccepted: () => void) {
-  return async (d: Delivery): Promise<Verdict> => {
-    // Stored, duplicate or quarantined: all three are committed, so the message can go. A database failure
-    // throws before that and the message stays in the queue (retried, never acked unstored).
-    const r = await intake.receive(d.content, 'amqp');
-    if (r.status === 'accepted') onAccepted();
-    return 'ack';
+/**
+ * The liaison.intake handler: a window of messages stored in one transaction, acked after the commit. Accepted,
+ * duplicate and quarantined are all committed, so each of those messages can go. An input whose storage failed for
+ * an unexpected reason is parked for a retry, and on its last attempt quarantined (ITK_UNPROCESSABLE) instead of
+ * dead-lettered: intake keeps every input. A dependency failure throws: the whole window goes back, the consumer pauses.
+ */
+export function intakeBatchHandler(intake: IntakeService, onAccepted: () => void, maxAttempts: number): BatchHandler {
+  return async (deliveries) => {
+    const results = await intake.receiveBatch(deliveries.map((d) => ({ raw: d.content, via: 'amqp' as const })));
+    if (results.some((r) => r.status === 'accepted')) onAccepted();
+    return Promise.all(results.map(async (r, n) => {
+      if (r.status !== 'failed') return 'ack' as const;
+      if (deliveries[n].attempt < maxAttempts) return { error: r.error };
+      await intake.quarantineUnprocessable({ raw: deliveries[n].content, via: 'amqp' }, r.error, deliveries[n].attempt);
+      return 'ack' as const;
+    }));
   };
 }
 
@@ -79,18 +93,19 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
   }).catch((e) => deps.logger.warn('broker not ready yet', { event: 'bus.start', error: (e as Error).message }));
 
   const names = broker.names;
+  // Unexpected failures wait in the retry queues (no prefetch slot held); a database outage pauses consumption.
+  const failures = { maxAttempts: deps.maxAttempts, retryDelay: { initialMs: 500, maxMs: 5_000 }, ready: deps.databaseReady };
   const consumers = [
-    broker.consume(names.intake, intakeHandler(deps.intake, deps.onAccepted), {
-      prefetch: cfg.intakePrefetch, maxAttempts: cfg.intakeMaxAttempts, retryDelay: { initialMs: cfg.intakeRetryInitialMs, maxMs: cfg.intakeRetryMaxMs },
-    }),
-    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: cfg.amqpPrefetch, maxAttempts: cfg.consumerMaxAttempts }),
+    broker.consumeBatch(names.intake, intakeBatchHandler(deps.intake, deps.onAccepted, deps.maxAttempts), { prefetch: cfg.intakePrefetch, ...failures }),
+    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: cfg.amqpPrefetch, ...failures }),
   ];
   const relay = new WorkerLoop('outbox-relay', outboxRelayStep({
     outbox: deps.outbox, bus: broker, names: { forward: names.forward, rina: names.rina }, rinaRoutingKey: RINA_FORWARD_CASE_KEY,
     ensureInstitutionQueue: async (id) => {
       await broker.declareInstitutionQueues([id]);
     },
-    clock: deps.clock, logger: deps.logger, metrics: deps.metrics, batchSize: cfg.outboxRelayBatch,
+    clock: deps.clock, logger: deps.logger, metrics: deps.metrics, owner: newId(`relay-${cfg.amqpConnectionName}`),
+    batchSize: cfg.outboxRelayBatch, leaseMs: cfg.outboxLeaseMs,
   }), { idleMs: cfg.workerPollMs, logger: deps.logger });
   relay.start();
 

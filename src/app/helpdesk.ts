@@ -41,6 +41,8 @@ export interface HelpdeskDeps {
   settings?: Partial<HelpdeskSettings>;
   /** Zone the cron expressions are read in (config.scheduleTimezone); default Europe/Paris. */
   scheduleTimezone?: string;
+  /** Resolves when the database answers (the consumer resumes after a dependency pause only then). */
+  ready?: () => Promise<void>;
   /** Deliveries of a liaison.helpdesk message before it is dead-lettered (config.consumerMaxAttempts). */
   maxAttempts?: number;
 }
@@ -81,7 +83,9 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
 
   const consumers: ConsumerHandle[] = [];
   if (deps.bus) {
-    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service), { prefetch: settings.prefetch, maxAttempts: deps.maxAttempts }));
+    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service), {
+      prefetch: settings.prefetch, maxAttempts: deps.maxAttempts, ready: deps.ready, retryDelay: { initialMs: 500, maxMs: 5_000 },
+    }));
   }
   let scheduler: Scheduler | undefined;
   if (deps.scheduler) {

@@ -26,7 +26,8 @@ import { RoutingConfigService } from '../routing/versions';
 import { brokerProbe, startAmqp, type AmqpSide } from './amqp';
 import { WorkerLoop } from '../shared/worker-loop';
 import { PgCaseQueries } from '../store/case-queries';
-import { PgCaseStore, PgStageQueue } from '../store/case-repository';
+import { PgCaseStore } from '../store/case-repository';
+import { PgRoutingQueue } from '../store/routing-queue';
 import { PgOutboxRepository } from '../store/outbox-repository';
 import { workQueueDepth } from '../store/work-queue';
 import { PgRoutingConfigRepository, storedEnvelopesSince } from '../store/routing-config-repository';
@@ -76,21 +77,23 @@ export interface Service {
 }
 
 /** The domain services on one database, before any adapter takes traffic. */
-async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, metrics: Metrics) {
+async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, metrics: Metrics, wakeRelay: () => void) {
   const audit = new AuditTrail(new PgAuditRepository(db), clock);
   const access = new AccessService(new PgAccessRepository(db), clock, config.bootstrapToken);
   if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
     await access.ensureOperator(config.bootstrapAdminUser, config.bootstrapAdminPassword, 'admin');
   }
   const validator = new EnvelopeValidator({ bucTypes: loadBucTypes(config.configDir) });
-  const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics });
+  const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics, limits: config.inputLimits });
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
   const caseStore = new PgCaseStore(db);
   const triage = new TriageService({ store: caseStore, routingConfig, clock, logger });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
-  const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
-    { idleMs: config.workerPollMs, logger });
+  const routingWorker = new WorkerLoop('routing', routingStep({
+    queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
+    onForwarded: wakeRelay,
+  }), { idleMs: config.workerPollMs, logger });
   return { audit, access, validator, intake, routingConfig, triage, forwarding, routingWorker };
 }
 
@@ -128,24 +131,26 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const ownDb = !opts.db;
   const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
   const outbox = new PgOutboxRepository(db);
-  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
+  // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
+  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined });
   const applied = await migrate(db);
   if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
 
-  const core = await buildCore(config, db, clock, logger, metrics);
-  const { intake, forwarding, routingConfig, routingWorker } = core;
   let amqp: AmqpSide | undefined;
+  // Routing wakes the outbox relay when a batch created forwards, as intake wakes routing.
+  const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick());
+  const { intake, forwarding, routingConfig, routingWorker } = core;
   if (config.amqpUrl) {
     amqp = await startAmqp({
       url: config.amqpUrl, settings: config, intake, forwarding, outbox, clock, logger, metrics,
-      onAccepted: () => routingWorker.kick(),
+      onAccepted: () => routingWorker.kick(), databaseReady: () => db.ping(), maxAttempts: config.consumerMaxAttempts,
       institutionIds: async () => institutionsWithQueues((await routingConfig.current()).directory),
     });
   }
   if (opts.workers !== false) routingWorker.start();
   const helpdesk = await startHelpdesk({
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
-    settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, maxAttempts: config.consumerMaxAttempts,
+    settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts,
   });
 
   const reports = startReports({

@@ -6,7 +6,8 @@ import type { Logger } from '../shared/logger';
 import { backoffDelay, backoffPolicy, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
 import { settleWithin } from './async';
 import { CLOSE_GRACE_MS, Consumer } from './consumer';
-import { deadLetterMessage } from './dead-letter';
+import { retryQueueName } from './retry-queue';
+import { deadLetterMessage, retryMessage } from './dead-letter';
 import type { Outcome } from './failure-policy';
 import { ConfirmPublisher } from './publisher';
 import {
@@ -17,7 +18,7 @@ import {
   topologyNames,
   type TopologyNames,
 } from './topology';
-import type { ConsumeOptions, ConsumerHandle, MessageBus, MessageHandler, PublishOptions } from './types';
+import type { BatchHandler, ConsumeOptions, ConsumerHandle, MessageBus, MessageHandler, PublishOptions } from './types';
 
 export interface BrokerOptions {
   /** amqp://user:password@host:port/vhost (query parameters such as `heartbeat` are honoured). Never logged. */
@@ -46,6 +47,7 @@ export interface DeadLetteredEvent {
 
 const DEFAULT_CONSUME = { prefetch: 10, maxAttempts: 5 } as const;
 const DEFAULT_RETRY_DELAY: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000, factor: 2, jitter: 0.2 };
+const DEFAULT_PAUSE_DELAY: BackoffPolicy = { initialMs: 500, maxMs: 10_000, factor: 2, jitter: 0.2 };
 
 type State = 'idle' | 'running' | 'closing' | 'closed';
 
@@ -151,6 +153,14 @@ export class Broker extends EventEmitter implements MessageBus {
    * consumer subscribes when connected and again after every reconnect.
    */
   consume(queue: string, handler: MessageHandler, options: ConsumeOptions = {}): ConsumerHandle {
+    return this.addConsumer(queue, { handler }, options);
+  }
+
+  consumeBatch(queue: string, batchHandler: BatchHandler, options: ConsumeOptions = {}): ConsumerHandle {
+    return this.addConsumer(queue, { batchHandler }, options);
+  }
+
+  private addConsumer(queue: string, handlers: { handler?: MessageHandler; batchHandler?: BatchHandler }, options: ConsumeOptions): Consumer {
     if (this.state === 'closing' || this.state === 'closed') {
       throw new AppError('DEP_BROKER_DOWN', 'The message broker connection is closing');
     }
@@ -166,14 +176,19 @@ export class Broker extends EventEmitter implements MessageBus {
     const consumer = new Consumer(
       {
         queue,
-        handler,
+        ...handlers,
+        batchLingerMs: options.batchLingerMs ?? 10,
         prefetch: positiveInt(options.prefetch, DEFAULT_CONSUME.prefetch, 'prefetch'),
         maxAttempts,
         retryDelay: backoffPolicy(options.retryDelay, DEFAULT_RETRY_DELAY),
+        retryQueue: retryQueueName(queue),
+        ready: options.ready,
+        pauseDelay: backoffPolicy(options.pauseDelay, DEFAULT_PAUSE_DELAY),
       },
       {
         connection: () => this.connection,
         deadLetter: (msg, q, outcome, attempt) => this.deadLetter(msg, q, outcome, attempt),
+        parkForRetry: (msg, retryQueue, attempt, delayMs) => this.parkForRetry(msg, retryQueue, attempt, delayMs),
         stopped: (c) => this.consumers.delete(c),
         logger: this.opts.logger,
         resubscribe: this.opts.reconnect,
@@ -319,6 +334,18 @@ export class Broker extends EventEmitter implements MessageBus {
       this.reconnectTimer = null;
       void this.connect();
     }, delayMs);
+  }
+
+  private async parkForRetry(msg: ConsumeMessage, retryQueue: string, attempt: number, delayMs: number): Promise<void> {
+    const { content, properties } = retryMessage(msg, attempt, delayMs);
+    await this.publisher.publish({
+      exchange: '',
+      routingKey: retryQueue,
+      content,
+      properties,
+      mandatory: true,
+      confirmTimeoutMs: this.opts.confirmTimeoutMs,
+    });
   }
 
   private async deadLetter(

@@ -3,7 +3,9 @@ import type { Logger } from '../shared/logger';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { decideOutcome, type HandlerResult, type Outcome } from './failure-policy';
 import { settleWithin } from './async';
-import type { ConsumerHandle, Delivery, MessageHandler } from './types';
+import { RETRY_ATTEMPTS_HEADER } from './dead-letter';
+import { retryQueueArguments } from './retry-queue';
+import type { BatchHandler, ConsumerHandle, Delivery, MessageHandler } from './types';
 
 /** How long closing a channel may take once the shutdown deadline has passed. */
 export const CLOSE_GRACE_MS = 1_000;
@@ -14,6 +16,8 @@ export interface ConsumerDeps {
   connection(): ChannelModel | null;
   /** Publish the message to the dead queue and resolve only once the broker confirmed it. */
   deadLetter(message: ConsumeMessage, queue: string, outcome: Extract<Outcome, { action: 'dead' }>, attempt: number): Promise<void>;
+  /** Publish a copy to `retryQueue`, expiring after `delayMs` back into the work queue; resolve once confirmed. */
+  parkForRetry(message: ConsumeMessage, retryQueue: string, attempt: number, delayMs: number): Promise<void>;
   /** Called once the consumer stopped, so the broker forgets it. */
   stopped(consumer: Consumer): void;
   logger: Logger;
@@ -23,11 +27,23 @@ export interface ConsumerDeps {
 
 export interface ConsumerSettings {
   queue: string;
-  handler: MessageHandler;
+  /** One message at a time (in parallel up to prefetch), or `batchHandler` for a window at once. */
+  handler?: MessageHandler;
+  batchHandler?: BatchHandler;
+  /** How long a window waits for more messages before it is handed over (batch mode). */
+  batchLingerMs: number;
   prefetch: number;
   maxAttempts: number;
   retryDelay: BackoffPolicy;
+  /** Where retried messages wait out their delay (declared by the topology, dead-lettering back to `queue`). */
+  retryQueue: string;
+  /** Resolves once the dependencies answer again: consumption resumes only then after a pause. */
+  ready?: () => Promise<void>;
+  /** Delay between readiness checks while paused. */
+  pauseDelay: BackoffPolicy;
 }
+
+
 
 /**
  * One consumer on its own channel. Messages are acknowledged only after the handler resolved (the handler commits
@@ -46,7 +62,13 @@ export class Consumer implements ConsumerHandle {
   private resubscribeTimer: NodeJS.Timeout | null = null;
   private resubscribeAttempt = 0;
   private readonly inflight = new Set<Promise<void>>();
-  private readonly pauses = new Set<() => void>();
+  /** Batch mode: messages received and not yet handed to the batch handler. */
+  private window: Array<{ channel: Channel; msg: ConsumeMessage }> = [];
+  private windowTimer: NodeJS.Timeout | null = null;
+  /** Paused for a dependency outage: not subscribed until `ready()` resolves. */
+  private paused = false;
+  private pauseAttempt = 0;
+  private pauseTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly settings: ConsumerSettings,
@@ -76,13 +98,14 @@ export class Consumer implements ConsumerHandle {
     this.stopping = true;
     if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
     this.resubscribeTimer = null;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    this.flushWindow();
     // Every wait on the broker is bounded: a hung broker must not hang the shutdown.
     await settleWithin([this.attachChain], left());
     const channel = this.channel;
     if (channel && this.consumerTag) await settleWithin([channel.cancel(this.consumerTag)], left());
     this.consumerTag = null;
-    // Messages waiting out a retry pause go back to the queue now rather than after the pause.
-    for (const wake of this.pauses) wake();
     const drained = await settleWithin([...this.inflight], left());
     if (!drained) {
       this.deps.logger.warn('consumer stopped with handlers still running; their messages will be redelivered', {
@@ -99,13 +122,14 @@ export class Consumer implements ConsumerHandle {
 
   private async attach(): Promise<void> {
     const connection = this.deps.connection();
-    if (this.stopping || !connection) return;
+    if (this.stopping || this.paused || !connection) return;
     if (this.channel && this.channelConnection === connection && this.consumerTag) return;
     if (!this.channel || this.channelConnection !== connection) {
       this.channel = null;
       const channel = await connection.createChannel();
       this.watch(channel, connection);
       await channel.prefetch(this.settings.prefetch);
+      await channel.assertQueue(this.settings.retryQueue, { durable: true, arguments: retryQueueArguments(this.queue) });
       this.channel = channel;
       this.channelConnection = connection;
     }
@@ -155,7 +179,22 @@ export class Consumer implements ConsumerHandle {
       this.settle(channel, msg, 'release');
       return;
     }
-    const work: Promise<void> = this.handle(channel, msg)
+    if (this.paused) {
+      // Delivered before the cancel took effect: back untouched, the pause is for everyone.
+      this.settle(channel, msg, 'release');
+      return;
+    }
+    if (this.settings.batchHandler) {
+      this.window.push({ channel, msg });
+      if (this.window.length >= this.settings.prefetch) this.flushWindow();
+      else this.windowTimer ??= setTimeout(() => this.flushWindow(), this.settings.batchLingerMs);
+      return;
+    }
+    this.track(this.handleOne(channel, msg));
+  }
+
+  private track(job: Promise<void>): void {
+    const work: Promise<void> = job
       .catch((err: unknown) => {
         // Only a bug in this file lands here; the message stays unacknowledged and returns with the channel.
         this.deps.logger.error('consumer failed to settle a message', { event: 'bus.consumer_bug', queue: this.queue, error: describe(err) });
@@ -164,14 +203,46 @@ export class Consumer implements ConsumerHandle {
     this.inflight.add(work);
   }
 
-  private async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {
+  /** Hands the window gathered so far to the batch handler (one channel per window: a reconnect starts a new one). */
+  private flushWindow(): void {
+    if (this.windowTimer) clearTimeout(this.windowTimer);
+    this.windowTimer = null;
+    const window = this.window;
+    this.window = [];
+    if (!window.length) return;
+    if (this.stopping || this.paused) {
+      for (const w of window) this.settle(w.channel, w.msg, 'release');
+      return;
+    }
+    this.track(this.handleWindow(window));
+  }
+
+  private async handleWindow(window: Array<{ channel: Channel; msg: ConsumeMessage }>): Promise<void> {
+    const deliveries = window.map((w) => toDelivery(w.msg));
+    let results: HandlerResult[];
+    try {
+      const verdicts = await this.settings.batchHandler!(deliveries);
+      results = window.map((_, n) => (verdicts[n] !== undefined && typeof verdicts[n] === 'object' && verdicts[n] !== null && 'error' in (verdicts[n] as object)
+        ? { error: (verdicts[n] as { error: unknown }).error }
+        : { verdict: verdicts[n] }));
+    } catch (error) {
+      results = window.map(() => ({ error }));
+    }
+    await Promise.all(window.map((w, n) => this.apply(w.channel, w.msg, deliveries[n], results[n])));
+  }
+
+  private async handleOne(channel: Channel, msg: ConsumeMessage): Promise<void> {
     const delivery = toDelivery(msg);
     let result: HandlerResult;
     try {
-      result = { verdict: await this.settings.handler(delivery) };
+      result = { verdict: await this.settings.handler!(delivery) };
     } catch (error) {
       result = { error };
     }
+    await this.apply(channel, msg, delivery, result);
+  }
+
+  private async apply(channel: Channel, msg: ConsumeMessage, delivery: Delivery, result: HandlerResult): Promise<void> {
     const outcome = decideOutcome(result, delivery.attempt, this.settings.maxAttempts);
     const ids = { queue: this.queue, messageId: delivery.messageId, attempt: delivery.attempt };
     const { logger } = this.deps;
@@ -181,11 +252,24 @@ export class Consumer implements ConsumerHandle {
       logger.debug('message handled', { event: 'bus.message_acked', ...ids });
       return;
     }
+    if (outcome.action === 'pause') {
+      this.settle(channel, msg, 'release');
+      this.pauseConsuming(outcome.code, outcome.reason);
+      return;
+    }
     if (outcome.action === 'retry') {
       const delayMs = backoffDelay(delivery.attempt, this.settings.retryDelay);
-      logger.warn('message failed, will be retried', { event: 'bus.message_retry', ...ids, code: outcome.code, reason: outcome.reason, delayMs });
-      await this.pause(delayMs);
-      this.settle(channel, msg, 'retry');
+      try {
+        await this.deps.parkForRetry(msg, this.settings.retryQueue, delivery.attempt, delayMs);
+      } catch (err) {
+        // Not parked (broker trouble): handed back now; the broker is the dependency that is failing.
+        logger.warn('could not park a message for retry, handing it back', { event: 'bus.retry_park_failed', ...ids, error: describe(err) });
+        this.settle(channel, msg, 'release');
+        this.pauseConsuming('DEP_BROKER_DOWN', describe(err));
+        return;
+      }
+      this.settle(channel, msg, 'ack');
+      logger.warn('message failed, parked for a retry', { event: 'bus.message_retry', ...ids, code: outcome.code, reason: outcome.reason, delayMs });
       return;
     }
     try {
@@ -193,12 +277,58 @@ export class Consumer implements ConsumerHandle {
     } catch (err) {
       // Not confirmed by the broker: the original stays in its queue and comes back; nothing is lost.
       logger.error('could not dead-letter a message, handing it back', { event: 'bus.dead_letter_failed', ...ids, code: outcome.code, error: describe(err) });
-      await this.pause(backoffDelay(delivery.attempt, this.settings.retryDelay));
       this.settle(channel, msg, 'release');
+      this.pauseConsuming('DEP_BROKER_DOWN', describe(err));
       return;
     }
     this.settle(channel, msg, 'ack');
     logger.warn('message dead-lettered', { event: 'bus.message_dead', ...ids, code: outcome.code, reason: outcome.reason });
+  }
+
+  /**
+   * A dependency is down: stop taking messages (cancel the subscription; what is held goes back as it fails), then
+   * check `ready()` with a growing delay and subscribe again once it answers. Nothing piles up in retries, and no
+   * message is counted as failed because the database was away.
+   */
+  private pauseConsuming(code: string, reason: string): void {
+    if (this.paused || this.stopping) return;
+    this.paused = true;
+    this.deps.logger.warn('dependency down, consumer paused', { event: 'bus.consumer_paused', queue: this.queue, code, reason });
+    const channel = this.channel;
+    const tag = this.consumerTag;
+    this.consumerTag = null;
+    if (channel && tag) channel.cancel(tag).catch(() => undefined);
+    for (const w of this.window.splice(0)) this.settle(w.channel, w.msg, 'release');
+    this.scheduleResumeCheck();
+  }
+
+  private scheduleResumeCheck(): void {
+    if (this.stopping) return;
+    this.pauseAttempt += 1;
+    const delay = backoffDelay(this.pauseAttempt, this.settings.pauseDelay);
+    this.pauseTimer = setTimeout(() => {
+      this.pauseTimer = null;
+      void this.tryResume();
+    }, delay);
+  }
+
+  private async tryResume(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.settings.ready?.();
+    } catch {
+      this.scheduleResumeCheck();
+      return;
+    }
+    this.deps.logger.info('dependency back, consumer resumes', { event: 'bus.consumer_resumed', queue: this.queue, checks: this.pauseAttempt });
+    this.paused = false;
+    this.pauseAttempt = 0;
+    this.ensureAttached();
+  }
+
+  /** True while paused for a dependency outage (readiness, tests). */
+  isPaused(): boolean {
+    return this.paused;
   }
 
   /**
@@ -221,33 +351,22 @@ export class Consumer implements ConsumerHandle {
       });
     }
   }
-
-  /** Sleep that stop() cuts short. */
-  private pause(ms: number): Promise<void> {
-    if (this.stopping || ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.pauses.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.pauses.add(wake);
-    });
-  }
 }
 
 export function toDelivery(msg: ConsumeMessage): Delivery {
   const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}) };
   const count = headers['x-delivery-count'];
   const deliveryCount = typeof count === 'number' && Number.isFinite(count) && count >= 0 ? count : undefined;
+  const parked = headers[RETRY_ATTEMPTS_HEADER];
+  const earlier = typeof parked === 'number' && Number.isInteger(parked) && parked >= 0 ? parked : 0;
   return {
     content: msg.content,
     messageId: msg.properties.messageId ?? undefined,
     headers,
     redelivered: msg.fields.redelivered,
     deliveryCount,
-    attempt: (deliveryCount ?? 0) + 1,
+    // Failed attempts are the ones parked for retry; a redelivery after a lost connection or a pause is not one.
+    attempt: earlier + 1,
     routingKey: msg.fields.routingKey,
   };
 }

@@ -1,6 +1,9 @@
 import type { Message, Options } from 'amqplib';
 import type { ErrorCode } from '../shared/errors';
 
+/** A retried message carries how many deliveries failed so far: the retry copy is a new message to the broker. */
+export const RETRY_ATTEMPTS_HEADER = 'x-liaison-attempts';
+
 /** Headers the bus adds to a dead-lettered message, so an operator can see why and replay it where it came from. */
 export const DEAD_LETTER_HEADERS = {
   errorCode: 'x-error-code',
@@ -13,7 +16,7 @@ export const DEAD_LETTER_HEADERS = {
 } as const;
 
 /** Headers the broker manages itself: copying them onto a new message would only mislead. */
-const BROKER_HEADERS = ['x-delivery-count'];
+const BROKER_HEADERS = ['x-delivery-count', 'x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason'];
 
 export interface DeadLetterFacts {
   queue: string;
@@ -40,6 +43,22 @@ export function deadLetterMessage(message: Message, facts: DeadLetterFacts): { c
     [DEAD_LETTER_HEADERS.attempts]: facts.attempt,
     [DEAD_LETTER_HEADERS.deadLetteredAt]: facts.at.toISOString(),
   });
+  return { content: message.content, properties: copyProperties(message, headers) };
+}
+
+/**
+ * The copy of `message` parked in a retry queue: same body and properties, the attempts so far in a header, and a
+ * per-message TTL after which the broker dead-letters it back into its work queue.
+ */
+export function retryMessage(message: Message, attempt: number, delayMs: number): { content: Buffer; properties: Options.Publish } {
+  const headers: Record<string, unknown> = { ...(message.properties.headers ?? {}) };
+  for (const h of BROKER_HEADERS) delete headers[h];
+  headers[RETRY_ATTEMPTS_HEADER] = attempt;
+  return { content: message.content, properties: { ...copyProperties(message, headers), expiration: String(Math.max(0, Math.round(delayMs))) } };
+}
+
+function copyProperties(message: Message, headers: Record<string, unknown>): Options.Publish {
+  const p = message.properties;
   const properties: Options.Publish = { headers, persistent: true };
   // amqplib decodes absent properties as undefined; only defined ones are copied.
   const copy = {
@@ -54,5 +73,5 @@ export function deadLetterMessage(message: Message, facts: DeadLetterFacts): { c
   for (const [key, value] of Object.entries(copy)) {
     if (value !== undefined && value !== null) (properties as Record<string, unknown>)[key] = value;
   }
-  return { content: message.content, properties };
+  return properties;
 }

@@ -1,24 +1,23 @@
-import { isAppError } from '../shared/errors';
+import { failureClass, isAppError } from '../shared/errors';
+import { DEFAULT_MESSAGE_LIMITS, readJsonInput } from '../intake/input-reader';
 import type { Delivery, MessageHandler } from './types';
 
 /**
- * A handler for JSON messages: a body that is not JSON, or that the domain rejects with a non-retryable error,
- * is dead-lettered with its code; a retryable failure (database down…) is thrown, hence retried. `handle`
- * commits its work before it resolves, so the ack always follows the commit.
+ * A handler for JSON messages: a body that is not one safe JSON document (read with the intake's bounded reader:
+ * size, encoding, depth, lengths, storable text), or that the domain rejects with an input-class error, is
+ * dead-lettered at once with its code; a dependency failure (database down…) or an unexpected one is thrown, and
+ * the failure policy pauses the consumer or parks the message for a bounded retry. `handle` commits its work
+ * before it resolves, so the ack always follows the commit.
  */
 export function jsonMessageHandler(what: string, handle: (body: unknown, d: Delivery) => Promise<void>): MessageHandler {
   return async (d) => {
-    let body: unknown;
+    const read = readJsonInput(d.content, DEFAULT_MESSAGE_LIMITS, { what });
+    if (!read.ok) return { dead: read.error.code, reason: read.error.message };
     try {
-      body = JSON.parse(d.content.toString('utf8'));
-    } catch {
-      return { dead: 'REQ_MALFORMED_JSON', reason: `the ${what} is not JSON` };
-    }
-    try {
-      await handle(body, d);
+      await handle(read.value, d);
       return 'ack';
     } catch (e) {
-      if (isAppError(e) && !e.retryable) return { dead: e.code, reason: e.message };
+      if (isAppError(e) && failureClass(e) === 'input') return { dead: e.code, reason: e.message };
       throw e;
     }
   };

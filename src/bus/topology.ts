@@ -1,5 +1,6 @@
 import type { Channel } from 'amqplib';
 import { AppError } from '../shared/errors';
+import { retryQueueArguments, retryQueueName } from './retry-queue';
 
 /**
  * The AMQP topology of CONTRACT.md §4: names fixed by default, each overridable (tests use random suffixes).
@@ -117,6 +118,10 @@ export async function declareTopology(
   await channel.assertQueue(names.intake, work);
   await channel.assertQueue(names.forwardReplies, work);
   await channel.assertQueue(names.helpdesk, work);
+  // Where the consumed queues' failed messages wait for their retry, holding no consumer's prefetch slot.
+  for (const q of [names.intake, names.forwardReplies, names.helpdesk]) {
+    await channel.assertQueue(retryQueueName(q), { durable: true, arguments: retryQueueArguments(q) });
+  }
   await channel.assertExchange(names.forward, 'topic', { durable: true });
   await channel.assertExchange(names.rina, 'topic', { durable: true });
   await channel.assertExchange(names.notifications, 'topic', { durable: true });

@@ -26,13 +26,25 @@ export type Verdict = 'ack' | { dead: ErrorCode; reason: string } | { retry: Err
 
 export type MessageHandler = (delivery: Delivery) => Promise<Verdict>;
 
+/**
+ * A window of messages at once (up to prefetch), one verdict per delivery in order, or `{error}` for a delivery
+ * that failed alone. Throwing fails the whole window with that error (a dependency outage: everything goes back).
+ */
+export type BatchHandler = (deliveries: Delivery[]) => Promise<Array<Verdict | { error: unknown }>>;
+
 export interface ConsumeOptions {
   /** Messages held unacknowledged at once, hence handlers running at once. Default 10. */
   prefetch?: number;
   /** Deliveries before a retried message is dead-lettered. Default 5. Keep it below the queue's delivery limit. */
   maxAttempts?: number;
-  /** Pause before a failed message is handed back to the queue (it holds its prefetch slot meanwhile). */
+  /** Delay before a failed message is delivered again; it waits in the retry queue, holding no prefetch slot. */
   retryDelay?: Partial<BackoffPolicy>;
+  /** Resolves when the dependencies the handler needs answer (e.g. a database ping): resumes after a pause. */
+  ready?: () => Promise<void>;
+  /** Delay between readiness checks while paused for a dependency outage. Default 0.5 s doubling up to 10 s. */
+  pauseDelay?: Partial<BackoffPolicy>;
+  /** Batch mode: how long a window waits for more messages before it is handled. Default 10 ms. */
+  batchLingerMs?: number;
 }
 
 export interface PublishOptions {

@@ -59,7 +59,42 @@ export interface ForwardRecord {
   ackReason: string | null;
 }
 
+/** One case event; `decision` names a decision of the same change set whose id goes into `data.decisionId`. */
+export interface CaseEventRecord {
+  caseId: string;
+  envelopeId: string | null;
+  at: Date;
+  kind: string;
+  data: Record<string, unknown>;
+  decision?: string;
+}
+
+/** A decision of a change set, named by `key` so that forwards and events can refer to it before it has an id. */
+export interface PlannedDecision extends DecisionRecord {
+  key: string;
+}
+
+/** A forward of a change set: its decision is an existing id or the key of a decision in the same set. */
+export type PlannedForward = Omit<ForwardRecord, 'decisionId'> & { decision: number | string };
+
+/**
+ * Everything one step of the case pipeline writes, computed in memory by the pure rules (decideForCase,
+ * planForward) and written by the store in a few multi-row statements: each case once (its final state),
+ * then decisions, forwards, events in order, and the envelopes' states.
+ */
+export interface CaseChanges {
+  cases: CaseRecord[];
+  decisions: PlannedDecision[];
+  forwards: PlannedForward[];
+  events: CaseEventRecord[];
+  envelopeStates: Array<{ envelopeId: string; state: EnvelopeState }>;
+}
+
+export const emptyChanges = (): CaseChanges => ({ cases: [], decisions: [], forwards: [], events: [], envelopeStates: [] });
+
 export interface CaseWriter {
+  /** Writes a change set (cases first, then decisions, forwards, events) at `at`; returns the decision ids by key. */
+  apply(changes: CaseChanges, at: Date): Promise<Map<string, number>>;
   envelope(envelopeId: string): Promise<StoredEnvelope | undefined>;
   /** Serialises all work on one case (advisory lock held to the end of the transaction), then reads it. */
   lockCase(caseId: string): Promise<CaseRecord | undefined>;
@@ -80,7 +115,39 @@ export interface CaseStore {
   inTransaction<T>(fn: (w: CaseWriter) => Promise<T>): Promise<T>;
 }
 
-/** Work handed between stages; the item is claimed and completed in the same transaction as `fn`. */
-export interface StageQueue {
-  processNext<T>(stage: string, fn: (w: CaseWriter, ref: string) => Promise<T>): Promise<{ done: boolean; ref?: string; result?: T; error?: unknown }>;
+/** One claimed routing work item with its envelope (absent when the envelope row is gone). */
+export interface RoutingItem {
+  workId: number;
+  envelopeId: string;
+  attempts: number;
+  stored?: StoredEnvelope;
+}
+
+/** What the routing stage computed for a batch: the change set, and per item whatever the caller wants back. */
+export interface RoutingBatchResult<T> {
+  changes: CaseChanges;
+  results: T[];
+}
+
+export interface RoutingBatchOutcome<T> {
+  /** Items claimed (0: nothing to do). */
+  claimed: number;
+  results: T[];
+  /** Items left for later because an earlier SED of their case is still waiting (per-case order). */
+  deferred: number;
+  /** Items that failed on their own (retried later with a backoff), by envelope id. */
+  failed: Array<{ envelopeId: string; error: unknown }>;
+}
+
+/**
+ * The routing stage's hand-over queue. A batch is claimed in arrival order, skipping what another instance holds;
+ * an item whose case has an earlier item still waiting is left for later (a later SED of a case is never decided
+ * before an earlier one, whichever instance holds it). The cases are locked and read, `route` decides in memory,
+ * and its changes are written and the items completed in the same transaction.
+ */
+export interface RoutingQueue {
+  processBatch<T>(
+    limit: number,
+    route: (items: RoutingItem[], cases: ReadonlyMap<string, CaseRecord>) => RoutingBatchResult<T>,
+  ): Promise<RoutingBatchOutcome<T>>;
 }

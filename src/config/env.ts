@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
+import { CONTRACT_MAX_ENVELOPE_BYTES, DEFAULT_INPUT_LIMITS, type InputLimits } from '../intake/input-limits';
 import { AppError } from '../shared/errors';
 
 export interface AppConfig {
@@ -43,8 +44,12 @@ export interface AppConfig {
   amqpReconnectMaxMs: number;
   /** How often the pipeline workers poll the work queue when idle, ms. */
   workerPollMs: number;
-  /** Forwards published per outbox relay round. */
+  /** Envelopes the routing stage claims and decides per transaction. */
+  routingBatchSize: number;
+  /** Forwards the outbox relay leases and publishes (pipelined) per round. */
   outboxRelayBatch: number;
+  /** How long a relay's lease on its batch holds; a crashed instance's batch is taken over after it, ms. */
+  outboxLeaseMs: number;
   /** Grace period for in-flight work on SIGTERM, ms. */
   shutdownGraceMs: number;
   /** Queue/exchange name overrides (CONTRACT §4: names fixed by default, overridable). */
@@ -53,6 +58,12 @@ export interface AppConfig {
   amqpConnectionName: string;
   /** Declare every French institution's queue at start (else: on its first forward). */
   amqpDeclareInstitutionQueues: boolean;
+  /** Limits every envelope must keep (src/intake/input-limits.ts): each exceeded one is a quarantine reason. */
+  inputLimits: Readonly<InputLimits>;
+  /** Purge SED bodies of closed cases (and quarantined raw bytes) older than this many days; 0 = never. */
+  retentionDays: number;
+  /** When the retention job runs (cron, in the service's time zone). */
+  retentionCron: string;
   /** Time zone the scheduled jobs' cron expressions are read in (the desk's). */
   scheduleTimezone: string;
   /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules, batch sizes. */
@@ -219,11 +230,22 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     amqpReconnectInitialMs: read.int('AMQP_RECONNECT_INITIAL_MS', 500, 10, 600_000),
     amqpReconnectMaxMs: read.int('AMQP_RECONNECT_MAX_MS', 30_000, 10, 3_600_000),
     workerPollMs: read.int('WORKER_POLL_MS', 250, 10, 60_000),
-    outboxRelayBatch: read.int('OUTBOX_RELAY_BATCH', 50, 1, 10_000),
+    routingBatchSize: read.int('ROUTING_BATCH_SIZE', 200, 1, 2000),
+    outboxRelayBatch: read.int('OUTBOX_RELAY_BATCH', 200, 1, 10_000),
+    outboxLeaseMs: read.int('OUTBOX_LEASE_MS', 60_000, 1000, 3_600_000),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     amqpNames: amqpNames(read),
     amqpConnectionName: read.text('AMQP_CONNECTION_NAME', 'eessi-liaison'),
     amqpDeclareInstitutionQueues: read.bool('AMQP_DECLARE_INSTITUTION_QUEUES', true),
+    inputLimits: Object.freeze({
+      maxBytes: read.int('INTAKE_MAX_BYTES', DEFAULT_INPUT_LIMITS.maxBytes, 1024, CONTRACT_MAX_ENVELOPE_BYTES),
+      maxDepth: read.int('INTAKE_MAX_DEPTH', DEFAULT_INPUT_LIMITS.maxDepth, 8, 512),
+      maxStringLength: read.int('INTAKE_MAX_STRING_LENGTH', DEFAULT_INPUT_LIMITS.maxStringLength, 256, CONTRACT_MAX_ENVELOPE_BYTES),
+      maxArrayLength: read.int('INTAKE_MAX_ARRAY_LENGTH', DEFAULT_INPUT_LIMITS.maxArrayLength, 10, 1_000_000),
+      maxInstitutionReferences: read.int('INTAKE_MAX_INSTITUTION_REFERENCES', DEFAULT_INPUT_LIMITS.maxInstitutionReferences, 1, 100_000),
+    }),
+    retentionDays: read.int('RETENTION_DAYS', 0, 0, 36_500),
+    retentionCron: read.cron('RETENTION_CRON', '17 3 * * *'),
     scheduleTimezone: read.timeZone('SCHEDULE_TIMEZONE', 'Europe/Paris'),
     helpdesk: Object.freeze(helpdeskSettings(read)),
     reportMonthlyCron: read.cron('REPORT_MONTHLY_CRON', '0 6 1 * *'),

@@ -1,35 +1,48 @@
 /**
  * Handing a case to an institution: one forward (outbox row) per envelope, the case's route set, the
- * envelopes marked forwarded. Used by the router, by an operator's assignment, and by case affinity alike.
+ * envelopes marked forwarded. `planForward` is the pure rule, shared by the router (decideForCase), an operator's
+ * assignment and case affinity alike; `forwardCase` writes it in the caller's transaction.
  */
-import type { CaseRecord, CaseWriter } from '../cases/case-store';
+import type { CaseChanges, CaseRecord, CaseWriter } from '../cases/case-store';
 import { newId } from '../shared/ids';
 
 export interface ForwardCaseInput {
   caseRecord: CaseRecord;
   envelopes: Array<{ envelopeId: string; legalDeliveryAt: Date }>;
   institutionId: string;
-  decisionId: number;
+  /** An existing decision id, or the key of a decision planned in the same change set. */
+  decisionId: number | string;
   ruleId: string | null;
   at: Date;
 }
 
-export async function forwardCase(w: CaseWriter, input: ForwardCaseInput): Promise<string[]> {
+export type ForwardPlan = Pick<CaseChanges, 'forwards' | 'events' | 'envelopeStates'> & { caseAfter: CaseRecord };
+
+/** What forwarding these envelopes of the case to the institution writes. Pure but for the new forward ids. */
+export function planForward(input: ForwardCaseInput, newForwardId: () => string = () => newId('fwd')): ForwardPlan {
   const { caseRecord: c, institutionId, at } = input;
   // The RINA adapter moves the case in EESSI (X007) once per new route, not once per SED.
   const routeChanges = c.status !== 'forwarded' || c.institutionId !== institutionId;
-  const forwardIds: string[] = [];
+  const plan: ForwardPlan = {
+    forwards: [], events: [], envelopeStates: [],
+    caseAfter: { ...c, status: 'forwarded', institutionId, triageReason: null, triageSince: null, triageDetail: null, returnReason: null },
+  };
   for (const [i, e] of input.envelopes.entries()) {
-    const forwardId = newId('fwd');
-    await w.insertForward({
-      forwardId, caseId: c.caseId, envelopeId: e.envelopeId, institutionId, decisionId: input.decisionId, ruleId: input.ruleId,
+    const forwardId = newForwardId();
+    plan.forwards.push({
+      forwardId, caseId: c.caseId, envelopeId: e.envelopeId, institutionId, decision: input.decisionId, ruleId: input.ruleId,
       legalDeliveryAt: e.legalDeliveryAt, status: 'pending', createdAt: at, rinaInstruction: routeChanges && i === 0,
       publishedAt: null, ackedAt: null, ackReason: null,
     });
-    await w.addEvent(c.caseId, 'forwarded', at, { forwardId, institutionId, ruleId: input.ruleId }, e.envelopeId);
-    forwardIds.push(forwardId);
+    plan.events.push({ caseId: c.caseId, envelopeId: e.envelopeId, at, kind: 'forwarded', data: { forwardId, institutionId, ruleId: input.ruleId } });
+    plan.envelopeStates.push({ envelopeId: e.envelopeId, state: 'forwarded' });
   }
-  await w.setEnvelopeState(input.envelopes.map((e) => e.envelopeId), 'forwarded');
-  await w.saveCase({ ...c, status: 'forwarded', institutionId, triageReason: null, triageSince: null, triageDetail: null, returnReason: null }, at);
-  return forwardIds;
+  return plan;
+}
+
+/** Forwards the envelopes in the caller's transaction; returns the new forward ids. */
+export async function forwardCase(w: CaseWriter, input: ForwardCaseInput): Promise<string[]> {
+  const plan = planForward(input);
+  await w.apply({ cases: [plan.caseAfter], decisions: [], forwards: plan.forwards, events: plan.events, envelopeStates: plan.envelopeStates }, input.at);
+  return plan.forwards.map((f) => f.forwardId);
 }

@@ -1,12 +1,14 @@
 /**
- * "What would change if this draft table were published?": replays envelopes through the table in force and
- * through the draft, and counts the decisions that differ, by rule and by institution, with examples.
- * Case affinity is left out on both sides (each SED is judged on its own facts), so the comparison shows what
- * the rules themselves decide.
+ * "What would change if this draft table were published?": replays envelopes in delivery order through the table
+ * in force and through the draft, and counts the decisions that differ, by rule and by institution, with examples.
+ * Each side goes through decideForCase with its own case states, as production would have decided them (a case's
+ * route carries its later SEDs, a case in triage holds them), with no operator intervening.
  */
+import type { CaseRecord } from '../cases/case-store';
 import type { Envelope } from '../intake/envelope';
+import { decideForCase, type DecideConfig } from './decide-for-case';
 import type { Directory } from './directory';
-import { routeEnvelope, type Decision } from './evaluate';
+import type { Decision } from './evaluate';
 import type { RuleTable } from './rule-table';
 
 export interface DraftChange {
@@ -42,11 +44,22 @@ export function compareTables(
     v[side] += 1;
     m.set(k, v);
   };
+  const side = (ruleTable: RuleTable) => {
+    const cfg: DecideConfig = { ruleTable, directory, ruleSetVersion: null, directoryVersion: null };
+    const cases = new Map<string, CaseRecord>();
+    return (e: Envelope): Decision => {
+      const step = decideForCase(cases.get(e.caseId), e, cfg, new Date(e.legalDeliveryAt), () => 'draft');
+      cases.set(e.caseId, step.caseAfter);
+      return step.decision;
+    };
+  };
+  const decideBefore = side(current);
+  const decideAfter = side(draft);
   const report: DraftReport = { envelopes: 0, changed: 0, automaticBefore: 0, automaticAfter: 0, byRule: [], byTarget: [], examples: [] };
   for (const e of envelopes) {
     report.envelopes += 1;
-    const before = routeEnvelope(e, { ruleTable: current, directory, caseRoute: null }).decision;
-    const after = routeEnvelope(e, { ruleTable: draft, directory, caseRoute: null }).decision;
+    const before = decideBefore(e);
+    const after = decideAfter(e);
     bump(rules, before.ruleId ?? '(none)', 'before');
     bump(rules, after.ruleId ?? '(none)', 'after');
     bump(targets, target(before), 'before');

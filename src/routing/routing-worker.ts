@@ -1,31 +1,42 @@
-/** Drives the routing stage: claims accepted envelopes one at a time and routes each in its own transaction. */
-import type { StageQueue } from '../cases/case-store';
+/**
+ * Drives the routing stage: claims a batch of accepted envelopes, routes them in memory with the configuration
+ * read once for the batch, and commits the batch in one transaction. Wakes the outbox relay when it created forwards.
+ */
+import type { RoutingQueue } from '../cases/case-store';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
-import { routeOneEnvelope } from './routing-stage';
+import { routeBatch } from './routing-stage';
 import type { RoutingConfigService } from './versions';
-import { ROUTING_STAGE } from '../shared/pipeline-stages';
+
+/** Envelopes claimed per routing transaction. */
+export const DEFAULT_ROUTING_BATCH = 200;
 
 export function routingStep(deps: {
-  queue: StageQueue; config: RoutingConfigService; clock: Clock; logger: Logger; metrics: Metrics;
+  queue: RoutingQueue; config: RoutingConfigService; clock: Clock; logger: Logger; metrics: Metrics;
+  batchSize?: number;
+  /** Called once per batch that created forwards (wakes the outbox relay). */
+  onForwarded?: () => void;
 }): () => Promise<boolean> {
   return async () => {
     // Read the configuration before the transaction: PGlite has one connection, held by the transaction.
     const cfg = await deps.config.current();
-    const r = await deps.queue.processNext(ROUTING_STAGE, (w, envelopeId) => routeOneEnvelope(w, envelopeId, cfg, deps.clock.now()));
-    if (r.error) {
-      deps.logger.error('routing failed; will retry', { event: 'routing.error', envelopeId: r.ref, error: (r.error as Error)?.message });
-      return r.done;
+    const at = deps.clock.now();
+    const r = await deps.queue.processBatch(deps.batchSize ?? DEFAULT_ROUTING_BATCH, (items, cases) => routeBatch(items, cases, cfg, at));
+    for (const f of r.failed) {
+      deps.logger.error('routing failed; will retry', { event: 'routing.error', envelopeId: f.envelopeId, error: (f.error as Error)?.message });
     }
-    const o = r.result;
-    if (o && !o.skipped) {
+    let forwards = 0;
+    for (const o of r.results) {
+      forwards += o.forwards;
       deps.metrics.routingDecisions.inc({ rule: o.ruleId ?? 'none', outcome: o.outcome, institution: o.institutionId ?? '', reason: o.reason ?? '' });
       deps.logger.info('envelope routed', {
         event: 'routing.decided', envelopeId: o.envelopeId, caseId: o.caseId, outcome: o.outcome, institutionId: o.institutionId,
         reason: o.reason, ruleId: o.ruleId, ruleSetVersion: cfg.ruleSetVersion,
       });
     }
-    return r.done;
+    if (forwards > 0) deps.onForwarded?.();
+    // Work done when something was claimed and not all of it had to wait for an earlier SED of its case.
+    return r.claimed > r.deferred;
   };
 }

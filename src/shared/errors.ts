@@ -5,8 +5,6 @@
  */
 export const ERRORS = {
   // Request / generic
-  REQ_MALFORMED_JSON: { status: 400, retry: false, doc: 'The body is not valid JSON.' },
-  REQ_TOO_LARGE: { status: 413, retry: false, doc: 'The body exceeds the size limit (5 MiB for envelopes).' },
   REQ_INVALID_BODY: { status: 422, retry: false, doc: 'The request body does not match its schema.' },
   REQ_INVALID_QUERY: { status: 400, retry: false, doc: 'A query parameter is invalid (limit, cursor, filter).' },
   REQ_NOT_FOUND: { status: 404, retry: false, doc: 'No such route.' },
@@ -16,18 +14,31 @@ export const ERRORS = {
   CFG_INVALID: { status: 500, retry: false, doc: 'Configuration (environment or config files) is invalid.' },
   DEP_DATABASE_DOWN: { status: 503, retry: true, doc: 'The database could not be reached.' },
   DEP_BROKER_DOWN: { status: 503, retry: true, doc: 'The message broker could not be reached.' },
-  INT_UNEXPECTED: { status: 500, retry: true, doc: 'An unexpected internal error.' },
+  INT_UNEXPECTED: { status: 500, retry: true, doc: 'An unexpected internal error (INT_ means internal, never intake).' },
   BUS_UNROUTABLE: { status: 503, retry: true, doc: 'The broker accepted a message but no queue is bound for its routing key (e.g. an institution queue not yet declared).' },
 
-  // Validation / intake
-  VAL_NOT_JSON: { status: 400, retry: false, doc: 'The envelope is not valid JSON.' },
-  VAL_TOO_LARGE: { status: 413, retry: false, doc: 'The envelope exceeds 5 MiB.' },
+  // Validation of any input (envelopes, request bodies, messages): the input itself is wrong, never retried
+  VAL_NOT_JSON: { status: 400, retry: false, doc: 'The input is not one valid JSON document (syntax error, truncated, two documents, empty).' },
+  VAL_NOT_OBJECT: { status: 400, retry: false, doc: 'The input is valid JSON but not a JSON object (e.g. "x", null, an array).' },
+  VAL_TOO_LARGE: { status: 413, retry: false, doc: 'The input exceeds its size limit (5 MiB for envelopes, smaller for other request bodies).' },
+  VAL_ENCODING: { status: 400, retry: false, doc: 'The input is not valid UTF-8.' },
+  VAL_BOM: { status: 400, retry: false, doc: 'The input starts with a byte order mark (JSON text must not, RFC 8259 §8.1).' },
+  VAL_TOO_DEEP: { status: 422, retry: false, doc: 'The input nests objects/arrays deeper than the nesting limit.' },
+  VAL_STRING_TOO_LONG: { status: 422, retry: false, doc: 'A string (or key) of the input is longer than the string limit.' },
+  VAL_ARRAY_TOO_LONG: { status: 422, retry: false, doc: 'An array of the input has more elements than the array limit.' },
+  VAL_TOO_MANY_REFERENCES: { status: 422, retry: false, doc: 'The SED carries more institution references than the limit.' },
+  VAL_UNSTORABLE_TEXT: { status: 422, retry: false, doc: 'A string holds text the database cannot store: a NUL character (\\u0000) or a lone surrogate (e.g. \\ud800).' },
+  VAL_FORBIDDEN_KEY: { status: 422, retry: false, doc: 'A key that can pollute object prototypes (__proto__, constructor, prototype) appears in the input.' },
+  VAL_INVALID_PARAMETER: { status: 400, retry: false, doc: 'A path parameter does not have the expected form (bad characters, NUL, invalid UTF-8, out of range).' },
   VAL_SCHEMA_MISMATCH: { status: 422, retry: false, doc: 'The envelope does not match the envelope schema.' },
   VAL_SED_MISMATCH: { status: 422, retry: false, doc: 'The SED body does not match the CDM shape expected for routing.' },
   VAL_UNKNOWN_BUC: { status: 422, retry: false, doc: 'The BUC type is not in the BUC catalogue.' },
   VAL_INCONSISTENT: { status: 422, retry: false, doc: 'Envelope fields contradict each other (id, root key, country prefix).' },
-  INT_ENVELOPE_CONFLICT: { status: 409, retry: false, doc: 'An envelope with this id exists with a different content.' },
-  INT_QUARANTINE_NOT_FOUND: { status: 404, retry: false, doc: 'No quarantined input with this id.' },
+
+  // Intake (ITK_)
+  ITK_ENVELOPE_CONFLICT: { status: 409, retry: false, doc: 'An envelope with this id exists with a different content.' },
+  ITK_QUARANTINE_NOT_FOUND: { status: 404, retry: false, doc: 'No quarantined input with this id.' },
+  ITK_UNPROCESSABLE: { status: 500, retry: false, doc: 'The input failed a few times for an unexpected reason (not the input, not a dependency); kept in quarantine for review instead of being retried forever.' },
 
   // Routing
   RTE_NO_MATCH: { status: 422, retry: false, doc: 'No rule matched (should not happen: the table ends with FALLBACK).' },
@@ -57,6 +68,41 @@ export const ERRORS = {
 } as const satisfies Record<string, { status: number; retry: boolean; doc: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/**
+ * Codes once in the catalogue and taken out. A retired code is never given a new meaning: quarantine rows, dead
+ * letters, reports and other systems may still carry it (test/shared/error-catalogue.test.ts keeps this list).
+ */
+export const RETIRED_ERROR_CODES: Readonly<Record<string, string>> = Object.freeze({
+  REQ_MALFORMED_JSON: 'merged into VAL_NOT_JSON (the same failure on a request body or an envelope)',
+  REQ_TOO_LARGE: 'merged into VAL_TOO_LARGE',
+  INT_ENVELOPE_CONFLICT: 'renamed ITK_ENVELOPE_CONFLICT (INT_ means internal; intake is ITK_)',
+  INT_QUARANTINE_NOT_FOUND: 'renamed ITK_QUARANTINE_NOT_FOUND',
+});
+
+/**
+ * The failure classes, in one place (STYLE: one bad message never stops the consumer):
+ * - `input`: the input itself is wrong (parse, size, depth, text, schema, semantics): deterministic, never retried;
+ *   quarantined (intake), answered 4xx (HTTP), dead-lettered or quarantined (AMQP) at once;
+ * - `dependency`: the database or the broker is not there: transient for the whole process, not for one message;
+ *   consumers pause as a whole, HTTP answers 503, nothing is retried per message;
+ * - `unexpected`: anything else (a bug, an unforeseen state): retried a small, bounded number of times without
+ *   holding a prefetch slot, then quarantined or dead-lettered.
+ */
+export type FailureClass = 'input' | 'dependency' | 'unexpected';
+
+const DEPENDENCY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['DEP_DATABASE_DOWN', 'DEP_BROKER_DOWN', 'BUS_UNROUTABLE', 'FWD_PUBLISH_FAILED']);
+
+export function failureClass(error: unknown): FailureClass {
+  if (!isAppError(error)) return 'unexpected';
+  return codeClass(error.code);
+}
+
+/** The class of a catalogue code (a verdict may name a code without an error). */
+export function codeClass(code: ErrorCode): FailureClass {
+  if (DEPENDENCY_CODES.has(code)) return 'dependency';
+  return ERRORS[code].retry ? 'unexpected' : 'input';
+}
 
 export interface ErrorDetail {
   path: string;

@@ -32,7 +32,7 @@ export function createMetrics(sources: MetricSources = {}) {
       },
     }),
     outboxBacklog: new Gauge({
-      name: 'liaison_outbox_backlog', help: 'Forwards committed and not yet confirmed by the broker', registers: [registry],
+      name: 'liaison_outbox_backlog', help: 'Forwards committed and not yet confirmed by the broker (0 without a broker: institutions then pull their forwards over HTTP, nothing waits for a confirm)', registers: [registry],
       async collect() {
         if (sources.outboxBacklog) this.set(await sources.outboxBacklog().catch(() => 0));
       },

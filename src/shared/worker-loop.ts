@@ -1,6 +1,8 @@
 /**
  * A polling loop for one pipeline stage: runs `step` while it finds work, sleeps `idleMs` when it does not,
- * wakes early on `kick()`. `stop()` lets the step in progress finish (SIGTERM: finish what you hold).
+ * wakes early on `kick()` (the previous stage's "there is work"). A kick during a step is remembered, so work
+ * handed over while the step ran is picked up at once rather than after the idle delay.
+ * `stop()` lets the step in progress finish (SIGTERM: finish what you hold).
  * A failing step is logged and retried after the idle delay: one bad item never stops the stage.
  */
 import type { Logger } from './logger';
@@ -10,6 +12,7 @@ export class WorkerLoop {
   private current: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private kicked = false;
 
   constructor(
     private readonly name: string,
@@ -24,6 +27,7 @@ export class WorkerLoop {
   }
 
   kick(): void {
+    this.kicked = true;
     this.wake?.();
   }
 
@@ -43,12 +47,13 @@ export class WorkerLoop {
   private async loop(): Promise<void> {
     while (this.running) {
       let didWork = false;
+      this.kicked = false;
       try {
         didWork = await this.step();
       } catch (e) {
         this.opts.logger.error('worker step failed', { event: 'worker.error', worker: this.name, error: (e as Error).message });
       }
-      if (!didWork && this.running) {
+      if (!didWork && this.running && !this.kicked) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           this.timer = setTimeout(resolve, this.opts.idleMs);

@@ -1,13 +1,16 @@
 /**
- * Routes a batch of synthetic envelopes in delivery order through a table, in memory, the way the pipeline would:
- * a case's later SEDs see the case's first forward as `caseRoute` (affinity). Used by the traffic-mix test (not to
- * be confused with the dead-letter replay of bus/ or the draft-table comparison of routing/). A routing failure on one envelope is counted, never thrown: one bad
- * message stops nothing.
+ * Routes a batch of synthetic envelopes in delivery order through a table, in memory, exactly as the pipeline does,
+ * through the same pure decideForCase: a forwarded case's later SEDs see its route (affinity), a case waiting in
+ * triage keeps its later SEDs with it (CASE-IN-TRIAGE), no operator intervenes. Used by the traffic-mix test and
+ * the benchmark (not to be confused with the dead-letter replay of bus/ or the draft-table comparison of routing/).
+ * A routing failure on one envelope is counted, never thrown: one bad message stops nothing.
  */
+import type { CaseRecord } from '../cases/case-store';
 import type { Envelope } from '../intake/envelope';
+import { decideForCase } from '../routing/decide-for-case';
 import type { Directory } from '../routing/directory';
-import { routeEnvelope, type Decision } from '../routing/evaluate';
-import type { RoutingFacts } from '../routing/facts';
+import type { Decision } from '../routing/evaluate';
+import { extractFacts, type RoutingFacts } from '../routing/facts';
 import type { RuleTable } from '../routing/rule-table';
 
 export interface TrafficRoutingSummary {
@@ -29,6 +32,8 @@ export interface TrafficRoutingOptions {
   directory: Directory;
   ruleTable: RuleTable;
   onDecision?: (envelope: Envelope, facts: RoutingFacts, decision: Decision) => void;
+  /** The simulated processing time of each decision (default: the envelope's legalDeliveryAt). */
+  at?: (envelope: Envelope) => Date;
 }
 
 const bump = (m: Map<string, number>, key: string): void => {
@@ -36,23 +41,28 @@ const bump = (m: Map<string, number>, key: string): void => {
 };
 
 export function routeTraffic(envelopes: Iterable<Envelope>, opts: TrafficRoutingOptions): TrafficRoutingSummary {
-  const caseRoutes = new Map<string, string>();
+  const cases = new Map<string, CaseRecord>();
+  const cfg = { ruleTable: opts.ruleTable, directory: opts.directory, ruleSetVersion: null, directoryVersion: null };
+  let forwardNo = 0;
+  const forwardId = () => `sim-${(forwardNo += 1)}`;
   const caseFirstOutcome = new Map<string, boolean>();
   const s: TrafficRoutingSummary = { envelopes: 0, forwarded: 0, triaged: 0, automaticShare: 0, cases: 0, automaticCaseShare: 0, byRule: new Map(), byTriageReason: new Map(), crashes: [] };
   for (const envelope of envelopes) {
     s.envelopes += 1;
     try {
-      const { facts, decision } = routeEnvelope(envelope, { ...opts, caseRoute: caseRoutes.get(envelope.caseId) ?? null });
+      const at = opts.at?.(envelope) ?? new Date(envelope.legalDeliveryAt);
+      const step = decideForCase(cases.get(envelope.caseId), envelope, cfg, at, forwardId);
+      cases.set(envelope.caseId, step.caseAfter);
+      const { decision } = step;
       bump(s.byRule, decision.ruleId ?? '(none)');
       if (decision.outcome === 'forward' && decision.institutionId !== null) {
         s.forwarded += 1;
-        if (!caseRoutes.has(envelope.caseId)) caseRoutes.set(envelope.caseId, decision.institutionId);
       } else {
         s.triaged += 1;
         bump(s.byTriageReason, decision.reason ?? '(none)');
       }
       if (!caseFirstOutcome.has(envelope.caseId)) caseFirstOutcome.set(envelope.caseId, decision.outcome === 'forward');
-      opts.onDecision?.(envelope, facts, decision);
+      opts.onDecision?.(envelope, step.facts ?? extractFacts(envelope, opts.directory, null), decision);
     } catch (e) {
       s.crashes.push({ envelopeId: String((envelope as Partial<Envelope>)?.envelopeId), error: e instanceof Error ? e.message : String(e) });
     }

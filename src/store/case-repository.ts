@@ -1,12 +1,12 @@
 /** The case pipeline's storage: cases, decisions, forwards (outbox), events. SQL only here. */
 import type {
-  CaseRecord, CaseStore, CaseWriter, DecisionRecord, EnvelopeState, ForwardRecord, StageQueue, StoredEnvelope,
+  CaseChanges, CaseRecord, CaseStore, CaseWriter, DecisionRecord, EnvelopeState, ForwardRecord, StoredEnvelope,
 } from '../cases/case-store';
 import type { Envelope } from '../intake/envelope';
+import { applyCaseChanges, insertCaseEvents, upsertCases } from './case-changes';
 import type { Database, Sql } from './database';
-import { processNext } from './work-queue';
 
-interface CaseRow {
+export interface CaseRow {
   case_id: string; buc_type: string; sender_institution_id: string; sender_country: string; status: CaseRecord['status'];
   institution_id: string | null; triage_reason: string | null; triage_since: Date | null; triage_detail: Record<string, unknown> | null;
   return_reason: string | null; first_legal_delivery_at: Date;
@@ -47,17 +47,11 @@ export class PgCaseWriter implements CaseWriter {
   }
 
   async saveCase(c: CaseRecord, at: Date): Promise<void> {
-    await this.tx.query(
-      `INSERT INTO cases (case_id, buc_type, sender_institution_id, sender_country, status, institution_id, triage_reason,
-         triage_since, triage_detail, return_reason, first_legal_delivery_at, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12)
-       ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, institution_id = EXCLUDED.institution_id,
-         triage_reason = EXCLUDED.triage_reason, triage_since = EXCLUDED.triage_since, triage_detail = EXCLUDED.triage_detail,
-         return_reason = EXCLUDED.return_reason,
-         first_legal_delivery_at = LEAST(cases.first_legal_delivery_at, EXCLUDED.first_legal_delivery_at),
-         updated_at = EXCLUDED.updated_at`,
-      [c.caseId, c.bucType, c.senderInstitutionId, c.senderCountry, c.status, c.institutionId, c.triageReason, c.triageSince,
-        c.triageDetail === null ? null : JSON.stringify(c.triageDetail), c.returnReason, c.firstLegalDeliveryAt, at]);
+    await upsertCases(this.tx, [c], at);
+  }
+
+  apply(changes: CaseChanges, at: Date): Promise<Map<string, number>> {
+    return applyCaseChanges(this.tx, changes, at);
   }
 
   async insertDecision(d: DecisionRecord): Promise<number> {
@@ -90,8 +84,7 @@ export class PgCaseWriter implements CaseWriter {
   }
 
   async addEvent(caseId: string, kind: string, at: Date, data: Record<string, unknown> = {}, envelopeId: string | null = null): Promise<void> {
-    await this.tx.query('INSERT INTO case_events (case_id, envelope_id, at, kind, data) VALUES ($1,$2,$3,$4,$5)',
-      [caseId, envelopeId, at, kind, JSON.stringify(data)]);
+    await insertCaseEvents(this.tx, [{ caseId, envelopeId, at, kind, data }]);
   }
 
   async lockForward(forwardId: string): Promise<ForwardRecord | undefined> {
@@ -117,20 +110,5 @@ export class PgCaseStore implements CaseStore {
 
   inTransaction<T>(fn: (w: CaseWriter) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => fn(new PgCaseWriter(tx)));
-  }
-}
-
-/** Retry delay of a failed stage item: 1 s doubling to 5 min (a poison item never blocks the others). */
-export const stageRetryDelayMs = (attempts: number): number => Math.min(300_000, 1000 * 2 ** Math.min(attempts - 1, 9));
-
-export class PgStageQueue implements StageQueue {
-  constructor(private readonly db: Database, private readonly now: () => Date) {}
-
-  async processNext<T>(stage: string, fn: (w: CaseWriter, ref: string) => Promise<T>) {
-    let result: T | undefined;
-    const r = await processNext(this.db, stage, this.now, async (tx, item) => {
-      result = await fn(new PgCaseWriter(tx), item.ref);
-    }, stageRetryDelayMs);
-    return { done: r.done, ref: r.item?.ref, result: r.error ? undefined : result, error: r.error };
   }
 }

@@ -1,24 +1,12 @@
 import type { Page, PageRequest } from '../shared/paging';
 import { toPage } from '../shared/paging';
+import type { QuarantineItem, QuarantineQueries, QuarantineSummary } from '../intake/quarantine-queries';
 import type { Database } from './database';
-
-export interface QuarantineSummary {
-  id: string;
-  receivedAt: string;
-  via: string;
-  errorCode: string;
-  message: string;
-  details: unknown[];
-  size: number;
-  envelopeId: string | null;
-  caseId: string | null;
-  receipts: number;
-  lastReceivedAt: string;
-}
 
 interface Row {
   id: string; received_at: Date; via: string; error_code: string; message: string; details: unknown[];
-  size: number; envelope_id: string | null; case_id: string | null; raw?: Buffer; receipts: number; last_received_at: Date;
+  size: number; envelope_id: string | null; case_id: string | null; raw?: Buffer | null; receipts: number; last_received_at: Date;
+  raw_purged_at?: Date | null;
 }
 
 const summary = (r: Row): QuarantineSummary => ({
@@ -26,7 +14,7 @@ const summary = (r: Row): QuarantineSummary => ({
   details: r.details, size: r.size, envelopeId: r.envelope_id, caseId: r.case_id, receipts: r.receipts, lastReceivedAt: r.last_received_at.toISOString(),
 });
 
-export class PgQuarantineRepository {
+export class PgQuarantineRepository implements QuarantineQueries {
   constructor(private readonly db: Database) {}
 
   /** Newest first. */
@@ -47,12 +35,13 @@ export class PgQuarantineRepository {
     return toPage(rows, page.limit, summary, (r) => [r.received_at, r.id]);
   }
 
-  async get(id: string): Promise<(QuarantineSummary & { raw: string; rawEncoding: 'utf8' | 'base64' }) | undefined> {
+  async get(id: string): Promise<QuarantineItem | undefined> {
     const [r] = await this.db.query<Row>('SELECT * FROM quarantine WHERE id = $1', [id]);
     if (!r) return undefined;
-    const raw = r.raw ?? Buffer.alloc(0);
-    const text = raw.toString('utf8');
-    const isText = Buffer.from(text, 'utf8').equals(raw);
-    return { ...summary(r), raw: isText ? text : raw.toString('base64'), rawEncoding: isText ? 'utf8' : 'base64' };
+    const purgedAt = r.raw_purged_at?.toISOString() ?? null;
+    if (!r.raw) return { ...summary(r), raw: null, rawEncoding: 'utf8', rawPurgedAt: purgedAt };
+    const text = r.raw.toString('utf8');
+    const isText = Buffer.from(text, 'utf8').equals(r.raw);
+    return { ...summary(r), raw: isText ? text : r.raw.toString('base64'), rawEncoding: isText ? 'utf8' : 'base64', rawPurgedAt: purgedAt };
   }
 }

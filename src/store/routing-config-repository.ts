@@ -52,14 +52,17 @@ export class PgRoutingConfigRepository implements RoutingConfigRepository {
   }
 }
 
-/** Stored envelopes received since a date, in pages (draft-table replay). */
+/** Stored envelopes delivered since a date, in delivery order (a case's SEDs as the pipeline saw them), in pages. */
 export async function* storedEnvelopesSince(db: Database, since: Date, pageSize = 500): AsyncGenerator<Envelope> {
-  let after = '';
+  let after: { at: Date; id: string } = { at: since, id: '' };
   for (;;) {
-    const rows = await db.query<{ envelope_id: string; body: Envelope }>(
-      'SELECT envelope_id, body FROM envelopes WHERE legal_delivery_at >= $1 AND envelope_id > $2 ORDER BY envelope_id LIMIT $3', [since, after, pageSize]);
+    const rows = await db.query<{ envelope_id: string; legal_delivery_at: Date; body: Envelope }>(
+      `SELECT envelope_id, legal_delivery_at, body FROM envelopes
+        WHERE legal_delivery_at >= $1 AND (legal_delivery_at, envelope_id) > ($2::timestamptz, $3::text)
+        ORDER BY legal_delivery_at, envelope_id LIMIT $4`, [since, after.at, after.id, pageSize]);
     for (const r of rows) yield r.body;
     if (rows.length < pageSize) return;
-    after = rows[rows.length - 1].envelope_id;
+    const last = rows[rows.length - 1];
+    after = { at: last.legal_delivery_at, id: last.envelope_id };
   }
 }

@@ -5,6 +5,7 @@
 import type { EscalationNotice, EscalationOutbox } from '../helpdesk/escalation-notices';
 import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/pipeline-watch';
 import type { Database, Sql } from './database';
+import { nextAttemptAt, NOTIFY_RETRY } from '../shared/backoff';
 import { ESCALATION_ORDER, PgTicketWriter } from './ticket-repository';
 
 export class PgPipelineWatchWriter implements PipelineWatchWriter {
@@ -57,8 +58,6 @@ export class PgPipelineWatchWriter implements PipelineWatchWriter {
   }
 }
 
-/** Retry delay of an unconfirmed notification: 5 s doubling to 10 min. */
-const notifyRetryMs = (attempts: number) => Math.min(600_000, 5000 * 2 ** Math.min(attempts - 1, 7));
 
 export class PgEscalationOutbox implements EscalationOutbox {
   constructor(private readonly db: Database) {}
@@ -91,7 +90,7 @@ export class PgEscalationOutbox implements EscalationOutbox {
         } catch (e) {
           const attempts = r.publish_attempts + 1;
           await tx.query('UPDATE ticket_escalations SET publish_attempts = $3, next_attempt_at = $4, last_error = $5 WHERE ticket_id = $1 AND kind = $2',
-            [r.ticket_id, r.kind, attempts, new Date(now.getTime() + notifyRetryMs(attempts)), String((e as Error).message).slice(0, 500)]);
+            [r.ticket_id, r.kind, attempts, nextAttemptAt(now, attempts, NOTIFY_RETRY), String((e as Error).message).slice(0, 500)]);
           result.failed.push({ notice, error: e });
           break; // the broker is likely down: leave the rest for the next round
         }

@@ -16,11 +16,11 @@ export function errorHandler(logger: Logger) {
     }
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.parse.failed') {
-      sendError(res, new AppError('REQ_MALFORMED_JSON', `The request body is not valid JSON: ${e.message}.`, [{ path: '/', message: String(e.message) }]));
+      sendError(res, new AppError('VAL_NOT_JSON', `The request body is not valid JSON: ${e.message}.`, [{ path: '/', message: String(e.message) }]));
       return;
     }
     if (e?.type === 'entity.too.large') {
-      sendError(res, new AppError('REQ_TOO_LARGE', 'The request body is too large.'));
+      sendError(res, new AppError('VAL_TOO_LARGE', 'The request body is too large.'));
       return;
     }
     logger.error('unexpected error', { event: 'http.unexpected', method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err) });

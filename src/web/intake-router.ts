@@ -1,16 +1,17 @@
 import { Router, type Request } from 'express';
-import { MAX_ENVELOPE_BYTES, type IntakeService } from '../intake/intake-service';
-import type { PgQuarantineRepository } from '../store/quarantine-repository';
+import type { IntakeService } from '../intake/intake-service';
+import type { QuarantineQueries } from '../intake/quarantine-queries';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
 import { sendError } from './http-errors';
 
-/** Bytes kept of an oversize body: enough to see what it was; the rest is counted, not stored. */
-const KEEP_OVERSIZE_BYTES = MAX_ENVELOPE_BYTES + 1024 * 1024;
+/** Bytes kept of an oversize body beyond the limit: enough to see what it was; the rest is counted, not stored. */
+const KEEP_BEYOND_LIMIT_BYTES = 1024 * 1024;
 
 /** Reads the body ourselves: a rejected input must be kept byte for byte, even when it is not JSON or too big. */
-async function readRaw(req: Request): Promise<{ raw: Buffer; size: number; truncated: boolean }> {
+async function readRaw(req: Request, keep: number): Promise<{ raw: Buffer; size: number; truncated: boolean }> {
+  const KEEP_OVERSIZE_BYTES = keep;
   const chunks: Buffer[] = [];
   let kept = 0;
   let size = 0;
@@ -25,11 +26,11 @@ async function readRaw(req: Request): Promise<{ raw: Buffer; size: number; trunc
   return { raw: Buffer.concat(chunks), size, truncated: size > kept };
 }
 
-export function intakeRouter(intake: IntakeService, quarantine: PgQuarantineRepository, onAccepted: () => void = () => undefined): Router {
+export function intakeRouter(intake: IntakeService, quarantine: QuarantineQueries, onAccepted: () => void = () => undefined): Router {
   const r = Router();
 
   r.post('/api/envelopes', requireRole('intake'), async (req, res) => {
-    const { raw, size, truncated } = await readRaw(req);
+    const { raw, size, truncated } = await readRaw(req, intake.limits.maxBytes + KEEP_BEYOND_LIMIT_BYTES);
     const result = await intake.receive(raw, 'http', { truncated, declaredSize: size });
     switch (result.status) {
       case 'accepted':
@@ -52,7 +53,7 @@ export function intakeRouter(intake: IntakeService, quarantine: PgQuarantineRepo
 
   r.get('/api/quarantine/:id', requireRole('operator', 'admin'), async (req, res) => {
     const item = await quarantine.get(String(req.params.id));
-    if (!item) throw new AppError('INT_QUARANTINE_NOT_FOUND', `No quarantined input with id ${req.params.id}.`);
+    if (!item) throw new AppError('ITK_QUARANTINE_NOT_FOUND', `No quarantined input with id ${req.params.id}.`);
     res.json(item);
   });
 

@@ -113,7 +113,7 @@ describeIf(AMQP_URL).each(storageDrivers())('forwarding over AMQP on %s', (drive
     expect(bounced.triage.reason).toBe('BOUNCED');
     await waitFor(async () => (await inspector.messageCount(names.dead)) === 1, 10_000, 'malformed reply dead-lettered');
     const [dead] = await inspector.drain(names.dead);
-    expect(dead.properties.headers?.['x-error-code']).toBe('REQ_MALFORMED_JSON');
+    expect(dead.properties.headers?.['x-error-code']).toBe('VAL_NOT_JSON');
   });
 
   it('1,000 envelopes from liaison.intake to the institution queues: received = forwarded + in triage + quarantined', async () => {

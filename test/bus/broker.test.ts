@@ -1,5 +1,6 @@
 import { Broker } from '../../src/bus/broker';
 import { DEAD_LETTER_HEADERS } from '../../src/bus/dead-letter';
+import { retryQueueName } from '../../src/bus/retry-queue';
 import { institutionQueueName } from '../../src/bus/topology';
 import type { Delivery, Verdict } from '../../src/bus/types';
 import { AppError } from '../../src/shared/errors';
@@ -56,7 +57,7 @@ describeIf(AMQP_URL)('Broker: publish with confirms, consume with verdicts (Rabb
   });
 
   /** Run a consumer on the intake queue; resolves with every delivery seen once `until` holds. */
-  function consumeIntake(handler: (d: Delivery) => Promise<Verdict>, maxAttempts = 3): Delivery[] {
+  function consumeIntake(handler: (d: Delivery) => Promise<Verdict>, maxAttempts = 3, prefetch = 5, retryDelay = FAST_RETRY): Delivery[] {
     const seen: Delivery[] = [];
     broker.consume(
       names.intake,
@@ -64,7 +65,7 @@ describeIf(AMQP_URL)('Broker: publish with confirms, consume with verdicts (Rabb
         seen.push(d);
         return handler(d);
       },
-      { prefetch: 5, maxAttempts, retryDelay: FAST_RETRY },
+      { prefetch, maxAttempts, retryDelay, pauseDelay: { initialMs: 50, maxMs: 200 } },
     );
     return seen;
   }
@@ -150,38 +151,58 @@ describeIf(AMQP_URL)('Broker: publish with confirms, consume with verdicts (Rabb
     expect(await inspector.messageCount(names.intake)).toBe(0);
   });
 
-  it('retries a retry verdict up to maxAttempts, counting with x-delivery-count, then dead-letters with its code', async () => {
+  it('retries an unexpected failure through the retry queue up to maxAttempts, counting in a header, then dead-letters with its code', async () => {
     const deadEvents: unknown[] = [];
     broker.on('dead-lettered', (e) => deadEvents.push(e));
-    const seen = consumeIntake(async () => ({ retry: 'DEP_DATABASE_DOWN' }), 3);
+    const seen = consumeIntake(async () => ({ retry: 'INT_UNEXPECTED' }), 3);
     await broker.publish('', names.intake, body({ n: 1 }), { messageId: 'env_retry' });
     await waitFor(async () => (await inspector.messageCount(names.dead)) === 1, 10_000, 'the dead letter');
-    expect(seen.map((d) => [d.attempt, d.deliveryCount, d.redelivered])).toEqual([
-      [1, undefined, false],
-      [2, 1, true],
-      [3, 2, true],
+    // Each retry is a fresh copy dead-lettered back from the retry queue: the attempts travel in a header.
+    expect(seen.map((d) => [d.attempt, d.headers['x-liaison-attempts'] ?? null])).toEqual([
+      [1, null],
+      [2, 1],
+      [3, 2],
     ]);
+    expect(seen.every((d) => d.messageId === 'env_retry')).toBe(true);
     const [dead] = await inspector.drain(names.dead);
     expect(dead.properties.headers).toMatchObject({
-      [DEAD_LETTER_HEADERS.errorCode]: 'DEP_DATABASE_DOWN',
+      [DEAD_LETTER_HEADERS.errorCode]: 'INT_UNEXPECTED',
       [DEAD_LETTER_HEADERS.attempts]: 3,
       [DEAD_LETTER_HEADERS.originalQueue]: names.intake,
     });
-    expect(deadEvents).toEqual([{ queue: names.intake, code: 'DEP_DATABASE_DOWN', messageId: 'env_retry' }]);
+    expect(deadEvents).toEqual([{ queue: names.intake, code: 'INT_UNEXPECTED', messageId: 'env_retry' }]);
     expect(await inspector.messageCount(names.intake)).toBe(0);
+    expect(await inspector.messageCount(retryQueueName(names.intake))).toBe(0);
   });
 
-  it('redelivers a message whose handler rejected with a retryable error; acked only when the handler succeeds', async () => {
+  it('a message waiting for its retry holds no prefetch slot: healthy messages behind it flow meanwhile', async () => {
+    const acked: string[] = [];
+    const seen = consumeIntake(async (d) => {
+      if (d.messageId === 'poison') return { retry: 'INT_UNEXPECTED' };
+      acked.push(d.messageId!);
+      return 'ack';
+    }, 2, 1, { initialMs: 60_000, maxMs: 60_000 });
+    await broker.publish('', names.intake, body({ n: 0 }), { messageId: 'poison' });
+    for (let i = 0; i < 20; i++) await broker.publish('', names.intake, body({ n: i }), { messageId: `ok${i}` });
+    // With prefetch 1 and a one-minute retry delay, the 20 could only pass if the poison message let go of its slot.
+    await waitFor(() => acked.length === 20, 20_000, 'the healthy messages');
+    expect(seen.filter((d) => d.messageId === 'poison')).toHaveLength(1);
+    expect(await inspector.messageCount(retryQueueName(names.intake))).toBe(1);
+  });
+
+  it('pauses on a dependency failure: the message goes back uncounted, consumption resumes, nothing is dead-lettered', async () => {
     let failures = 1;
     const seen = consumeIntake(async () => {
       if (failures-- > 0) throw new AppError('DEP_DATABASE_DOWN', 'commit failed');
       return 'ack';
-    });
+    }, 1);
     await broker.publish('', names.intake, body({ n: 1 }), { messageId: 'env_flaky' });
     await waitFor(() => seen.length === 2, 5_000, 'the redelivery');
-    expect(seen[1]).toMatchObject({ messageId: 'env_flaky', redelivered: true, attempt: 2 });
+    // Not an attempt: even with maxAttempts 1 the message is handled again, never dead-lettered.
+    expect(seen[1]).toMatchObject({ messageId: 'env_flaky', redelivered: true, attempt: 1 });
     await waitFor(async () => (await inspector.messageCount(names.intake)) === 0, 5_000, 'ack');
     expect(await inspector.messageCount(names.dead)).toBe(0);
+    expect(log.lines.map((l) => l.event)).toEqual(expect.arrayContaining(['bus.consumer_paused', 'bus.consumer_resumed']));
   });
 
   it('dead-letters a non-retryable AppError at once', async () => {
@@ -223,14 +244,14 @@ describeIf(AMQP_URL)('Broker: publish with confirms, consume with verdicts (Rabb
 
   it('logs each decision with ids and codes, never the message body', async () => {
     const marker = 'DUPONT-Jeanne-1958-03-02';
-    consumeIntake(async (d) => (d.messageId === 'ok' ? 'ack' : { retry: 'DEP_DATABASE_DOWN' }), 2);
+    consumeIntake(async (d) => (d.messageId === 'ok' ? 'ack' : { retry: 'INT_UNEXPECTED' }), 2);
     await broker.publish('', names.intake, body({ familyName: marker }), { messageId: 'ok' });
     await broker.publish('', names.intake, body({ familyName: marker }), { messageId: 'ko' });
     await waitFor(async () => (await inspector.messageCount(names.dead)) === 1, 5_000, 'the dead letter');
     await inspector.drain(names.dead);
     const events = log.lines.map((l) => l.event);
     expect(events).toEqual(expect.arrayContaining(['bus.connected', 'bus.message_acked', 'bus.message_retry', 'bus.message_dead']));
-    expect(log.lines.find((l) => l.event === 'bus.message_dead')).toMatchObject({ queue: names.intake, messageId: 'ko', code: 'DEP_DATABASE_DOWN' });
+    expect(log.lines.find((l) => l.event === 'bus.message_dead')).toMatchObject({ queue: names.intake, messageId: 'ko', code: 'INT_UNEXPECTED' });
     expect(JSON.stringify(log.lines)).not.toContain(marker);
   });
 });

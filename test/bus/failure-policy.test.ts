@@ -3,7 +3,7 @@ import { AppError } from '../../src/shared/errors';
 
 const MAX = 3;
 
-describe('decideOutcome: handler result → ack / retry / dead', () => {
+describe('decideOutcome: handler result → ack / retry / dead / pause', () => {
   const rows: Array<[string, HandlerResult, number, Outcome]> = [
     ['ack verdict', { verdict: 'ack' }, 1, { action: 'ack' }],
     ['ack verdict on the last attempt', { verdict: 'ack' }, MAX, { action: 'ack' }],
@@ -19,24 +19,37 @@ describe('decideOutcome: handler result → ack / retry / dead', () => {
       1,
       { action: 'dead', code: 'VAL_NOT_JSON', reason: 'VAL_NOT_JSON' },
     ],
-    ['retry verdict before the bound', { verdict: { retry: 'DEP_DATABASE_DOWN' } }, 2, { action: 'retry', code: 'DEP_DATABASE_DOWN', reason: 'DEP_DATABASE_DOWN' }],
+    ['retry verdict with an unexpected code before the bound', { verdict: { retry: 'INT_UNEXPECTED' } }, 2, { action: 'retry', code: 'INT_UNEXPECTED', reason: 'INT_UNEXPECTED' }],
     [
       'retry verdict on the last attempt becomes dead with the same code',
-      { verdict: { retry: 'DEP_DATABASE_DOWN' } },
+      { verdict: { retry: 'INT_UNEXPECTED' } },
       MAX,
-      { action: 'dead', code: 'DEP_DATABASE_DOWN', reason: 'gave up after 3 attempts: DEP_DATABASE_DOWN' },
+      { action: 'dead', code: 'INT_UNEXPECTED', reason: 'gave up after 3 attempts: INT_UNEXPECTED' },
     ],
     [
-      'retry verdict past the bound (redelivered by a reconnect) is dead too',
-      { verdict: { retry: 'DEP_DATABASE_DOWN' } },
+      'retry verdict past the bound is dead too',
+      { verdict: { retry: 'INT_UNEXPECTED' } },
       MAX + 4,
-      { action: 'dead', code: 'DEP_DATABASE_DOWN', reason: 'gave up after 7 attempts: DEP_DATABASE_DOWN' },
+      { action: 'dead', code: 'INT_UNEXPECTED', reason: 'gave up after 7 attempts: INT_UNEXPECTED' },
+    ],
+    ['a dependency named in a retry verdict pauses the consumer', { verdict: { retry: 'DEP_DATABASE_DOWN' } }, 1, { action: 'pause', code: 'DEP_DATABASE_DOWN', reason: 'DEP_DATABASE_DOWN' }],
+    [
+      'a dependency failure pauses, never dead-letters, whatever the attempt',
+      { error: new AppError('DEP_DATABASE_DOWN', 'connection refused') },
+      MAX + 4,
+      { action: 'pause', code: 'DEP_DATABASE_DOWN', reason: 'connection refused' },
     ],
     [
-      'thrown retryable AppError retries',
-      { error: new AppError('DEP_DATABASE_DOWN', 'connection refused') },
+      'a broker failure pauses too',
+      { error: new AppError('FWD_PUBLISH_FAILED', 'nack') },
       1,
-      { action: 'retry', code: 'DEP_DATABASE_DOWN', reason: 'connection refused' },
+      { action: 'pause', code: 'FWD_PUBLISH_FAILED', reason: 'nack' },
+    ],
+    [
+      'an input failure (deterministic) is dead at once, never retried',
+      { error: new AppError('VAL_UNSTORABLE_TEXT', 'NUL') },
+      1,
+      { action: 'dead', code: 'VAL_UNSTORABLE_TEXT', reason: 'NUL' },
     ],
     [
       'thrown non-retryable AppError is dead at once',

@@ -96,7 +96,8 @@ export class Inspector {
    * handles, and a few thousand of them stop RabbitMQ 3.10 from accepting connections at all.
    */
   async deleteTopology(names: TopologyNames, extraQueues: string[] = []): Promise<void> {
-    const known = [names.intake, names.forwardReplies, names.helpdesk, names.rinaForwardCase, names.dead, ...extraQueues];
+    const retry = [names.intake, names.forwardReplies, names.helpdesk].map((q) => `${q}.retry`);
+    const known = [names.intake, names.forwardReplies, names.helpdesk, names.rinaForwardCase, names.dead, ...retry, ...extraQueues];
     const prefix = /^t[0-9a-f]{10}\./.exec(names.intake)?.[0];
     const listed = prefix ? await queuesWithPrefix(prefix) : [];
     const queues = [...new Set([...known, ...listed])];

@@ -37,11 +37,11 @@ describe('configuration', () => {
     const d = loadConfig({});
     expect(d).toMatchObject({
       intakeMaxAttempts: 15, intakeRetryInitialMs: 500, intakeRetryMaxMs: 60_000, consumerMaxAttempts: 4, amqpConfirmTimeoutMs: 10_000,
-      outboxRelayBatch: 50, databasePoolSize: 10, workerPollMs: 250, scheduleTimezone: 'Europe/Paris',
+      outboxRelayBatch: 200, routingBatchSize: 200, outboxLeaseMs: 60_000, databasePoolSize: 10, workerPollMs: 250, scheduleTimezone: 'Europe/Paris',
       helpdesk: expect.objectContaining({ prefetch: 10, noticeRelayBatch: 100, sweepLimit: 10_000, pipelineWatchBatch: 500 }),
     });
-    const c = loadConfig({ INTAKE_MAX_ATTEMPTS: '3', AMQP_CONFIRM_TIMEOUT_MS: '2500', OUTBOX_RELAY_BATCH: '200', DATABASE_POOL_SIZE: '4', SCHEDULE_TIMEZONE: 'Europe/Brussels', HELPDESK_SWEEP_LIMIT: '50' });
-    expect(c).toMatchObject({ intakeMaxAttempts: 3, amqpConfirmTimeoutMs: 2500, outboxRelayBatch: 200, databasePoolSize: 4, scheduleTimezone: 'Europe/Brussels', helpdesk: expect.objectContaining({ sweepLimit: 50 }) });
+    const c = loadConfig({ INTAKE_MAX_ATTEMPTS: '3', AMQP_CONFIRM_TIMEOUT_MS: '2500', OUTBOX_RELAY_BATCH: '500', ROUTING_BATCH_SIZE: '50', OUTBOX_LEASE_MS: '5000', DATABASE_POOL_SIZE: '4', SCHEDULE_TIMEZONE: 'Europe/Brussels', HELPDESK_SWEEP_LIMIT: '50' });
+    expect(c).toMatchObject({ intakeMaxAttempts: 3, amqpConfirmTimeoutMs: 2500, outboxRelayBatch: 500, routingBatchSize: 50, outboxLeaseMs: 5000, databasePoolSize: 4, scheduleTimezone: 'Europe/Brussels', helpdesk: expect.objectContaining({ sweepLimit: 50 }) });
   });
 
   it.each([

@@ -82,14 +82,14 @@ describeIf(AMQP_URL)('help desk on RabbitMQ', () => {
     expect(await ticketCount()).toBe(1);
   });
 
-  it('dead-letters a body that is not a ticket with REQ_INVALID_BODY, and one that is not JSON with REQ_MALFORMED_JSON', async () => {
+  it('dead-letters a body that is not a ticket with REQ_INVALID_BODY, and one that is not JSON with VAL_NOT_JSON', async () => {
     hd = await startTestHelpdesk(tdb.db, clock, { bus: broker });
     await inspector.sendToQueue(names.helpdesk, body(ticketBody({ priority: 'urgent' })), 'bad-priority');
     await inspector.sendToQueue(names.helpdesk, Buffer.from('{"counterpartCountry": "DE",'), 'not-json');
     await waitFor(async () => (await inspector.messageCount(names.dead)) === 2, 10_000, 'two dead letters');
     const dead = await inspector.drain(names.dead);
     const codes = Object.fromEntries(dead.map((m) => [m.properties.messageId, m.properties.headers?.[DEAD_LETTER_HEADERS.errorCode]]));
-    expect(codes).toEqual({ 'bad-priority': 'REQ_INVALID_BODY', 'not-json': 'REQ_MALFORMED_JSON' });
+    expect(codes).toEqual({ 'bad-priority': 'REQ_INVALID_BODY', 'not-json': 'VAL_NOT_JSON' });
     expect(await ticketCount()).toBe(0);
   });
 

@@ -65,7 +65,7 @@ describe.each(storageDrivers())('HTTP intake on %s', (_name, open) => {
     const res = await post({ ...env, caseId: 'other-case' });
     expect(res.body.status).toBe('duplicate');
     const rows = await tdb.db.query<{ error_code: string }>('SELECT error_code FROM quarantine');
-    expect(rows.map((r) => r.error_code)).toEqual(['INT_ENVELOPE_CONFLICT']);
+    expect(rows.map((r) => r.error_code)).toEqual(['ITK_ENVELOPE_CONFLICT']);
   });
 
   it('answers concurrent deliveries of one envelope with one accepted and the rest duplicate', async () => {

@@ -1,0 +1,118 @@
+/**
+ * Writes a case-pipeline change set in a few multi-row statements (arrays unnested server-side, so a statement's
+ * size does not depend on the batch): cases once each, decisions (ids allocated first so that forwards and events
+ * can name them), forwards, events in order, envelope states. `insertCaseEvents` is the one writer of case_events.
+ */
+import type { CaseChanges, CaseEventRecord, CaseRecord } from '../cases/case-store';
+import type { Sql } from './database';
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+
+/** Inserts case events in the given order (their ids follow it: the case history is read by id). */
+export async function insertCaseEvents(tx: Sql, events: readonly CaseEventRecord[], decisionIds?: ReadonlyMap<string, number>): Promise<void> {
+  if (events.length === 0) return;
+  const data = events.map((e) => {
+    if (e.decision === undefined) return JSON.stringify(e.data);
+    const id = decisionIds?.get(e.decision);
+    if (id === undefined) throw new Error(`case event ${e.kind} names decision "${e.decision}", not in its change set`);
+    return JSON.stringify({ decisionId: id, ...e.data });
+  });
+  await tx.query(
+    `INSERT INTO case_events (case_id, envelope_id, at, kind, data)
+     SELECT case_id, envelope_id, at, kind, data::jsonb
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[]) WITH ORDINALITY AS t(case_id, envelope_id, at, kind, data, n)
+      ORDER BY n`,
+    [events.map((e) => e.caseId), events.map((e) => e.envelopeId), events.map((e) => iso(e.at)), events.map((e) => e.kind), data],
+  );
+}
+
+/** Inserts or updates each case once (the first legal delivery time only ever moves earlier). */
+export async function upsertCases(tx: Sql, cases: readonly CaseRecord[], at: Date): Promise<void> {
+  if (cases.length === 0) return;
+  const col = <T>(f: (c: CaseRecord) => T) => cases.map(f);
+  await tx.query(
+    `INSERT INTO cases (case_id, buc_type, sender_institution_id, sender_country, status, institution_id, triage_reason,
+       triage_since, triage_detail, return_reason, first_legal_delivery_at, created_at, updated_at)
+     SELECT t.case_id, t.buc_type, t.sender_institution_id, t.sender_country, t.status, t.institution_id, t.triage_reason,
+            t.triage_since, t.triage_detail::jsonb, t.return_reason, t.first_legal_delivery_at, $12, $12
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[],
+                   $10::text[], $11::timestamptz[])
+         AS t(case_id, buc_type, sender_institution_id, sender_country, status, institution_id, triage_reason, triage_since,
+              triage_detail, return_reason, first_legal_delivery_at)
+     ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, institution_id = EXCLUDED.institution_id,
+       triage_reason = EXCLUDED.triage_reason, triage_since = EXCLUDED.triage_since, triage_detail = EXCLUDED.triage_detail,
+       return_reason = EXCLUDED.return_reason,
+       first_legal_delivery_at = LEAST(cases.first_legal_delivery_at, EXCLUDED.first_legal_delivery_at),
+       updated_at = EXCLUDED.updated_at`,
+    [col((c) => c.caseId), col((c) => c.bucType), col((c) => c.senderInstitutionId), col((c) => c.senderCountry), col((c) => c.status),
+      col((c) => c.institutionId), col((c) => c.triageReason), col((c) => iso(c.triageSince)), col((c) => json(c.triageDetail)),
+      col((c) => c.returnReason), col((c) => iso(c.firstLegalDeliveryAt)), at],
+  );
+}
+
+async function insertDecisions(tx: Sql, changes: CaseChanges): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  const ds = changes.decisions;
+  if (ds.length === 0) return ids;
+  // Ids first: the forwards and events of the same set refer to them, and RETURNING promises no order.
+  const allocated = await tx.query<{ id: number }>(
+    `SELECT nextval(pg_get_serial_sequence('decisions', 'id'))::bigint AS id FROM generate_series(1, $1::int)`, [ds.length]);
+  ds.forEach((d, i) => ids.set(d.key, Number(allocated[i].id)));
+  const col = <T>(f: (d: (typeof ds)[number]) => T) => ds.map(f);
+  await tx.query(
+    `INSERT INTO decisions (id, case_id, envelope_id, outcome, institution_id, reason, rule_id, rule_set_version, directory_version,
+       explanation, trace, decided_at, decided_by, note)
+     SELECT t.id, t.case_id, t.envelope_id, t.outcome, t.institution_id, t.reason, t.rule_id, t.rsv, t.dv, t.explanation, t.trace::jsonb,
+            t.decided_at, t.decided_by, t.note
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[],
+                   $11::text[], $12::timestamptz[], $13::text[], $14::text[])
+         AS t(id, case_id, envelope_id, outcome, institution_id, reason, rule_id, rsv, dv, explanation, trace, decided_at, decided_by, note)`,
+    [ds.map((d) => ids.get(d.key)), col((d) => d.caseId), col((d) => d.envelopeId), col((d) => d.outcome), col((d) => d.institutionId),
+      col((d) => d.reason), col((d) => d.ruleId), col((d) => d.ruleSetVersion), col((d) => d.directoryVersion), col((d) => d.explanation),
+      col((d) => JSON.stringify(d.trace)), col((d) => iso(d.decidedAt)), col((d) => d.decidedBy), col((d) => d.note ?? null)],
+  );
+  return ids;
+}
+
+async function insertForwards(tx: Sql, changes: CaseChanges, decisionIds: ReadonlyMap<string, number>): Promise<void> {
+  const fs = changes.forwards;
+  if (fs.length === 0) return;
+  const decisionOf = (d: number | string): number => {
+    const id = typeof d === 'number' ? d : decisionIds.get(d);
+    if (id === undefined) throw new Error(`a forward names decision "${String(d)}", not in its change set`);
+    return id;
+  };
+  const col = <T>(f: (x: (typeof fs)[number]) => T) => fs.map(f);
+  await tx.query(
+    `INSERT INTO forwards (forward_id, case_id, envelope_id, institution_id, decision_id, rule_id, legal_delivery_at, status,
+       created_at, rina_instruction, next_attempt_at)
+     SELECT t.forward_id, t.case_id, t.envelope_id, t.institution_id, t.decision_id, t.rule_id, t.legal_delivery_at, t.status,
+            t.created_at, t.rina_instruction, t.created_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::text[],
+                   $9::timestamptz[], $10::boolean[])
+         AS t(forward_id, case_id, envelope_id, institution_id, decision_id, rule_id, legal_delivery_at, status, created_at, rina_instruction)`,
+    [col((f) => f.forwardId), col((f) => f.caseId), col((f) => f.envelopeId), col((f) => f.institutionId), col((f) => decisionOf(f.decision)),
+      col((f) => f.ruleId), col((f) => iso(f.legalDeliveryAt)), col((f) => f.status), col((f) => iso(f.createdAt)), col((f) => f.rinaInstruction)],
+  );
+}
+
+async function updateEnvelopeStates(tx: Sql, changes: CaseChanges): Promise<void> {
+  // The last state of an envelope in the set wins.
+  const last = new Map(changes.envelopeStates.map((s) => [s.envelopeId, s.state]));
+  if (last.size === 0) return;
+  await tx.query(
+    `UPDATE envelopes e SET state = t.state FROM unnest($1::text[], $2::text[]) AS t(envelope_id, state) WHERE e.envelope_id = t.envelope_id`,
+    [[...last.keys()], [...last.values()]],
+  );
+}
+
+/** Writes the change set in the caller's transaction; returns the decision ids by key. */
+export async function applyCaseChanges(tx: Sql, changes: CaseChanges, at: Date): Promise<Map<string, number>> {
+  await upsertCases(tx, changes.cases, at); // decisions and forwards refer to their case
+  const decisionIds = await insertDecisions(tx, changes);
+  await insertForwards(tx, changes, decisionIds);
+  await insertCaseEvents(tx, changes.events, decisionIds);
+  await updateEnvelopeStates(tx, changes);
+  return decisionIds;
+}
