@@ -45,6 +45,7 @@ import { workQueueDepth } from '../store/work-queue';
 import { PgRoutingConfigRepository, storedEnvelopesSince } from '../store/routing-config-repository';
 import { TriageService } from '../triage/triage-service';
 import { startHelpdesk, type Helpdesk } from './helpdesk';
+import { startReports, type Reports } from './reports';
 import { casesRouter } from '../web/cases-router';
 import { routingRouter } from '../web/routing-router';
 import { accessRouter } from '../web/access-router';
@@ -93,6 +94,8 @@ export interface Service {
   helpdesk: Helpdesk;
   /** The retention purge (RETENTION_DAYS), run daily by the scheduler when set; callable with a `now` (tests, tools). */
   retention: (now?: Date) => Promise<{ bodies: number; quarantined: number; ran: boolean }>;
+  /** Monthly and yearly reports: versioned snapshots, renderings, scheduled run. */
+  reports: Reports;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -133,7 +136,7 @@ async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock
 type Core = Awaited<ReturnType<typeof buildCore>>;
 
 /** The HTTP side: one router per domain, behind the access check; health and metrics in front of it. */
-function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string) {
+function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string) {
   const caseQueries = new PgCaseQueries(db);
   const { access, accounts, audit, caseActions, intake, routingConfig, validator, triage, forwarding, routingWorker } = core;
   const triageQueue = new TriageQueue({
@@ -155,6 +158,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
       casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
       helpdesk.router,
+      reports.router,
     ],
   });
   return { app, triageQueue };
@@ -207,20 +211,26 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     retentionScheduler.start();
   }
 
+  const reports = startReports({
+    db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
+    scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone,
+  });
+
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
-  const { app, triageQueue } = buildHttp(config, db, clock, core, helpdesk, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir());
+  const { app, triageQueue } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir());
   const server = opts.listen === false ? undefined : await listen(app, config.port);
   if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, retention, ...core,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, retention, reports, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
       const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
+      await reports.stop();
       await helpdesk.stop(config.shutdownGraceMs);
       await retentionScheduler?.stop();
       await amqp?.stop(config.shutdownGraceMs);

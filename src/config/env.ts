@@ -86,6 +86,8 @@ export interface AppConfig {
   /** Triage: how long a claim lasts, and from how many business hours a case is "old". */
   triageClaimMinutes: number;
   triageOldBusinessHours: number;
+  /** When the monthly report of the month before is generated (node-cron, in scheduleTimezone). */
+  reportMonthlyCron: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -104,7 +106,7 @@ export const AMQP_NAME_KEYS = [
  * Prefixes the service owns: every key under them must be one the service reads, so a typo fails the start instead
  * of being ignored. Other variables (PATH, HOME, NODE_OPTIONS, TEST_*) are none of the service's business.
  */
-const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_'];
+const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_', 'REPORT_'];
 
 const CRON_SHAPE = /^\S+( \S+){4,5}$/;
 const toSnake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -275,6 +277,7 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     intakeRatePerMinute: read.int('INTAKE_RATE_PER_MINUTE', 60_000, 1, 10_000_000),
     triageClaimMinutes: read.int('TRIAGE_CLAIM_MINUTES', 5, 1, 240),
     triageOldBusinessHours: read.int('TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000),
+    reportMonthlyCron: read.cron('REPORT_MONTHLY_CRON', '0 6 1 * *'),
   };
 }
 

@@ -24,6 +24,7 @@ import { casesRouter } from '../../src/web/cases-router';
 import { healthRouter } from '../../src/web/health-router';
 import { helpdeskRouter } from '../../src/web/helpdesk-router';
 import { intakeRouter } from '../../src/web/intake-router';
+import { reportsRouter } from '../../src/web/reports-router';
 import { routingRouter } from '../../src/web/routing-router';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -47,6 +48,7 @@ const FACTORIES: Record<string, () => Router> = {
   routingRouter: () => routingRouter(stub()),
   casesRouter: () => casesRouter(stub()),
   helpdeskRouter: () => helpdeskRouter(stub()),
+  reportsRouter: () => reportsRouter(stub()),
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

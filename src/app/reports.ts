@@ -1,0 +1,62 @@
+/**
+ * The reports wired into storage, HTTP, AMQP and cron: app/service.ts calls startReports once the database is
+ * migrated and the help desk is up (the reports measure business hours with its calendars).
+ */
+import type { CalendarRegistry } from '../helpdesk/calendar-config';
+import { loadBucCatalogue } from '../reporting/buc-catalogue';
+import { reportRelayStep } from '../reporting/report-notices';
+import { ReportService } from '../reporting/report-service';
+import { REPORT_JOB_NAMES, reportJobs, type ReportJobs } from '../reporting/report-jobs';
+import { Scheduler } from '../scheduler/scheduler';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type { NoticeBus } from '../shared/notice-relay';
+import type { Database } from '../store/database';
+import { runExclusively } from '../store/job-lock';
+import { PgReportOutbox, PgReportStore, reportTransactionOn } from '../store/report-version-repository';
+import { reportsRouter } from '../web/reports-router';
+
+export interface ReportsDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  configDir: string;
+  calendars: CalendarRegistry;
+  bus?: NoticeBus & { names: { notifications: string } };
+  /** Run the cron jobs in this process. */
+  scheduler: boolean;
+  monthlyCron: string;
+  /** Zone the cron expression is read in (config.scheduleTimezone); default Europe/Paris. */
+  scheduleTimezone?: string;
+}
+
+export interface Reports {
+  service: ReportService;
+  router: ReturnType<typeof reportsRouter>;
+  jobs: ReportJobs;
+  stop(): Promise<void>;
+}
+
+export function startReports(deps: ReportsDeps): Reports {
+  const { db, clock, logger } = deps;
+  const service = new ReportService({
+    store: new PgReportStore(db), clock, logger, catalogue: loadBucCatalogue(deps.configDir), calendars: deps.calendars, notify: Boolean(deps.bus),
+  });
+  const relay = deps.bus
+    ? reportRelayStep({ outbox: new PgReportOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, now: () => clock.now(), logger })
+    : undefined;
+  const jobs = reportJobs({ exclusive: (job, fn) => runExclusively(db, job, (tx) => fn(reportTransactionOn(tx, db.driver))), service, logger, relay });
+  let scheduler: Scheduler | undefined;
+  if (deps.scheduler) {
+    scheduler = new Scheduler({ logger, timezone: deps.scheduleTimezone ?? 'Europe/Paris' });
+    scheduler.add({ name: REPORT_JOB_NAMES.monthly, cron: deps.monthlyCron, run: async () => void (await jobs.monthly(clock.now())) });
+    if (relay) scheduler.add({ name: REPORT_JOB_NAMES.notify, cron: '* * * * *', run: () => jobs.relayNotifications() });
+    scheduler.start();
+  }
+  return {
+    service, router: reportsRouter(service), jobs,
+    async stop() {
+      await scheduler?.stop();
+    },
+  };
+}
