@@ -37,7 +37,7 @@ export interface Principal {
   /** All the roles this principal holds (bootstrap: all). */
   roles: ReadonlySet<Role>;
   institutionId?: string;
-  /** The counterpart desk's country of a helpdesk token. */
+  /** A counterpart desk's help-desk token: its country (EESSI code); it sees that country's tickets only. */
   country?: string;
   username?: string;
   accountRole?: AccountRole;
@@ -55,6 +55,7 @@ export interface TokenRow {
   label: string | null;
   createdAt: Date;
   createdBy: string | null;
+  country: string | null;
   revokedAt: Date | null;
 }
 
@@ -82,7 +83,7 @@ export interface SessionRow {
 export type AccountPatch = Partial<Pick<AccountRow, 'passwordHash' | 'role' | 'disabledAt' | 'mustChangePassword' | 'passwordChangedAt' | 'lastLoginAt' | 'bootstrapSecretHash'>>;
 
 export interface AccessRepository {
-  insertToken(t: { id: string; sha256: string; role: Role; institutionId: string | null; label: string | null; createdAt: Date; createdBy: string }): Promise<void>;
+  insertToken(t: { id: string; sha256: string; role: Role; institutionId: string | null; country?: string | null; label: string | null; createdAt: Date; createdBy: string }): Promise<void>;
   tokenBySha256(sha256: string): Promise<TokenRow | undefined>;
   listTokens(page: PageRequest): Promise<Page<TokenRow>>;
   /** Sets revoked_at once; answers the row as it is after (undefined: no such token). */
@@ -149,14 +150,19 @@ export class AccessService {
     this.session = { ...DEFAULT_SESSION, ...opts.session };
   }
 
-  async issueToken(role: Role, institutionId: string | null, createdBy: string, label: string | null = null): Promise<{ id: string; token: string }> {
+  /**
+   * `country` (role helpdesk only, an EESSI country code the caller has checked): the token of that country's
+   * desk. A help-desk token without one is the national desk's integration and sees every country.
+   */
+  async issueToken(role: Role, institutionId: string | null, createdBy: string, label: string | null = null, country: string | null = null): Promise<{ id: string; token: string }> {
     if (!MACHINE_ROLES.includes(role)) throw invalidBody('/role', `"${role}" is not a machine role`, `role must be one of ${MACHINE_ROLES.join(', ')}`);
     if (role === 'institution') await this.checkInstitution(institutionId);
+    if (country !== null && role !== 'helpdesk') throw invalidBody('/country', 'is only allowed with role helpdesk', 'Only a helpdesk token can name a country.');
     const token = `lt_${randomBytes(24).toString('base64url')}`;
     const id = newId('tok');
-    const row = { id, sha256: sha256(token), role, institutionId: role === 'institution' ? institutionId : null, label, createdAt: this.clock.now(), createdBy };
+    const row = { id, sha256: sha256(token), role, institutionId: role === 'institution' ? institutionId : null, country, label, createdAt: this.clock.now(), createdBy };
     await this.repo.insertToken(row);
-    await this.opts.audit?.record({ actor: createdBy, action: 'token.issue', subjectType: 'token', subjectId: id, after: { role, institutionId: row.institutionId, label } });
+    await this.opts.audit?.record({ actor: createdBy, action: 'token.issue', subjectType: 'token', subjectId: id, after: { role, institutionId: row.institutionId, country, label } });
     return { id, token };
   }
 
@@ -189,7 +195,7 @@ export class AccessService {
     }
     const row = await this.repo.tokenBySha256(sha256(token));
     if (!row || row.revokedAt) throw new AppError('AUTH_INVALID', 'The bearer token is unknown or revoked.');
-    return { kind: 'token', id: row.id, roles: new Set([row.role]), institutionId: row.institutionId ?? undefined };
+    return { kind: 'token', id: row.id, roles: new Set([row.role]), institutionId: row.institutionId ?? undefined, country: row.country ?? undefined };
   }
 
   /** Creates the account if absent (tests and set-up); see AccountService for the managed life cycle. */

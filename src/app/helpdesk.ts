@@ -3,29 +3,40 @@
  * database is migrated, mounts the router, and calls stop() on shutdown.
  *
  * - config: CONFIG_DIR/calendars.json and sla-policy.json, checked against their schemas at start;
- * - AMQP (when a bus is given): consumes `liaison.helpdesk` (same body as POST /api/tickets, idempotent on
- *   counterpartCountry + counterpartRef) and publishes escalations on the notifications exchange;
- * - cron (when scheduler is true): escalation sweep every minute, pipeline watch every 15 minutes.
+ * - AMQP (when a bus is given): consumes `liaison.helpdesk` (new tickets, same body as POST /api/tickets,
+ *   idempotent on counterpartCountry + counterpartRef; and counterpart messages about them), publishes replies
+ *   on `liaison.helpdesk-out` from the outbox (a relay woken by each reply) and escalations on the
+ *   notifications exchange;
+ * - cron (when scheduler is true): escalation sweep every minute, pipeline watch every 15 minutes;
+ * - followCase: what ForwardingService and TriageService report about cases, to resolve automatic tickets.
  */
+import type { AuditTrail } from '../audit/audit-trail';
 import { jsonMessageHandler } from '../bus/json-handler';
 import type { ConsumerHandle, MessageBus } from '../bus/types';
+import type { CaseFactListener } from '../cases/case-store';
+import { caseFollowUp } from '../helpdesk/automatic-resolution';
+import { CalendarSnapshots } from '../helpdesk/calendar-snapshots';
 import { escalationRelayStep } from '../helpdesk/escalation-notices';
+import { InboundMessages } from '../helpdesk/inbound-messages';
+import { replyRelayStep } from '../helpdesk/reply-outbox';
 import { loadHelpdeskConfig, type HelpdeskConfig } from '../helpdesk/helpdesk-config';
 import { createHelpdeskMetrics } from '../helpdesk/helpdesk-metrics';
 import { PolicySnapshots } from '../helpdesk/policy-snapshots';
 import { HELPDESK_JOB_NAMES, helpdeskJobs, type HelpdeskJobs, type HelpdeskJobWriters } from '../helpdesk/helpdesk-jobs';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
-import { SYSTEM_ACTORS, ticketSourceOf } from '../helpdesk/ticket-request';
+import { isInboundMessage, SYSTEM_ACTORS, ticketSourceOf } from '../helpdesk/ticket-request';
 import { TicketService } from '../helpdesk/ticket-service';
 import { Scheduler } from '../scheduler/scheduler';
 import type { Clock } from '../shared/clock';
 import type { ExclusiveRun } from '../shared/exclusive-job';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
+import { WorkerLoop } from '../shared/worker-loop';
 import type { Database } from '../store/database';
 import { runExclusively } from '../store/job-lock';
-import { PgEscalationOutbox, PgPipelineWatchWriter } from '../store/ticket-pipeline-repository';
+import { causeReaderSharing, PgCauseReader, PgEscalationOutbox, PgPipelineWatchWriter } from '../store/ticket-pipeline-repository';
 import { PgTicketStore, PgTicketWriter } from '../store/ticket-repository';
+import { PgReplyOutbox } from '../store/ticket-thread-repository';
 import { helpdeskRouter } from '../web/helpdesk-router';
 
 export interface HelpdeskDeps {
@@ -34,7 +45,11 @@ export interface HelpdeskDeps {
   logger: Logger;
   metrics: Metrics;
   configDir: string;
-  bus?: MessageBus & { names: { helpdesk: string; notifications: string } };
+  bus?: MessageBus & { names: { helpdesk: string; notifications: string; helpdeskOut: string } };
+  /** Where priority changes are audited (Service.audit). */
+  audit?: AuditTrail;
+  /** Idle poll of the reply relay (it is also woken by each reply); default 1000 ms. */
+  replyPollMs?: number;
   /** Run the cron jobs in this process. */
   scheduler: boolean;
   /** Job and consumer settings (config.helpdesk); defaults when absent. */
@@ -49,6 +64,11 @@ export interface HelpdeskDeps {
 
 export interface Helpdesk {
   service: TicketService;
+  inbound: InboundMessages;
+  /** The reply relay (when a broker is configured): tests and tools may drain it. */
+  replies?: WorkerLoop;
+  /** Wire to ForwardingService / TriageService `onFact`: resolves automatic tickets in the fact's transaction. */
+  followCase: CaseFactListener;
   router: ReturnType<typeof helpdeskRouter>;
   /** The scheduled jobs, callable directly with a `now` (tests, tools). */
   jobs: HelpdeskJobs;
@@ -57,9 +77,16 @@ export interface Helpdesk {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** The liaison.helpdesk handler: the ticket is committed before the ack; a body that can never work is dead-lettered. */
-export function helpdeskMessageHandler(service: TicketService) {
+/**
+ * The liaison.helpdesk handler: a new ticket, or a counterpart's message about one (isInboundMessage), committed
+ * before the ack; a body that can never work (schema, unknown ticket) is dead-lettered with its code.
+ */
+export function helpdeskMessageHandler(service: TicketService, inbound?: InboundMessages) {
   return jsonMessageHandler('ticket message', async (body) => {
+    if (inbound && isInboundMessage(body)) {
+      await inbound.receive(body);
+      return;
+    }
     await service.create(body, SYSTEM_ACTORS.amqp, ticketSourceOf(body, 'machine'));
   });
 }
@@ -72,18 +99,30 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
   const store = new PgTicketStore(db);
   const snapshots = new PolicySnapshots({ policies: config.policies, definitions: config.policyDefinitions, calendars: config.calendars, logger });
   const edited = snapshots.checkAgainst(await store.policyVersions());
-  const service = new TicketService({ store, config, snapshots, clock, logger, metrics });
+  const calendars = new CalendarSnapshots({ calendars: config.calendars, logger });
+  await calendars.record(store, clock.now());
+  let replies: WorkerLoop | undefined;
+  const service = new TicketService({
+    store, config, snapshots, calendars, clock, logger, metrics, audit: deps.audit, replies: Boolean(deps.bus), onReply: () => replies?.kick(),
+  });
+  const inbound = new InboundMessages({ store, service, clock, logger, metrics });
+  if (deps.bus) {
+    replies = new WorkerLoop('helpdesk-replies', replyRelayStep({ outbox: new PgReplyOutbox(db), bus: deps.bus, exchange: deps.bus.names.helpdeskOut, clock, logger, metrics }),
+      { idleMs: deps.replyPollMs ?? 1000, logger });
+    replies.start();
+  }
+  const followCase = caseFollowUp({ service, logger, metrics }, causeReaderSharing);
 
   const relay = deps.bus
     ? escalationRelayStep({ outbox: new PgEscalationOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, clock, logger, batchSize: settings.noticeRelayBatch })
     : undefined;
   const exclusive: ExclusiveRun<HelpdeskJobWriters> = (job, fn) =>
-    runExclusively(db, job, (tx) => fn({ tickets: new PgTicketWriter(tx), pipeline: new PgPipelineWatchWriter(tx) }));
+    runExclusively(db, job, (tx) => fn({ tickets: new PgTicketWriter(tx), pipeline: new PgPipelineWatchWriter(tx), causes: new PgCauseReader(tx) }));
   const jobs = helpdeskJobs({ exclusive, service, config, snapshots, settings, logger, metrics, relayNotifications: relay });
 
   const consumers: ConsumerHandle[] = [];
   if (deps.bus) {
-    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service), {
+    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service, inbound), {
       prefetch: settings.prefetch, maxAttempts: deps.maxAttempts, ready: deps.ready, retryDelay: { initialMs: 500, maxMs: 5_000 },
     }));
   }
@@ -101,10 +140,11 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
   });
 
   return {
-    service, router: helpdeskRouter(service), jobs, config,
+    service, inbound, replies, followCase, router: helpdeskRouter(service), jobs, config,
     async stop(timeoutMs = 10_000) {
       await Promise.all(consumers.map((c) => c.stop(timeoutMs)));
       await scheduler?.stop();
+      await replies?.stop();
     },
   };
 }

@@ -36,6 +36,7 @@ import { routingStep } from '../routing/routing-worker';
 import { RoutingConfigService } from '../routing/versions';
 import { brokerProbe, startAmqp, type AmqpSide } from './amqp';
 import { WorkerLoop } from '../shared/worker-loop';
+import type { CaseFactListener } from '../cases/case-store';
 import { PgCaseQueries } from '../store/case-queries';
 import { PgCaseStore } from '../store/case-repository';
 import { PgRoutingQueue } from '../store/routing-queue';
@@ -109,14 +110,18 @@ async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock
     institutionKnown: async (id) => (await routingConfig.current()).directory.institution(id) !== undefined,
   });
   const caseStore = new PgCaseStore(db);
-  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit });
+  // The help desk follows what happens to cases (automatic tickets resolve with their cause); it starts after the
+  // broker, so the facts reach it through this late binding (the pipeline watch's sweep covers the start-up gap).
+  const late: { followCase?: CaseFactListener } = {};
+  const onFact: CaseFactListener = (w, fact) => (late.followCase ? late.followCase(w, fact) : Promise.resolve());
+  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit, onFact });
   const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
-  const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
+  const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics, onFact });
   const routingWorker = new WorkerLoop('routing', routingStep({
     queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
     onForwarded: wakeRelay,
   }), { idleMs: config.workerPollMs, logger });
-  return { audit, access, accounts, caseActions, validator, intake, routingConfig, triage, forwarding, routingWorker };
+  return { audit, access, accounts, caseActions, validator, intake, routingConfig, triage, forwarding, routingWorker, late };
 }
 
 type Core = Awaited<ReturnType<typeof buildCore>>;
@@ -181,8 +186,9 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (opts.workers !== false) routingWorker.start();
   const helpdesk = await startHelpdesk({
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
-    settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts,
+    settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
+  core.late.followCase = helpdesk.followCase;
 
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];

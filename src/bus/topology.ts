@@ -24,6 +24,8 @@ export interface TopologyNames {
   dead: string;
   /** Topic exchange: help-desk escalations. */
   notifications: string;
+  /** Topic exchange: replies to other countries' desks, routing key `<counterpartCountry>.<event>`. */
+  helpdeskOut: string;
   /** Per-institution queues are named prefix + institution id, e.g. `liaison.forward.FR:CPAM075`. */
   institutionQueuePrefix: string;
 }
@@ -37,6 +39,7 @@ export const DEFAULT_TOPOLOGY_NAMES: Readonly<TopologyNames> = Object.freeze({
   helpdesk: 'liaison.helpdesk',
   dead: 'liaison.dead',
   notifications: 'liaison.notifications',
+  helpdeskOut: 'liaison.helpdesk-out',
   institutionQueuePrefix: 'liaison.forward.',
 });
 
@@ -125,6 +128,7 @@ export async function declareTopology(
   await channel.assertExchange(names.forward, 'topic', { durable: true });
   await channel.assertExchange(names.rina, 'topic', { durable: true });
   await channel.assertExchange(names.notifications, 'topic', { durable: true });
+  await channel.assertExchange(names.helpdeskOut, 'topic', { durable: true });
   await channel.assertQueue(names.rinaForwardCase, work);
   await channel.bindQueue(names.rinaForwardCase, names.rina, RINA_FORWARD_CASE_KEY);
 }

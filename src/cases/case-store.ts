@@ -157,3 +157,14 @@ export interface RoutingQueue {
     route: (items: RoutingItem[], cases: ReadonlyMap<string, CaseRecord>) => RoutingBatchResult<T>,
   ): Promise<RoutingBatchOutcome<T>>;
 }
+
+/**
+ * What happened to a case that another part of the service follows (the help desk resolves the automatic ticket
+ * it opened about the case): reported by forwarding and triage inside the transaction that made the change, so
+ * the follow-up commits with it. What it returns is called once that transaction committed (e.g. to log).
+ */
+export type CaseFact =
+  | { kind: 'forward-acknowledged'; caseId: string; forwardId: string; institutionId: string; status: 'accepted' | 'rejected'; at: Date }
+  | { kind: 'left-triage'; caseId: string; outcome: 'assigned' | 'returned'; institutionId: string | null; at: Date };
+
+export type CaseFactListener = (w: CaseWriter, fact: CaseFact) => Promise<(() => void) | void>;

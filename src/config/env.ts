@@ -94,7 +94,7 @@ const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
  * test/config/env.test.ts keeps the two lists equal.
  */
 export const AMQP_NAME_KEYS = [
-  'intake', 'forward', 'forwardReplies', 'rina', 'rinaForwardCase', 'helpdesk', 'dead', 'notifications', 'institutionQueuePrefix',
+  'intake', 'forward', 'forwardReplies', 'rina', 'rinaForwardCase', 'helpdesk', 'dead', 'notifications', 'helpdeskOut', 'institutionQueuePrefix',
 ] as const;
 
 /**

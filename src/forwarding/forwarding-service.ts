@@ -3,7 +3,7 @@
  * bounce: the whole case goes back to triage with reason BOUNCED, the institution and its reason, and the
  * bounce is recorded against the rule that chose the institution.
  */
-import type { CaseStore, CaseWriter, ForwardRecord } from '../cases/case-store';
+import type { CaseFactListener, CaseStore, CaseWriter, ForwardRecord } from '../cases/case-store';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -51,7 +51,7 @@ export function parseForwardReply(body: unknown): { forwardId: string; ack: Ackn
 }
 
 export class ForwardingService {
-  constructor(private readonly deps: { store: CaseStore; clock: Clock; logger: Logger; metrics: Metrics }) {}
+  constructor(private readonly deps: { store: CaseStore; clock: Clock; logger: Logger; metrics: Metrics; onFact?: CaseFactListener }) {}
 
   async acknowledge(forwardId: string, ack: Acknowledgement, by: Acknowledger): Promise<ForwardRecord> {
     const at = this.deps.clock.now();
@@ -70,8 +70,10 @@ export class ForwardingService {
       } else {
         await this.bounce(w, f, ack.reason ?? '', by, at);
       }
-      return { forward: { ...f, status: ack.status, ackedAt: at, ackReason: ack.reason ?? null }, changed: true };
+      const followed = await this.deps.onFact?.(w, { kind: 'forward-acknowledged', caseId: f.caseId, forwardId, institutionId: f.institutionId, status: ack.status, at });
+      return { forward: { ...f, status: ack.status, ackedAt: at, ackReason: ack.reason ?? null }, changed: true, followed };
     });
+    if (result.changed && result.followed) result.followed();
     if (result.changed) {
       this.deps.metrics.forwardAcks.inc({ status: ack.status });
       if (ack.status === 'rejected') this.deps.metrics.forwardBounces.inc({ rule: result.forward.ruleId ?? 'none', institution: result.forward.institutionId });

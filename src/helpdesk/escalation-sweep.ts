@@ -11,8 +11,8 @@ import { escalationsDue, type EscalationKind } from './escalation';
 import type { HelpdeskConfig } from './helpdesk-config';
 import type { PolicySnapshots } from './policy-snapshots';
 import { SYSTEM_ACTORS } from './ticket-request';
-import type { TicketRecord, TicketWriter } from './ticket-store';
-import { ticketSla } from './ticket-view';
+import type { SlaStatus } from './sla-clock';
+import type { TicketEventRecord, TicketReader, TicketRecord, TicketWriter } from './ticket-store';
 
 
 export interface RaisedEscalation {
@@ -37,6 +37,8 @@ export interface SweepDeps {
   /** Whether a notification is to be sent for each escalation (a broker is configured). */
   notify: boolean;
   logger: Logger;
+  /** The SLA of a ticket with the policy version and calendar revisions it keeps (TicketService.measure). */
+  measure: (r: TicketReader, t: TicketRecord, events: readonly TicketEventRecord[], at: Date) => Promise<SlaStatus>;
   /** Open tickets looked at per sweep (HELPDESK_SWEEP_LIMIT); the rest waits for the next run. */
   limit: number;
 }
@@ -44,7 +46,7 @@ export interface SweepDeps {
 async function sweepTicket(w: TicketWriter, deps: SweepDeps, t: TicketRecord, ctx: { events: Awaited<ReturnType<TicketWriter['eventsOf']>>; raised: Set<EscalationKind> }, now: Date): Promise<RaisedEscalation[]> {
   const events = ctx.events.get(t.id) ?? [];
   const policy = await deps.snapshots.byVersion(w, t.policyVersion);
-  const sla = ticketSla(t, events, policy, deps.config.calendars, now);
+  const sla = await deps.measure(w, t, events, now);
   const out: RaisedEscalation[] = [];
   for (const kind of escalationsDue(sla, ctx.raised, now, deps.config.calendars.get(policy.calendar))) {
     const dueAt = kind.startsWith('response') ? sla.firstResponseDueAt : sla.resolutionDueAt;

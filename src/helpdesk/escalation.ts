@@ -41,3 +41,19 @@ export function escalationsDue(
   }
   return crossed.filter((kind) => !alreadyRaised.has(kind));
 }
+
+export const SLA_STANDINGS = ['on-time', 'warning', 'breached'] as const;
+/** `sla.status` of a ticket: what the console colours it with (computed here, never in the browser). */
+export type SlaStanding = (typeof SLA_STANDINGS)[number];
+
+/**
+ * The ticket's SLA at a glance, at the thresholds the escalation job uses: breached when either clock is (even
+ * stopped: a late response stays late); warning when a clock still counting (running, or the resolution clock
+ * paused) has used `warnAtFraction` of its target; on time otherwise.
+ */
+export function slaStanding(sla: SlaStatus): SlaStanding {
+  if (sla.firstResponseBreached || sla.resolutionBreached) return 'breached';
+  const responseWarned = sla.responseClock === 'running' && sla.firstResponseBusinessMs >= sla.warnAtFraction * sla.firstResponseTargetMs;
+  const resolutionWarned = sla.resolutionClock !== 'stopped' && sla.resolutionBusinessMs >= sla.warnAtFraction * sla.resolutionTargetMs;
+  return responseWarned || resolutionWarned ? 'warning' : 'on-time';
+}

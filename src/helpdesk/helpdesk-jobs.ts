@@ -1,9 +1,11 @@
 /**
- * The help desk's scheduled jobs: the escalation sweep (every minute) and the pipeline watch (every 15 minutes),
+ * The help desk's scheduled jobs: the escalation sweep (every minute) and the pipeline watch (every 15 minutes:
+ * automatic tickets opened, and those whose cause is gone resolved, a safety net for the event-driven path),
  * each in one transaction under its job lock (the `exclusive` port: store/job-lock.ts). Both take `now` so that
  * tests and tools run them without cron; the composition root puts them on the scheduler.
  * What they did is logged and counted once their transaction committed.
  */
+import { sweepGoneCauses, type CauseReader } from './automatic-resolution';
 import type { HelpdeskConfig } from './helpdesk-config';
 import type { HelpdeskMetrics } from './helpdesk-metrics';
 import { watchPipeline, type OpenedTicket, type PipelineWatchSettings, type PipelineWatchWriter } from './pipeline-watch';
@@ -21,6 +23,7 @@ export const HELPDESK_JOB_NAMES = { escalation: 'helpdesk.escalation', pipelineW
 export interface HelpdeskJobWriters {
   tickets: TicketWriter;
   pipeline: PipelineWatchWriter;
+  causes: CauseReader;
 }
 
 export interface HelpdeskJobDeps {
@@ -53,7 +56,10 @@ export function helpdeskJobs(deps: HelpdeskJobDeps): HelpdeskJobs {
 
   const escalate = async (now: Date) => {
     const run = await deps.exclusive(HELPDESK_JOB_NAMES.escalation, (w) =>
-      sweepEscalations(w.tickets, { config: deps.config, snapshots: deps.snapshots, notify: Boolean(deps.relayNotifications), logger, limit: deps.settings.sweepLimit }, now));
+      sweepEscalations(w.tickets, {
+        config: deps.config, snapshots: deps.snapshots, notify: Boolean(deps.relayNotifications), logger, limit: deps.settings.sweepLimit,
+        measure: (r, t, events, at) => deps.service.measure(r, t, events, at),
+      }, now));
     if (!run.ran) {
       logger.debug('escalation sweep skipped: another instance holds it', { event: 'helpdesk.sweep_skipped' });
     } else {
@@ -73,12 +79,21 @@ export function helpdeskJobs(deps: HelpdeskJobDeps): HelpdeskJobs {
     return run;
   };
 
-  const watch = async (now: Date) => {
-    const run = await deps.exclusive(HELPDESK_JOB_NAMES.pipelineWatch, (w) =>
-      watchPipeline(w.pipeline, { service: deps.service, config: deps.config, settings: deps.settings }, now));
-    if (run.ran) for (const o of run.result) deps.service.automaticOpened(o.request, o.ticketId);
-    else logger.debug('pipeline watch skipped: another instance holds it', { event: 'helpdesk.watch_skipped' });
-    return run;
+  const watch = async (now: Date): Promise<LockedRun<OpenedTicket[]>> => {
+    const run = await deps.exclusive(HELPDESK_JOB_NAMES.pipelineWatch, async (w) => ({
+      opened: await watchPipeline(w.pipeline, { service: deps.service, config: deps.config, settings: deps.settings }, now),
+      resolved: await sweepGoneCauses(deps.service, w.causes, now),
+    }));
+    if (!run.ran) {
+      logger.debug('pipeline watch skipped: another instance holds it', { event: 'helpdesk.watch_skipped' });
+      return run;
+    }
+    for (const o of run.result.opened) deps.service.automaticOpened(o.request, o.ticketId);
+    for (const r of run.result.resolved) {
+      deps.metrics.automaticResolutions.inc({ cause: r.cause, via: 'sweep' });
+      logger.info('automatic ticket resolved: its cause is gone', { event: 'helpdesk.ticket_auto_resolved', ticketId: r.ticketId, cause: r.cause, via: 'sweep' });
+    }
+    return { ran: true, result: run.result.opened };
   };
 
   return { escalate, watchPipeline: watch, relayNotifications };

@@ -14,6 +14,10 @@ export function createHelpdeskMetrics(registry: Registry) {
     ticketActions: counter(registry, 'liaison_helpdesk_ticket_actions_total', 'Actions taken on tickets', ['action']),
     escalations: counter(registry, 'liaison_helpdesk_escalations_total', 'Escalation thresholds raised', ['kind']),
     automaticTickets: counter(registry, 'liaison_helpdesk_automatic_tickets_total', 'Tickets opened by the pipeline watch', ['kind']),
+    automaticResolutions: counter(registry, 'liaison_helpdesk_automatic_resolutions_total', 'Automatic tickets resolved because their cause is gone', ['cause', 'via']),
+    repliesSent: counter(registry, 'liaison_helpdesk_replies_sent_total', 'Replies to counterpart desks confirmed by the broker', ['event']),
+    replyFailures: counter(registry, 'liaison_helpdesk_reply_failures_total', 'Failed attempts to publish a reply (each is retried)', []),
+    counterpartMessages: counter(registry, 'liaison_helpdesk_counterpart_messages_total', 'Messages of counterpart desks about their tickets, by what they did', ['outcome']),
   };
 }
 

@@ -19,6 +19,10 @@
  *   target due Friday 17:00 is late, although no business time passed since.
  * - The result is "as of now": events after `now` are ignored, so the same function answers for a past instant
  *   (end of a month) as well as for the present.
+ * - A priority change (`priority` event) recomputes both targets with the new priority's, in the same policy
+ *   version, over the whole ticket: the business time already spent counts against the new targets (a P3 raised
+ *   to P1 after 3 business hours has already missed its 2-hour response). `priority` in the input is the one the
+ *   ticket opened with; as of an instant before a change, the earlier priority applies.
  */
 import { AppError } from '../shared/errors';
 import { addBusinessMs, businessMsBetween, nextOpening, type BusinessCalendar } from './calendar';
@@ -34,6 +38,7 @@ export interface SlaInput {
   calendar: BusinessCalendar;
   /** The counterpart country's desk calendar, to measure waiting on that party in its own business hours. */
   counterpartCalendar: BusinessCalendar;
+  /** The priority the ticket opened with; `priority` events change it from then on. */
   priority: Priority;
   slaStartAt: Date;
   events: readonly TicketEvent[];
@@ -42,6 +47,8 @@ export interface SlaInput {
 
 export interface SlaStatus {
   policyVersion: string;
+  /** The priority in force as of `now`, whose targets are measured. */
+  priority: Priority;
   warnAtFraction: number;
   /** First business instant at or after slaStartAt. */
   clockStartAt: Date;
@@ -76,18 +83,19 @@ interface Segment {
 interface Replay {
   segments: Segment[];
   state: TicketState;
+  priority: Priority;
   firstResponseAt?: number;
   resolvedAt?: number;
 }
 
 /** Replays the events through the state machine into state segments covering [clockStart, now]. */
-function replay(events: readonly TicketEvent[], clockStart: number, now: number): Replay {
+function replay(events: readonly TicketEvent[], clockStart: number, now: number, priority: Priority): Replay {
   const ordered = events
     .map((e, i) => ({ e, i }))
     .sort((x, y) => x.e.at.getTime() - y.e.at.getTime() || x.i - y.i)
     .map((x) => x.e)
     .filter((e) => e.at.getTime() <= now);
-  const result: Replay = { segments: [], state: 'new' };
+  const result: Replay = { segments: [], state: 'new', priority };
   let from = clockStart;
   ordered.forEach((event, index) => {
     if (event.action === 'created') {
@@ -105,6 +113,7 @@ function replay(events: readonly TicketEvent[], clockStart: number, now: number)
       result.firstResponseAt = t;
     }
     if (event.action === 'resolve') result.resolvedAt = t;
+    if (event.action === 'priority') result.priority = event.to;
     if (event.action === 'reopen') result.resolvedAt = undefined;
     result.state = next;
   });
@@ -152,10 +161,10 @@ function sumBusinessMs(cal: BusinessCalendar, segments: Segment[]): number {
 
 export function computeSla(input: SlaInput): SlaStatus {
   const { calendar, counterpartCalendar } = input;
-  const targets = targetsFor(input.policy, input.priority);
   const clockStart = nextOpening(calendar, input.slaStartAt).getTime();
   const now = input.now.getTime();
-  const r = replay(input.events, clockStart, now);
+  const r = replay(input.events, clockStart, now, input.priority);
+  const targets = targetsFor(input.policy, r.priority);
 
   const responseStop = Math.max(clockStart, r.firstResponseAt ?? now);
   const responseRun = [{ state: 'new' as const, from: clockStart, to: responseStop }];
@@ -175,6 +184,7 @@ export function computeSla(input: SlaInput): SlaStatus {
 
   return {
     policyVersion: input.policy.version,
+    priority: r.priority,
     warnAtFraction: input.policy.warnAtFraction,
     clockStartAt: new Date(clockStart),
     firstResponseTargetMs: targets.firstResponseMs,

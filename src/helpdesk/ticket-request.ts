@@ -5,6 +5,7 @@
  */
 import { AppError, type ErrorDetail } from '../shared/errors';
 import { describeErrors, validatorFor } from '../validation/schemas';
+import { PRIORITIES, type Priority } from './sla-policy';
 import type { NewTicketRequest } from './ticket';
 import { ACTION_NAMES, WAIT_PARTIES, type ActionName, type TicketAction, type WaitParty } from './ticket-state';
 import type { TicketSource, Visibility } from './ticket-store';
@@ -14,6 +15,22 @@ export interface Actor {
   id: string;
   kind: 'operator' | 'machine' | 'system';
   seesInternal: boolean;
+  /**
+   * A counterpart desk's token names its country: the actor then sees and acts on that country's tickets only
+   * (another country's ticket is "not found", so ids cannot be probed). Absent: every country.
+   */
+  country?: string;
+  /** How the audit trail names the actor (`operator:<username>`, `token:<id>`, `bootstrap`); default `id`. */
+  auditId?: string;
+}
+
+/** A later message of a counterpart desk about one of its tickets (schemas/helpdesk-message.schema.json). */
+export interface InboundMessage {
+  counterpartCountry: string;
+  counterpartRef: string;
+  messageId: string;
+  message: string;
+  at?: string;
 }
 
 export const SYSTEM_ACTORS = {
@@ -21,6 +38,20 @@ export const SYSTEM_ACTORS = {
   escalation: { id: 'system:escalation', kind: 'system', seesInternal: true },
   pipelineWatch: { id: 'system:pipeline-watch', kind: 'system', seesInternal: true },
 } as const satisfies Record<string, Actor>;
+
+/** A liaison.helpdesk body carrying a message id and a message is a message about an existing ticket. */
+export function isInboundMessage(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'messageId' in body && 'message' in body;
+}
+
+export function parseInboundMessage(body: unknown): InboundMessage {
+  const validate = validatorFor('helpdesk-message.schema.json');
+  if (!validate(body)) {
+    const details = describeErrors(validate.errors);
+    throw new AppError('REQ_INVALID_BODY', `The message does not match the help-desk message schema: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}.`, details);
+  }
+  return body as InboundMessage;
+}
 
 /**
  * Who a new ticket comes from. Operators in the console open `operator` tickets whatever the body says; a machine
@@ -51,14 +82,16 @@ export interface ParsedAction {
 
 const MAX_MESSAGE = 20_000;
 const MAX_ASSIGNEE = 100;
-const ACTION_KEYS = ['action', 'message', 'on', 'visibility', 'assignee'];
+const ACTION_KEYS = ['action', 'message', 'on', 'visibility', 'assignee', 'priority'];
 
 /**
- * Default visibility of a message: a comment is internal unless said otherwise; what goes with a response or a
- * resolution is what the requester is told, hence external; anything else is internal.
+ * Default visibility of a message: a comment is internal unless said otherwise; what goes with a response, a
+ * resolution, a reopening or a wait on the counterpart (the question put to them) is what the requester is told,
+ * hence external; anything else (a wait on an institution, a priority change's reason…) is internal.
  */
-export function defaultVisibility(action: ActionName): Visibility {
-  return action === 'respond' || action === 'resolve' ? 'external' : 'internal';
+export function defaultVisibility(action: ActionName, on?: WaitParty): Visibility {
+  if (action === 'wait') return on === 'counterpart' ? 'external' : 'internal';
+  return action === 'respond' || action === 'resolve' || action === 'reopen' ? 'external' : 'internal';
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string, errors: ErrorDetail[]): T | undefined {
@@ -114,14 +147,17 @@ export function parseTicketAction(body: unknown): ParsedAction {
     if (message === null) errors.push({ path: '/visibility', message: 'is only allowed with a message' });
   }
   const assignee = parseAssignee(b, action, errors);
+  let priority: Priority | undefined;
+  if (action === 'priority') priority = oneOf(b.priority, PRIORITIES, '/priority', errors);
+  else if (b.priority !== undefined) errors.push({ path: '/priority', message: 'is only allowed with the action "priority"' });
   if (errors.length > 0 || action === undefined) {
     throw new AppError('REQ_INVALID_BODY', `The action is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, errors);
   }
-  const ticketAction: TicketAction = action === 'wait' ? { action, on: on! } : { action };
+  const ticketAction: TicketAction = action === 'wait' ? { action, on: on! } : action === 'priority' ? { action, to: priority! } : { action };
   return {
     action: ticketAction,
     message,
-    visibility: message === null ? null : (visibility ?? defaultVisibility(action)),
+    visibility: message === null ? null : (visibility ?? defaultVisibility(action, on)),
     ...(action === 'assign' && { assignee }),
   };
 }

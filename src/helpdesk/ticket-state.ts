@@ -11,8 +11,11 @@
  * - `close` only follows `resolve`; `reopen` works from `resolved` and `closed` and returns to `open`.
  * - `closed` is the archive: `comment` and `assign` are refused there (reopen first), so a closed ticket's
  *   history cannot grow behind the monthly report's back.
+ * - `priority` changes the priority, not the state; it is refused on a resolved or closed ticket (its measured
+ *   history is done) and when the priority would not change.
  */
 import { AppError } from '../shared/errors';
+import type { Priority } from './sla-policy';
 
 export const TICKET_STATES = [
   'new',
@@ -28,10 +31,13 @@ export const WAIT_PARTIES = ['counterpart', 'institution'] as const;
 /** Who the desk is waiting on: the counterpart country's desk, or a French institution. */
 export type WaitParty = (typeof WAIT_PARTIES)[number];
 
-export const ACTION_NAMES = ['respond', 'wait', 'resume', 'resolve', 'reopen', 'comment', 'assign', 'close'] as const;
+export const ACTION_NAMES = ['respond', 'wait', 'resume', 'resolve', 'reopen', 'comment', 'assign', 'close', 'priority'] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
-export type TicketAction = { action: 'wait'; on: WaitParty } | { action: Exclude<ActionName, 'wait'> };
+export type TicketAction =
+  | { action: 'wait'; on: WaitParty }
+  | { action: 'priority'; to: Priority }
+  | { action: Exclude<ActionName, 'wait' | 'priority'> };
 
 const WAITING: readonly TicketState[] = ['waiting-counterpart', 'waiting-institution'];
 const ALL_BUT_CLOSED: readonly TicketState[] = TICKET_STATES.filter((s) => s !== 'closed');
@@ -46,6 +52,7 @@ const ALLOWED_FROM: Record<ActionName, readonly TicketState[]> = {
   comment: ALL_BUT_CLOSED,
   assign: ALL_BUT_CLOSED,
   close: ['resolved'],
+  priority: ['new', 'open', ...WAITING],
 };
 
 function nextState(state: TicketState, action: TicketAction): TicketState {
@@ -63,12 +70,14 @@ function nextState(state: TicketState, action: TicketAction): TicketState {
       return 'closed';
     case 'comment':
     case 'assign':
+    case 'priority':
       return state;
   }
 }
 
 function describe(action: TicketAction): string {
-  return action.action === 'wait' ? `wait (on ${action.on})` : action.action;
+  if (action.action === 'wait') return `wait (on ${action.on})`;
+  return action.action === 'priority' ? 'change the priority of' : action.action;
 }
 
 /** The state after `action`; throws HDK_INVALID_TRANSITION naming the state and the action when not allowed. */

@@ -3,6 +3,7 @@
  * runs inside one transaction, so an action, its audit event and the ticket's new state commit together.
  */
 import type { Page, PageRequest } from '../shared/paging';
+import type { CalendarRevisionReader, CalendarRevisionStore } from './calendar-snapshots';
 import type { EscalationKind } from './escalation';
 import type { Priority, SlaPolicyVersionConfig } from './sla-policy';
 import type { ActionName, TicketState, WaitParty } from './ticket-state';
@@ -48,12 +49,39 @@ export interface TicketRecord {
   resolvedAt: Date | null;
   closedAt: Date | null;
   sla: SlaSnapshot;
+  /** Calendar revisions the ticket is measured with (calendar-snapshots.ts); null before they were recorded. */
+  deskCalendarRevision: number | null;
+  counterpartCalendarId: string | null;
+  counterpartCalendarRevision: number | null;
 }
 
 /** A ticket to insert; the store assigns the id. */
 export type NewTicketRecord = Omit<TicketRecord, 'id'>;
 
 export type TicketEventKind = 'created' | ActionName | 'escalated';
+
+export const THREAD_EVENTS = ['response', 'comment', 'information-request', 'resolved', 'reopened', 'resumed'] as const;
+/** What a message of the thread is: an outbound routing key's event, or what an inbound message did. */
+export type ThreadEvent = (typeof THREAD_EVENTS)[number];
+export type Delivery = 'received' | 'pending' | 'sent' | 'failed' | 'none';
+
+/** One message of the conversation with the counterpart desk (ticket_messages). */
+export interface ThreadMessage {
+  direction: 'in' | 'out';
+  counterpartCountry: string;
+  messageId: string;
+  ticketId: string;
+  eventId: number | null;
+  counterpartRef: string;
+  event: ThreadEvent;
+  message: string | null;
+  at: Date;
+  delivery: Delivery;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  sentAt: Date | null;
+  lastError: string | null;
+}
 
 export interface TicketEventRecord {
   id?: number;
@@ -85,7 +113,7 @@ export interface StoredPolicyVersion {
 }
 
 /** Reads, inside a transaction or a read-only snapshot. */
-export interface TicketReader {
+export interface TicketReader extends CalendarRevisionReader {
   ticket(id: string): Promise<TicketRecord | undefined>;
   /** Newest first, filtered; `breached` is evaluated as of `now`. */
   listTickets(filter: TicketFilter, page: PageRequest, now: Date): Promise<Page<TicketRecord>>;
@@ -93,6 +121,8 @@ export interface TicketReader {
   eventsOf(ticketIds: string[]): Promise<Map<string, TicketEventRecord[]>>;
   escalationsOf(ticketIds: string[]): Promise<Map<string, EscalationRecord[]>>;
   policyVersion(version: string): Promise<StoredPolicyVersion | undefined>;
+  /** The thread of each ticket, oldest first. */
+  messagesOf(ticketIds: string[]): Promise<Map<string, ThreadMessage[]>>;
 }
 
 export interface TicketWriter extends TicketReader {
@@ -107,7 +137,16 @@ export interface TicketWriter extends TicketReader {
   /** Open tickets (not resolved or closed), oldest clock first, row-locked; tickets another transaction holds are skipped. */
   lockOpenTickets(limit: number): Promise<TicketRecord[]>;
   updateTicket(id: string, change: Pick<TicketRecord, 'state' | 'assignee' | 'updatedAt' | 'resolvedAt' | 'closedAt' | 'sla'>): Promise<void>;
-  appendEvent(e: TicketEventRecord): Promise<void>;
+  /** Appends the event; returns its id. */
+  appendEvent(e: TicketEventRecord): Promise<number>;
+  /**
+   * Records a message of the thread; false when one with the same direction, country and message id exists
+   * (the primary key decides, so two deliveries of the same inbound message racing each other make one row).
+   */
+  insertMessage(m: ThreadMessage): Promise<boolean>;
+  /** Links an inbound message to the ticket event it caused. */
+  setMessageEvent(m: Pick<ThreadMessage, 'direction' | 'counterpartCountry' | 'messageId'>, eventId: number, event: ThreadEvent): Promise<void>;
+  updatePriority(id: string, priority: Priority): Promise<void>;
   /** Inserts the escalation unless the ticket already has this kind; true when inserted. */
   insertEscalation(e: EscalationRecord): Promise<boolean>;
   /** Records the version as configured unless it is already recorded; returns the stored snapshot. */
@@ -125,7 +164,7 @@ export interface TicketFilter {
   breached?: boolean;
 }
 
-export interface TicketStore {
+export interface TicketStore extends CalendarRevisionStore {
   inTransaction<T>(fn: (w: TicketWriter) => Promise<T>): Promise<T>;
   /** Runs fn on one consistent snapshot of the database (repeatable read, read only). */
   readSnapshot<T>(fn: (r: TicketReader) => Promise<T>): Promise<T>;

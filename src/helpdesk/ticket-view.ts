@@ -3,38 +3,46 @@
  * needs), the escalations raised, the actions possible, and its history. Internal messages are shown only to
  * those who may see them (operators); other callers see that the event happened, not what was written.
  */
-import type { CalendarRegistry } from './calendar-config';
-import type { EscalationKind } from './escalation';
+import type { TicketCalendars } from './calendar-snapshots';
+import { slaStanding, type EscalationKind } from './escalation';
 import { computeSla, slaView, type SlaStatus, type TicketEvent } from './sla-clock';
-import type { SlaPolicyVersion } from './sla-policy';
+import type { Priority, SlaPolicyVersion } from './sla-policy';
 import { allowedActions } from './ticket-state';
-import type { EscalationRecord, SlaSnapshot, TicketEventRecord, TicketRecord } from './ticket-store';
+import type { EscalationRecord, SlaSnapshot, ThreadMessage, TicketEventRecord, TicketRecord } from './ticket-store';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
-/** The events the SLA clock replays: state changes and the creation, not escalations. */
+/** The events the SLA clock replays: state and priority changes and the creation, not escalations. */
 export function clockEvents(events: readonly TicketEventRecord[]): TicketEvent[] {
   const out: TicketEvent[] = [];
   for (const e of events) {
     if (e.kind === 'escalated') continue;
     if (e.kind === 'wait') out.push({ at: e.at, action: 'wait', on: e.waitOn! });
+    else if (e.kind === 'priority') out.push({ at: e.at, action: 'priority', to: e.data.to as Priority });
     else out.push({ at: e.at, action: e.kind });
   }
   return out;
 }
 
-export function ticketSla(
-  ticket: Pick<TicketRecord, 'counterpartCountry' | 'priority' | 'slaStartAt'>,
+/** The priority a ticket opened with: the first priority change's `from`, else the current one. */
+export function openingPriority(ticket: Pick<TicketRecord, 'priority'>, events: readonly TicketEventRecord[]): Priority {
+  const first = events.find((e) => e.kind === 'priority');
+  return first ? (first.data.from as Priority) : ticket.priority;
+}
+
+/** The SLA of a ticket with the calendars it keeps (calendar-snapshots.ts). */
+export function ticketSlaWith(
+  ticket: Pick<TicketRecord, 'priority' | 'slaStartAt'>,
   events: readonly TicketEventRecord[],
   policy: SlaPolicyVersion,
-  calendars: CalendarRegistry,
+  calendars: TicketCalendars,
   now: Date,
 ): SlaStatus {
   return computeSla({
     policy,
-    calendar: calendars.get(policy.calendar),
-    counterpartCalendar: calendars.forCountry(ticket.counterpartCountry),
-    priority: ticket.priority,
+    calendar: calendars.desk,
+    counterpartCalendar: calendars.counterpart,
+    priority: openingPriority(ticket, events),
     slaStartAt: ticket.slaStartAt,
     events: clockEvents(events),
     now,
@@ -57,6 +65,8 @@ export function slaSnapshot(sla: SlaStatus): SlaSnapshot {
 export function ticketSlaView(sla: SlaStatus, now: Date) {
   return {
     ...slaView(sla),
+    status: slaStanding(sla),
+    priority: sla.priority,
     asOf: now.toISOString(),
     clockStartAt: sla.clockStartAt.toISOString(),
     responseClock: sla.responseClock,
@@ -116,10 +126,25 @@ export function ticketFields(t: TicketRecord) {
   };
 }
 
+/**
+ * One message of the conversation with the counterpart desk, with its delivery state: for what the desk sent,
+ * pending / sent / failed (retried) / none (no broker configured); for what it received, none (nothing to deliver).
+ */
+export function threadView(m: ThreadMessage) {
+  const delivery = m.direction === 'in'
+    ? { state: 'none' as const, attempts: 0, sentAt: null }
+    : {
+      state: m.delivery, attempts: m.attempts, sentAt: iso(m.sentAt),
+      ...(m.delivery === 'failed' && { nextAttemptAt: iso(m.nextAttemptAt), lastError: m.lastError }),
+    };
+  return { messageId: m.messageId, direction: m.direction, event: m.event, message: m.message, at: m.at.toISOString(), delivery };
+}
+
 export interface TicketDetail {
   ticket: TicketRecord;
   events: readonly TicketEventRecord[];
   escalations: readonly EscalationRecord[];
+  thread: readonly ThreadMessage[];
   sla: SlaStatus;
   now: Date;
 }
@@ -131,6 +156,7 @@ export function ticketView(d: TicketDetail, seesInternal: boolean) {
     escalations: d.escalations.map(escalationView),
     allowedActions: allowedActions(d.ticket.state),
     events: d.events.map((e) => eventView(e, seesInternal)),
+    thread: d.thread.map(threadView),
   };
 }
 

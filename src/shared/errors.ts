@@ -71,6 +71,7 @@ export const ERRORS = {
   HDK_TICKET_NOT_FOUND: { status: 404, retry: false, doc: 'No such ticket.' },
   HDK_INVALID_TRANSITION: { status: 409, retry: false, doc: 'The action is not allowed in the ticket state.' },
   HDK_POLICY_INVALID: { status: 422, retry: false, doc: 'An SLA policy or calendar is invalid.' },
+  HDK_COUNTRY_FORBIDDEN: { status: 403, retry: false, doc: "A counterpart desk's help-desk token names another country than the one asked for (open, list)." },
 } as const satisfies Record<string, { status: number; retry: boolean; doc: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

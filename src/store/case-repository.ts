@@ -31,7 +31,8 @@ export const forwardFromRow = (r: ForwardRow): ForwardRecord => ({
 });
 
 export class PgCaseWriter implements CaseWriter {
-  constructor(private readonly tx: Sql) {}
+  /** `tx` is readable so that another repository can join the same transaction (sameTransactionAs). */
+  constructor(readonly tx: Sql) {}
 
   async envelope(envelopeId: string): Promise<StoredEnvelope | undefined> {
     const [r] = await this.tx.query<{ body: Envelope; received_at: Date; state: EnvelopeState }>(

@@ -2,11 +2,14 @@
  * The help desk's reads and marks on the case pipeline's tables (pipeline watch), and the escalation outbox.
  * SQL only here.
  */
+import type { CaseWriter } from '../cases/case-store';
+import type { CauseReader, ForwardStatus, ForwardTicketCause, OrphanTicketCause } from '../helpdesk/automatic-resolution';
 import type { EscalationNotice, EscalationOutbox } from '../helpdesk/escalation-notices';
 import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/pipeline-watch';
+import { PgCaseWriter } from './case-repository';
 import type { Database, Sql } from './database';
 import { nextAttemptAt, NOTIFY_RETRY } from '../shared/backoff';
-import { ESCALATION_ORDER, PgTicketWriter } from './ticket-repository';
+import { ESCALATION_ORDER, PgTicketWriter, ticketFromRow } from './ticket-repository';
 
 export class PgPipelineWatchWriter implements PipelineWatchWriter {
   readonly tickets: PgTicketWriter;
@@ -56,6 +59,65 @@ export class PgPipelineWatchWriter implements PipelineWatchWriter {
       c.caseId, at, JSON.stringify({ ticketId, reason: 'orphan-aged', triageReason: c.triageReason, triageSince: c.triageSince.toISOString() }),
     ]);
   }
+}
+
+const OPEN_AUTOMATIC = `t.auto_key IS NOT NULL AND t.state NOT IN ('resolved', 'closed')`;
+
+/** The state of forwards and cases behind automatic tickets, in the caller's transaction. */
+export class PgCauseReader implements CauseReader {
+  readonly tickets: PgTicketWriter;
+
+  constructor(private readonly tx: Sql) {
+    this.tickets = new PgTicketWriter(tx);
+  }
+
+  async openForwardTickets(forwardId: string) {
+    const rows = await this.tx.query<Parameters<typeof ticketFromRow>[0]>(
+      `SELECT t.* FROM tickets t WHERE ${OPEN_AUTOMATIC} AND t.category = 'forward-unacknowledged'
+          AND t.origin->'forwardIds' @> jsonb_build_array($1::text) ORDER BY t.id`, [forwardId]);
+    return rows.map(ticketFromRow);
+  }
+
+  async forwardStatuses(forwardIds: string[]): Promise<ForwardStatus[]> {
+    const rows = await this.tx.query<{ forward_id: string; status: string; institution_id: string }>(
+      'SELECT forward_id, status, institution_id FROM forwards WHERE forward_id = ANY($1::text[]) ORDER BY forward_id', [forwardIds]);
+    return rows.map((r) => ({ forwardId: r.forward_id, status: r.status, institutionId: r.institution_id }));
+  }
+
+  async openOrphanTickets(caseId: string) {
+    const rows = await this.tx.query<Parameters<typeof ticketFromRow>[0]>(
+      `SELECT t.* FROM tickets t WHERE ${OPEN_AUTOMATIC} AND t.category = 'orphan-aged' AND t.case_id = $1 ORDER BY t.id`, [caseId]);
+    return rows.map(ticketFromRow);
+  }
+
+  async ticketsWithCauseGone(limit: number): Promise<{ forwards: ForwardTicketCause[]; orphans: OrphanTicketCause[] }> {
+    // A forward ticket's cause is gone when none of the forwards it lists is pending any more.
+    const forwards = await this.tx.query<{ id: string; statuses: Array<{ forwardId: string; status: string; institutionId: string }> | null }>(
+      `SELECT t.id, (SELECT json_agg(json_build_object('forwardId', f.forward_id, 'status', f.status, 'institutionId', f.institution_id)
+                                     ORDER BY f.forward_id)
+                       FROM forwards f WHERE f.forward_id IN (SELECT jsonb_array_elements_text(t.origin->'forwardIds'))) AS statuses
+         FROM tickets t
+        WHERE ${OPEN_AUTOMATIC} AND t.category = 'forward-unacknowledged'
+          AND NOT EXISTS (SELECT 1 FROM forwards f WHERE f.status = 'pending'
+                             AND f.forward_id IN (SELECT jsonb_array_elements_text(t.origin->'forwardIds')))
+        ORDER BY t.created_at, t.id LIMIT $1`, [limit]);
+    // An orphan ticket's cause is gone when the case left the triage episode it was opened for.
+    const orphans = await this.tx.query<{ id: string; case_id: string; status: string; institution_id: string | null }>(
+      `SELECT t.id, c.case_id, c.status, c.institution_id FROM tickets t JOIN cases c ON c.case_id = t.case_id
+        WHERE ${OPEN_AUTOMATIC} AND t.category = 'orphan-aged'
+          AND (c.status <> 'triage' OR c.triage_since > (t.origin->>'triageSince')::timestamptz)
+        ORDER BY t.created_at, t.id LIMIT $1`, [limit]);
+    return {
+      forwards: forwards.map((r) => ({ ticketId: r.id, statuses: r.statuses ?? [] })),
+      orphans: orphans.map((r) => ({ ticketId: r.id, caseId: r.case_id, status: r.status, institutionId: r.institution_id })),
+    };
+  }
+}
+
+/** The cause reader in the transaction of a case writer (the follow-up commits with the fact it follows). */
+export function causeReaderSharing(w: CaseWriter): PgCauseReader {
+  if (!(w instanceof PgCaseWriter)) throw new Error('causeReaderSharing needs the PostgreSQL case writer');
+  return new PgCauseReader(w.tx);
 }
 
 

@@ -2,12 +2,15 @@
 import type { EscalationKind } from '../helpdesk/escalation';
 import type { Priority, SlaPolicyVersionConfig } from '../helpdesk/sla-policy';
 import type { TicketState, WaitParty } from '../helpdesk/ticket-state';
+import type { CalendarDefinition } from '../helpdesk/calendar';
+import type { CalendarRevision } from '../helpdesk/calendar-snapshots';
 import type {
-  EscalationRecord, NewTicketRecord, StoredPolicyVersion, TicketEventKind, TicketEventRecord, TicketFilter, TicketReader,
-  TicketRecord, TicketSource, TicketStore, TicketWriter, Visibility,
+  EscalationRecord, NewTicketRecord, StoredPolicyVersion, ThreadEvent, ThreadMessage, TicketEventKind, TicketEventRecord, TicketFilter,
+  TicketReader, TicketRecord, TicketSource, TicketStore, TicketWriter, Visibility,
 } from '../helpdesk/ticket-store';
 import { toPage, type Page, type PageRequest } from '../shared/paging';
 import type { Database, Sql } from './database';
+import { calendarRevisions, insertMessage, messagesOf, recordCalendarRevisions, setMessageEvent } from './ticket-thread-repository';
 
 /** Key space of the help desk's transaction-scoped advisory locks (two-key form: never collides with others). */
 export const HELPDESK_LOCK_SPACE = 724_005;
@@ -28,6 +31,7 @@ interface TicketRow {
   policy_version: string; created_at: Date; updated_at: Date; first_response_at: Date | null; resolved_at: Date | null;
   closed_at: Date | null; first_response_due_at: Date; resolution_due_at: Date; response_clock: 'running' | 'stopped';
   resolution_clock: 'running' | 'paused' | 'stopped'; first_response_breached: boolean; resolution_breached: boolean;
+  desk_calendar_revision: number | null; counterpart_calendar_id: string | null; counterpart_calendar_revision: number | null;
 }
 
 export const ticketFromRow = (r: TicketRow): TicketRecord => ({
@@ -41,6 +45,8 @@ export const ticketFromRow = (r: TicketRow): TicketRecord => ({
     resolutionClock: r.resolution_clock, firstResponseBreached: r.first_response_breached, resolutionBreached: r.resolution_breached,
     firstResponseAt: r.first_response_at,
   },
+  deskCalendarRevision: r.desk_calendar_revision, counterpartCalendarId: r.counterpart_calendar_id,
+  counterpartCalendarRevision: r.counterpart_calendar_revision,
 });
 
 interface EventRow {
@@ -132,6 +138,14 @@ export class PgTicketReader implements TicketReader {
       'SELECT definition, first_used_at FROM sla_policy_versions WHERE version = $1', [version]);
     return r && { definition: r.definition, firstUsedAt: r.first_used_at };
   }
+
+  messagesOf(ticketIds: string[]): Promise<Map<string, ThreadMessage[]>> {
+    return messagesOf(this.tx, ticketIds);
+  }
+
+  calendarRevisions(): Promise<CalendarRevision[]> {
+    return calendarRevisions(this.tx);
+  }
 }
 
 export class PgTicketWriter extends PgTicketReader implements TicketWriter {
@@ -156,12 +170,13 @@ export class PgTicketWriter extends PgTicketReader implements TicketWriter {
       `INSERT INTO tickets (id, counterpart_country, counterpart_ref, auto_key, origin, case_id, buc_type, sed_type, category, priority,
          subject, description, source, created_by, assignee, state, sla_start_at, policy_version, created_at, updated_at,
          first_response_at, resolved_at, closed_at, first_response_due_at, resolution_due_at, response_clock, resolution_clock,
-         first_response_breached, resolution_breached)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29)`,
+         first_response_breached, resolution_breached, desk_calendar_revision, counterpart_calendar_id, counterpart_calendar_revision)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32)`,
       [id, t.counterpartCountry, t.counterpartRef, t.autoKey, JSON.stringify(t.origin), t.caseId, t.bucType, t.sedType, t.category,
         t.priority, t.subject, t.description, t.source, t.createdBy, t.assignee, t.state, t.slaStartAt, t.policyVersion, t.createdAt,
         t.updatedAt, t.sla.firstResponseAt, t.resolvedAt, t.closedAt, t.sla.firstResponseDueAt, t.sla.resolutionDueAt,
-        t.sla.responseClock, t.sla.resolutionClock, t.sla.firstResponseBreached, t.sla.resolutionBreached]);
+        t.sla.responseClock, t.sla.resolutionClock, t.sla.firstResponseBreached, t.sla.resolutionBreached, t.deskCalendarRevision,
+        t.counterpartCalendarId, t.counterpartCalendarRevision]);
     return id;
   }
 
@@ -186,11 +201,24 @@ export class PgTicketWriter extends PgTicketReader implements TicketWriter {
         c.sla.resolutionDueAt, c.sla.responseClock, c.sla.resolutionClock, c.sla.firstResponseBreached, c.sla.resolutionBreached]);
   }
 
-  async appendEvent(e: TicketEventRecord): Promise<void> {
-    await this.tx.query(
+  async appendEvent(e: TicketEventRecord): Promise<number> {
+    const [r] = await this.tx.query<{ id: number }>(
       `INSERT INTO ticket_events (ticket_id, at, kind, actor, wait_on, state_after, message, visibility, data)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`,
       [e.ticketId, e.at, e.kind, e.actor, e.waitOn, e.stateAfter, e.message, e.visibility, JSON.stringify(e.data)]);
+    return Number(r.id);
+  }
+
+  insertMessage(m: ThreadMessage): Promise<boolean> {
+    return insertMessage(this.tx, m);
+  }
+
+  setMessageEvent(m: Pick<ThreadMessage, 'direction' | 'counterpartCountry' | 'messageId'>, eventId: number, event: ThreadEvent): Promise<void> {
+    return setMessageEvent(this.tx, m, eventId, event);
+  }
+
+  async updatePriority(id: string, priority: Priority): Promise<void> {
+    await this.tx.query('UPDATE tickets SET priority = $2 WHERE id = $1', [id, priority]);
   }
 
   async insertEscalation(e: EscalationRecord): Promise<boolean> {
@@ -222,6 +250,10 @@ export class PgTicketStore implements TicketStore {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       return fn(new PgTicketReader(tx));
     });
+  }
+
+  recordCalendarRevisions(current: Array<{ calendarId: string; digest: string; definition: CalendarDefinition }>, at: Date) {
+    return recordCalendarRevisions(this.db, current, at);
   }
 
   async policyVersions(): Promise<Map<string, StoredPolicyVersion>> {

@@ -4,7 +4,7 @@
  * audit trail; both are refused while another operator holds the case's claim, and both end the claim.
  */
 import type { AuditTrail } from '../audit/audit-trail';
-import type { CaseRecord, CaseStore, CaseWriter } from '../cases/case-store';
+import type { CaseFactListener, CaseRecord, CaseStore, CaseWriter } from '../cases/case-store';
 import { forwardCase } from '../forwarding/forward-case';
 import { LIAISON_BODY_ID } from '../intake/envelope';
 import type { RoutingConfig, RoutingConfigService } from '../routing/versions';
@@ -21,6 +21,8 @@ export interface TriageDeps {
   clock: Clock;
   logger: Logger;
   audit?: AuditTrail;
+  /** Told when a case leaves triage, in the same transaction (the help desk resolves its aged-orphan ticket). */
+  onFact?: CaseFactListener;
 }
 
 function bodyObject(body: unknown): Record<string, unknown> {
@@ -87,8 +89,10 @@ export class TriageService {
       await w.addEvent(caseId, 'assigned', at, { institutionId, by, previousReason: c.triageReason, envelopes: held.length });
       await w.releaseClaim(caseId);
       const forwardIds = await forwardCase(w, { caseRecord: c, envelopes: held, institutionId, decisionId, ruleId: MANUAL_RULE, at });
-      return { forwardIds, previousReason: c.triageReason };
+      const followed = await this.deps.onFact?.(w, { kind: 'left-triage', caseId, outcome: 'assigned', institutionId, at });
+      return { forwardIds, previousReason: c.triageReason, followed };
     });
+    result.followed?.();
     await this.deps.audit?.record({ actor: by, action: 'triage.assign', subjectType: 'case', subjectId: caseId, before: { status: 'triage', reason: result.previousReason }, after: { status: 'forwarded', institutionId }, data: { forwardIds: result.forwardIds } });
     this.deps.logger.info('triage case assigned', { event: 'triage.assigned', caseId, institutionId, by, forwards: result.forwardIds.length });
     return { caseId, institutionId, forwardIds: result.forwardIds };
@@ -97,7 +101,7 @@ export class TriageService {
   async returnCase(caseId: string, body: unknown, by: string): Promise<{ caseId: string; status: 'returned' }> {
     const reason = requiredText(body, 'reason');
     const at = this.deps.clock.now();
-    const previousReason = await this.deps.store.inTransaction(async (w) => {
+    const { previousReason, followed } = await this.deps.store.inTransaction(async (w) => {
       const c = await this.lockInTriage(w, caseId, by, at);
       await w.insertDecision({
         caseId, envelopeId: null, outcome: 'return', institutionId: null, reason: 'RETURNED', ruleId: MANUAL_RULE,
@@ -109,8 +113,9 @@ export class TriageService {
       await w.saveCase({ ...c, status: 'returned', returnReason: reason, triageReason: null, triageSince: null, triageDetail: null }, at);
       await w.addEvent(caseId, 'returned', at, { by, reason });
       await w.releaseClaim(caseId);
-      return c.triageReason;
+      return { previousReason: c.triageReason, followed: await this.deps.onFact?.(w, { kind: 'left-triage', caseId, outcome: 'returned', institutionId: null, at }) };
     });
+    followed?.();
     await this.deps.audit?.record({ actor: by, action: 'triage.return', subjectType: 'case', subjectId: caseId, before: { status: 'triage', reason: previousReason }, after: { status: 'returned' } });
     this.deps.logger.info('triage case returned', { event: 'triage.returned', caseId, by });
     return { caseId, status: 'returned' };

@@ -1,6 +1,7 @@
 /** Console sessions (log in, who am I, password change, log out) and machine-token issuing. */
 import express, { Router, type Request, type Response } from 'express';
 import { MACHINE_ROLES, type AccessService, type Principal, type Role } from '../access/access';
+import { EESSI_COUNTRIES } from '../helpdesk/ticket';
 import { AppError } from '../shared/errors';
 import { SESSION_COOKIE, requireRole, sessionIdOf } from './auth';
 
@@ -93,8 +94,12 @@ export function accessRouter(access: AccessService, secureCookies: SecureCookies
     }
     const institutionId = bodyString(req.body, 'institutionId', role === 'institution', 20) ?? null;
     const label = bodyString(req.body, 'label', false, 200) ?? null;
-    const issued = await access.issueToken(role, institutionId, req.principal!.id, label);
-    res.status(201).json({ id: issued.id, token: issued.token, role, institutionId });
+    const country = bodyString(req.body, 'country', false, 2) ?? null;
+    if (country !== null && !(EESSI_COUNTRIES as readonly string[]).includes(country)) {
+      throw new AppError('REQ_INVALID_BODY', `country must be an EESSI country code (${EESSI_COUNTRIES.join(', ')}).`, [{ path: '/country', message: `"${country}" is not an EESSI country code` }]);
+    }
+    const issued = await access.issueToken(role, institutionId, req.principal!.id, label, country);
+    res.status(201).json({ id: issued.id, token: issued.token, role, institutionId, ...(country !== null && { country }) });
   });
 
   return r;

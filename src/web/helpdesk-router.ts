@@ -18,21 +18,39 @@ const json = express.json({ limit: '64kb' });
 
 function actorOf(req: Request): Actor {
   const p = req.principal!;
-  return { id: p.id, kind: p.kind === 'session' ? 'operator' : 'machine', seesInternal: p.roles.has('operator') };
+  return {
+    id: p.id, kind: p.kind === 'session' ? 'operator' : 'machine', seesInternal: p.roles.has('operator'),
+    ...(p.country !== undefined && { country: p.country }),
+    auditId: p.kind === 'token' ? `token:${p.id}` : p.id,
+  };
+}
+
+/** A country-scoped token lists its country's tickets only; naming another country is refused, not emptied. */
+function scoped(filter: TicketFilter, actor: Actor): TicketFilter {
+  if (actor.country === undefined) return filter;
+  if (filter.counterpartCountry !== undefined && filter.counterpartCountry !== actor.country) {
+    throw new AppError('HDK_COUNTRY_FORBIDDEN', `This help-desk token is for ${actor.country}: it cannot list the tickets of ${filter.counterpartCountry}.`,
+      [{ path: 'counterpartCountry', message: `must be ${actor.country} for this token` }]);
+  }
+  return { ...filter, counterpartCountry: actor.country };
 }
 
 function sourceOf(req: Request): TicketSource {
   return ticketSourceOf(req.body, req.principal!.kind === 'session' ? 'operator' : 'machine');
 }
 
-function text(v: unknown): string | undefined {
+function text(v: unknown, key: string): string | undefined {
+  if (Array.isArray(v)) throw new AppError('REQ_INVALID_QUERY', `${key} takes one value.`, [{ path: key, message: 'one value only' }]);
+  if (v !== undefined && typeof v !== 'string') throw new AppError('REQ_INVALID_QUERY', `${key} must be a plain value.`, [{ path: key, message: 'must be a string' }]);
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** `key=a,b` and `key=a&key=b` both mean "any of a, b". */
 function listOf<T extends string>(query: Record<string, unknown>, key: string, allowed: readonly T[]): T[] | undefined {
-  const raw = text(query[key]);
-  if (raw === undefined) return undefined;
-  const values = raw.split(',').map((v) => v.trim());
+  const given = query[key];
+  const parts = (Array.isArray(given) ? given : given === undefined ? [] : [given]).map((v) => text(v, key) ?? '');
+  if (parts.length === 0 || parts.every((p) => p === '')) return undefined;
+  const values = parts.flatMap((p) => p.split(',')).map((v) => v.trim());
   const bad = values.filter((v) => !(allowed as readonly string[]).includes(v));
   if (bad.length > 0) {
     throw new AppError('REQ_INVALID_QUERY', `${key} must be a comma-separated list of ${allowed.join(', ')}.`, [{ path: key, message: `unknown value(s) ${bad.map((b) => `"${b}"`).join(', ')}` }]);
@@ -52,8 +70,8 @@ export function ticketFilterOf(query: Record<string, unknown>): TicketFilter {
     states: listOf<TicketState>(query, 'state', TICKET_STATES),
     priorities: listOf<Priority>(query, 'priority', PRIORITIES),
     counterpartCountry: oneOf(query, 'counterpartCountry', EESSI_COUNTRIES),
-    caseId: text(query.caseId),
-    assignee: text(query.assignee),
+    caseId: text(query.caseId, 'caseId'),
+    assignee: text(query.assignee, 'assignee'),
     source: oneOf<TicketSource>(query, 'source', TICKET_SOURCES),
     breached: breached === undefined ? undefined : breached === 'true',
   };
@@ -71,7 +89,7 @@ export function helpdeskRouter(service: TicketService): Router {
 
   r.get('/api/tickets', allowed, async (req, res) => {
     const query = req.query as Record<string, unknown>;
-    res.json(await service.list(ticketFilterOf(query), parsePageRequest(query)));
+    res.json(await service.list(scoped(ticketFilterOf(query), actorOf(req)), parsePageRequest(query)));
   });
 
   r.get('/api/tickets/:id', allowed, async (req, res) => {

@@ -102,7 +102,7 @@ export class Inspector {
     const listed = prefix ? await queuesWithPrefix(prefix) : [];
     const queues = [...new Set([...known, ...listed])];
     for (const q of queues) await this.withChannel((ch) => ch.deleteQueue(q)).catch(() => undefined);
-    for (const x of [names.forward, names.rina, names.notifications]) {
+    for (const x of [names.forward, names.rina, names.notifications, names.helpdeskOut]) {
       await this.withChannel((ch) => ch.deleteExchange(x)).catch(() => undefined);
     }
   }

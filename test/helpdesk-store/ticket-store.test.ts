@@ -105,7 +105,7 @@ describe.each(storageDrivers())('help desk storage on %s', (_name, open) => {
       ['resume', 'open'], ['comment', 'open'], ['resolve', 'resolved'], ['close', 'closed'], ['reopen', 'open'],
     ]);
     expect(final.events[1]).toEqual(expect.objectContaining({ actor: operator.id, data: { assignee: 'bob', previous: null } }));
-    expect(final.events[3]).toEqual(expect.objectContaining({ on: 'counterpart', message: 'Please send the P5000.', visibility: 'internal' }));
+    expect(final.events[3]).toEqual(expect.objectContaining({ on: 'counterpart', message: 'Please send the P5000.', visibility: 'external' })); // the question put to the counterpart
     expect(final.events[2]).toEqual(expect.objectContaining({ visibility: 'external', at: '2025-05-06T08:20:00.000Z' }));
     // 10:30–10:40 waiting on the counterpart, 10:40–10:50 on the institution: business time, attributed.
     expect(final.sla.pausedMs).toBe(20 * 60_000);

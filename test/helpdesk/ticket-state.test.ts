@@ -11,6 +11,7 @@ const ACTIONS: Record<string, TicketAction> = {
   comment: { action: 'comment' },
   assign: { action: 'assign' },
   close: { action: 'close' },
+  'priority P1': { action: 'priority', to: 'P1' },
 };
 
 const X = 'refused' as const;
@@ -20,29 +21,29 @@ type Outcome = TicketState | typeof X;
 const TABLE: Record<TicketState, Record<keyof typeof ACTIONS, Outcome>> = {
   new: {
     respond: 'open', 'wait on counterpart': X, 'wait on institution': X, resume: X, resolve: 'resolved',
-    reopen: X, comment: 'new', assign: 'new', close: X,
+    reopen: X, comment: 'new', assign: 'new', close: X, 'priority P1': 'new',
   },
   open: {
     respond: 'open', 'wait on counterpart': 'waiting-counterpart', 'wait on institution': 'waiting-institution',
-    resume: X, resolve: 'resolved', reopen: X, comment: 'open', assign: 'open', close: X,
+    resume: X, resolve: 'resolved', reopen: X, comment: 'open', assign: 'open', close: X, 'priority P1': 'open',
   },
   'waiting-counterpart': {
     respond: 'waiting-counterpart', 'wait on counterpart': X, 'wait on institution': 'waiting-institution',
     resume: 'open', resolve: 'resolved', reopen: X, comment: 'waiting-counterpart', assign: 'waiting-counterpart',
-    close: X,
+    close: X, 'priority P1': 'waiting-counterpart',
   },
   'waiting-institution': {
     respond: 'waiting-institution', 'wait on counterpart': 'waiting-counterpart', 'wait on institution': X,
     resume: 'open', resolve: 'resolved', reopen: X, comment: 'waiting-institution', assign: 'waiting-institution',
-    close: X,
+    close: X, 'priority P1': 'waiting-institution',
   },
   resolved: {
     respond: X, 'wait on counterpart': X, 'wait on institution': X, resume: X, resolve: X, reopen: 'open',
-    comment: 'resolved', assign: 'resolved', close: 'closed',
+    comment: 'resolved', assign: 'resolved', close: 'closed', 'priority P1': X,
   },
   closed: {
     respond: X, 'wait on counterpart': X, 'wait on institution': X, resume: X, resolve: X, reopen: 'open',
-    comment: X, assign: X, close: X,
+    comment: X, assign: X, close: X, 'priority P1': X,
   },
 };
 

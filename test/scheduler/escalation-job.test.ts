@@ -23,7 +23,7 @@ interface Published {
 
 /** A bus that records what is published, and fails while `down` is set. */
 class RecordingBus implements MessageBus {
-  readonly names = { helpdesk: 'test.helpdesk', notifications: 'test.notifications' };
+  readonly names = { helpdesk: 'test.helpdesk', notifications: 'test.notifications', helpdeskOut: 'test.helpdesk-out' };
   readonly published: Published[] = [];
   down = false;
   async publish(exchange: string, routingKey: string, body: Buffer | object, options?: PublishOptions): Promise<void> {
