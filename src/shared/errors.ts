@@ -13,7 +13,7 @@ export const ERRORS = {
   AUTH_FORBIDDEN: { status: 403, retry: false, doc: 'The credentials lack the scope this endpoint needs (or a console call lacks its CSRF token).' },
   AUTH_THROTTLED: { status: 429, retry: false, doc: 'Too many failed logins for the account or the address; Retry-After says when to try again.' },
   AUTH_PASSWORD_CHANGE_REQUIRED: { status: 403, retry: false, doc: 'The account\'s password was reset: the session may only change it (POST /api/session/password).' },
-  REQ_RATE_LIMITED: { status: 429, retry: true, doc: 'Too many requests for this token in the current minute; Retry-After says when to try again.' },
+  REQ_RATE_LIMITED: { status: 429, retry: false, doc: 'Too many requests for this token in the current minute; Retry-After says when to try again.' },
   ACC_ACCOUNT_NOT_FOUND: { status: 404, retry: false, doc: 'No console account with this username.' },
   ACC_ACCOUNT_EXISTS: { status: 409, retry: false, doc: 'A console account with this username exists already.' },
   ACC_LAST_ADMIN: { status: 409, retry: false, doc: 'The last active admin account cannot be disabled.' },

@@ -19,7 +19,8 @@ const json = express.json({ limit: '64kb' });
 function actorOf(req: Request): Actor {
   const p = req.principal!;
   return {
-    id: p.id, kind: p.kind === 'session' ? 'operator' : 'machine', seesInternal: p.roles.has('operator'),
+    id: p.id, kind: p.kind === 'session' ? 'operator' : 'machine', // Everyone with a console session is liaison-body staff (help-desk agents included): they read internal notes.
+    seesInternal: p.kind === 'session' || p.roles.has('operator'),
     ...(p.country !== undefined && { country: p.country }),
     auditId: p.kind === 'token' ? `token:${p.id}` : p.id,
   };

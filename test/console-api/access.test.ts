@@ -26,7 +26,7 @@ describe.each(storageDrivers())('console access on %s', (_name, open) => {
   beforeAll(async () => {
     tdb = await open();
     t = await startTestService(tdb.db, clock);
-  });
+  }, 180_000); // PGlite and the service start slowly on a busy machine
   afterAll(async () => {
     await t.svc.stop();
     await tdb.close();
