@@ -10,13 +10,6 @@
 const ADAPTERS = '(web|bus|store|scheduler)';
 const ROOT = '(app/|main\\.ts$)';
 const NOT_DOMAIN = `^src/(${ADAPTERS}/|${ROOT}|shared/|config/|simulation/)`;
-/**
- * Known violations being removed on other branches (w14-hostile: intake-router, w10-api: cases-router take a
- * domain read-model port instead of a store class). Delete a line when its branch lands; never add one.
- */
-const KNOWN_VIOLATIONS = {
-  'adapters-not-to-each-other': ['^src/web/intake-router\\.ts$', '^src/web/cases-router\\.ts$'],
-};
 // Matched against the resolved file (node_modules/<package>/…), which is what dependency-cruiser compares.
 const INFRASTRUCTURE = '(^|/)node_modules/(express|amqplib|pg|pg-[a-z-]+|@electric-sql/pglite|node-cron|helmet|winston|rate-limiter-flexible)/';
 
@@ -61,7 +54,7 @@ module.exports = {
       name: 'adapters-not-to-each-other',
       severity: 'error',
       comment: 'web/, bus/, store/ and scheduler/ do not import each other, not even types: the composition root (src/app/) connects them through the domains\' ports.',
-      from: { path: `^src/${ADAPTERS}/`, pathNot: KNOWN_VIOLATIONS['adapters-not-to-each-other'] },
+      from: { path: `^src/${ADAPTERS}/` },
       to: { path: `^src/${ADAPTERS}/`, pathNot: '^src/$1/' },
     },
     {

@@ -42,6 +42,7 @@ export function sessionBody(p: Principal) {
   };
 }
 
+// long-function: the routes of one router, read top to bottom like the API table; each handler is a few lines.
 export function accessRouter(access: AccessService, secureCookies: SecureCookies | boolean = 'auto'): Router {
   const r = Router();
   const json = jsonBody();
