@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
-import { jsonBody, noStore, pathParam } from './request-validation';
+import { jsonBody, noStore, pathParam, queryEnum } from './request-validation';
 
 const json = jsonBody();
 
@@ -153,10 +153,7 @@ function forwardRoutes(r: Router, deps: CasesDeps): void {
     if (!p.roles.has('operator') && !p.roles.has('admin') && p.institutionId !== institutionId) {
       throw new AppError('AUTH_FORBIDDEN', `This token belongs to another institution than ${institutionId}.`);
     }
-    const status = one(req.query as Record<string, unknown>, 'status');
-    if (status && !['pending', 'accepted', 'rejected', 'superseded'].includes(status)) {
-      throw new AppError('REQ_INVALID_QUERY', 'status must be pending, accepted, rejected or superseded.', [{ path: 'status', message: `got "${status.slice(0, 64)}"` }]);
-    }
+    const status = queryEnum(req, 'status', ['pending', 'accepted', 'rejected', 'superseded'] as const);
     res.json(await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>)));
   });
 
