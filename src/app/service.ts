@@ -171,6 +171,20 @@ async function listen(app: ReturnType<typeof createApp>, port: number): Promise<
   });
 }
 
+/** The retention purge (RETENTION_DAYS), scheduled daily when set and when this process runs the jobs. */
+function startRetention(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, scheduled: boolean) {
+  const retention = retentionJob({
+    purgeSlice: (before, at) => runExclusively(db, RETENTION_JOB, (tx) => purgeExpired(tx, before, at)), days: config.retentionDays, clock, logger,
+  });
+  let retentionScheduler: Scheduler | undefined;
+  if (scheduled && config.retentionDays > 0) {
+    retentionScheduler = new Scheduler({ logger, timezone: config.scheduleTimezone });
+    scheduleRetention(retentionScheduler, () => retention(), config.retentionCron);
+    retentionScheduler.start();
+  }
+  return { retention, retentionScheduler };
+}
+
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
@@ -201,15 +215,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
   core.late.followCase = helpdesk.followCase;
-  const retention = retentionJob({
-    purgeSlice: (before, at) => runExclusively(db, RETENTION_JOB, (tx) => purgeExpired(tx, before, at)), days: config.retentionDays, clock, logger,
-  });
-  let retentionScheduler: Scheduler | undefined;
-  if (opts.workers !== false && config.retentionDays > 0) {
-    retentionScheduler = new Scheduler({ logger, timezone: config.scheduleTimezone });
-    scheduleRetention(retentionScheduler, () => retention(), config.retentionCron);
-    retentionScheduler.start();
-  }
+  const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
 
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,

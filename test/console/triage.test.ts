@@ -162,6 +162,9 @@ describe('console: triage', () => {
     await h.step(page, 'keyboard-forward');
     await page.keyboard.press('Enter');
     await page.getByText('Dossier 5550001 transféré à FR:CARSATHF1.').waitFor();
+    // Back on the queue, the forwarded case has left it (as the operator sees it) before n picks the next one.
+    await queueRows(page).filter({ hasText: '5550002' }).first().waitFor();
+    await queueRows(page).filter({ hasText: '5550001' }).first().waitFor({ state: 'detached' });
     // n: the next case nobody holds.
     await page.keyboard.press('n');
     await page.getByRole('heading', { level: 1, name: /Dossier 5550002/ }).waitFor();

@@ -120,8 +120,11 @@ export interface paths {
          * Issue a machine token
          * @description Issues a bearer token for a machine client: `intake` (the RINA adapter), `institution` (a French
          *     institution; `institutionId` required, the token then sees and acknowledges that institution's forwards
-         *     only; it must be in the directory in force and may not be the liaison body `FR:CLEISS0002`) or `helpdesk`
-         *     (another country's service desk). The token is shown once; only its hash is kept. Audited (`token.issue`).
+         *     only; it must be in the directory in force and may not be the liaison body `FR:CLEISS0002`) or `helpdesk`.
+         *     A `helpdesk` token may name a `country` (an EESSI country code): it is that counterpart desk's token and
+         *     sees and acts on that country's tickets only. A `helpdesk` token **without** `country` is the national
+         *     desk's integration and sees every country, as before (CONTRACT §3 issues tokens with
+         *     `{"role","institutionId"?}` only). The token is shown once; only its hash is kept. Audited (`token.issue`).
          */
         post: operations["issueToken"];
         delete?: never;
@@ -409,7 +412,7 @@ export interface paths {
          *
          *     `envelopeId` (`<sedType>_<documentId>_<documentVersion>`) is the idempotency key: the same id again is a
          *     duplicate (200), whatever the content. When the content differs, the first version stays authoritative and
-         *     the other is kept in quarantine with `INT_ENVELOPE_CONFLICT` for review; the answer is still 200 duplicate.
+         *     the other is kept in quarantine with `ITK_ENVELOPE_CONFLICT` for review; the answer is still 200 duplicate.
          *
          *     A stored envelope is routed asynchronously (rule table at `legalDeliveryAt`): forwarded to the competent
          *     institution, or held in triage. A rejected input is answered with the error and, beside `error`, the
@@ -838,7 +841,10 @@ export interface paths {
         };
         /**
          * Tickets, newest first
-         * @description Tickets with their SLA computed now and the kinds of escalation raised, newest first. List filters take comma-separated values where noted.
+         * @description Tickets with their SLA computed now (`sla.status`: `on-time`, `warning` from the escalation threshold,
+         *     `breached`) and the kinds of escalation raised, newest first, keyset-paged (`cursor`). List filters take
+         *     several values, comma-separated or repeated (`state=new&state=open`), where noted; an unknown value is 400.
+         *     A counterpart desk's token lists its country's tickets only (naming another country: 403).
          */
         get: operations["listTickets"];
         put?: never;
@@ -850,6 +856,7 @@ export interface paths {
          *     time), at the next business opening, under the SLA policy version in force then (`config/sla-policy.json`,
          *     `schemas/sla-policy.schema.json`; business calendars in `schemas/calendars.schema.json`). The ticket source is
          *     `operator` from a console session, `institution` for `counterpartCountry` FR, `counterpart` otherwise.
+         *     A counterpart desk's token (one naming a country) opens tickets of its own country only.
          */
         post: operations["openTicket"];
         delete?: never;
@@ -867,8 +874,11 @@ export interface paths {
         };
         /**
          * A ticket with its SLA, escalations and history
-         * @description The ticket with its SLA computed now, the escalations raised, the actions its state allows, and its events.
-         *     Internal messages are shown to operators only; other callers see that the event happened, not its text.
+         * @description The ticket with its SLA computed now, the escalations raised, the actions its state allows, its events, and
+         *     its `thread`: the conversation with the counterpart desk (what it sent on `liaison.helpdesk`, what the desk
+         *     sent back on `liaison.helpdesk-out`, with the delivery state of each reply). Internal messages are shown to
+         *     operators only; other callers see that the event happened, not its text. A counterpart desk's token gets 404
+         *     for another country's ticket.
          */
         get: operations["getTicket"];
         put?: never;
@@ -893,10 +903,131 @@ export interface paths {
          * @description Applies one action through the ticket state machine: `respond` (stops the first-response clock; `new` →
          *     `open`), `wait` on the `counterpart` or the `institution` (pauses the resolution clock), `resume`,
          *     `resolve` (stops the resolution clock), `reopen` (back to `open`), `close` (after `resolve`), `comment`
-         *     (message required; internal by default), `assign` (`assignee`, or null to unassign). A message with
-         *     `respond` or `resolve` is external by default. Answers the ticket as after the action.
+         *     (message required; internal by default), `assign` (`assignee`, or null to unassign), `priority` (`priority`
+         *     required: the targets are recomputed with the new priority in the ticket's policy version; recorded as an
+         *     event `{from, to}` and in the audit trail as `ticket.priority`). A message with `respond`, `resolve`, `reopen` or
+         *     a `wait` on the `counterpart` (the question put to them) is external by default. On a counterpart ticket
+         *     (not FR, not automatic) each external message goes to the counterpart desk on `liaison.helpdesk-out`: a
+         *     response, an external comment, the question of a wait on the counterpart (`information-request`), the
+         *     resolution and a reopening (see `thread`). Answers the ticket as after the action.
          */
         post: operations["actOnTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every period with stored report versions
+         * @description Newest period first; each with its versions (number, time, author, trigger, count of changed figures, report.ready state).
+         */
+        get: operations["listReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monthly report (CONTRACT §6)
+         * @description The latest stored version, or version `version`. A period never generated is generated now (version 1,
+         *     on demand). A case counts in the month of its first legalDeliveryAt (Europe/Paris); figures are as of
+         *     the version's `asOf`. Stored versions never change.
+         */
+        get: operations["getMonthlyReport"];
+        put?: never;
+        /**
+         * Generate a new version
+         * @description Computes the period again and stores it as the next version, with `changes` (every figure that differs
+         *     from the previous version, `path`, `before`, `after`); queues `report.ready` on the notifications exchange.
+         *     Supervisors (and admins, who hold the supervisor role).
+         */
+        post: operations["regenerateMonthlyReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly/{month}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored versions of a period
+         * @description Oldest first, each with its author, trigger, number of changed figures and report.ready state.
+         */
+        get: operations["listMonthlyReportVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/yearly/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The yearly report, the previous year beside it
+         * @description The latest stored version, or version `version`. A period never generated is generated now (version 1,
+         *     on demand). A case counts in the month of its first legalDeliveryAt (Europe/Paris); figures are as of
+         *     the version's `asOf`. Stored versions never change.
+         */
+        get: operations["getYearlyReport"];
+        put?: never;
+        /**
+         * Generate a new version
+         * @description Computes the period again and stores it as the next version, with `changes` (every figure that differs
+         *     from the previous version, `path`, `before`, `after`); queues `report.ready` on the notifications exchange.
+         *     Supervisors (and admins, who hold the supervisor role).
+         */
+        post: operations["regenerateYearlyReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/yearly/{year}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored versions of a period
+         * @description Oldest first, each with its author, trigger, number of changed figures and report.ready state.
+         */
+        get: operations["listYearlyReportVersions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -907,6 +1038,81 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ReportVersion: {
+            version: number;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description 'scheduler', 'operator:<username>', a token id, 'cli' */
+            generatedBy: string;
+            /** @enum {string} */
+            trigger: "scheduled" | "on-demand";
+            /** @description Figures that differ from the previous version. */
+            changes: number;
+            /**
+             * @description report.ready: none when no broker is configured
+             * @enum {string}
+             */
+            notification: "pending" | "sent" | "none";
+        };
+        /**
+         * @description CONTRACT.md §6 keys, and more: see the README (Reports). Counts are cases unless named otherwise; business
+         *     hours on the desk calendar of each ticket's SLA policy version.
+         */
+        Report: {
+            /** @enum {string} */
+            kind: "monthly" | "yearly";
+            month?: string;
+            year?: string;
+            version: number;
+            /** Format: date-time */
+            generatedAt: string;
+            /** Format: date-time */
+            asOf?: string;
+            provisional?: boolean;
+            envelopes: {
+                received: number;
+                quarantined: number;
+            };
+            cases: {
+                received: number;
+                forwardedAutomatically: number;
+                forwardedAfterTriage: number;
+                returned: number;
+                inTriage: number;
+                transferRate: number | null;
+            };
+            timeToForward: {
+                automatic?: {
+                    medianSeconds?: number | null;
+                    p90Seconds?: number | null;
+                };
+                manual?: {
+                    medianSeconds?: number | null;
+                    p90Seconds?: number | null;
+                };
+            };
+            byBucType: {
+                bucType: string;
+                received: number;
+                forwarded: number;
+            }[];
+            bySenderCountry: {
+                country: string;
+                received: number;
+                forwarded: number;
+            }[];
+            helpdesk: {
+                opened: number;
+                resolved: number;
+                slaCompliance: number | null;
+                breaches: Record<string, never>[];
+            };
+            changes: {
+                path: string;
+                before: unknown;
+                after: unknown;
+            }[];
+        };
         /** @description The one error shape of the API (src/web/http-errors.ts). */
         Error: {
             error: {
@@ -971,6 +1177,11 @@ export interface components {
             role: "intake" | "institution" | "helpdesk";
             /** @description Required for `institution` (the institution the token acts for); ignored for the other roles. */
             institutionId?: string;
+            /**
+             * @description Only with `helpdesk`: the counterpart desk's EESSI country code (EL = Greece, UK = United Kingdom). The token then sees, opens and acts on that country's tickets only (another country in a body or a filter: 403 `HDK_COUNTRY_FORBIDDEN`; another country's ticket id: 404). Absent: every country (the national desk's integration).
+             * @enum {string}
+             */
+            country?: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "EL" | "HU" | "IS" | "IE" | "IT" | "LV" | "LI" | "LT" | "LU" | "MT" | "NL" | "NO" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "CH" | "UK" | "EU";
             /** @description A note on what the token is for. */
             label?: string;
         };
@@ -982,13 +1193,15 @@ export interface components {
             /** @enum {string} */
             role: "intake" | "institution" | "helpdesk";
             institutionId: string | null;
+            /** @description Only for a counterpart desk's `helpdesk` token: its country. */
+            country?: string;
         };
         QuarantineSummary: {
             id: string;
             receivedAt: components["schemas"]["Timestamp"];
             /** @enum {string} */
             via: "http" | "amqp";
-            /** @description Why: `VAL_*`, or `INT_ENVELOPE_CONFLICT` for a known envelope id with other content. */
+            /** @description Why: `VAL_*`, or `ITK_ENVELOPE_CONFLICT` for a known envelope id with other content. */
             errorCode: string;
             message: string;
             details: components["schemas"]["ErrorDetail"][];
@@ -1003,10 +1216,15 @@ export interface components {
             lastReceivedAt: components["schemas"]["Timestamp"];
         };
         QuarantineItem: components["schemas"]["QuarantineSummary"] & {
-            /** @description The input as received (for an oversize input, its first 6 MiB). */
-            raw: string;
+            /** @description The input as received (for an oversize input, its first limit + 1 MiB); null once the retention job purged it. */
+            raw: string | null;
             /** @enum {string} */
             rawEncoding: "utf8" | "base64";
+            /**
+             * Format: date-time
+             * @description When the retention job (RETENTION_DAYS) removed the raw bytes; the entry and its reason stay.
+             */
+            rawPurgedAt: string | null;
         };
         /** @description One rule tried, and why it did not decide (or the decision, on the deciding step). */
         TraceStep: {
@@ -1483,7 +1701,7 @@ export interface components {
          */
         TicketSource: "counterpart" | "institution" | "operator" | "automatic";
         /** @enum {string} */
-        ActionName: "respond" | "wait" | "resume" | "resolve" | "reopen" | "comment" | "assign" | "close";
+        ActionName: "respond" | "wait" | "resume" | "resolve" | "reopen" | "comment" | "assign" | "close" | "priority";
         /** @enum {string} */
         EscalationKind: "response-warning" | "response-breach" | "resolution-warning" | "resolution-breach";
         TicketAction: {
@@ -1496,16 +1714,25 @@ export interface components {
             /** @description Required with `comment`. */
             message?: string;
             /**
-             * @description Only with a message. Default external for `respond` and `resolve`, internal otherwise.
+             * @description Only with a message. Default external for `respond`, `resolve`, `reopen` and `wait` on the counterpart, internal otherwise.
              * @enum {string}
              */
             visibility?: "internal" | "external";
             /** @description Only and required with `assign`; null unassigns. */
             assignee?: string | null;
+            /** @description Only and required with `priority`: the new priority. */
+            priority?: components["schemas"]["Priority"];
         };
         /** @description The contract's `sla` (CONTRACT.md §5) and the detail the console shows, computed at `asOf`; durations in business milliseconds. */
         TicketSla: {
             policyVersion: string;
+            /**
+             * @description The colour of the ticket, computed by the service: `breached` when either target is (even after the clock stopped), `warning` once a clock still counting has used the escalation threshold (`warnAtFraction` of the policy version) of its target, `on-time` otherwise.
+             * @enum {string}
+             */
+            status: "on-time" | "warning" | "breached";
+            /** @description The priority whose targets are measured (the current one). */
+            priority: components["schemas"]["Priority"];
             firstResponseDueAt: components["schemas"]["Timestamp"];
             resolutionDueAt: components["schemas"]["Timestamp"];
             firstResponseBreached: boolean;
@@ -1598,8 +1825,37 @@ export interface components {
                 message?: string | null;
                 /** @enum {string} */
                 visibility?: "internal" | "external";
+                /** @description Per kind: `assign` {assignee, previous}; `priority` {from, to}; a resolution by `system:case-follow-up` {automatic, cause, …ids}; what a counterpart message caused {messageId, via}. */
                 data?: Record<string, never>;
             }[];
+            /** @description The conversation with the counterpart desk, oldest first (empty for FR and automatic tickets). */
+            thread: components["schemas"]["ThreadMessage"][];
+        };
+        ThreadMessage: {
+            /** @description For `out`, the AMQP messageId of the reply (stable across retries); for `in`, the counterpart's. */
+            messageId: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            /**
+             * @description `out`: the routing key's event (`<counterpartCountry>.<event>`). `in`: what the message did: `comment`, `resumed` (the ticket waited on the counterpart) or `reopened`.
+             * @enum {string}
+             */
+            event: "response" | "comment" | "information-request" | "resolved" | "reopened" | "resumed";
+            message: string | null;
+            at: components["schemas"]["Timestamp"];
+            delivery: {
+                /**
+                 * @description `pending`: in the outbox; `sent`: confirmed by the broker; `failed`: the last attempt failed, retried at `nextAttemptAt` (never given up); `none`: no broker configured when it was written (not sent), or an inbound message (nothing to deliver).
+                 * @enum {string}
+                 */
+                state: "pending" | "sent" | "failed" | "none";
+                attempts: number;
+                /** Format: date-time */
+                sentAt: string | null;
+                /** Format: date-time */
+                nextAttemptAt?: string | null;
+                lastError?: string | null;
+            };
         };
         Readiness: {
             /** @enum {string} */
@@ -1975,7 +2231,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `REQ_MALFORMED_JSON`: the body is not valid JSON. */
+        /** @description `AUTH_FORBIDDEN` as above, or `HDK_COUNTRY_FORBIDDEN`: a counterpart desk's token (one naming a country) asked for another country (a ticket body, a list filter). */
+        CountryForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `VAL_NOT_JSON`: the body is not valid JSON; `VAL_NOT_OBJECT`: valid JSON but not an object (`"x"`, `null`); `VAL_BOM`, `VAL_ENCODING`: a byte order mark, not UTF-8; `VAL_INVALID_PARAMETER`: a path parameter that does not decode or holds NUL/control characters. */
         MalformedJson: {
             headers: {
                 [name: string]: unknown;
@@ -1984,7 +2249,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `REQ_TOO_LARGE`: the body is over the endpoint's limit (64 kB; 6 MB for the routing endpoints). */
+        /** @description `VAL_TOO_LARGE`: the body is over the endpoint's limit (64 KiB; 6 MiB for the routing endpoints). */
         BodyTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -1993,7 +2258,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `REQ_INVALID_BODY`: the body does not have the required fields or types; `details[]` names each problem with its JSON Pointer path. */
+        /** @description `REQ_INVALID_BODY`: the body does not have the required fields or types (a field of the wrong type is "must be a string (got an object)", never "is required"); `details[]` names each problem with its JSON Pointer path. `VAL_TOO_DEEP`, `VAL_STRING_TOO_LONG`, `VAL_ARRAY_TOO_LONG`, `VAL_UNSTORABLE_TEXT`, `VAL_FORBIDDEN_KEY`: the body breaks an input limit. */
         InvalidBody: {
             headers: {
                 [name: string]: unknown;
@@ -2011,7 +2276,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `HDK_TICKET_NOT_FOUND`: no such ticket. */
+        /** @description `HDK_TICKET_NOT_FOUND`: no such ticket (or, for a counterpart desk's token, not one of its country). */
         TicketNotFound: {
             headers: {
                 [name: string]: unknown;
@@ -2885,7 +3150,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VAL_NOT_JSON`: the body is not JSON. The input is quarantined. */
+            /** @description `VAL_NOT_JSON` (not one JSON document: syntax, truncated, two documents, empty), `VAL_NOT_OBJECT` (JSON but not an object), `VAL_BOM` (byte order mark), `VAL_ENCODING` (not UTF-8). The input is quarantined. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2896,7 +3161,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description `VAL_TOO_LARGE`: the body exceeds 5 MiB. The first 6 MiB of the input are quarantined, with its full size. */
+            /** @description `VAL_TOO_LARGE`: the body exceeds the envelope limit (5 MiB, `INTAKE_MAX_BYTES`). The first limit + 1 MiB of the input are quarantined, with its full size. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2908,7 +3173,10 @@ export interface operations {
             /**
              * @description The envelope is rejected and quarantined: `VAL_SCHEMA_MISMATCH` (envelope schema),
              *     `VAL_SED_MISMATCH` (the SED is not in the CDM shape routing reads), `VAL_UNKNOWN_BUC` (BUC type not in
-             *     the catalogue), `VAL_INCONSISTENT` (id, root key or country prefix contradict each other).
+             *     the catalogue), `VAL_INCONSISTENT` (id, root key or country prefix contradict each other); an input
+             *     limit (`src/intake/input-limits.ts`): `VAL_TOO_DEEP`, `VAL_STRING_TOO_LONG`, `VAL_ARRAY_TOO_LONG`,
+             *     `VAL_TOO_MANY_REFERENCES`; text the database cannot store (`VAL_UNSTORABLE_TEXT`: NUL, lone surrogates);
+             *     a prototype-polluting key (`VAL_FORBIDDEN_KEY`).
              *     `details[]` lists every problem as `{path, message}` (JSON Pointer paths).
              */
             422: {
@@ -3006,7 +3274,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description `INT_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
+            /** @description `ITK_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3792,9 +4060,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page (opaque). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated ticket states. */
+                /** @description Ticket states, comma-separated or repeated (any of them). */
                 state?: components["schemas"]["TicketState"][];
-                /** @description Comma-separated priorities. */
+                /** @description Priorities, comma-separated or repeated (any of them). */
                 priority?: components["schemas"]["Priority"][];
                 /** @description One EESSI country code. */
                 counterpartCountry?: components["schemas"]["country"];
@@ -3826,7 +4094,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["CountryForbidden"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -3869,7 +4137,7 @@ export interface operations {
             };
             400: components["responses"]["MalformedJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["CountryForbidden"];
             413: components["responses"]["BodyTooLarge"];
             422: components["responses"]["InvalidBody"];
             500: components["responses"]["Unexpected"];
@@ -3936,7 +4204,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["TicketNotFound"];
-            /** @description `HDK_INVALID_TRANSITION`: the action is not allowed in the ticket's state (e.g. `close` before `resolve`, `wait` on the party already waited on). `state` and `action` are given beside `error`. */
+            /** @description `HDK_INVALID_TRANSITION`: the action is not allowed in the ticket's state (e.g. `close` before `resolve`, `wait` on the party already waited on, `priority` to the priority the ticket has or on a resolved ticket). `state` and `action` are given beside `error`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3947,6 +4215,364 @@ export interface operations {
             };
             413: components["responses"]["BodyTooLarge"];
             422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The periods. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "monthly" | "yearly";
+                            period: string;
+                            versions: components["schemas"]["ReportVersion"][];
+                        }[];
+                        nextCursor: null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getMonthlyReport: {
+        parameters: {
+            query?: {
+                /** @description A stored version number (default the latest). */
+                version?: number;
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A Europe/Paris calendar month, YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    regenerateMonthlyReport: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A Europe/Paris calendar month, YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new version (Location names it). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listMonthlyReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Europe/Paris calendar month, YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportVersion"][];
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getYearlyReport: {
+        parameters: {
+            query?: {
+                /** @description A stored version number (default the latest). */
+                version?: number;
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A calendar year, YYYY. */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    regenerateYearlyReport: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A calendar year, YYYY. */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new version (Location names it). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listYearlyReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A calendar year, YYYY. */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportVersion"][];
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
