@@ -11,7 +11,7 @@ import { newId } from '../shared/ids';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
-export const ROLES = ['intake', 'institution', 'helpdesk', 'operator', 'admin'] as const;
+export const ROLES = ['intake', 'institution', 'helpdesk', 'operator', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const MACHINE_ROLES: readonly Role[] = ['intake', 'institution', 'helpdesk'];
 
@@ -115,8 +115,8 @@ export class AccessService {
   async authenticateSession(sessionId: string): Promise<Principal> {
     const s = await this.repo.sessionBySha256(sha256(sessionId));
     if (!s || s.expiresAt.getTime() <= this.clock.now().getTime()) throw new AppError('AUTH_INVALID', 'The session has expired; log in again.');
-    // An admin can do what an operator does.
-    const roles = new Set<Role>(s.role === 'admin' ? ['admin', 'operator'] : ['operator']);
+    // An admin can do what a supervisor and an operator do (TEAM.md roles; supervisor accounts come with #10).
+    const roles = new Set<Role>(s.role === 'admin' ? ['admin', 'supervisor', 'operator'] : ['operator']);
     return { kind: 'session', id: `operator:${s.username}`, roles, csrfToken: s.csrfToken };
   }
 

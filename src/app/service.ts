@@ -7,7 +7,16 @@ import { AccessService } from '../access/access';
 import { AuditTrail } from '../audit/audit-trail';
 import { PgAuditRepository } from '../store/audit-repository';
 import type { AppConfig } from '../config/env';
-import { loadBucTypes } from '../config/catalogue';
+import { loadBucCatalogue } from '../config/catalogue';
+import { BucCatalogue } from '../intake/buc-catalogue';
+import { QuarantineService } from '../intake/quarantine-service';
+import { LearningService } from '../learning/learning-service';
+import { OverviewService, ticketsAtRiskFrom } from '../overview/overview-service';
+import { PgBucCatalogueRepository } from '../store/buc-catalogue-repository';
+import { PgLearningRepository } from '../store/learning-repository';
+import { PgOverviewQueries } from '../store/overview-queries';
+import { catalogueRouter } from '../web/catalogue-router';
+import { learningRouter } from '../web/learning-router';
 import { IntakeService } from '../intake/intake-service';
 import { systemClock, type Clock } from '../shared/clock';
 import { createLogger, type Logger } from '../shared/logger';
@@ -65,6 +74,13 @@ export interface Service {
   triage: TriageService;
   forwarding: ForwardingService;
   routingWorker: WorkerLoop;
+  /** The BUC catalogue intake checks against, versioned and editable at run time. */
+  catalogue: BucCatalogue;
+  /** Quarantine re-submission and dismissal. */
+  quarantine: QuarantineService;
+  /** Suggestions, rule proposals and candidate rules from operators' decisions. */
+  learning: LearningService;
+  overview: OverviewService;
   amqp?: AmqpSide;
   helpdesk: Helpdesk;
   /** Stop taking work, finish what is held, close everything. */
@@ -86,14 +102,21 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
     await access.ensureOperator(config.bootstrapAdminUser, config.bootstrapAdminPassword, 'admin');
   }
-  const validator = new EnvelopeValidator({ bucTypes: loadBucTypes(config.configDir) });
-  const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics });
+  const catalogue = new BucCatalogue(new PgBucCatalogueRepository(db), clock, audit);
+  await catalogue.seed(loadBucCatalogue(config.configDir));
+  // Other instances' catalogue edits reach this one within seconds (a re-submission re-reads it at once).
+  const catalogueRefresh = setInterval(() => void catalogue.refresh().catch(() => undefined), 10_000);
+  catalogueRefresh.unref();
+  const validator = new EnvelopeValidator({ bucTypes: catalogue });
+  const intakeRepo = new PgIntakeRepository(db);
+  const intake = new IntakeService({ repo: intakeRepo, validator, clock, logger, metrics });
   const quarantine = new PgQuarantineRepository(db);
 
-  const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
+  const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock, audit);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
   const caseStore = new PgCaseStore(db);
-  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger });
+  const learning = new LearningService({ repo: new PgLearningRepository(db), routingConfig, logger, pinHashKey: config.pinHashKey });
+  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, learning });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
   const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
     { idleMs: config.workerPollMs, logger });
@@ -109,12 +132,17 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     });
   }
   if (opts.workers !== false) routingWorker.start();
+  const quarantineLifecycle = new QuarantineService({
+    entries: quarantine, intakeRepo, validator, clock, logger, metrics, audit,
+    beforeResubmit: () => catalogue.refresh(), onAccepted: () => routingWorker.kick(),
+  });
   const helpdesk = await startHelpdesk({
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
     settings: config.helpdesk, prefetch: config.intakePrefetch,
   });
 
   const caseQueries = new PgCaseQueries(db);
+  const overview = new OverviewService({ repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock });
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
@@ -124,10 +152,12 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     publicRouters: [healthRouter(probes, metrics, () => stopping)],
     routers: [
       accessRouter(access, false),
-      intakeRouter(intake, quarantine, () => routingWorker.kick()),
+      intakeRouter(intake, quarantine, quarantineLifecycle, () => routingWorker.kick()),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
       casesRouter({ queries: caseQueries, triage, forwarding }),
       helpdesk.router,
+      learningRouter({ learning, overview }),
+      catalogueRouter(catalogue),
     ],
   });
 
@@ -142,9 +172,11 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
 
   return {
     config, db, clock, logger, metrics, app, server, intake, access, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
+    catalogue, quarantine: quarantineLifecycle, learning, overview,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
+      clearInterval(catalogueRefresh);
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await helpdesk.stop(config.shutdownGraceMs);

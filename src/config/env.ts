@@ -28,6 +28,8 @@ export interface AppConfig {
   amqpConnectionName: string;
   /** Declare every French institution's queue at start (else: on its first forward). */
   amqpDeclareInstitutionQueues: boolean;
+  /** Key of the HMAC that matches a person's cases on their French PIN (learning loop); generated and kept in the database when absent. */
+  pinHashKey?: string;
   /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules. */
   helpdesk: Readonly<HelpdeskSettings>;
 }
@@ -79,6 +81,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   if ((adminUser === undefined) !== (adminPassword === undefined)) errors.push('BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD go together');
   if (adminPassword !== undefined && adminPassword.length < 8) errors.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
 
+  const pinHashKey = env.PIN_HASH_KEY || undefined;
+  if (pinHashKey !== undefined && pinHashKey.length < 32) errors.push('PIN_HASH_KEY must be at least 32 characters');
+
   const amqpNames: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const m = /^AMQP_NAME_([A-Z_]+)$/.exec(key);
@@ -109,6 +114,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     amqpNames,
     amqpConnectionName: env.AMQP_CONNECTION_NAME || 'eessi-liaison',
     amqpDeclareInstitutionQueues: bool(env, 'AMQP_DECLARE_INSTITUTION_QUEUES', true, errors),
+    pinHashKey,
     helpdesk: helpdesk as Readonly<HelpdeskSettings>,
   };
   if (errors.length) {

@@ -12,11 +12,17 @@ import type { Logger } from '../shared/logger';
 
 export const MANUAL_RULE = 'MANUAL';
 
+/** Learns from operators' decisions (src/learning); it never fails the decision itself. */
+export interface DecisionLearning {
+  operatorDecided(d: { caseId: string; institutionId: string; decidedBy: string; decidedAt: Date }): Promise<void>;
+}
+
 export interface TriageDeps {
   store: CaseStore;
   routingConfig: RoutingConfigService;
   clock: Clock;
   logger: Logger;
+  learning?: DecisionLearning;
 }
 
 function requiredText(v: unknown, path: string, max = 2000): string {
@@ -53,6 +59,7 @@ export class TriageService {
       return forwardCase(w, { caseRecord: c, envelopes: held, institutionId, decisionId, ruleId: MANUAL_RULE, at });
     });
     this.deps.logger.info('triage case assigned', { event: 'triage.assigned', caseId, institutionId, by, forwards: forwardIds.length });
+    await this.deps.learning?.operatorDecided({ caseId, institutionId, decidedBy: by, decidedAt: at });
     return { caseId, institutionId, forwardIds };
   }
 

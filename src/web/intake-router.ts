@@ -1,5 +1,6 @@
-import { Router, type Request } from 'express';
+import express, { Router, type Request } from 'express';
 import { MAX_ENVELOPE_BYTES, type IntakeService } from '../intake/intake-service';
+import { QUARANTINE_STATUSES, type QuarantineService, type QuarantineStatus } from '../intake/quarantine-service';
 import type { PgQuarantineRepository } from '../store/quarantine-repository';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
@@ -25,7 +26,17 @@ async function readRaw(req: Request): Promise<{ raw: Buffer; size: number; trunc
   return { raw: Buffer.concat(chunks), size, truncated: size > kept };
 }
 
-export function intakeRouter(intake: IntakeService, quarantine: PgQuarantineRepository, onAccepted: () => void = () => undefined): Router {
+function statusFilter(v: unknown): QuarantineStatus | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || !(QUARANTINE_STATUSES as readonly string[]).includes(v)) {
+    throw new AppError('REQ_INVALID_QUERY', `status must be one of ${QUARANTINE_STATUSES.join(', ')}.`, [{ path: 'status', message: `got "${String(v)}"` }]);
+  }
+  return v as QuarantineStatus;
+}
+
+export function intakeRouter(
+  intake: IntakeService, quarantine: PgQuarantineRepository, lifecycle: QuarantineService, onAccepted: () => void = () => undefined,
+): Router {
   const r = Router();
 
   r.post('/api/envelopes', requireRole('intake'), async (req, res) => {
@@ -47,13 +58,21 @@ export function intakeRouter(intake: IntakeService, quarantine: PgQuarantineRepo
   r.get('/api/quarantine', requireRole('operator', 'admin'), async (req, res) => {
     const page = parsePageRequest(req.query as Record<string, unknown>);
     const errorCode = typeof req.query.errorCode === 'string' ? req.query.errorCode : undefined;
-    res.json(await quarantine.list(page, { errorCode }));
+    res.json(await quarantine.list(page, { errorCode, status: statusFilter(req.query.status) }));
   });
 
   r.get('/api/quarantine/:id', requireRole('operator', 'admin'), async (req, res) => {
     const item = await quarantine.get(String(req.params.id));
     if (!item) throw new AppError('INT_QUARANTINE_NOT_FOUND', `No quarantined input with id ${req.params.id}.`);
     res.json(item);
+  });
+
+  r.post('/api/quarantine/:id/resubmit', requireRole('operator', 'admin'), async (req, res) => {
+    res.json(await lifecycle.resubmit(String(req.params.id), req.principal!.id));
+  });
+
+  r.post('/api/quarantine/:id/dismiss', requireRole('operator', 'admin'), express.json({ limit: '16kb' }), async (req, res) => {
+    res.json(await lifecycle.dismiss(String(req.params.id), req.body, req.principal!.id));
   });
 
   return r;

@@ -23,6 +23,8 @@ import { casesRouter } from '../../src/web/cases-router';
 import { healthRouter } from '../../src/web/health-router';
 import { helpdeskRouter } from '../../src/web/helpdesk-router';
 import { intakeRouter } from '../../src/web/intake-router';
+import { learningRouter } from '../../src/web/learning-router';
+import { catalogueRouter } from '../../src/web/catalogue-router';
 import { routingRouter } from '../../src/web/routing-router';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -41,10 +43,12 @@ function stub<T>(): T {
 const FACTORIES: Record<string, () => Router> = {
   healthRouter: () => healthRouter([], stub(), () => false),
   accessRouter: () => accessRouter(stub(), false),
-  intakeRouter: () => intakeRouter(stub(), stub()),
+  intakeRouter: () => intakeRouter(stub(), stub(), stub()),
   routingRouter: () => routingRouter(stub()),
   casesRouter: () => casesRouter(stub()),
   helpdeskRouter: () => helpdeskRouter(stub()),
+  learningRouter: () => learningRouter(stub()),
+  catalogueRouter: () => catalogueRouter(stub()),
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -224,7 +228,7 @@ function documentedAccess(doc: JsonObject, o: DocOperation, problems: string[]):
     }
     const role = String(list[0]);
     if (!(ROLES as readonly string[]).includes(role)) problems.push(`${o.key}: ${role} is not a role (${ROLES.join(', ')})`);
-    if (scheme === 'consoleSession' && role !== 'operator' && role !== 'admin') problems.push(`${o.key}: a console session never holds the role ${role}`);
+    if (scheme === 'consoleSession' && !['operator', 'supervisor', 'admin'].includes(role)) problems.push(`${o.key}: a console session never holds the role ${role}`);
     roles.add(role);
   }
   if (anyCaller > 0 && roles.size > 0) problems.push(`${o.key}: mixes "any caller" (empty role list) with named roles`);
@@ -234,7 +238,7 @@ function documentedAccess(doc: JsonObject, o: DocOperation, problems: string[]):
   for (const role of roles) {
     const has = (scheme: string) => security.some((r) => isObject(r) && Array.isArray(r[scheme]) && (r[scheme] as Json[])[0] === role);
     if (!has('bearerAuth')) problems.push(`${o.key}: role ${role} is listed without bearerAuth: [${role}]`);
-    if ((role === 'operator' || role === 'admin') && !has('consoleSession')) problems.push(`${o.key}: role ${role} is listed without consoleSession: [${role}]`);
+    if (['operator', 'supervisor', 'admin'].includes(role) && !has('consoleSession')) problems.push(`${o.key}: role ${role} is listed without consoleSession: [${role}]`);
   }
   return { kind: 'roles', roles: ROLES.filter((r) => roles.has(r)) };
 }
