@@ -1,90 +1,187 @@
 /**
  * Who may call what. Machine clients hold bearer tokens with one role (intake, institution, helpdesk);
- * operators log in to the console and get a session cookie plus a CSRF token. BOOTSTRAP_TOKEN holds every scope.
- * Only hashes of tokens and session ids are stored.
+ * people log in to the console with an account of one role (operator, supervisor, agent, admin) and get a
+ * server-side session: an HttpOnly cookie and a CSRF token derived from it. BOOTSTRAP_TOKEN holds every scope.
+ * Only hashes of tokens and session ids are stored; the CSRF token is never stored at all.
  */
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { AuditTrail } from '../audit/audit-trail';
+import { LIAISON_BODY_ID } from '../intake/envelope';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { newId } from '../shared/ids';
+import type { Page, PageRequest } from '../shared/paging';
+import { burnDummyVerification, hashPassword, MIN_PASSWORD_LENGTH, safeEqual, verifyPassword } from './passwords';
 
-const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+export { hashPassword, verifyPassword } from './passwords';
 
+/** The roles a principal can hold (what requireRole checks). */
 export const ROLES = ['intake', 'institution', 'helpdesk', 'operator', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const MACHINE_ROLES: readonly Role[] = ['intake', 'institution', 'helpdesk'];
 
+/** The role of a person's account (TEAM agreement): what each one holds. */
+export const ACCOUNT_ROLES = ['operator', 'supervisor', 'agent', 'admin'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+const ACCOUNT_GRANTS: Record<AccountRole, readonly Role[]> = {
+  operator: ['operator'],
+  supervisor: ['supervisor', 'operator'],
+  agent: ['helpdesk'],
+  admin: ['admin', 'supervisor', 'operator', 'helpdesk'],
+};
+export const rolesOfAccount = (role: AccountRole): Role[] => [...ACCOUNT_GRANTS[role]];
+
 export interface Principal {
   kind: 'token' | 'session' | 'bootstrap';
+  /** `operator:<username>` (sessions, whatever the role), the token id, or `bootstrap`. */
   id: string;
   /** All the roles this principal holds (bootstrap: all). */
   roles: ReadonlySet<Role>;
   institutionId?: string;
+  /** The counterpart desk's country of a helpdesk token. */
+  country?: string;
+  username?: string;
+  accountRole?: AccountRole;
   csrfToken?: string;
+  expiresAt?: Date;
+  idleExpiresAt?: Date;
+  /** After a reset: only the password change (and the session itself) is allowed until it is done. */
+  mustChangePassword?: boolean;
 }
 
 export interface TokenRow {
   id: string;
   role: Role;
   institutionId: string | null;
+  label: string | null;
+  createdAt: Date;
+  createdBy: string | null;
   revokedAt: Date | null;
+}
+
+export interface AccountRow {
+  username: string;
+  passwordHash: string;
+  role: AccountRole;
+  createdAt: Date;
+  disabledAt: Date | null;
+  mustChangePassword: boolean;
+  passwordChangedAt: Date | null;
+  lastLoginAt: Date | null;
+  bootstrapSecretHash: string | null;
 }
 
 export interface SessionRow {
   username: string;
-  role: 'operator' | 'admin';
-  csrfToken: string;
+  role: AccountRole;
+  mustChangePassword: boolean;
+  createdAt: Date;
   expiresAt: Date;
+  lastSeenAt: Date;
 }
+
+export type AccountPatch = Partial<Pick<AccountRow, 'passwordHash' | 'role' | 'disabledAt' | 'mustChangePassword' | 'passwordChangedAt' | 'lastLoginAt' | 'bootstrapSecretHash'>>;
 
 export interface AccessRepository {
   insertToken(t: { id: string; sha256: string; role: Role; institutionId: string | null; label: string | null; createdAt: Date; createdBy: string }): Promise<void>;
   tokenBySha256(sha256: string): Promise<TokenRow | undefined>;
-  upsertOperator(o: { username: string; passwordHash: string; role: 'operator' | 'admin'; createdAt: Date }, onlyIfAbsent: boolean): Promise<void>;
-  operator(username: string): Promise<{ username: string; passwordHash: string; role: 'operator' | 'admin'; disabledAt: Date | null } | undefined>;
-  insertSession(s: { idSha256: string; username: string; csrfToken: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  listTokens(page: PageRequest): Promise<Page<TokenRow>>;
+  /** Sets revoked_at once; answers the row as it is after (undefined: no such token). */
+  revokeToken(id: string, at: Date): Promise<{ before: TokenRow; after: TokenRow } | undefined>;
+  upsertOperator(o: { username: string; passwordHash: string; role: AccountRole; createdAt: Date }, onlyIfAbsent: boolean): Promise<void>;
+  /** Inserts the account; false when the username is taken. */
+  insertAccount(a: Omit<AccountRow, 'disabledAt' | 'passwordChangedAt' | 'lastLoginAt'>): Promise<boolean>;
+  operator(username: string): Promise<AccountRow | undefined>;
+  listAccounts(): Promise<AccountRow[]>;
+  updateAccount(username: string, patch: AccountPatch): Promise<void>;
+  countEnabledAdmins(): Promise<number>;
+  insertSession(s: { idSha256: string; username: string; createdAt: Date; expiresAt: Date; sourceIp: string | null }): Promise<void>;
   sessionBySha256(idSha256: string): Promise<SessionRow | undefined>;
+  touchSession(idSha256: string, at: Date): Promise<void>;
   deleteSession(idSha256: string): Promise<void>;
+  deleteSessionsOf(username: string): Promise<void>;
 }
 
-export const SESSION_TTL_MS = 12 * 3600 * 1000;
+/** Login throttling (per account and per source address); implemented over the service's database. */
+export interface LoginThrottle {
+  /** Throws AUTH_THROTTLED (with retryAfterSeconds) when the account or the address is throttled now. */
+  check(username: string, address: string): Promise<void>;
+  failed(username: string, address: string): Promise<void>;
+  succeeded(username: string, address: string): Promise<void>;
+}
+
+export interface SessionSettings {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export interface AccessOptions {
+  audit?: AuditTrail;
+  throttle?: LoginThrottle;
+  /** Whether an institution id is in the directory in force (tokens for unknown institutions are refused). */
+  institutionKnown?: (institutionId: string) => Promise<boolean>;
+  session?: Partial<SessionSettings>;
+}
+
+export const DEFAULT_SESSION: SessionSettings = { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000 };
+/** Last-seen is written at most this often (an idle session is judged to the minute). */
+const TOUCH_EVERY_MS = 60_000;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** The CSRF token of a session: derived from the session id, so nothing readable is stored beside its hash. */
+export const csrfTokenOf = (sessionId: string) => createHmac('sha256', sessionId).update('liaison-csrf').digest('base64url');
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+const invalidBody = (path: string, message: string, sentence: string) => new AppError('REQ_INVALID_BODY', sentence, [{ path, message }]);
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scrypt(password, salt, 32);
-  return `scrypt$${salt.toString('hex')}$${hash.toString('hex')}`;
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, saltHex, hashHex] = stored.split('$');
-  if (scheme !== 'scrypt' || !saltHex || !hashHex) return false;
-  const hash = await scrypt(password, Buffer.from(saltHex, 'hex'), 32);
-  return safeEqual(hash.toString('hex'), hashHex);
+export interface LoginResult {
+  sessionId: string;
+  principal: Principal;
 }
 
 export class AccessService {
+  private readonly session: SessionSettings;
+
   constructor(
     private readonly repo: AccessRepository,
     private readonly clock: Clock,
     private readonly bootstrapToken?: string,
-  ) {}
+    private readonly opts: AccessOptions = {},
+  ) {
+    this.session = { ...DEFAULT_SESSION, ...opts.session };
+  }
 
   async issueToken(role: Role, institutionId: string | null, createdBy: string, label: string | null = null): Promise<{ id: string; token: string }> {
-    if (!MACHINE_ROLES.includes(role)) throw new AppError('REQ_INVALID_BODY', `role must be one of ${MACHINE_ROLES.join(', ')}`, [{ path: '/role', message: `"${role}" is not a machine role` }]);
-    if (role === 'institution' && !institutionId) throw new AppError('REQ_INVALID_BODY', 'An institution token needs institutionId.', [{ path: '/institutionId', message: 'is required for role institution' }]);
+    if (!MACHINE_ROLES.includes(role)) throw invalidBody('/role', `"${role}" is not a machine role`, `role must be one of ${MACHINE_ROLES.join(', ')}`);
+    if (role === 'institution') await this.checkInstitution(institutionId);
     const token = `lt_${randomBytes(24).toString('base64url')}`;
     const id = newId('tok');
-    await this.repo.insertToken({ id, sha256: sha256(token), role, institutionId: role === 'institution' ? institutionId : null, label, createdAt: this.clock.now(), createdBy });
+    const row = { id, sha256: sha256(token), role, institutionId: role === 'institution' ? institutionId : null, label, createdAt: this.clock.now(), createdBy };
+    await this.repo.insertToken(row);
+    await this.opts.audit?.record({ actor: createdBy, action: 'token.issue', subjectType: 'token', subjectId: id, after: { role, institutionId: row.institutionId, label } });
     return { id, token };
+  }
+
+  private async checkInstitution(institutionId: string | null): Promise<void> {
+    if (!institutionId) throw invalidBody('/institutionId', 'is required for role institution', 'An institution token needs institutionId.');
+    if (institutionId === LIAISON_BODY_ID) {
+      throw new AppError('ACC_INSTITUTION_UNKNOWN', `${institutionId} is the liaison body itself, not an institution forwards go to.`, [{ path: '/institutionId', message: 'is the liaison body' }]);
+    }
+    if (this.opts.institutionKnown && !(await this.opts.institutionKnown(institutionId))) {
+      throw new AppError('ACC_INSTITUTION_UNKNOWN', `${institutionId} is not in the institution directory in force.`, [{ path: '/institutionId', message: 'is not in the directory' }]);
+    }
+  }
+
+  listTokens(page: PageRequest): Promise<Page<TokenRow>> {
+    return this.repo.listTokens(page);
+  }
+
+  async revokeToken(id: string, by: string): Promise<TokenRow> {
+    const r = await this.repo.revokeToken(id, this.clock.now());
+    if (!r) throw new AppError('ACC_TOKEN_NOT_FOUND', `No token ${id}.`);
+    if (!r.before.revokedAt) {
+      await this.opts.audit?.record({ actor: by, action: 'token.revoke', subjectType: 'token', subjectId: id, before: { revokedAt: null }, after: { revokedAt: r.after.revokedAt?.toISOString() } });
+    }
+    return r.after;
   }
 
   async authenticateBearer(token: string): Promise<Principal> {
@@ -96,31 +193,72 @@ export class AccessService {
     return { kind: 'token', id: row.id, roles: new Set([row.role]), institutionId: row.institutionId ?? undefined };
   }
 
-  async ensureOperator(username: string, password: string, role: 'operator' | 'admin'): Promise<void> {
+  /** Creates the account if absent (tests and set-up); see AccountService for the managed life cycle. */
+  async ensureOperator(username: string, password: string, role: AccountRole): Promise<void> {
     await this.repo.upsertOperator({ username, passwordHash: await hashPassword(password), role, createdAt: this.clock.now() }, true);
   }
 
-  async login(username: string, password: string): Promise<{ sessionId: string; csrfToken: string; role: string; expiresAt: Date }> {
+  async login(username: string, password: string, address = 'unknown'): Promise<LoginResult> {
+    await this.opts.throttle?.check(username, address);
     const op = await this.repo.operator(username);
-    const ok = op && !op.disabledAt && (await verifyPassword(password, op.passwordHash));
-    if (!op || !ok) throw new AppError('AUTH_INVALID', 'Unknown user or wrong password.');
+    // The same scrypt work whether the account exists, is disabled or not: no timing oracle on usernames.
+    const ok = op && !op.disabledAt ? await verifyPassword(password, op.passwordHash) : (await burnDummyVerification(password), false);
+    if (!op || !ok) {
+      await this.opts.throttle?.failed(username, address);
+      throw new AppError('AUTH_INVALID', 'Unknown user or wrong password.');
+    }
+    await this.opts.throttle?.succeeded(username, address);
     const sessionId = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(24).toString('base64url');
     const now = this.clock.now();
-    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-    await this.repo.insertSession({ idSha256: sha256(sessionId), username, csrfToken, createdAt: now, expiresAt });
-    return { sessionId, csrfToken, role: op.role, expiresAt };
+    const expiresAt = new Date(now.getTime() + this.session.absoluteMs);
+    await this.repo.insertSession({ idSha256: sha256(sessionId), username, createdAt: now, expiresAt, sourceIp: address });
+    await this.repo.updateAccount(username, { lastLoginAt: now });
+    const principal = this.sessionPrincipal(sessionId, { username, role: op.role, mustChangePassword: op.mustChangePassword, createdAt: now, expiresAt, lastSeenAt: now });
+    return { sessionId, principal };
   }
 
+  private sessionPrincipal(sessionId: string, s: SessionRow): Principal {
+    const idle = new Date(Math.min(s.expiresAt.getTime(), s.lastSeenAt.getTime() + this.session.idleMs));
+    return {
+      kind: 'session', id: `operator:${s.username}`, roles: new Set(rolesOfAccount(s.role)), username: s.username, accountRole: s.role,
+      csrfToken: csrfTokenOf(sessionId), expiresAt: s.expiresAt, idleExpiresAt: idle, mustChangePassword: s.mustChangePassword,
+    };
+  }
+
+  /** The session's principal; also extends the idle expiry (a session used is a session alive). */
   async authenticateSession(sessionId: string): Promise<Principal> {
-    const s = await this.repo.sessionBySha256(sha256(sessionId));
-    if (!s || s.expiresAt.getTime() <= this.clock.now().getTime()) throw new AppError('AUTH_INVALID', 'The session has expired; log in again.');
-    // An admin can do what a supervisor and an operator do (TEAM.md roles; supervisor accounts come with #10).
-    const roles = new Set<Role>(s.role === 'admin' ? ['admin', 'supervisor', 'operator'] : ['operator']);
-    return { kind: 'session', id: `operator:${s.username}`, roles, csrfToken: s.csrfToken };
+    const key = sha256(sessionId);
+    const s = await this.repo.sessionBySha256(key);
+    const now = this.clock.now().getTime();
+    if (!s) throw new AppError('AUTH_INVALID', 'The session is unknown or has ended; log in again.');
+    if (s.expiresAt.getTime() <= now || s.lastSeenAt.getTime() + this.session.idleMs <= now) {
+      await this.repo.deleteSession(key);
+      throw new AppError('AUTH_INVALID', 'The session has expired; log in again.');
+    }
+    if (now - s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+      await this.repo.touchSession(key, new Date(now));
+      s.lastSeenAt = new Date(now);
+    }
+    return this.sessionPrincipal(sessionId, s);
+  }
+
+  csrfMatches(sessionId: string, presented: string | undefined): boolean {
+    return typeof presented === 'string' && safeEqual(presented, csrfTokenOf(sessionId));
   }
 
   async logout(sessionId: string): Promise<void> {
     await this.repo.deleteSession(sha256(sessionId));
+  }
+
+  /** The person's own password change (after a reset it is required before anything else). */
+  async changePassword(username: string, current: string, next: string): Promise<void> {
+    const op = await this.repo.operator(username);
+    if (!op || op.disabledAt || !(await verifyPassword(current, op.passwordHash))) {
+      throw new AppError('AUTH_INVALID', 'The current password is wrong.', [{ path: '/currentPassword', message: 'does not match' }]);
+    }
+    if (next.length < MIN_PASSWORD_LENGTH) throw invalidBody('/newPassword', `must be at least ${MIN_PASSWORD_LENGTH} characters`, `The new password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+    if (next === current) throw invalidBody('/newPassword', 'is the current password', 'The new password must differ from the current one.');
+    await this.repo.updateAccount(username, { passwordHash: await hashPassword(next), mustChangePassword: false, passwordChangedAt: this.clock.now() });
+    await this.opts.audit?.record({ actor: `operator:${username}`, action: 'account.password-change', subjectType: 'account', subjectId: username });
   }
 }

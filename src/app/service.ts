@@ -2,8 +2,21 @@
  * Builds the whole service from a config: database → repositories → domain services → adapters.
  * main.ts runs it as a process; tests build the same graph with a fixed clock and an in-memory database.
  */
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { AccessService } from '../access/access';
+import { AccountService, type SecretFileWriter } from '../access/accounts';
+import { SqlLoginThrottle } from '../access/login-throttle';
+import { CaseActions } from '../cases/case-actions';
+import { CaseViews } from '../cases/case-view';
+import { businessMsBetween, HOUR_MS } from '../helpdesk/calendar';
+import { deskCalendarAt } from '../helpdesk/helpdesk-config';
+import { rateLimitStoreClient } from '../store/rate-limit-store';
+import { PgTriageQueue } from '../store/triage-queries';
+import { TriageQueue } from '../triage/triage-queue';
+import { adminRouter } from '../web/admin-router';
+import { perPrincipalRateLimit } from '../web/rate-limit';
 import { AuditTrail } from '../audit/audit-trail';
 import { PgAuditRepository } from '../store/audit-repository';
 import type { AppConfig } from '../config/env';
@@ -68,6 +81,9 @@ export interface Service {
   server?: Server;
   intake: IntakeService;
   access: AccessService;
+  accounts: AccountService;
+  triageQueue: TriageQueue;
+  caseActions: CaseActions;
   /** The append-only audit trail of people's actions. */
   audit: AuditTrail;
   routingConfig: RoutingConfigService;
@@ -98,10 +114,13 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
 
   const audit = new AuditTrail(new PgAuditRepository(db), clock);
-  const access = new AccessService(new PgAccessRepository(db), clock, config.bootstrapToken);
-  if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
-    await access.ensureOperator(config.bootstrapAdminUser, config.bootstrapAdminPassword, 'admin');
-  }
+  const accessRepo = new PgAccessRepository(db);
+  const throttle = new SqlLoginThrottle(rateLimitStoreClient(db), {
+    maxFailuresPerAccount: config.loginMaxFailuresPerAccount, maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+    windowMinutes: config.loginWindowMinutes, blockMinutes: config.loginBlockMinutes,
+  });
+  const accounts = new AccountService(accessRepo, clock, audit);
+  await firstWayIn(config, accounts, logger);
   const catalogue = new BucCatalogue(new PgBucCatalogueRepository(db), clock, audit);
   await catalogue.seed(loadBucCatalogue(config.configDir));
   // Other instances' catalogue edits reach this one within seconds (a re-submission re-reads it at once).
@@ -114,9 +133,14 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
 
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock, audit);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
+  const access = new AccessService(accessRepo, clock, config.bootstrapToken, {
+    audit, throttle, session: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
+    institutionKnown: async (id) => (await routingConfig.current()).directory.institution(id) !== undefined,
+  });
   const caseStore = new PgCaseStore(db);
   const learning = new LearningService({ repo: new PgLearningRepository(db), routingConfig, logger, pinHashKey: config.pinHashKey });
-  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, learning });
+  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit, learning });
+  const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
   const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
     { idleMs: config.workerPollMs, logger });
@@ -143,6 +167,12 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
 
   const caseQueries = new PgCaseQueries(db);
   const overview = new OverviewService({ repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock });
+  const triageQueue = new TriageQueue({
+    store: new PgTriageQueue(db), routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
+    age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
+    businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
+  });
+  const views = new CaseViews({ read: caseQueries, routingConfig, audit, now: () => clock.now() });
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
@@ -150,11 +180,14 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     access,
     logger,
     publicRouters: [healthRouter(probes, metrics, () => stopping)],
+    trustProxy: config.trustProxy,
+    guards: [['/api/envelopes', perPrincipalRateLimit(config.intakeRatePerMinute)]],
     routers: [
-      accessRouter(access, false),
+      accessRouter(access, config.cookieSecure),
+      adminRouter({ access, accounts, audit }),
       intakeRouter(intake, quarantine, quarantineLifecycle, () => routingWorker.kick()),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
-      casesRouter({ queries: caseQueries, triage, forwarding }),
+      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
       helpdesk.router,
       learningRouter({ learning, overview }),
       catalogueRouter(catalogue),
@@ -171,7 +204,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   }
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
+    config, db, clock, logger, metrics, app, server, intake, access, accounts, triageQueue, caseActions, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
     catalogue, quarantine: quarantineLifecycle, learning, overview,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
@@ -186,4 +219,30 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       if (ownDb) await db.close();
     },
   };
+}
+
+const privateFiles: SecretFileWriter = {
+  exists: (file) => existsSync(file),
+  writePrivate(file, text) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text, { mode: 0o600 });
+    chmodSync(file, 0o600); // also when the file existed with wider rights
+  },
+};
+
+/**
+ * How people get in: the bootstrap admin when BOOTSTRAP_ADMIN_* is set; with no BOOTSTRAP_* variable at all and no
+ * admin account, a generated admin password in a DATA_DIR file (the log says where, never what).
+ */
+async function firstWayIn(config: Readonly<AppConfig>, accounts: AccountService, logger: Logger): Promise<void> {
+  if (config.bootstrapAdminUser && config.bootstrapAdminPassword) {
+    const outcome = await accounts.ensureBootstrapAdmin(config.bootstrapAdminUser, config.bootstrapAdminPassword);
+    if (outcome !== 'unchanged') logger.info('bootstrap admin account', { event: 'access.bootstrap-admin', outcome });
+    return;
+  }
+  if (config.bootstrapToken) return;
+  const file = await accounts.firstRun(config.dataDir, privateFiles);
+  if (file) {
+    logger.warn(`first run: log in as "admin" with the password in ${file} (readable by this user only), then choose a new one`, { event: 'access.first-run', file });
+  }
 }

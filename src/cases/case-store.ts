@@ -5,6 +5,7 @@
 import type { Envelope } from '../intake/envelope';
 
 export type CaseStatus = 'forwarded' | 'triage' | 'returned';
+export type ForwardStatus = 'pending' | 'accepted' | 'rejected' | 'superseded';
 export type EnvelopeState = 'received' | 'forwarded' | 'triage' | 'returned';
 
 export interface CaseRecord {
@@ -51,7 +52,7 @@ export interface ForwardRecord {
   decisionId: number;
   ruleId: string | null;
   legalDeliveryAt: Date;
-  status: 'pending' | 'accepted' | 'rejected';
+  status: ForwardStatus;
   createdAt: Date;
   rinaInstruction: boolean;
   publishedAt: Date | null;
@@ -74,6 +75,11 @@ export interface CaseWriter {
   ackForward(forwardId: string, status: 'accepted' | 'rejected', at: Date, by: string, reason: string | null): Promise<void>;
   /** Pending forwards of the case to this institution (a bounce rejects them all). */
   pendingForwardsOfCase(caseId: string, institutionId: string): Promise<ForwardRecord[]>;
+  /** The running claim on a case in triage (claims that expired before `now` do not count). */
+  claimOf(caseId: string, now: Date): Promise<{ by: string; until: Date } | undefined>;
+  releaseClaim(caseId: string): Promise<void>;
+  /** Marks the case's pending and accepted forwards to this institution superseded; answers their ids. */
+  supersedeForwards(caseId: string, institutionId: string): Promise<string[]>;
 }
 
 export interface CaseStore {

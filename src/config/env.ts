@@ -32,6 +32,21 @@ export interface AppConfig {
   pinHashKey?: string;
   /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules. */
   helpdesk: Readonly<HelpdeskSettings>;
+  /** Console sessions: idle and absolute expiry (ms); when the cookie carries Secure; whether to trust X-Forwarded-*. */
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  cookieSecure: 'auto' | 'always' | 'never';
+  trustProxy: boolean;
+  /** Login throttling (per account and per address), counted in the database. */
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginWindowMinutes: number;
+  loginBlockMinutes: number;
+  /** POST /api/envelopes per token and minute (per instance). */
+  intakeRatePerMinute: number;
+  /** Triage: how long a claim lasts, and from how many business hours a case is "old". */
+  triageClaimMinutes: number;
+  triageOldBusinessHours: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -55,6 +70,14 @@ function bool(env: Env, key: string, def: boolean, errors: string[]): boolean {
   if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
   if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
   errors.push(`${key}="${raw}" must be true or false`);
+  return def;
+}
+
+function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], def: T, errors: string[]): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if ((allowed as readonly string[]).includes(raw.toLowerCase())) return raw.toLowerCase() as T;
+  errors.push(`${key}="${raw}" must be one of ${allowed.join(', ')}`);
   return def;
 }
 
@@ -116,6 +139,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     amqpDeclareInstitutionQueues: bool(env, 'AMQP_DECLARE_INSTITUTION_QUEUES', true, errors),
     pinHashKey,
     helpdesk: helpdesk as Readonly<HelpdeskSettings>,
+    sessionIdleMs: intIn(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60, errors) * 60_000,
+    sessionAbsoluteMs: intIn(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30, errors) * 3_600_000,
+    cookieSecure: oneOf(env, 'COOKIE_SECURE', ['auto', 'always', 'never'] as const, 'auto', errors),
+    trustProxy: bool(env, 'TRUST_PROXY', false, errors),
+    loginMaxFailuresPerAccount: intIn(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 1000, errors),
+    loginMaxFailuresPerAddress: intIn(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 100000, errors),
+    loginWindowMinutes: intIn(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60, errors),
+    loginBlockMinutes: intIn(env, 'LOGIN_BLOCK_MINUTES', 15, 1, 24 * 60, errors),
+    intakeRatePerMinute: intIn(env, 'INTAKE_RATE_PER_MINUTE', 60000, 1, 10_000_000, errors),
+    triageClaimMinutes: intIn(env, 'TRIAGE_CLAIM_MINUTES', 5, 1, 240, errors),
+    triageOldBusinessHours: intIn(env, 'TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000, errors),
   };
   if (errors.length) {
     throw new AppError('CFG_INVALID', `Invalid configuration: ${errors.join('; ')}.`, errors.map((m) => ({ path: m.split(/[=\s]/)[0], message: m })));

@@ -149,6 +149,13 @@ function frenchRefsOf(sed: unknown, directory: Directory, date: string | null): 
   return { refs, ignored };
 }
 
+/** The main person's section and its PersonIdentification (the case view reads the identifiers from them). */
+export function mainPersonOf(envelope: Envelope): { section: JsonObject; identification: JsonObject } | null {
+  const env: JsonObject = isObject(envelope) ? (envelope as unknown as JsonObject) : {};
+  const root = sedRoot(env.sed, text(env.sedType));
+  return root === null ? null : mainPerson(root);
+}
+
 /**
  * The routing facts of one envelope. Never throws: a missing or odd part of the envelope yields null facts.
  * `caseRoute` is the case's current forward target (from the store), if any.

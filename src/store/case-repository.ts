@@ -110,6 +110,24 @@ export class PgCaseWriter implements CaseWriter {
       [caseId, institutionId]);
     return rows.map(forwardFromRow);
   }
+
+  async claimOf(caseId: string, now: Date): Promise<{ by: string; until: Date } | undefined> {
+    const [r] = await this.tx.query<{ claimed_by: string; expires_at: Date }>(
+      'SELECT claimed_by, expires_at FROM triage_claims WHERE case_id = $1 AND expires_at > $2', [caseId, now]);
+    return r && { by: r.claimed_by, until: r.expires_at };
+  }
+
+  async releaseClaim(caseId: string): Promise<void> {
+    await this.tx.query('DELETE FROM triage_claims WHERE case_id = $1', [caseId]);
+  }
+
+  async supersedeForwards(caseId: string, institutionId: string): Promise<string[]> {
+    // When and by whom is the case's `reassigned` event; acked_at stays the institution's own answer, if any.
+    const rows = await this.tx.query<{ forward_id: string }>(
+      `UPDATE forwards SET status = 'superseded' WHERE case_id = $1 AND institution_id = $2 AND status IN ('pending', 'accepted') RETURNING forward_id`,
+      [caseId, institutionId]);
+    return rows.map((r) => r.forward_id).sort();
+  }
 }
 
 export class PgCaseStore implements CaseStore {

@@ -1,14 +1,17 @@
 /**
  * Operators' decisions on orphan cases: assign (forward the case and every SED of it held in triage to the
- * chosen institution) or return (not for France / cannot be handled). Both are recorded as decisions.
+ * chosen institution) or return (not for France / cannot be handled). Both are recorded as decisions and in the
+ * audit trail; both are refused while another operator holds the case's claim, and both end the claim.
  */
-import type { CaseStore } from '../cases/case-store';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { CaseRecord, CaseStore, CaseWriter } from '../cases/case-store';
 import { forwardCase } from '../forwarding/forward-case';
 import { LIAISON_BODY_ID } from '../intake/envelope';
-import type { RoutingConfigService } from '../routing/versions';
+import type { RoutingConfig, RoutingConfigService } from '../routing/versions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { claimedError } from './triage-queue';
 
 export const MANUAL_RULE = 'MANUAL';
 
@@ -22,32 +25,64 @@ export interface TriageDeps {
   routingConfig: RoutingConfigService;
   clock: Clock;
   logger: Logger;
+  audit?: AuditTrail;
   learning?: DecisionLearning;
 }
 
-function requiredText(v: unknown, path: string, max = 2000): string {
-  if (typeof v !== 'string' || !v.trim()) throw new AppError('REQ_INVALID_BODY', `${path.slice(1)} is required.`, [{ path, message: 'is required but missing' }]);
+function bodyObject(body: unknown): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AppError('REQ_INVALID_BODY', 'The body must be a JSON object.', [{ path: '/', message: `got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` }]);
+  }
+  return body as Record<string, unknown>;
+}
+
+export function requiredText(body: unknown, key: string, max = 2000): string {
+  const v = bodyObject(body)[key];
+  if (v !== undefined && v !== null && typeof v !== 'string') {
+    throw new AppError('REQ_INVALID_BODY', `${key} must be a string.`, [{ path: `/${key}`, message: `must be a string, got ${Array.isArray(v) ? 'an array' : typeof v}` }]);
+  }
+  if (typeof v !== 'string' || !v.trim()) throw new AppError('REQ_INVALID_BODY', `${key} is required.`, [{ path: `/${key}`, message: 'is required but missing' }]);
   return v.trim().slice(0, max);
+}
+
+export function optionalText(body: unknown, key: string, max = 2000): string | null {
+  const v = bodyObject(body)[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw new AppError('REQ_INVALID_BODY', `${key} must be a string.`, [{ path: `/${key}`, message: `must be a string, got ${Array.isArray(v) ? 'an array' : typeof v}` }]);
+  return v.trim().slice(0, max) || null;
+}
+
+/** The target must be a French institution of the directory, valid at the case's receipt, not the liaison body. */
+export function checkTarget(cfg: RoutingConfig, c: CaseRecord, institutionId: string): void {
+  const validity = cfg.directory.validityAt(institutionId, c.firstLegalDeliveryAt.toISOString());
+  if (!institutionId.startsWith('FR:') || institutionId === LIAISON_BODY_ID || !validity.valid) {
+    const why = !validity.valid ? validity.why : 'the target must be a French institution other than the liaison body';
+    throw new AppError('FWD_TARGET_INVALID', `Cannot forward case ${c.caseId} to ${institutionId}: ${why}.`, [{ path: '/institutionId', message: why }]);
+  }
 }
 
 export class TriageService {
   constructor(private readonly deps: TriageDeps) {}
 
+  /** Locks the case in triage and checks nobody else holds its claim. */
+  private async lockInTriage(w: CaseWriter, caseId: string, by: string, at: Date): Promise<CaseRecord> {
+    const c = await w.lockCase(caseId);
+    if (!c) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
+    if (c.status !== 'triage') throw new AppError('TRI_NOT_IN_TRIAGE', `Case ${caseId} is ${c.status}, not waiting in triage.`);
+    const claim = await w.claimOf(caseId, at);
+    if (claim && claim.by !== by) throw claimedError(caseId, claim);
+    return c;
+  }
+
   async assign(caseId: string, body: unknown, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[] }> {
-    const b = (body ?? {}) as Record<string, unknown>;
-    const institutionId = requiredText(b.institutionId, '/institutionId', 20);
-    const note = typeof b.note === 'string' ? b.note.trim().slice(0, 2000) : null;
+    const institutionId = requiredText(body, 'institutionId', 20);
+    const note = optionalText(body, 'note');
     const cfg = await this.deps.routingConfig.current();
     const at = this.deps.clock.now();
-    const forwardIds = await this.deps.store.inTransaction(async (w) => {
-      const c = await w.lockCase(caseId);
-      if (!c) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
-      if (c.status !== 'triage') throw new AppError('TRI_NOT_IN_TRIAGE', `Case ${caseId} is ${c.status}, not waiting in triage.`);
-      const validity = cfg.directory.validityAt(institutionId, c.firstLegalDeliveryAt.toISOString());
-      if (!institutionId.startsWith('FR:') || institutionId === LIAISON_BODY_ID || !validity.valid) {
-        const why = !validity.valid ? validity.why : 'the target must be a French institution other than the liaison body';
-        throw new AppError('FWD_TARGET_INVALID', `Cannot forward case ${caseId} to ${institutionId}: ${why}.`, [{ path: '/institutionId', message: why }]);
-      }
+    const result = await this.deps.store.inTransaction(async (w) => {
+      const c = await this.lockInTriage(w, caseId, by, at);
+      checkTarget(cfg, c, institutionId);
       const decisionId = await w.insertDecision({
         caseId, envelopeId: null, outcome: 'forward', institutionId, reason: null, ruleId: MANUAL_RULE,
         ruleSetVersion: cfg.ruleSetVersion, directoryVersion: cfg.directoryVersion, trace: [],
@@ -56,20 +91,21 @@ export class TriageService {
       });
       const held = await w.envelopesOfCase(caseId, 'triage');
       await w.addEvent(caseId, 'assigned', at, { institutionId, by, previousReason: c.triageReason, envelopes: held.length });
-      return forwardCase(w, { caseRecord: c, envelopes: held, institutionId, decisionId, ruleId: MANUAL_RULE, at });
+      await w.releaseClaim(caseId);
+      const forwardIds = await forwardCase(w, { caseRecord: c, envelopes: held, institutionId, decisionId, ruleId: MANUAL_RULE, at });
+      return { forwardIds, previousReason: c.triageReason };
     });
-    this.deps.logger.info('triage case assigned', { event: 'triage.assigned', caseId, institutionId, by, forwards: forwardIds.length });
+    await this.deps.audit?.record({ actor: by, action: 'triage.assign', subjectType: 'case', subjectId: caseId, before: { status: 'triage', reason: result.previousReason }, after: { status: 'forwarded', institutionId }, data: { forwardIds: result.forwardIds } });
+    this.deps.logger.info('triage case assigned', { event: 'triage.assigned', caseId, institutionId, by, forwards: result.forwardIds.length });
     await this.deps.learning?.operatorDecided({ caseId, institutionId, decidedBy: by, decidedAt: at });
-    return { caseId, institutionId, forwardIds };
+    return { caseId, institutionId, forwardIds: result.forwardIds };
   }
 
   async returnCase(caseId: string, body: unknown, by: string): Promise<{ caseId: string; status: 'returned' }> {
-    const reason = requiredText(((body ?? {}) as Record<string, unknown>).reason, '/reason');
+    const reason = requiredText(body, 'reason');
     const at = this.deps.clock.now();
-    await this.deps.store.inTransaction(async (w) => {
-      const c = await w.lockCase(caseId);
-      if (!c) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
-      if (c.status !== 'triage') throw new AppError('TRI_NOT_IN_TRIAGE', `Case ${caseId} is ${c.status}, not waiting in triage.`);
+    const previousReason = await this.deps.store.inTransaction(async (w) => {
+      const c = await this.lockInTriage(w, caseId, by, at);
       await w.insertDecision({
         caseId, envelopeId: null, outcome: 'return', institutionId: null, reason: 'RETURNED', ruleId: MANUAL_RULE,
         ruleSetVersion: null, directoryVersion: null, trace: [], explanation: `${MANUAL_RULE}: returned by ${by}: ${reason}`,
@@ -79,7 +115,10 @@ export class TriageService {
       await w.setEnvelopeState(held.map((e) => e.envelopeId), 'returned');
       await w.saveCase({ ...c, status: 'returned', returnReason: reason, triageReason: null, triageSince: null, triageDetail: null }, at);
       await w.addEvent(caseId, 'returned', at, { by, reason });
+      await w.releaseClaim(caseId);
+      return c.triageReason;
     });
+    await this.deps.audit?.record({ actor: by, action: 'triage.return', subjectType: 'case', subjectId: caseId, before: { status: 'triage', reason: previousReason }, after: { status: 'returned' } });
     this.deps.logger.info('triage case returned', { event: 'triage.returned', caseId, by });
     return { caseId, status: 'returned' };
   }

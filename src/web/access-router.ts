@@ -1,34 +1,88 @@
-import express, { Router } from 'express';
-import { MACHINE_ROLES, type AccessService, type Role } from '../access/access';
+/** Console sessions (log in, who am I, password change, log out) and machine-token issuing. */
+import express, { Router, type Request, type Response } from 'express';
+import { MACHINE_ROLES, type AccessService, type Principal, type Role } from '../access/access';
 import { AppError } from '../shared/errors';
 import { SESSION_COOKIE, requireRole, sessionIdOf } from './auth';
 
-function bodyString(body: Record<string, unknown>, key: string, required: boolean): string | undefined {
-  const v = body?.[key];
+export function bodyString(body: unknown, key: string, required: boolean, max = 2000): string | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AppError('REQ_INVALID_BODY', 'The body must be a JSON object.', [{ path: '/', message: `got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` }]);
+  }
+  const v = (body as Record<string, unknown>)[key];
   if (v === undefined || v === null || v === '') {
     if (required) throw new AppError('REQ_INVALID_BODY', `${key} is required.`, [{ path: `/${key}`, message: 'is required but missing' }]);
     return undefined;
   }
-  if (typeof v !== 'string') throw new AppError('REQ_INVALID_BODY', `${key} must be a string.`, [{ path: `/${key}`, message: 'must be a string' }]);
+  if (typeof v !== 'string') throw new AppError('REQ_INVALID_BODY', `${key} must be a string.`, [{ path: `/${key}`, message: `must be a string, got ${Array.isArray(v) ? 'an array' : typeof v}` }]);
+  if (v.length > max) throw new AppError('REQ_INVALID_BODY', `${key} is too long.`, [{ path: `/${key}`, message: `at most ${max} characters` }]);
   return v;
 }
 
-export function accessRouter(access: AccessService, secureCookies: boolean): Router {
+/**
+ * When the session cookie carries `Secure`: `always`, `never`, or `auto` (default): whenever the request came
+ * over TLS (directly, or through a trusted proxy's X-Forwarded-Proto) or to a host that is not this machine;
+ * plain HTTP to localhost (development) gets a cookie without it.
+ */
+export type SecureCookies = 'auto' | 'always' | 'never';
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
+
+export function cookieIsSecure(req: Request, policy: SecureCookies | boolean): boolean {
+  if (policy === true || policy === 'always') return true;
+  if (policy === false || policy === 'never') return false;
+  return req.secure || !LOOPBACK.test(req.get('host') ?? '');
+}
+
+export function sessionBody(p: Principal) {
+  return {
+    username: p.username!, role: p.accountRole!, roles: [...p.roles].sort(), csrfToken: p.csrfToken!,
+    expiresAt: p.expiresAt!.toISOString(), idleExpiresAt: p.idleExpiresAt!.toISOString(), mustChangePassword: Boolean(p.mustChangePassword),
+  };
+}
+
+export function accessRouter(access: AccessService, secureCookies: SecureCookies | boolean = 'auto'): Router {
   const r = Router();
   const json = express.json({ limit: '64kb' });
+  const clear = (req: Request, res: Response) => res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req, secureCookies) });
 
   r.post('/api/session', json, async (req, res) => {
-    const username = bodyString(req.body, 'username', true)!;
-    const password = bodyString(req.body, 'password', true)!;
-    const s = await access.login(username, password);
-    res.cookie(SESSION_COOKIE, s.sessionId, { httpOnly: true, sameSite: 'strict', secure: secureCookies, expires: s.expiresAt, path: '/' });
-    res.status(201).json({ username, role: s.role, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() });
+    const username = bodyString(req.body, 'username', true, 100)!;
+    const password = bodyString(req.body, 'password', true, 1000)!;
+    // Whatever cookie came with the login (stale, expired, someone else's) is replaced, and its session ended.
+    const previous = sessionIdOf(req);
+    if (previous) await access.logout(previous);
+    const s = await access.login(username, password, req.ip ?? 'unknown');
+    res.cookie(SESSION_COOKIE, s.sessionId, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req, secureCookies), expires: s.principal.expiresAt, path: '/' });
+    res.set('Cache-Control', 'no-store');
+    res.status(201).json(sessionBody(s.principal));
+  });
+
+  r.get('/api/session', requireRole('any'), (req, res) => {
+    const p = req.principal!;
+    if (p.kind !== 'session') throw new AppError('AUTH_FORBIDDEN', 'GET /api/session describes a console session; a bearer token has none.');
+    res.set('Cache-Control', 'no-store');
+    res.json(sessionBody(p));
+  });
+
+  r.post('/api/session/password', requireRole('any'), json, async (req, res) => {
+    const p = req.principal!;
+    if (p.kind !== 'session') throw new AppError('AUTH_FORBIDDEN', 'Only a console session has a password to change.');
+    await access.changePassword(p.username!, bodyString(req.body, 'currentPassword', true, 1000)!, bodyString(req.body, 'newPassword', true, 1000)!);
+    res.status(204).end();
   });
 
   r.delete('/api/session', async (req, res) => {
     const sid = sessionIdOf(req);
-    if (sid) await access.logout(sid);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    if (sid) {
+      // A live session must be ended with its CSRF token (no logging people out from another site); a dead
+      // cookie is only cleared.
+      const live = await access.authenticateSession(sid).then(() => true, () => false);
+      if (live && !access.csrfMatches(sid, req.get('x-csrf-token'))) {
+        throw new AppError('AUTH_FORBIDDEN', 'Logging out needs the x-csrf-token header of the session.');
+      }
+      await access.logout(sid);
+    }
+    clear(req, res);
     res.status(204).end();
   });
 
@@ -37,8 +91,8 @@ export function accessRouter(access: AccessService, secureCookies: boolean): Rou
     if (!MACHINE_ROLES.includes(role)) {
       throw new AppError('REQ_INVALID_BODY', `role must be one of ${MACHINE_ROLES.join(', ')}.`, [{ path: '/role', message: `"${role}" is not a machine role` }]);
     }
-    const institutionId = bodyString(req.body, 'institutionId', role === 'institution') ?? null;
-    const label = bodyString(req.body, 'label', false) ?? null;
+    const institutionId = bodyString(req.body, 'institutionId', role === 'institution', 20) ?? null;
+    const label = bodyString(req.body, 'label', false, 200) ?? null;
     const issued = await access.issueToken(role, institutionId, req.principal!.id, label);
     res.status(201).json({ id: issued.id, token: issued.token, role, institutionId });
   });

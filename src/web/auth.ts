@@ -1,4 +1,4 @@
-/** Bearer tokens for machines, session cookie + CSRF header for operators. */
+/** Bearer tokens for machines, session cookie + CSRF header for people in the console. */
 import type { NextFunction, Request, Response } from 'express';
 import type { AccessService, Principal, Role } from '../access/access';
 import { AppError } from '../shared/errors';
@@ -17,10 +17,23 @@ function cookie(req: Request, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k === name) {
+      try {
+        return decodeURIComponent(v.join('='));
+      } catch {
+        return undefined; // a mangled cookie is no session
+      }
+    }
   }
   return undefined;
 }
+
+/** Login and logout read the cookie themselves: a stale cookie must never stand in the way of either. */
+const SESSION_ROUTE = '/api/session';
+const ownsCookie = (req: Request) => req.path === SESSION_ROUTE && (req.method === 'POST' || req.method === 'DELETE');
+
+/** What a session whose password must be changed may still do. */
+const WHILE_PASSWORD_CHANGE = new Set(['GET /api/session', 'POST /api/session/password']);
 
 /** Identifies the caller when credentials are present; does not require them. */
 export function identify(access: AccessService) {
@@ -33,11 +46,14 @@ export function identify(access: AccessService) {
       return next();
     }
     const sid = cookie(req, SESSION_COOKIE);
-    if (sid) {
+    if (sid && !ownsCookie(req)) {
       const p = await access.authenticateSession(sid);
       const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-      if (unsafe && req.get(CSRF_HEADER) !== p.csrfToken) {
+      if (unsafe && !access.csrfMatches(sid, req.get(CSRF_HEADER))) {
         throw new AppError('AUTH_FORBIDDEN', `A state-changing request from the console needs the ${CSRF_HEADER} header of the session.`);
+      }
+      if (p.mustChangePassword && !WHILE_PASSWORD_CHANGE.has(`${req.method} ${req.path}`)) {
+        throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Choose a new password first (POST /api/session/password).');
       }
       req.principal = p;
     }

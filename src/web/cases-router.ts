@@ -1,35 +1,130 @@
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
+import type { CaseActions } from '../cases/case-actions';
+import type { CaseReadModel, CaseSearchFilter, CaseViews } from '../cases/case-view';
 import type { ForwardingService } from '../forwarding/forwarding-service';
 import { parseAcknowledgement } from '../forwarding/forwarding-service';
+import type { TriageQueue, TriageQueueFilter } from '../triage/triage-queue';
 import type { TriageService } from '../triage/triage-service';
+import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
-import type { PgCaseQueries } from '../store/case-queries';
 import { requireRole } from './auth';
 
 const json = express.json({ limit: '64kb' });
-const q = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export function casesRouter(deps: { queries: PgCaseQueries; triage: TriageService; forwarding: ForwardingService }): Router {
+const COUNTRIES = /^(AT|BE|BG|HR|CY|CZ|DK|EE|FI|FR|DE|EL|HU|IS|IE|IT|LV|LI|LT|LU|MT|NL|NO|PL|PT|RO|SK|SI|ES|SE|CH|UK|EU)$/;
+const BUC_TYPE = /^(AD|AW|FB|H|LA|M|P|R|S|UB)_BUC_[0-9]{2}[a-z]?$/;
+const SECTOR = /^(AD|AW|FB|H|LA|M|P|R|S|UB)$/;
+const REASON = /^[A-Z][A-Z0-9_]{0,63}$/;
+const CASE_STATUSES = ['forwarded', 'triage', 'returned'];
+
+const bad = (key: string, message: string, sentence: string) => new AppError('REQ_INVALID_QUERY', sentence, [{ path: key, message }]);
+
+/** One value of a query parameter (a repeated one is refused), checked against a pattern. */
+function one(query: Record<string, unknown>, key: string, pattern?: RegExp, what = 'a valid value'): string | undefined {
+  const v = query[key];
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') throw bad(key, 'given more than once', `${key} takes one value.`);
+  if (pattern && !pattern.test(v)) throw bad(key, `"${v.slice(0, 64)}" is not ${what}`, `${key} must be ${what}.`);
+  return v;
+}
+
+/** A parameter that may be repeated (`reason=A&reason=B` means any of them); each value checked. */
+function many(query: Record<string, unknown>, key: string, pattern: RegExp, what: string): string[] | undefined {
+  const raw = query[key];
+  if (raw === undefined || raw === '') return undefined;
+  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).map((v) => (typeof v === 'string' ? v.trim() : v));
+  const wrong = values.filter((v) => typeof v !== 'string' || !pattern.test(v));
+  if (wrong.length) throw new AppError('REQ_INVALID_QUERY', `${key} must be ${what}.`, wrong.map((v) => ({ path: key, message: `"${String(v).slice(0, 64)}" is not ${what}` })));
+  return [...new Set(values as string[])];
+}
+
+function day(query: Record<string, unknown>, key: string): Date | undefined {
+  const v = one(query, key, /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/, 'a date (YYYY-MM-DD) or an RFC 3339 time');
+  if (v === undefined) return undefined;
+  const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) throw bad(key, `"${v}" is not a real date`, `${key} must be a real date.`);
+  return d;
+}
+
+export function triageFilterOf(query: Record<string, unknown>, now: Date): TriageQueueFilter {
+  const minAge = one(query, 'minAgeHours', /^\d{1,6}(\.\d+)?$/, 'a number of hours (0 or more)');
+  return {
+    reasons: many(query, 'reason', REASON, 'a triage reason code such as NO_RULE'),
+    bucType: one(query, 'bucType', BUC_TYPE, 'a BUC type such as P_BUC_01'),
+    sector: one(query, 'sector', SECTOR, 'a sector (AD, AW, FB, H, LA, M, P, R, S, UB)'),
+    senderCountry: one(query, 'senderCountry', COUNTRIES, 'an EESSI country code such as DE'),
+    triagedBefore: minAge === undefined ? undefined : new Date(now.getTime() - Number(minAge) * 3_600_000),
+  };
+}
+
+function searchFilterOf(query: Record<string, unknown>): CaseSearchFilter {
+  const status = one(query, 'status');
+  if (status !== undefined && !CASE_STATUSES.includes(status)) throw bad('status', `"${status.slice(0, 64)}" is not a case status`, `status must be one of ${CASE_STATUSES.join(', ')}.`);
+  const f: CaseSearchFilter = {
+    caseId: one(query, 'caseId', /^[\x21-\x7e]{1,100}$/, 'a case id (printable characters, at most 100)'),
+    envelopeId: one(query, 'envelopeId', /^[\x21-\x7e]{1,200}$/, 'an envelope id'),
+    institutionId: one(query, 'institutionId', /^[A-Z]{2}:[A-Za-z0-9]{4,10}$/, 'an institution id such as FR:CPAM075'),
+    status, from: day(query, 'from'), to: day(query, 'to'),
+  };
+  // A calendar date as `to` includes that whole day.
+  if (f.to && typeof query.to === 'string' && query.to.length === 10) f.to = new Date(f.to.getTime() + 86_400_000);
+  return f;
+}
+
+const sourceIp = (req: Request) => req.ip;
+
+export function casesRouter(deps: {
+  views: CaseViews; read: CaseReadModel; triage: TriageService; queue: TriageQueue; actions: CaseActions; forwarding: ForwardingService; clock: Clock;
+}): Router {
   const r = Router();
+  const caseId = (req: Request) => String(req.params.caseId);
+
+  r.get('/api/cases', requireRole('operator', 'admin'), async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    res.json(await deps.views.search(searchFilterOf(query), parsePageRequest(query)));
+  });
 
   r.get('/api/cases/:caseId', requireRole('operator', 'admin'), async (req, res) => {
-    const view = await deps.queries.caseView(String(req.params.caseId));
-    if (!view) throw new AppError('CAS_NOT_FOUND', `No case ${req.params.caseId}.`);
+    const p = req.principal!;
+    const view = await deps.views.view(caseId(req), { actor: p.id, seesFacts: p.roles.has('operator'), sourceIp: sourceIp(req) });
+    // The SED facts are personal data: never kept by a browser or a proxy.
+    res.set('Cache-Control', 'no-store');
     res.json(view);
   });
 
+  r.post('/api/cases/:caseId/notes', requireRole('operator'), json, async (req, res) => {
+    res.status(201).json(await deps.actions.addNote(caseId(req), req.body, req.principal!.id));
+  });
+
+  r.post('/api/cases/:caseId/reassign', requireRole('operator'), json, async (req, res) => {
+    res.json(await deps.actions.reassign(caseId(req), req.body, req.principal!.id));
+  });
+
+  r.post('/api/cases/:caseId/reopen', requireRole('operator'), json, async (req, res) => {
+    res.json(await deps.actions.reopen(caseId(req), req.body, req.principal!.id));
+  });
+
   r.get('/api/triage', requireRole('operator'), async (req, res) => {
-    const page = parsePageRequest(req.query as Record<string, unknown>);
-    res.json(await deps.queries.triage({ reason: q(req.query.reason), bucType: q(req.query.bucType), senderCountry: q(req.query.senderCountry) }, page));
+    const query = req.query as Record<string, unknown>;
+    res.json(await deps.queue.list(triageFilterOf(query, deps.clock.now()), parsePageRequest(query)));
+  });
+
+  r.post('/api/triage/:caseId/claim', requireRole('operator'), async (req, res) => {
+    res.json(await deps.queue.claim(caseId(req), req.principal!.id));
+  });
+
+  r.delete('/api/triage/:caseId/claim', requireRole('operator'), async (req, res) => {
+    await deps.queue.release(caseId(req), req.principal!.id);
+    res.status(204).end();
   });
 
   r.post('/api/triage/:caseId/assign', requireRole('operator'), json, async (req, res) => {
-    res.json(await deps.triage.assign(String(req.params.caseId), req.body, req.principal!.id));
+    res.json(await deps.triage.assign(caseId(req), req.body, req.principal!.id));
   });
 
   r.post('/api/triage/:caseId/return', requireRole('operator'), json, async (req, res) => {
-    res.json(await deps.triage.returnCase(String(req.params.caseId), req.body, req.principal!.id));
+    res.json(await deps.triage.returnCase(caseId(req), req.body, req.principal!.id));
   });
 
   r.get('/api/institutions/:institutionId/forwards', requireRole('institution', 'operator', 'admin'), async (req, res) => {
@@ -39,11 +134,11 @@ export function casesRouter(deps: { queries: PgCaseQueries; triage: TriageServic
     if (!p.roles.has('operator') && !p.roles.has('admin') && p.institutionId !== institutionId) {
       throw new AppError('AUTH_FORBIDDEN', `This token belongs to another institution than ${institutionId}.`);
     }
-    const status = q(req.query.status);
-    if (status && !['pending', 'accepted', 'rejected'].includes(status)) {
-      throw new AppError('REQ_INVALID_QUERY', 'status must be pending, accepted or rejected.', [{ path: 'status', message: `got "${status}"` }]);
+    const status = one(req.query as Record<string, unknown>, 'status');
+    if (status && !['pending', 'accepted', 'rejected', 'superseded'].includes(status)) {
+      throw new AppError('REQ_INVALID_QUERY', 'status must be pending, accepted, rejected or superseded.', [{ path: 'status', message: `got "${status.slice(0, 64)}"` }]);
     }
-    res.json(await deps.queries.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>)));
+    res.json(await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>)));
   });
 
   r.post('/api/forwards/:forwardId/ack', requireRole('institution', 'admin'), json, async (req, res) => {

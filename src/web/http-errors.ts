@@ -4,6 +4,9 @@ import { AppError, isAppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 
 export function sendError(res: Response, err: AppError, extra: Record<string, unknown> = {}): void {
+  // 429s say when to come back, in the header clients and proxies read as well as in the body.
+  const retryAfter = err.extra.retryAfterSeconds;
+  if (err.status === 429 && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
   res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details }, ...err.extra, ...extra });
 }
 

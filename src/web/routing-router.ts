@@ -19,6 +19,39 @@ function pageOf<T>(query: Record<string, unknown>, all: readonly T[], key: (t: T
   return toPage(all.slice(start, start + page.limit + 1), page.limit, (t) => t, (t) => ['', key(t)]);
 }
 
+interface InstitutionSearch { network?: string; q?: string; validAt?: string }
+
+function queryText(query: Record<string, unknown>, key: string, pattern: RegExp, what: string): string | undefined {
+  const v = query[key];
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') throw new AppError('REQ_INVALID_QUERY', `${key} takes one value.`, [{ path: key, message: 'given more than once' }]);
+  if (!pattern.test(v)) throw new AppError('REQ_INVALID_QUERY', `${key} must be ${what}.`, [{ path: key, message: `"${v.slice(0, 64)}" is not ${what}` }]);
+  return v;
+}
+
+/** Directory search: by name, acronym or id (`q`, any part, case and accents ignored), network, validity at a date. */
+function institutionSearchOf(query: Record<string, unknown>): InstitutionSearch {
+  const validAt = queryText(query, 'validAt', /^\d{4}-\d{2}-\d{2}$/, 'a calendar date YYYY-MM-DD');
+  if (validAt && Number.isNaN(new Date(`${validAt}T00:00:00Z`).getTime())) throw new AppError('REQ_INVALID_QUERY', 'validAt must be a real date.', [{ path: 'validAt', message: `"${validAt}" is not a real date` }]);
+  return {
+    network: queryText(query, 'network', /^[A-Z][A-Z0-9_]{0,63}$/, 'a network name such as PENSION_GENERAL'),
+    q: queryText(query, 'q', /^[\p{L}\p{N}\p{P}\p{Zs}\p{S}]{1,100}$/u, 'a text of 1 to 100 printable characters'),
+    validAt,
+  };
+}
+
+const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+function matchesInstitution(i: InstitutionRow, s: InstitutionSearch, directory: { isValidAt(id: string, at: string): boolean }): boolean {
+  if (s.network && !i.networks.includes(s.network)) return false;
+  if (s.validAt && !directory.isValidAt(i.id, s.validAt)) return false;
+  if (s.q) {
+    const needle = fold(s.q.trim());
+    if (![i.id, i.name, i.acronym].some((h) => fold(h).includes(needle))) return false;
+  }
+  return true;
+}
+
 const versionItems = (items: VersionMeta[]) => items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
 
 export function routingRouter(deps: {
@@ -88,8 +121,8 @@ export function routingRouter(deps: {
 
   r.get('/api/institutions', requireRole('any'), async (req, res) => {
     const cfg = await deps.config.current();
-    const network = typeof req.query.network === 'string' ? req.query.network : undefined;
-    const all = cfg.directory.institutions.filter((i) => !network || i.networks.includes(network)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const search = institutionSearchOf(req.query as Record<string, unknown>);
+    const all = cfg.directory.institutions.filter((i) => matchesInstitution(i, search, cfg.directory)).sort((a, b) => (a.id < b.id ? -1 : 1));
     res.json({ version: cfg.directoryVersion, ...pageOf(req.query as Record<string, unknown>, all, (i) => i.id) });
   });
 

@@ -18,6 +18,7 @@ import { load } from 'js-yaml';
 import { ROLES, type Role } from '../../src/access/access';
 import { ERRORS, isAppError } from '../../src/shared/errors';
 import { accessRouter } from '../../src/web/access-router';
+import { adminRouter } from '../../src/web/admin-router';
 import { requireRole } from '../../src/web/auth';
 import { casesRouter } from '../../src/web/cases-router';
 import { healthRouter } from '../../src/web/health-router';
@@ -43,6 +44,7 @@ function stub<T>(): T {
 const FACTORIES: Record<string, () => Router> = {
   healthRouter: () => healthRouter([], stub(), () => false),
   accessRouter: () => accessRouter(stub(), false),
+  adminRouter: () => adminRouter(stub()),
   intakeRouter: () => intakeRouter(stub(), stub(), stub()),
   routingRouter: () => routingRouter(stub()),
   casesRouter: () => casesRouter(stub()),
@@ -228,13 +230,13 @@ function documentedAccess(doc: JsonObject, o: DocOperation, problems: string[]):
     }
     const role = String(list[0]);
     if (!(ROLES as readonly string[]).includes(role)) problems.push(`${o.key}: ${role} is not a role (${ROLES.join(', ')})`);
-    if (scheme === 'consoleSession' && !['operator', 'supervisor', 'admin'].includes(role)) problems.push(`${o.key}: a console session never holds the role ${role}`);
+    if (scheme === 'consoleSession' && !['operator', 'supervisor', 'admin', 'helpdesk'].includes(role)) problems.push(`${o.key}: a console session never holds the role ${role}`);
     roles.add(role);
   }
   if (anyCaller > 0 && roles.size > 0) problems.push(`${o.key}: mixes "any caller" (empty role list) with named roles`);
   if (anyCaller > 0) return { kind: 'any' };
   // Each role must be offered by each way of holding it: bearer tokens (the bootstrap token holds every role)
-  // and, for operator and admin, the console session.
+  // and, for operator, supervisor and admin, the console session.
   for (const role of roles) {
     const has = (scheme: string) => security.some((r) => isObject(r) && Array.isArray(r[scheme]) && (r[scheme] as Json[])[0] === role);
     if (!has('bearerAuth')) problems.push(`${o.key}: role ${role} is listed without bearerAuth: [${role}]`);
