@@ -4,8 +4,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/copy-assets.mjs scripts/
+COPY scripts/copy-assets.mjs scripts/build-if-stale.mjs scripts/
 COPY src src
+COPY console console
 RUN npm run build
 
 FROM node:20-bookworm-slim AS run

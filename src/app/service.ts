@@ -58,6 +58,7 @@ import { routingRouter } from '../web/routing-router';
 import { accessRouter } from '../web/access-router';
 import { createApp } from '../web/app';
 import { healthRouter, type ReadinessProbe } from '../web/health-router';
+import { defaultConsoleDir, serveConsole } from '../web/console-router';
 import { intakeRouter } from '../web/intake-router';
 
 export interface ServiceOptions {
@@ -69,6 +70,8 @@ export interface ServiceOptions {
   listen?: boolean;
   /** Run the pipeline workers in the background (default true; tests may drive them with drain()). */
   workers?: boolean;
+  /** The built console served at / (default dist/console of this checkout). */
+  consoleDir?: string;
 }
 
 export interface Service {
@@ -179,7 +182,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const app = createApp({
     access,
     logger,
-    publicRouters: [healthRouter(probes, metrics, () => stopping)],
+    publicRouters: [healthRouter(probes, metrics, () => stopping), serveConsole(opts.consoleDir ?? defaultConsoleDir())],
     trustProxy: config.trustProxy,
     guards: [['/api/envelopes', perPrincipalRateLimit(config.intakeRatePerMinute)]],
     routers: [

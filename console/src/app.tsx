@@ -1,0 +1,66 @@
+/**
+ * The shell: who is logged in, which page the path names, the navigation the session's roles allow.
+ * Without a session every path leads to the login form (the page asked for is kept in ?next=).
+ */
+import { useEffect, useRef } from 'preact/hooks';
+import { useI18n } from './i18n/i18n';
+import { Layout } from './components/layout';
+import { Loading } from './components/status';
+import { PAGES, LOGIN_PATH, HOME_PATH } from './pages';
+import { LoginPage } from './pages/login/login-page';
+import { NotFoundPage } from './pages/not-found/not-found-page';
+import { match, navigate, useLocation } from './router';
+import { sessionRoles, useSession } from './session';
+import type { PageDef } from './pages/page';
+
+function resolve(path: string): { page: PageDef; params: Record<string, string> } | null {
+  for (const page of PAGES) {
+    const params = match(page.path, path);
+    if (params) return { page, params };
+  }
+  return null;
+}
+
+/** Only a path of the console itself may follow a login, never another site. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && next !== LOGIN_PATH ? next : HOME_PATH;
+}
+
+export function App() {
+  const { session } = useSession();
+  const { t } = useI18n();
+  const loc = useLocation();
+  const first = useRef(true);
+
+  useEffect(() => {
+    if (session === null && loc.path !== LOGIN_PATH) {
+      const next = loc.path === '/' ? '' : `?next=${encodeURIComponent(loc.path + (loc.query.toString() ? `?${loc.query}` : ''))}`;
+      navigate(`${LOGIN_PATH}${next}`, { replace: true });
+    } else if (session && (loc.path === LOGIN_PATH || loc.path === '/')) {
+      navigate(safeNext(loc.query.get('next')), { replace: true });
+    }
+  }, [session, loc.path]);
+
+  // After a navigation, focus the new page's title so keyboard and screen-reader users start there.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const h = document.getElementById('page-title');
+    if (h && !document.querySelector('dialog[open]') && !(document.activeElement instanceof HTMLInputElement)) h.focus({ preventScroll: false });
+  }, [loc.path]);
+
+  if (session === undefined) return <main class="boot"><Loading /></main>;
+  if (session === null) {
+    document.title = `${t('login.title')} · ${t('app.name')}`;
+    return <LoginPage />;
+  }
+  const found = resolve(loc.path);
+  const roles = sessionRoles(session);
+  if (!found) return <Layout><NotFoundPage message={t('app.notFound')} /></Layout>;
+  const { page, params } = found;
+  if (!page.roles.some((r) => roles.includes(r))) return <Layout><NotFoundPage message={t('app.forbidden')} /></Layout>;
+  const Page = page.component;
+  return <Layout><Page params={params} query={loc.query} /></Layout>;
+}

@@ -1,0 +1,85 @@
+/** The frame around every page: the bar with who is logged in, the navigation by group, the content. */
+import type { ComponentChildren } from 'preact';
+import { LOCALES, useI18n, type Locale } from '../i18n/i18n';
+import { NAV_GROUPS } from '../pages/page';
+import { PAGES } from '../pages';
+import { Link, match, useLocation } from '../router';
+import { sessionRoles, useSession } from '../session';
+
+function Nav() {
+  const { t } = useI18n();
+  const { session } = useSession();
+  const loc = useLocation();
+  const roles = session ? sessionRoles(session) : [];
+  const visible = PAGES.filter((p) => p.nav && p.roles.some((r) => roles.includes(r)));
+  return (
+    <nav class="nav" aria-label={t('nav.label')}>
+      {NAV_GROUPS.map((group) => {
+        const items = visible.filter((p) => p.nav!.group === group).sort((a, b) => a.nav!.order - b.nav!.order);
+        if (!items.length) return null;
+        return (
+          <section class="nav-group" key={group} aria-labelledby={`nav-${group}`}>
+            <h2 class="nav-group-title" id={`nav-${group}`}>{t(`nav.group.${group}`)}</h2>
+            <ul>
+              {items.map((p) => {
+                const active = Boolean(match(p.path, loc.path)) || loc.path.startsWith(`${p.path}/`);
+                return (
+                  <li key={p.path}>
+                    <Link to={p.path} class={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined}>
+                      {t(p.nav!.label ?? p.title)}
+                    </Link>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        );
+      })}
+    </nav>
+  );
+}
+
+function UserBar() {
+  const { t, locale, setLocale, dateTime } = useI18n();
+  const { session, logout } = useSession();
+  if (!session) return null;
+  return (
+    <div class="userbar">
+      <span class="userbar-who">
+        <span class="userbar-name">{session.username}</span>
+        <span class="userbar-role">{t(`user.role.${session.role as 'operator'}`)}</span>
+      </span>
+      <span class="userbar-expiry" title={t('user.sessionUntil', { time: dateTime(session.idleExpiresAt ?? session.expiresAt) })}>
+        {t('user.sessionUntil', { time: dateTime(session.idleExpiresAt ?? session.expiresAt) })}
+      </span>
+      <label class="userbar-lang">
+        <span class="visually-hidden">{t('user.language')}</span>
+        <select value={locale} onChange={(e) => setLocale((e.currentTarget as HTMLSelectElement).value as Locale)}>
+          {LOCALES.map((l) => <option key={l} value={l}>{l === 'fr' ? 'Français' : 'English'}</option>)}
+        </select>
+      </label>
+      <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>{t('user.logout')}</button>
+    </div>
+  );
+}
+
+export function Layout({ children }: { children: ComponentChildren }) {
+  const { t } = useI18n();
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">{t('app.skip')}</a>
+      <header class="topbar">
+        <Link to="/triage" class="brand">
+          <img class="brand-mark" src="/favicon.svg" alt="" width="22" height="22" />
+          <span class="brand-name">{t('app.name')}</span>
+          <span class="brand-org">{t('app.org')}</span>
+        </Link>
+        <UserBar />
+      </header>
+      <div class="body">
+        <Nav />
+        <main id="main" class="main" tabIndex={-1}>{children}</main>
+      </div>
+    </div>
+  );
+}

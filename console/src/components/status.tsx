@@ -1,0 +1,36 @@
+/** Loading, error and empty states, said the same way on every page. */
+import type { ComponentChildren } from 'preact';
+import { ApiError } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+
+export function Loading() {
+  const { t } = useI18n();
+  return <p class="status status-loading" role="status">{t('app.loading')}</p>;
+}
+
+/** The service's message (it says what is wrong and where), with its code for the help desk. */
+export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  const e = error instanceof ApiError ? error : null;
+  return (
+    <div class="notice notice-error" role="alert">
+      <strong>{t('app.error')}</strong>{' '}
+      <span>{e ? e.message : error instanceof Error ? error.message : String(error)}</span>
+      {e && <code class="error-code">{e.code}</code>}
+      {e && e.details.length > 0 && (
+        <ul class="error-details">
+          {e.details.map((d) => <li key={d.path}><code>{d.path}</code> {d.message}</li>)}
+        </ul>
+      )}
+      {onRetry && <button type="button" class="btn btn-small" onClick={onRetry}>{t('app.retry')}</button>}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ComponentChildren }) {
+  return <p class="status status-empty">{children}</p>;
+}
+
+export function Notice({ kind, children }: { kind: 'info' | 'success' | 'warning'; children: ComponentChildren }) {
+  return <div class={`notice notice-${kind}`} role="status">{children}</div>;
+}

@@ -1,0 +1,5 @@
+/** Paths other pages link to (kept apart from pages/index.ts so that pages can import them without a cycle). */
+export const LOGIN_PATH = '/login';
+export const HOME_PATH = '/triage';
+export const CASE_PATH = '/cases/:caseId';
+export const SEARCH_PATH = '/cases';

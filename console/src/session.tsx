@@ -1,0 +1,87 @@
+/**
+ * Who is logged in. At start the console asks GET /api/session (the cookie is HttpOnly: the page cannot read
+ * it); logging in answers the same shape. The CSRF token lives in memory only and is handed to the API client.
+ * A 401 on any call ends the session in the page and shows the login form again.
+ */
+import { createContext, type ComponentChildren } from 'preact';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError, api, ok, setCsrfToken, setUnauthorizedHandler, type Schemas } from './api/client';
+
+/** Account roles (one per account) and the roles a session holds because of it (computed by the service). */
+export type AccountRole = 'operator' | 'supervisor' | 'agent' | 'admin';
+export type SessionRole = 'operator' | 'supervisor' | 'helpdesk' | 'admin';
+
+export type SessionInfo = Schemas['Session'] & { roles?: SessionRole[]; idleExpiresAt?: string };
+
+export interface SessionState {
+  /** undefined while asking the service, null when nobody is logged in. */
+  session: SessionInfo | null | undefined;
+  /** Why the login form is shown again (expired session, logout), as a message key. */
+  notice: 'expired' | 'loggedOut' | null;
+  login(username: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+  has(role: SessionRole): boolean;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+async function currentSession(): Promise<SessionInfo | null> {
+  const res = await fetch('/api/session', { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (res.status === 200) return (await res.json()) as SessionInfo;
+  // No session (401), or a service that cannot tell: the login form is the way in either way.
+  return null;
+}
+
+/** The roles of a session: the service's list, or for an older service the account role alone. */
+export function sessionRoles(s: SessionInfo): SessionRole[] {
+  if (s.roles?.length) return s.roles;
+  return [s.role as SessionRole];
+}
+
+export function SessionProvider({ children }: { children: ComponentChildren }) {
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [notice, setNotice] = useState<SessionState['notice']>(null);
+
+  const adopt = useCallback((s: SessionInfo | null) => {
+    setCsrfToken(s?.csrfToken);
+    setSession(s);
+  }, []);
+
+  useEffect(() => {
+    currentSession().then(adopt, () => adopt(null));
+    setUnauthorizedHandler(() => {
+      setNotice('expired');
+      adopt(null);
+    });
+    return () => setUnauthorizedHandler(undefined);
+  }, [adopt]);
+
+  const login = useCallback(async (username: string, password: string) => {
+    const s = await ok(api.POST('/api/session', { body: { username, password } }));
+    setNotice(null);
+    adopt(s as SessionInfo);
+  }, [adopt]);
+
+  const logout = useCallback(async () => {
+    try {
+      await ok(api.DELETE('/api/session', { params: { header: {} } } as never));
+    } catch (e) {
+      // An already expired session is logged out anyway.
+      if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    }
+    setNotice('loggedOut');
+    adopt(null);
+  }, [adopt]);
+
+  const value = useMemo<SessionState>(() => ({
+    session, notice, login, logout,
+    has: (role) => (session ? sessionRoles(session).includes(role) : false),
+  }), [session, notice, login, logout]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionState {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
