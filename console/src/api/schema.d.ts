@@ -73,18 +73,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Who am I (the console session)
+         * @description The session of the cookie: the account, its role and the roles it holds (operator → operator; supervisor →
+         *     supervisor, operator; agent → helpdesk; admin → admin, supervisor, operator, helpdesk), the CSRF token to send as
+         *     `x-csrf-token`, and when the session ends (`expiresAt`, absolute) or would end unused (`idleExpiresAt`; each
+         *     call extends it). `Cache-Control: no-store`. A bearer token has no session: 403.
+         */
+        get: operations["getSession"];
         put?: never;
         /**
          * Open a console session
-         * @description Logs an operator in. Sets the `liaison_session` cookie (HttpOnly, SameSite=Strict, 12 hours) and returns
-         *     the CSRF token to send as `x-csrf-token` with every state-changing call of the session.
+         * @description Logs a person in (any account role). Sets the `liaison_session` cookie (HttpOnly, SameSite=Strict, Secure per
+         *     `COOKIE_SECURE`; ends after `SESSION_ABSOLUTE_HOURS`, default 12, or `SESSION_IDLE_MINUTES` unused, default 30)
+         *     and returns the session with the CSRF token to send as `x-csrf-token` with every state-changing call. A cookie
+         *     sent with the login (stale or not) is ignored and its session ended: the login replaces it. Failed logins
+         *     are throttled per account (10 in 15 minutes by default) and per address: 429 with `Retry-After`. An unknown
+         *     user costs the same time as a wrong password.
          */
         post: operations["login"];
         /**
          * Close the console session
-         * @description Deletes the session named by the cookie, if any, and clears the cookie. Answers 204 also without a cookie.
-         *     A cookie of an expired session is answered 401 `AUTH_INVALID`, and a cookie without its `x-csrf-token` 403.
+         * @description Ends the session named by the cookie, if any, and clears the cookie. Answers 204 also without a cookie or
+         *     with the cookie of a session that already ended. A live session's cookie without its `x-csrf-token` is 403.
          */
         delete: operations["logout"];
         options?: never;
@@ -99,16 +110,283 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Machine tokens, newest first
+         * @description Every issued token (never the token itself, only its id) with its role, institution, label, who issued it and whether it is revoked.
+         */
+        get: operations["listTokens"];
         put?: never;
         /**
          * Issue a machine token
          * @description Issues a bearer token for a machine client: `intake` (the RINA adapter), `institution` (a French
          *     institution; `institutionId` required, the token then sees and acknowledges that institution's forwards
-         *     only) or `helpdesk` (another country's service desk). The token is shown once; only its hash is kept.
+         *     only; it must be in the directory in force and may not be the liaison body `FR:CLEISS0002`) or `helpdesk`
+         *     (another country's service desk). The token is shown once; only its hash is kept. Audited (`token.issue`).
          */
         post: operations["issueToken"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change one's own password
+         * @description Changes the password of the session's account (at least 10 characters, different from the current one). After
+         *     an admin created or reset the account (`mustChangePassword: true`) this is the only call the session may make
+         *     besides `GET /api/session`; everything else answers 403 `AUTH_PASSWORD_CHANGE_REQUIRED`.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People's accounts
+         * @description Every console account, by username, with its role and state.
+         */
+        get: operations["listAccounts"];
+        put?: never;
+        /**
+         * Create an account
+         * @description Creates a console account with one role and a temporary password, shown once in this answer
+         *     (`Cache-Control: no-store`); the person must choose a new one at the first login. Audited (`account.create`).
+         */
+        post: operations["createAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/accounts/{username}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable an account
+         * @description The account can no longer log in and its sessions end at once. Disabling a disabled account changes nothing. Audited (`account.disable`).
+         */
+        post: operations["disableAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/accounts/{username}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable an account again
+         * @description The account may log in again (with its current password). Audited (`account.enable`).
+         */
+        post: operations["enableAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/accounts/{username}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset an account's password
+         * @description A new temporary password, shown once (`Cache-Control: no-store`), to change at the next login; the account's sessions end. Audited (`account.reset`).
+         */
+        post: operations["resetAccountPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tokens/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a machine token
+         * @description From now on the token answers 401 `AUTH_INVALID` everywhere. Revoking a revoked token changes nothing. Audited (`token.revoke`).
+         */
+        post: operations["revokeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail, newest first
+         * @description People's and machines' actions (`triage.claim`, `triage.assign`, `triage.return`, `case.note`, `case.reassign`,
+         *     `case.reopen`, `case.read-personal-data`, `account.*`, `token.*`, …) with who, when, and the state before and
+         *     after (ids and codes only, never personal data). Filters narrow; paged newest first.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search cases
+         * @description Cases by id (a prefix is enough), by one of their envelope ids, by institution (the current route, the
+         *     sender, or any forward's target), by status, and by first `legalDeliveryAt` (`from` inclusive, `to`
+         *     exclusive; a calendar date as `to` includes that day). Newest first, paged. No personal data here: search
+         *     by person is not offered (the case view shows the facts, audited).
+         */
+        get: operations["searchCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{caseId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a note to a case
+         * @description A note in the case's history (kind `note`, with who and when). Audited (`case.note`, without the text).
+         */
+        post: operations["addCaseNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{caseId}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-assign a forwarded case to another institution
+         * @description Corrects a decision: the case's forwards to its current institution (pending or accepted) are recorded
+         *     `superseded`, every SED of the case is forwarded to the new institution (valid at the case's first
+         *     `legalDeliveryAt`), and a new X007 forward-case instruction goes to the RINA adapter through the outbox.
+         *     Recorded as a `MANUAL` decision and a `reassigned` event; audited (`case.reassign`).
+         */
+        post: operations["reassignCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{caseId}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a returned case
+         * @description The case goes back to triage with reason `REOPENED` (its SEDs held again), as a `MANUAL` decision and a `reopened` event; audited (`case.reopen`).
+         */
+        post: operations["reopenCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triage/{caseId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim a case in triage
+         * @description Holds the case for the caller for `TRIAGE_CLAIM_MINUTES` (default 5), so that two operators never work the
+         *     same case: others see `claim: {by, until}` in the queue and the case view, and their assign or return answers
+         *     409 `TRI_CLAIMED`. Claiming again renews the caller's own claim; an expired claim may be taken over. Assign
+         *     and return end it. Audited (`triage.claim`).
+         */
+        post: operations["claimTriageCase"];
+        /**
+         * Release one's claim on a case
+         * @description Ends the caller's claim (an expired claim of anyone is removed too). Without a claim, nothing happens. Another operator's running claim answers 409 `TRI_CLAIMED`.
+         */
+        delete: operations["releaseTriageClaim"];
         options?: never;
         head?: never;
         patch?: never;
@@ -154,7 +432,8 @@ export interface paths {
         /**
          * Rejected inputs, newest first
          * @description Inputs intake could not accept (HTTP and AMQP alike), newest first. The same bytes rejected for the same
-         *     reason again are one entry with `receipts` counted.
+         *     reason again are one entry with `receipts` counted. Each entry is `open` until it is re-submitted
+         *     successfully (`resubmitted`) or dismissed with a reason (`dismissed`).
          */
         get: operations["listQuarantine"];
         put?: never;
@@ -178,6 +457,112 @@ export interface paths {
          */
         get: operations["getQuarantined"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quarantine/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-submit a quarantined input through intake, after a fix
+         * @description Runs the stored raw bytes through intake again, exactly as if they had just arrived (after a fix: a BUC
+         *     type added to the catalogue, a corrected schema), and records the outcome on the entry: `accepted` (stored
+         *     and routed like any envelope; the entry becomes `resubmitted`), `duplicate` (the envelope had arrived
+         *     since; `resubmitted` too) or `rejected` again with the new reason in `error` (the entry stays `open`; no
+         *     second entry is made). Audited as `quarantine.resubmit`.
+         */
+        post: operations["resubmitQuarantined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quarantine/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a quarantined input with a reason
+         * @description Closes an open entry (`dismissed`), keeping its bytes and the reason. Audited as `quarantine.dismiss`.
+         */
+        post: operations["dismissQuarantined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bucs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The BUC catalogue in force
+         * @description The BUC types intake accepts (config/bucs.csv at first start, then versions edited at run time), by BUC type; `q` searches type and titles.
+         */
+        get: operations["listBucTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bucs/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the BUC catalogue
+         * @description Newest first, with author and reason.
+         */
+        get: operations["listBucCatalogueVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bucs/{bucType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add or replace one BUC type of the catalogue
+         * @description Publishes a new catalogue version with this BUC type added or replaced; intake accepts it at once (other
+         *     instances within 10 seconds; a re-submission re-reads the catalogue first). The sector is the BUC type's
+         *     prefix. Audited as `catalogue.publish`.
+         */
+        put: operations["putBucType"];
         post?: never;
         delete?: never;
         options?: never;
@@ -268,6 +653,76 @@ export interface paths {
          * @description A past (or the current) rule table, to explain a decision with the table of its time.
          */
         get: operations["getRuleVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/versions/{from}/diff/{to}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed between two rule-table versions
+         * @description Rules added and removed (with their position), changed field by field (`description`, `enabled`,
+         *     `validFrom`, `validTo`, `when`, `then`, `source`; an absent field is null) and reordered. Only the rules
+         *     that really moved are listed as reordered (those off the longest common subsequence of the shared rules).
+         */
+        get: operations["diffRuleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make this a rule: a draft rule from an operator's decision
+         * @description A draft rule pre-filled with the case's non-personal facts as conditions (BUC type, sending country,
+         *     residence département or country, networks of the French references), forwarding to the institution the
+         *     operator chose (the case's latest manual decision, or `institutionId` for a case still in triage), placed
+         *     just before the rule that sent the case to triage (never above `AFFINITY` or `GATE-NIR`), and the whole
+         *     draft table. Nothing is published: edit the rule, simulate the draft (`POST /api/rules/simulate`) and
+         *     publish it (`PUT /api/rules` with `basedOnVersion`).
+         */
+        post: operations["proposeRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where operators repeated the same decision
+         * @description Groups of decided cases with the same features (BUC type, sending country, residence, reference networks)
+         *     where operators chose the same institution at least `min` times, most repeated first, with the share of
+         *     the group it represents and example cases (`POST /api/rules/proposals` with one of them makes the rule).
+         *     Groups the table in force already routes there by itself are left out.
+         */
+        get: operations["listCandidateRules"];
         put?: never;
         post?: never;
         delete?: never;
@@ -419,7 +874,12 @@ export interface paths {
          * @description One case (one BUC, identified by its RINA case id): its status, the institution it is forwarded to, the
          *     routing decisions (automatic and manual) with their explanations and traces, its envelopes with their
          *     `legalDeliveryAt`, the forwards and their acknowledgements, the inputs of the case kept in quarantine, and
-         *     the event history (routed, triaged, forwarded, assigned, accepted, bounced, returned).
+         *     the event history (routed, triaged, forwarded, published, assigned, accepted, bounced, returned, note,
+         *     reassigned, reopened), and the running triage claim. All of it is read in one snapshot (one transaction).
+         *     For callers holding the `operator` role (operators, supervisors, admins, the bootstrap token) it adds
+         *     `facts`, the SED's key facts (person, birth date, residence, PINs, French references): personal data,
+         *     so each such read is recorded in the audit trail (`case.read-personal-data`) and the answer carries
+         *     `Cache-Control: no-store`. The case is named by its id only: personal data never goes into a URL.
          */
         get: operations["getCase"];
         put?: never;
@@ -442,7 +902,11 @@ export interface paths {
          * @description The triage queue: cases no rule could route to one competent institution (no main person, ambiguous
          *     territory or reference, identity mismatch, no rule) and cases bounced by the institution they were
          *     forwarded to (`BOUNCED`), oldest in triage first, with the envelopes held and the explanation of the last
-         *     routing decision.
+         *     routing decision, the age in business hours of the desk calendar with its class (`fresh`, `old` from
+         *     `TRIAGE_OLD_BUSINESS_HOURS`, `overdue` from `ORPHAN_MAX_AGE_BUSINESS_HOURS`, when the orphan ticket is
+         *     opened), and the claim another operator may hold. `countsByReason` counts the queue by reason under the
+         *     other filters. Filters combine (AND); a repeated `reason` means any of them; an unknown reason code is
+         *     400 naming it. Paged oldest first (keyset on the time the case entered triage).
          */
         get: operations["listTriage"];
         put?: never;
@@ -489,6 +953,54 @@ export interface paths {
          * @description An operator's decision (rule `MANUAL`) that the case is not for France or cannot be handled; the reason is recorded and reported in the monthly report.
          */
         post: operations["returnTriageCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triage/{caseId}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What operators decided for similar cases
+         * @description Institutions that similar cases went to, best first (CONTRACT.md §3): first where the same person's
+         *     earlier cases of the same sector went (matched on a keyed HMAC-SHA256 of the French PIN, never the PIN),
+         *     then level by level from cases sharing BUC type, sending country, residence (département, else country)
+         *     and reference networks, down to sector and residence (README: "What similar means"). Only cases an
+         *     operator decided and that are still with that institution count; institutions not valid at the case's
+         *     `legalDeliveryAt` are left out. At most 5 items.
+         */
+        get: operations["getSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's and this month's flows, and the last 30 days
+         * @description Europe/Paris calendar days. `received`: envelopes stored; `forwardedAutomatically`: envelopes the rules
+         *     forwarded; `forwardedAfterTriage`: cases operators forwarded; `toTriage`: envelopes the rules sent to (or
+         *     held in) triage; `quarantined`: rejected inputs (first receipt); `bounced`: cases an institution bounced.
+         *     `now`: cases waiting in triage, open quarantine entries, open tickets whose SLA is in warning or breached.
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -669,11 +1181,15 @@ export interface components {
         };
         Session: {
             username: string;
-            /** @enum {string} */
-            role: "operator" | "admin";
-            /** @description Send as `x-csrf-token` with every state-changing call of this session. */
+            role: components["schemas"]["AccountRole"];
+            /** @description What the role holds (what the endpoints check). */
+            roles: ("helpdesk" | "operator" | "supervisor" | "admin")[];
+            /** @description Send as `x-csrf-token` with every state-changing call of this session (derived from the session, never stored). */
             csrfToken: string;
             expiresAt: components["schemas"]["Timestamp"];
+            idleExpiresAt: components["schemas"]["Timestamp"];
+            /** @description After a reset: change the password (POST /api/session/password) before anything else. */
+            mustChangePassword: boolean;
         };
         TokenRequest: {
             /** @enum {string} */
@@ -710,12 +1226,154 @@ export interface components {
             /** @description How many times the same bytes were rejected for the same reason. */
             receipts: number;
             lastReceivedAt: components["schemas"]["Timestamp"];
+            status: components["schemas"]["QuarantineStatus"];
+            /** @description Who closed the entry and when; `note` is the dismissal reason. */
+            resolution: null | {
+                at: components["schemas"]["Timestamp"];
+                by: string;
+                note: string | null;
+            };
+            /** @description Re-submissions tried. */
+            resubmissions: number;
         };
         QuarantineItem: components["schemas"]["QuarantineSummary"] & {
             /** @description The input as received (for an oversize input, its first 6 MiB). */
             raw: string;
             /** @enum {string} */
             rawEncoding: "utf8" | "base64";
+            resubmissionHistory?: {
+                at: components["schemas"]["Timestamp"];
+                by: string;
+                /** @enum {string} */
+                outcome: "accepted" | "duplicate" | "rejected";
+                envelopeId: string | null;
+                error?: components["schemas"]["Error"]["error"];
+            }[];
+        };
+        /** @enum {string} */
+        QuarantineStatus: "open" | "resubmitted" | "dismissed";
+        ResubmissionResult: {
+            quarantineId: string;
+            /** @enum {string} */
+            outcome: "accepted" | "duplicate" | "rejected";
+            status: components["schemas"]["QuarantineStatus"];
+            envelopeId: string | null;
+            /** @description The new reason when rejected again. */
+            error: null | components["schemas"]["Error"]["error"];
+        };
+        BucEntry: {
+            bucType: string;
+            sector: string;
+            titleEn: string;
+            titleFr: string;
+            starterSeds: string;
+            otherSeds: string;
+            multilateral: boolean;
+        };
+        Suggestion: {
+            institutionId: components["schemas"]["institutionId"];
+            /** @description Similar cases that went to this institution. */
+            similarCases: number;
+            /** @description Similar cases at this level of similarity, whatever their institution. */
+            ofSimilar: number;
+            /** @description What made them similar, in words (e.g. "same BUC type P_BUC_01, sending country DE, residence département 69, no French reference"). */
+            basis: string;
+            matchedOn: ("bucType" | "sector" | "senderCountry" | "residence" | "refNetworks" | "pinHash")[];
+            /** @enum {string} */
+            level: "same-person" | "buc-sender-residence-networks" | "buc-residence-networks" | "buc-residence" | "sector-residence";
+        };
+        RuleProposal: {
+            caseId: string;
+            institutionId: components["schemas"]["institutionId"];
+            /** @description The table in force the draft was made on (send it back as `basedOnVersion`). */
+            basedOnVersion: number;
+            rule: components["schemas"]["rule"];
+            /** @description Index of the rule in `draft.rules`. */
+            position: number;
+            insertBefore: string | null;
+            draft: {
+                description?: string;
+                rules: components["schemas"]["rules"];
+            };
+            /** @description What the draft decides for the case's own SED. */
+            check: {
+                /** @enum {string} */
+                outcome: "forward" | "triage";
+                institutionId: string | null;
+                ruleId: string | null;
+            };
+            notes: string[];
+        };
+        RuleCandidate: {
+            features: {
+                bucType: string;
+                senderCountry: string;
+                /** @description `dep:<département>`, `country:<code>` or `unknown`. */
+                residence: string;
+                refNetworks: string[];
+            };
+            institutionId: components["schemas"]["institutionId"];
+            decisions: number;
+            ofSimilar: number;
+            share: number;
+            exampleCaseIds: string[];
+            lastDecidedAt: components["schemas"]["Timestamp"];
+        };
+        RuleTableDiff: {
+            from: components["schemas"]["VersionMeta"];
+            to: components["schemas"]["VersionMeta"];
+            added: {
+                position: number;
+                rule: components["schemas"]["rule"];
+            }[];
+            removed: {
+                position: number;
+                rule: components["schemas"]["rule"];
+            }[];
+            changed: {
+                ruleId: string;
+                changes: {
+                    /** @enum {string} */
+                    field: "description" | "enabled" | "validFrom" | "validTo" | "when" | "then" | "source";
+                    before: unknown;
+                    after: unknown;
+                }[];
+            }[];
+            reordered: {
+                ruleId: string;
+                from: number;
+                to: number;
+            }[];
+            same: boolean;
+        };
+        FlowCounts: {
+            received: number;
+            forwardedAutomatically: number;
+            forwardedAfterTriage: number;
+            toTriage: number;
+            quarantined: number;
+            bounced: number;
+        };
+        Overview: {
+            generatedAt: components["schemas"]["Timestamp"];
+            /** @constant */
+            timeZone: "Europe/Paris";
+            today: components["schemas"]["FlowCounts"] & {
+                /** Format: date */
+                date: string;
+            };
+            month: components["schemas"]["FlowCounts"] & {
+                month: string;
+            };
+            now: {
+                inTriage: number;
+                quarantineOpen: number;
+                ticketsAtRisk: number;
+            };
+            days: (components["schemas"]["FlowCounts"] & {
+                /** Format: date */
+                date: string;
+            })[];
         };
         /** @description One rule tried, and why it did not decide (or the decision, on the deciding step). */
         TraceStep: {
@@ -792,6 +1450,10 @@ export interface components {
             automaticBefore: number;
             /** @description Forwarded automatically with the draft. */
             automaticAfter: number;
+            /** @description Share of the replayed envelopes forwarded automatically with the table in force. */
+            automaticShareBefore: number;
+            /** @description The same with the draft. */
+            automaticShareAfter: number;
             byRule: {
                 ruleId: string;
                 before: number;
@@ -916,30 +1578,52 @@ export interface components {
                 /** @description The rejection reason. */
                 reason: string | null;
             }[];
+            facts?: components["schemas"]["CaseFacts"];
+            claim?: null | components["schemas"]["Claim"];
             quarantined: {
                 quarantineId: string;
                 receivedAt: components["schemas"]["Timestamp"];
                 errorCode: string;
             }[];
-            /** @description Case events in order; each carries its own data beside `at`, `kind` and `envelopeId`. */
+            /** @description Case events in order; each carries its own data in `data` and also beside `at`, `kind` and `envelopeId`. */
             history: ({
                 at: components["schemas"]["Timestamp"];
                 /**
                  * @example routed
                  * @example triaged
                  * @example forwarded
+                 * @example published
                  * @example assigned
                  * @example accepted
                  * @example bounced
                  * @example returned
+                 * @example note
+                 * @example reassigned
+                 * @example reopened
                  */
                 kind: string;
                 envelopeId: string | null;
+                data: Record<string, never>;
             } & {
                 [key: string]: unknown;
             })[];
         };
         TriageItem: {
+            /** @description The BUC type's prefix (P, S, AW…). */
+            sector: string;
+            /** @description Same as `reason`. */
+            triageReason: string;
+            triageSince: components["schemas"]["Timestamp"];
+            /** @description Same as `envelopesHeld`. */
+            envelopes: number;
+            age: {
+                /** @description Business hours in triage (desk calendar), one decimal. */
+                businessHours: number;
+                /** @enum {string} */
+                class: "fresh" | "old" | "overdue";
+            };
+            /** @description Who holds the case now, and until when; null when nobody. */
+            claim: null | components["schemas"]["Claim"];
             caseId: string;
             bucType: string;
             senderInstitutionId: string;
@@ -970,10 +1654,10 @@ export interface components {
             reason: string;
         };
         /**
-         * @description `pending` until the institution acknowledges.
+         * @description `pending` until the institution acknowledges; `superseded` when an operator re-assigned the case elsewhere.
          * @enum {string}
          */
-        ForwardStatus: "pending" | "accepted" | "rejected";
+        ForwardStatus: "pending" | "accepted" | "rejected" | "superseded";
         InstitutionForward: {
             forwardId: string;
             caseId: string;
@@ -1009,6 +1693,156 @@ export interface components {
             status: components["schemas"]["ForwardStatus"];
             /** Format: date-time */
             acknowledgedAt: string | null;
+        };
+        /**
+         * @description operator → {operator}; supervisor → {supervisor, operator}; agent (help desk) → {helpdesk}; admin → {admin, supervisor, operator, helpdesk}.
+         * @enum {string}
+         */
+        AccountRole: "operator" | "supervisor" | "agent" | "admin";
+        PasswordChange: {
+            currentPassword: string;
+            newPassword: string;
+        };
+        Account: {
+            username: string;
+            role: components["schemas"]["AccountRole"];
+            /** @enum {string} */
+            state: "active" | "disabled";
+            mustChangePassword: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            disabledAt: string | null;
+            /** Format: date-time */
+            passwordChangedAt: string | null;
+            /** Format: date-time */
+            lastLoginAt: string | null;
+        };
+        NewAccount: {
+            username: string;
+            role: components["schemas"]["AccountRole"];
+        };
+        AccountWithPassword: components["schemas"]["Account"] & {
+            /** @description Shown once; the person must change it at the first login. */
+            temporaryPassword: string;
+        };
+        TokenInfo: {
+            id: string;
+            /** @enum {string} */
+            role: "intake" | "institution" | "helpdesk";
+            institutionId: string | null;
+            label: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            createdBy: string | null;
+            /** @enum {string} */
+            state: "active" | "revoked";
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        AuditEntry: {
+            id: number;
+            at: components["schemas"]["Timestamp"];
+            /** @description `operator:<username>`, a token id, `bootstrap` or `system`. */
+            actor: string;
+            /**
+             * @example triage.claim
+             * @example case.read-personal-data
+             * @example account.create
+             */
+            action: string;
+            subjectType: string;
+            subjectId: string;
+            /** @description State before (ids and codes only), or null. */
+            before: unknown;
+            /** @description State after, or null. */
+            after: unknown;
+            data: Record<string, never>;
+            sourceIp: string | null;
+        };
+        Claim: {
+            /** @description `operator:<username>`. */
+            by: string;
+            until: components["schemas"]["Timestamp"];
+        };
+        /** @description The case is claimed by another operator. */
+        ClaimedError: components["schemas"]["Error"] & {
+            claim: components["schemas"]["Claim"];
+        };
+        TriagePage: components["schemas"]["Page"] & {
+            items?: components["schemas"]["TriageItem"][];
+            /** @description Cases in triage per reason code under the other filters (bucType, sector, senderCountry, minAgeHours), whatever `reason` asks for. */
+            countsByReason: {
+                [key: string]: number;
+            };
+        };
+        /** @description The SED's key facts (personal data; operators only, each read audited). */
+        CaseFacts: {
+            /** @description The SED the person, residence and PINs come from (the first in legal order that identifies a person). */
+            sourceEnvelopeId: string | null;
+            person: null | {
+                familyName: string | null;
+                forename: string | null;
+                /** Format: date */
+                dateBirth: string | null;
+                /** @description CDM code 01, 02, 98 (as sent). */
+                sex: string | null;
+            };
+            residence: null | {
+                street: string | null;
+                town: string | null;
+                postalCode: string | null;
+                region: string | null;
+                country: string | null;
+            };
+            pins: {
+                country: string | null;
+                number: string | null;
+                sector: string | null;
+                institutionId: string | null;
+            }[];
+            /** @description French institutions referenced in any SED of the case and valid at its `legalDeliveryAt`. */
+            frenchReferences: {
+                institutionId: string;
+                name: string;
+            }[];
+        };
+        CaseSummary: {
+            caseId: string;
+            /** @enum {string} */
+            status: "forwarded" | "triage" | "returned";
+            bucType: string;
+            senderCountry: string;
+            senderInstitutionId: string;
+            institutionId: string | null;
+            triageReason: string | null;
+            firstLegalDeliveryAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            envelopes: number;
+        };
+        NoteRequest: {
+            /** @description Trimmed, cut at 4,000 characters; blank is refused. */
+            note: string;
+        };
+        Note: {
+            caseId: string;
+            at: components["schemas"]["Timestamp"];
+            by: string;
+            note: string;
+        };
+        ReassignRequest: {
+            /** @description The French institution the case goes to now. */
+            institutionId: string;
+            /** @description Why (kept with the decision). */
+            note?: string;
+        };
+        ReassignResult: {
+            caseId: string;
+            institutionId: string;
+            forwardIds: string[];
+            supersededForwardIds: string[];
+        };
+        ReopenRequest: {
+            /** @description Why the case is reopened (kept with the decision). */
+            note?: string;
         };
         /** @enum {string} */
         TicketState: "new" | "open" | "waiting-counterpart" | "waiting-institution" | "resolved" | "closed";
@@ -1456,6 +2290,44 @@ export interface components {
         };
     };
     responses: {
+        /** @description `ACC_ACCOUNT_NOT_FOUND`: no such account. */
+        AccountNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `CAS_NOT_FOUND`: no such case. */
+        CaseNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `TRI_CLAIMED`: another operator holds the claim (`claim` beside `error`); `TRI_NOT_IN_TRIAGE`: the case is not in triage. */
+        ClaimConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `AUTH_THROTTLED`: too many failed logins for this account or this address; the `Retry-After` header (seconds) says when to try again. */
+        Throttled: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description `AUTH_MISSING`: no bearer token or session; `AUTH_INVALID`: the token or session is unknown, revoked or expired, or the Authorization header is not `Bearer <token>`. */
         Unauthorized: {
             headers: {
@@ -1465,7 +2337,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `AUTH_FORBIDDEN`: the caller holds none of the roles this endpoint needs, or a console call that changes state lacks the `x-csrf-token` header of its session. */
+        /** @description `AUTH_FORBIDDEN`: the caller holds none of the roles this endpoint needs, or a console call that changes state lacks the `x-csrf-token` header of its session; `AUTH_PASSWORD_CHANGE_REQUIRED`: the session must change its password first. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1545,6 +2417,8 @@ export interface components {
         Cursor: string;
         /** @description The RINA case id of the BUC (the envelope's `caseId`). */
         CaseId: string;
+        /** @description The account's username. */
+        Username: string;
         /** @description Ticket id. */
         TicketId: string;
         /** @description The session's CSRF token; required when the call is made with the console session cookie. */
@@ -1628,6 +2502,30 @@ export interface operations {
             };
         };
     };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -1662,9 +2560,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            403: components["responses"]["Forbidden"];
             413: components["responses"]["BodyTooLarge"];
             422: components["responses"]["InvalidBody"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -1688,6 +2586,37 @@ export interface operations {
                 };
                 content?: never;
             };
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page (opaque). */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        items?: components["schemas"]["TokenInfo"][];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Unexpected"];
@@ -1723,7 +2652,566 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["BodyTooLarge"];
+            /** @description `REQ_INVALID_BODY`: no or a wrong role, or no `institutionId` for an institution token; `ACC_INSTITUTION_UNKNOWN`: the institution is not in the directory, or is the liaison body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["MalformedJson"];
+            /** @description `AUTH_INVALID`: the current password is wrong, or the session has ended; `AUTH_MISSING`: no session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["BodyTooLarge"];
             422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All accounts (one page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        items?: components["schemas"]["Account"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    createAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAccount"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountWithPassword"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `ACC_ACCOUNT_EXISTS`: the username is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    disableAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The account's username. */
+                username: components["parameters"]["Username"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["AccountNotFound"];
+            /** @description `ACC_LAST_ADMIN`: this is the last active admin. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    enableAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The account's username. */
+                username: components["parameters"]["Username"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["AccountNotFound"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    resetAccountPassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The account's username. */
+                username: components["parameters"]["Username"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account and its temporary password. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountWithPassword"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["AccountNotFound"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The token id (`tok_…`, from the token list or the issuing answer). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenInfo"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `ACC_TOKEN_NOT_FOUND`: no such token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page (opaque). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description e.g. `case`, `account`, `token`. */
+                subjectType?: string;
+                /** @description e.g. a case id or a username. */
+                subjectId?: string;
+                /** @description `operator:<username>`, `token:<id>` / a token id, `bootstrap`, `system`. */
+                actor?: string;
+                /** @description A dotted action, e.g. `case.read-personal-data`. */
+                action?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        items?: components["schemas"]["AuditEntry"][];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    searchCases: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page (opaque). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Case id or its beginning. */
+                caseId?: string;
+                /** @description An envelope id of the case. */
+                envelopeId?: string;
+                /** @description An institution id. */
+                institutionId?: components["schemas"]["institutionId"];
+                /** @description Case status. */
+                status?: "forwarded" | "triage" | "returned";
+                /** @description YYYY-MM-DD or RFC 3339. */
+                from?: string;
+                /** @description YYYY-MM-DD (that day included) or RFC 3339 (excluded). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of cases. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        items?: components["schemas"]["CaseSummary"][];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    addCaseNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CaseNotFound"];
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    reassignCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignRequest"];
+            };
+        };
+        responses: {
+            /** @description Re-assigned. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignResult"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CaseNotFound"];
+            /** @description `CAS_NOT_FORWARDED`: the case is not forwarded (in triage: assign it; returned: reopen it); `CAS_SAME_INSTITUTION`: it is already forwarded there. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            /** @description `REQ_INVALID_BODY`: no `institutionId`; `FWD_TARGET_INVALID`: not a French institution, the liaison body, unknown, or not valid at the case receipt time. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    reopenCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReopenRequest"];
+            };
+        };
+        responses: {
+            /** @description Back in triage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        /** @constant */
+                        status: "triage";
+                        /** @constant */
+                        reason: "REOPENED";
+                    };
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CaseNotFound"];
+            /** @description `CAS_NOT_RETURNED`: the case is not returned. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    claimTriageCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Claimed (or renewed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        claim: components["schemas"]["Claim"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CaseNotFound"];
+            409: components["responses"]["ClaimConflict"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    releaseTriageClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Released (or there was nothing to release). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `TRI_CLAIMED`: another operator holds the claim; `claim` beside `error` says who and until when. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimedError"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -1817,6 +3305,17 @@ export interface operations {
                     "application/json": components["schemas"]["QuarantinedError"];
                 };
             };
+            /** @description `REQ_RATE_LIMITED`: more than `INTAKE_RATE_PER_MINUTE` envelopes from this token in a minute (per instance); the `Retry-After` header says when to send again. Nothing was stored or quarantined. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -1830,6 +3329,8 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Only inputs rejected with this error code (e.g. `VAL_SCHEMA_MISMATCH`). */
                 errorCode?: string;
+                /** @description Only entries in this state. */
+                status?: components["schemas"]["QuarantineStatus"];
             };
             header?: never;
             path?: never;
@@ -1887,6 +3388,231 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    resubmitQuarantined: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The quarantine entry id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What intake answered this time. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResubmissionResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `INT_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INT_QUARANTINE_CLOSED`: the entry was already re-submitted successfully or dismissed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    dismissQuarantined: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The quarantine entry id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Dismissed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        quarantineId: string;
+                        /** @constant */
+                        status: "dismissed";
+                    };
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `INT_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INT_QUARANTINE_CLOSED`: the entry was already re-submitted successfully or dismissed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listBucTypes: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page (opaque). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Text searched in the BUC type and its titles (case-insensitive). */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the catalogue, with its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        version: number;
+                        items?: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listBucCatalogueVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All versions (one page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        items?: unknown;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    putBucType: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                bucType: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description At least one title; the other fields default to empty (multilateral false). */
+                    buc: {
+                        sector?: string;
+                        titleEn?: string;
+                        titleFr?: string;
+                        starterSeds?: string;
+                        otherSeds?: string;
+                        multilateral?: boolean;
+                    };
+                    reason: string;
+                    basedOnVersion?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Published; the new catalogue version. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionMeta"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RTE_VERSION_CONFLICT`: the catalogue is not at `basedOnVersion`, or another change was published at the same time. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -2074,6 +3800,128 @@ export interface operations {
             503: components["responses"]["DatabaseDown"];
         };
     };
+    diffRuleVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                from: number;
+                to: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The differences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleTableDiff"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `RTE_VERSION_NOT_FOUND`: one of the versions does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    proposeRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseId: string;
+                    institutionId?: components["schemas"]["institutionId"];
+                };
+            };
+        };
+        responses: {
+            /** @description The proposal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleProposal"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `CAS_NOT_FOUND`: no such case. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `LRN_NO_MANUAL_DECISION`: no operator decided this case and no `institutionId` was given. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listCandidateRules: {
+        parameters: {
+            query?: {
+                /** @description Fewest repeated decisions. */
+                min?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The candidates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        min: number;
+                        items: components["schemas"]["RuleCandidate"][];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
     simulateDraftRules: {
         parameters: {
             query?: never;
@@ -2125,6 +3973,10 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Only institutions of this routing network (e.g. `PENSION_GENERAL`, `MSA`, `SPECIAL_PENSION`). */
                 network?: string;
+                /** @description Search by id, name or acronym (any part; case and accents ignored), e.g. `cpam`, `rhone`, `CARSATRA1`. */
+                q?: string;
+                /** @description Only institutions valid on this calendar date (e.g. the Paris date of a case's `legalDeliveryAt`). */
+                validAt?: string;
             };
             header?: never;
             path?: never;
@@ -2398,12 +4250,16 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page (opaque). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Triage reason code, e.g. `NO_PERSON`, `AMBIGUOUS_TERRITORY`, `AMBIGUOUS_REFERENCE`, `IDENTITY_MISMATCH`, `NO_RULE`, `BOUNCED`. */
-                reason?: string;
+                /** @description Triage reason code(s), e.g. `NO_PERSON`, `AMBIGUOUS_TERRITORY`, `AMBIGUOUS_REFERENCE`, `IDENTITY_MISMATCH`, `NO_RULE`, `BOUNCED`, `REOPENED`; repeat for any of several. */
+                reason?: string[];
+                /** @description Sector (the BUC type's prefix). */
+                sector?: "AD" | "AW" | "FB" | "H" | "LA" | "M" | "P" | "R" | "S" | "UB";
+                /** @description Only cases in triage for at least this many (clock) hours. */
+                minAgeHours?: number;
                 /** @description BUC type, e.g. `P_BUC_01`. */
                 bucType?: string;
                 /** @description Two-letter EESSI country code of the sending institution. */
-                senderCountry?: string;
+                senderCountry?: components["schemas"]["country"];
             };
             header?: never;
             path?: never;
@@ -2417,9 +4273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page"] & {
-                        items?: components["schemas"]["TriageItem"][];
-                    };
+                    "application/json": components["schemas"]["TriagePage"];
                 };
             };
             400: components["responses"]["InvalidQuery"];
@@ -2469,7 +4323,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `TRI_NOT_IN_TRIAGE`: the case is not waiting in triage (already forwarded or returned). */
+            /** @description `TRI_NOT_IN_TRIAGE`: the case is not waiting in triage (already forwarded or returned); `TRI_CLAIMED`: another operator holds its claim (`claim` beside `error`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2536,7 +4390,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `TRI_NOT_IN_TRIAGE`: the case is not waiting in triage. */
+            /** @description `TRI_NOT_IN_TRIAGE`: the case is not waiting in triage; `TRI_CLAIMED`: another operator holds its claim. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2551,11 +4405,74 @@ export interface operations {
             503: components["responses"]["DatabaseDown"];
         };
     };
+    getSuggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        items: components["schemas"]["Suggestion"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `CAS_NOT_FOUND`: no such case. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
     listInstitutionForwards: {
         parameters: {
             query?: {
                 /** @description Only forwards in this acknowledgement state. */
-                status?: "pending" | "accepted" | "rejected";
+                status?: "pending" | "accepted" | "rejected" | "superseded";
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page (opaque). */

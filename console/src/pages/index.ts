@@ -3,10 +3,16 @@
  * The navigation is built from this list (entries with `nav`), filtered by the session's roles.
  */
 import type { PageDef } from './page';
+import { overviewPage } from './overview';
+import { quarantinePage } from './quarantine';
 import { queuePage } from './queue';
+import { rulesPage } from './rules';
 
 export { HOME_PATH, LOGIN_PATH } from './paths';
 
 export const PAGES: PageDef[] = [
   queuePage,
+  overviewPage,
+  rulesPage,
+  quarantinePage,
 ];
