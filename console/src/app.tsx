@@ -9,6 +9,7 @@ import { Loading } from './components/status';
 import { PAGES, LOGIN_PATH, HOME_PATH } from './pages';
 import { LoginPage } from './pages/login/login-page';
 import { NotFoundPage } from './pages/not-found/not-found-page';
+import { PasswordPage } from './pages/password/password-page';
 import { match, navigate, useLocation } from './router';
 import { sessionRoles, useSession } from './session';
 import type { PageDef } from './pages/page';
@@ -56,11 +57,20 @@ export function App() {
     document.title = `${t('login.title')} · ${t('app.name')}`;
     return <LoginPage />;
   }
-  const found = resolve(loc.path);
+  if (session.mustChangePassword) return <PasswordPage />;
   const roles = sessionRoles(session);
+  const found = resolve(loc.path);
   if (!found) return <Layout><NotFoundPage message={t('app.notFound')} /></Layout>;
   const { page, params } = found;
-  if (!page.roles.some((r) => roles.includes(r))) return <Layout><NotFoundPage message={t('app.forbidden')} /></Layout>;
+  if (!page.roles.some((r) => roles.includes(r))) {
+    // The home page is the queue; a session without operator work (a help-desk agent) starts on its first page.
+    const first = PAGES.find((p) => p.nav && p.roles.some((r) => roles.includes(r)));
+    if (loc.path === HOME_PATH && first) {
+      navigate(first.path, { replace: true });
+      return null;
+    }
+    return <Layout><NotFoundPage message={t('app.forbidden')} /></Layout>;
+  }
   const Page = page.component;
   return <Layout><Page params={params} query={loc.query} /></Layout>;
 }

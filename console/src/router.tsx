@@ -74,17 +74,25 @@ export function href(pattern: string, params: Record<string, string> = {}, query
 
 type LinkProps = Omit<JSX.HTMLAttributes<HTMLAnchorElement>, 'href'> & { to: string; children: ComponentChildren };
 
-/** An <a> that navigates inside the console (a middle click or ctrl-click still opens a new tab). */
+/** The click handler of an in-console link (a middle click or ctrl-click still opens a new tab). */
+export function onLinkClick(to: string) {
+  return (e: MouseEvent) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(to);
+  };
+}
+
+/** An <a> that navigates inside the console. */
 export function Link({ to, children, onClick, ...rest }: LinkProps) {
+  const go = onLinkClick(to);
   return (
     <a
       {...rest}
       href={to}
       onClick={(e) => {
         if (typeof onClick === 'function') onClick(e);
-        if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-        e.preventDefault();
-        navigate(to);
+        go(e);
       }}
     >
       {children}

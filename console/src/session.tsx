@@ -11,7 +11,7 @@ import { ApiError, api, ok, setCsrfToken, setUnauthorizedHandler, type Schemas }
 export type AccountRole = 'operator' | 'supervisor' | 'agent' | 'admin';
 export type SessionRole = 'operator' | 'supervisor' | 'helpdesk' | 'admin';
 
-export type SessionInfo = Schemas['Session'] & { roles?: SessionRole[]; idleExpiresAt?: string };
+export type SessionInfo = Schemas['Session'];
 
 export interface SessionState {
   /** undefined while asking the service, null when nobody is logged in. */
@@ -20,22 +20,22 @@ export interface SessionState {
   notice: 'expired' | 'loggedOut' | null;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
+  /** Asks the service again (after a password change). */
+  refresh(): Promise<void>;
   has(role: SessionRole): boolean;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
 
 async function currentSession(): Promise<SessionInfo | null> {
-  const res = await fetch('/api/session', { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  if (res.status === 200) return (await res.json()) as SessionInfo;
-  // No session (401), or a service that cannot tell: the login form is the way in either way.
-  return null;
+  const { data, response } = await api.GET('/api/session');
+  // No session (401): the login form is the way in.
+  return response.status === 200 && data ? data : null;
 }
 
-/** The roles of a session: the service's list, or for an older service the account role alone. */
+/** The roles a session holds (the service derives them from the account's role). */
 export function sessionRoles(s: SessionInfo): SessionRole[] {
-  if (s.roles?.length) return s.roles;
-  return [s.role as SessionRole];
+  return s.roles;
 }
 
 export function SessionProvider({ children }: { children: ComponentChildren }) {
@@ -59,12 +59,14 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   const login = useCallback(async (username: string, password: string) => {
     const s = await ok(api.POST('/api/session', { body: { username, password } }));
     setNotice(null);
-    adopt(s as SessionInfo);
+    adopt(s);
   }, [adopt]);
+
+  const refresh = useCallback(async () => adopt(await currentSession()), [adopt]);
 
   const logout = useCallback(async () => {
     try {
-      await ok(api.DELETE('/api/session', { params: { header: {} } } as never));
+      await ok(api.DELETE('/api/session'));
     } catch (e) {
       // An already expired session is logged out anyway.
       if (!(e instanceof ApiError) || e.status !== 401) throw e;
@@ -74,9 +76,9 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   }, [adopt]);
 
   const value = useMemo<SessionState>(() => ({
-    session, notice, login, logout,
+    session, notice, login, logout, refresh,
     has: (role) => (session ? sessionRoles(session).includes(role) : false),
-  }), [session, notice, login, logout]);
+  }), [session, notice, login, logout, refresh]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -28,6 +28,8 @@ const ROOT = path.resolve(__dirname, '../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 export const BOOTSTRAP_TOKEN = 'console-test-bootstrap-token-0123456789';
+/** Starting a harness may build the console first and opens a database: give beforeAll this long. */
+export const HARNESS_START_MS = 240_000;
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'screenshots');
 
 export interface Account {
@@ -142,7 +144,7 @@ export async function startConsoleHarness(opts: { driver?: 'pglite' | 'postgres'
       const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1360, height: 860 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
       contexts.push(context);
       const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(20_000);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       page.on('console', (m) => {

@@ -3,13 +3,15 @@
  * and no page without a session (every path leads to the login form). Also how the service serves the console:
  * hashed assets cached immutably, index.html revalidated, a reload of a deep path works, no inline script or style.
  */
-import { ACCOUNTS, startConsoleHarness, type ConsoleHarness } from './harness';
+import { ACCOUNTS, HARNESS_START_MS, startConsoleHarness, type ConsoleHarness } from './harness';
+
+jest.setTimeout(120_000);
 
 describe('console: log in', () => {
   let h: ConsoleHarness;
   beforeAll(async () => {
     h = await startConsoleHarness();
-  });
+  }, HARNESS_START_MS);
   afterAll(async () => {
     await h?.close();
   });

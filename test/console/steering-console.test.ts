@@ -1,6 +1,7 @@
 /**
- * Workflows of the quarantine and overview pages (issue #13): re-submit a quarantined input after adding its BUC
- * type to the catalogue; dismiss one with a reason; the overview's figures are the API's.
+ * Workflows of the quarantine and overview pages and of the case view's suggestions (issue #13): re-submit a
+ * quarantined input after adding its BUC type to the catalogue; dismiss one with a reason; the overview's figures
+ * are the API's; accept a suggestion in one click.
  */
 import { makeEnvelope } from '../helpers/envelopes';
 import { ACCOUNTS, BOOTSTRAP_TOKEN, startConsoleHarness, type Account, type ConsoleHarness } from './harness';
@@ -82,6 +83,30 @@ describe('console: quarantine and overview', () => {
     expect(api.today.received).toBe(3);
     expect(api.today.quarantined).toBe(2);
     expect(await page.locator('svg rect.bar-received').count()).toBe(30);
+    expect(errors).toEqual([]);
+  });
+
+  it('accepts a suggestion in one click: the case is forwarded where similar cases went', async () => {
+    const orphan = (caseId: string) => makeEnvelope({
+      caseId, documentId: `doc-${caseId}`,
+      person: { PersonIdentification: { familyName: 'Orphelin', forename: 'Jean', dateBirth: '1960-01-01', sex: { value: ['01'] } } },
+    });
+    for (const id of ['SG-1', 'SG-2', 'SG-3']) await h.send(orphan(id));
+    for (const id of ['SG-1', 'SG-2']) expect((await h.api('POST', `/api/triage/${id}/assign`, { institutionId: 'FR:CARSATRA1' })).status).toBe(200);
+    const { page, errors } = await h.open(ACCOUNTS.operator, { path: '/cases/SG-3' });
+    await page.getByRole('heading', { name: 'Décisions pour des dossiers semblables' }).waitFor();
+    // OV-2 (the overview test's orphan) is similar too, but no operator decided it: it does not count.
+    await page.getByText('2 sur 2 dossiers semblables sont allés à FR:CARSATRA1').waitFor();
+    await h.step(page, 'suggestions');
+    const accept = page.getByRole('button', { name: 'Accepter : transmettre à FR:CARSATRA1' });
+    await expect(accept.isEnabled()).resolves.toBe(true);
+    await accept.click();
+    await page.getByRole('heading', { level: 1, name: 'File de tri' }).waitFor();
+    await h.step(page, 'accepted');
+    const c = (await h.api('GET', '/api/cases/SG-3')).body;
+    expect(c.status).toBe('forwarded');
+    expect(c.institutionId).toBe('FR:CARSATRA1');
+    expect(c.decisions.at(-1)).toEqual(expect.objectContaining({ ruleId: 'MANUAL', decidedBy: `operator:${ACCOUNTS.operator.username}` }));
     expect(errors).toEqual([]);
   });
 });

@@ -61,7 +61,6 @@ describe('auto-routing share before and after a learned rule', () => {
     await receive([similar]);
     const routed = (await request(svc.app).get('/api/cases/NEXT-SIMILAR').set(auth)).body.decisions[0];
     expect(routed).toEqual(expect.objectContaining({ ruleId: proposal.rule.id, ruleSetVersion: 2, outcome: 'forward', institutionId: 'FR:CNAV00001' }));
-    // eslint-disable-next-line no-console -- the measured figure the README records
     console.log([
       `learned rule ${proposal.rule.id} (${top.decisions} of ${top.ofSimilar} similar decisions; ${orphans.length} cases assigned)`,
       `simulation on ${sim.envelopes} stored envelopes: auto-routing ${(sim.automaticShareBefore * 100).toFixed(1)} % before, ${(sim.automaticShareAfter * 100).toFixed(1)} % after (${sim.changed} decisions change)`,

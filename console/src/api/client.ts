@@ -14,7 +14,9 @@ export interface ApiErrorBody {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: Array<{ path: string; message: string }> = []) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Array<{ path: string; message: string }> = [],
+    /** The whole answer: some errors carry more beside `error` (the claim of TRI_CLAIMED). */
+    readonly body: unknown = undefined) {
     super(message);
   }
 }
@@ -56,5 +58,10 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
   if (response.ok) return data as T;
   const body = error as Partial<ApiErrorBody> | undefined;
   const e = body?.error;
-  throw new ApiError(response.status, e?.code ?? `HTTP_${response.status}`, e?.message ?? response.statusText, e?.details ?? []);
+  throw new ApiError(response.status, e?.code ?? `HTTP_${response.status}`, e?.message ?? response.statusText, e?.details ?? [], body);
+}
+
+/** For a call that must still be sent while the page goes away (releasing a claim): keepalive, CSRF header. */
+export function sendOnLeave(method: 'DELETE' | 'POST', path: string): void {
+  void fetch(path, { method, keepalive: true, credentials: 'same-origin', headers: csrfToken ? { 'x-csrf-token': csrfToken } : {} }).catch(() => undefined);
 }

@@ -2,16 +2,24 @@
  * Every page of the console. To add one: a folder under pages/ exporting a PageDef, then one line here.
  * The navigation is built from this list (entries with `nav`), filtered by the session's roles.
  */
+import { accountsPage } from './accounts';
+import { auditPage } from './audit';
+import { casePage } from './case';
 import type { PageDef } from './page';
 import { overviewPage } from './overview';
 import { quarantinePage } from './quarantine';
 import { queuePage } from './queue';
+import { searchPage } from './search';
 import { rulesPage } from './rules';
 
 export { HOME_PATH, LOGIN_PATH } from './paths';
 
 export const PAGES: PageDef[] = [
   queuePage,
+  casePage,
+  searchPage,
+  accountsPage,
+  auditPage,
   overviewPage,
   rulesPage,
   quarantinePage,

@@ -2,4 +2,4 @@
 export const LOGIN_PATH = '/login';
 export const HOME_PATH = '/triage';
 export const CASE_PATH = '/cases/:caseId';
-export const SEARCH_PATH = '/cases';
+export const SEARCH_PATH = '/search';
