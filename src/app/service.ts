@@ -53,6 +53,7 @@ import { workQueueDepth } from '../store/work-queue';
 import { PgRoutingConfigRepository, storedEnvelopesSince } from '../store/routing-config-repository';
 import { TriageService } from '../triage/triage-service';
 import { startHelpdesk, type Helpdesk } from './helpdesk';
+import { startReports, type Reports } from './reports';
 import { casesRouter } from '../web/cases-router';
 import { routingRouter } from '../web/routing-router';
 import { accessRouter } from '../web/access-router';
@@ -102,6 +103,8 @@ export interface Service {
   overview: OverviewService;
   amqp?: AmqpSide;
   helpdesk: Helpdesk;
+  /** Monthly and yearly reports: versioned snapshots, renderings, scheduled run. */
+  reports: Reports;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -168,6 +171,11 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, prefetch: config.intakePrefetch,
   });
 
+  const reports = startReports({
+    db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
+    scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron,
+  });
+
   const caseQueries = new PgCaseQueries(db);
   const overview = new OverviewService({ repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock });
   const triageQueue = new TriageQueue({
@@ -194,6 +202,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       helpdesk.router,
       learningRouter({ learning, overview }),
       catalogueRouter(catalogue),
+      reports.router,
     ],
   });
 
@@ -208,13 +217,14 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
 
   return {
     config, db, clock, logger, metrics, app, server, intake, access, accounts, triageQueue, caseActions, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
-    catalogue, quarantine: quarantineLifecycle, learning, overview,
+    catalogue, quarantine: quarantineLifecycle, learning, overview, reports,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
       clearInterval(catalogueRefresh);
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
+      await reports.stop();
       await helpdesk.stop(config.shutdownGraceMs);
       await amqp?.stop(config.shutdownGraceMs);
       await routingWorker.stop();

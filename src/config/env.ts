@@ -47,6 +47,8 @@ export interface AppConfig {
   /** Triage: how long a claim lasts, and from how many business hours a case is "old". */
   triageClaimMinutes: number;
   triageOldBusinessHours: number;
+  /** When the monthly report of the month before is generated (node-cron, Europe/Paris). */
+  reportMonthlyCron: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -79,6 +81,14 @@ function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], d
   if ((allowed as readonly string[]).includes(raw.toLowerCase())) return raw.toLowerCase() as T;
   errors.push(`${key}="${raw}" must be one of ${allowed.join(', ')}`);
   return def;
+}
+
+/** Five or six space-separated cron fields; node-cron checks the values when the job is scheduled. */
+function cronExpression(env: Env, key: string, def: string, errors: string[]): string {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\S+( \S+){4,5}$/.test(raw.trim())) errors.push(`${key}="${raw}" must be a cron expression of 5 or 6 fields`);
+  return raw.trim();
 }
 
 function url(env: Env, key: string, protocols: string[], errors: string[]): string | undefined {
@@ -150,6 +160,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     intakeRatePerMinute: intIn(env, 'INTAKE_RATE_PER_MINUTE', 60000, 1, 10_000_000, errors),
     triageClaimMinutes: intIn(env, 'TRIAGE_CLAIM_MINUTES', 5, 1, 240, errors),
     triageOldBusinessHours: intIn(env, 'TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000, errors),
+    reportMonthlyCron: cronExpression(env, 'REPORT_MONTHLY_CRON', '0 6 1 * *', errors),
   };
   if (errors.length) {
     throw new AppError('CFG_INVALID', `Invalid configuration: ${errors.join('; ')}.`, errors.map((m) => ({ path: m.split(/[=\s]/)[0], message: m })));

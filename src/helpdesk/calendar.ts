@@ -284,3 +284,18 @@ export function nextOpening(cal: BusinessCalendar, at: Date): Date {
   });
   return new Date(result);
 }
+
+/**
+ * Every opening interval [startMs, endMs) that starts in [from, to), holidays and DST applied, in time order: the
+ * calendar as rows, for the reports to measure business time in SQL with exactly this arithmetic.
+ */
+export function openingsBetween(cal: BusinessCalendar, from: Date, to: Date): Array<readonly [number, number]> {
+  const out: Array<readonly [number, number]> = [];
+  const lastDate = localDateOf(cal, to.getTime());
+  for (let date = localDateOf(cal, from.getTime()); date <= lastDate; date = date.plus({ days: 1 })) {
+    for (const iv of openingsOn(cal, date)) {
+      if (iv[0] >= from.getTime() && iv[0] < to.getTime()) out.push(iv);
+    }
+  }
+  return out;
+}

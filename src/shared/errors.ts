@@ -64,6 +64,12 @@ export const ERRORS = {
   HDK_TICKET_NOT_FOUND: { status: 404, retry: false, doc: 'No such ticket.' },
   HDK_INVALID_TRANSITION: { status: 409, retry: false, doc: 'The action is not allowed in the ticket state.' },
   HDK_POLICY_INVALID: { status: 422, retry: false, doc: 'An SLA policy or calendar is invalid.' },
+
+  // Reports
+  RPT_PERIOD_INVALID: { status: 400, retry: false, doc: 'The report period is not a month YYYY-MM or a year YYYY.' },
+  RPT_PERIOD_IN_FUTURE: { status: 422, retry: false, doc: 'The report period has not started yet.' },
+  RPT_VERSION_NOT_FOUND: { status: 404, retry: false, doc: 'No stored report version for this period (and number).' },
+  RPT_FORMAT_INVALID: { status: 400, retry: false, doc: 'Unknown report format or CSV separator (format json, csv or html; separator , or ;).' },
 } as const satisfies Record<string, { status: number; retry: boolean; doc: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

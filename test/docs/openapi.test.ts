@@ -26,6 +26,7 @@ import { helpdeskRouter } from '../../src/web/helpdesk-router';
 import { intakeRouter } from '../../src/web/intake-router';
 import { learningRouter } from '../../src/web/learning-router';
 import { catalogueRouter } from '../../src/web/catalogue-router';
+import { reportsRouter } from '../../src/web/reports-router';
 import { routingRouter } from '../../src/web/routing-router';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -51,6 +52,7 @@ const FACTORIES: Record<string, () => Router> = {
   helpdeskRouter: () => helpdeskRouter(stub()),
   learningRouter: () => learningRouter(stub()),
   catalogueRouter: () => catalogueRouter(stub()),
+  reportsRouter: () => reportsRouter(stub()),
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

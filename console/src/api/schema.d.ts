@@ -1128,10 +1128,201 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every period with stored report versions
+         * @description Newest period first; each with its versions (number, time, author, trigger, count of changed figures, report.ready state).
+         */
+        get: operations["listReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monthly report (CONTRACT §6)
+         * @description The latest stored version, or version `version`. A period never generated is generated now (version 1,
+         *     on demand). A case counts in the month of its first legalDeliveryAt (Europe/Paris); figures are as of
+         *     the version's `asOf`. Stored versions never change.
+         */
+        get: operations["getMonthlyReport"];
+        put?: never;
+        /**
+         * Generate a new version
+         * @description Computes the period again and stores it as the next version, with `changes` (every figure that differs
+         *     from the previous version, `path`, `before`, `after`); queues `report.ready` on the notifications exchange.
+         *     Supervisors (admins until the supervisor role exists).
+         */
+        post: operations["regenerateMonthlyReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly/{month}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored versions of a period
+         * @description Oldest first, each with its author, trigger, number of changed figures and report.ready state.
+         */
+        get: operations["listMonthlyReportVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/yearly/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The yearly report, the previous year beside it
+         * @description The latest stored version, or version `version`. A period never generated is generated now (version 1,
+         *     on demand). A case counts in the month of its first legalDeliveryAt (Europe/Paris); figures are as of
+         *     the version's `asOf`. Stored versions never change.
+         */
+        get: operations["getYearlyReport"];
+        put?: never;
+        /**
+         * Generate a new version
+         * @description Computes the period again and stores it as the next version, with `changes` (every figure that differs
+         *     from the previous version, `path`, `before`, `after`); queues `report.ready` on the notifications exchange.
+         *     Supervisors (admins until the supervisor role exists).
+         */
+        post: operations["regenerateYearlyReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/yearly/{year}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored versions of a period
+         * @description Oldest first, each with its author, trigger, number of changed figures and report.ready state.
+         */
+        get: operations["listYearlyReportVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ReportVersion: {
+            version: number;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description 'scheduler', 'operator:<username>', a token id, 'cli' */
+            generatedBy: string;
+            /** @enum {string} */
+            trigger: "scheduled" | "on-demand";
+            /** @description Figures that differ from the previous version. */
+            changes: number;
+            /**
+             * @description report.ready: none when no broker is configured
+             * @enum {string}
+             */
+            notification: "pending" | "sent" | "none";
+        };
+        /**
+         * @description CONTRACT.md §6 keys, and more: see the README (Reports). Counts are cases unless named otherwise; business
+         *     hours on the desk calendar of each ticket's SLA policy version.
+         */
+        Report: {
+            /** @enum {string} */
+            kind: "monthly" | "yearly";
+            month?: string;
+            year?: string;
+            version: number;
+            /** Format: date-time */
+            generatedAt: string;
+            /** Format: date-time */
+            asOf?: string;
+            provisional?: boolean;
+            envelopes: {
+                received: number;
+                quarantined: number;
+            };
+            cases: {
+                received: number;
+                forwardedAutomatically: number;
+                forwardedAfterTriage: number;
+                returned: number;
+                inTriage: number;
+                transferRate: number | null;
+            };
+            timeToForward: {
+                automatic?: {
+                    medianSeconds?: number | null;
+                    p90Seconds?: number | null;
+                };
+                manual?: {
+                    medianSeconds?: number | null;
+                    p90Seconds?: number | null;
+                };
+            };
+            byBucType: {
+                bucType: string;
+                received: number;
+                forwarded: number;
+            }[];
+            bySenderCountry: {
+                country: string;
+                received: number;
+                forwarded: number;
+            }[];
+            helpdesk: {
+                opened: number;
+                resolved: number;
+                slaCompliance: number | null;
+                breaches: Record<string, never>[];
+            };
+            changes: {
+                path: string;
+                before: unknown;
+                after: unknown;
+            }[];
+        };
         /** @description The one error shape of the API (src/web/http-errors.ts). */
         Error: {
             error: {
@@ -4730,6 +4921,364 @@ export interface operations {
             };
             413: components["responses"]["BodyTooLarge"];
             422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The periods. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "monthly" | "yearly";
+                            period: string;
+                            versions: components["schemas"]["ReportVersion"][];
+                        }[];
+                        nextCursor: null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getMonthlyReport: {
+        parameters: {
+            query?: {
+                /** @description A stored version number (default the latest). */
+                version?: number;
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A Europe/Paris calendar month, YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    regenerateMonthlyReport: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A Europe/Paris calendar month, YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new version (Location names it). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listMonthlyReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Europe/Paris calendar month, YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportVersion"][];
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getYearlyReport: {
+        parameters: {
+            query?: {
+                /** @description A stored version number (default the latest). */
+                version?: number;
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A calendar year, YYYY. */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    regenerateYearlyReport: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A calendar year, YYYY. */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new version (Location names it). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listYearlyReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A calendar year, YYYY. */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportVersion"][];
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };

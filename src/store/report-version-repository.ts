@@ -1,0 +1,175 @@
+/**
+ * Stored report versions (immutable, see 006_reports.sql), the business-calendar rows, and the report.ready
+ * outbox. SQL only here.
+ */
+import type { ReportKind } from '../reporting/period';
+import type { Report } from '../reporting/report-model';
+import type {
+  NewReportVersion, ReportNotice, ReportStore, ReportTransaction, ReportVersionReader, StoredReport, VersionSummary,
+} from '../reporting/report-store';
+import type { NoticeOutbox } from '../shared/notice-relay';
+import type { Database, Sql } from './database';
+import { PgFiguresReader } from './report-figures-repository';
+
+/** Key space of the reports' advisory locks (two-key form). */
+export const REPORT_LOCK_SPACE = 724_011;
+
+interface VersionRow {
+  kind: ReportKind; period: string; version: number; generated_at: Date; generated_by: string; trigger: VersionSummary['trigger'];
+  changes_count: number; notification: VersionSummary['notification']; figures?: Report; content_sha256?: string;
+}
+
+const SUMMARY = `kind, period, version, generated_at, generated_by, trigger, jsonb_array_length(changes) AS changes_count, notification`;
+
+const summaryOf = (r: VersionRow): VersionSummary => ({
+  version: Number(r.version), generatedAt: r.generated_at, generatedBy: r.generated_by, trigger: r.trigger,
+  changes: Number(r.changes_count), notification: r.notification,
+});
+
+const storedOf = (r: VersionRow): StoredReport => ({
+  ...summaryOf(r), kind: r.kind, period: r.period, report: r.figures!, contentSha256: r.content_sha256!,
+});
+
+class PgVersionReader implements ReportVersionReader {
+  constructor(protected readonly sql: Sql) {}
+
+  async latest(kind: ReportKind, period: string): Promise<StoredReport | undefined> {
+    const [r] = await this.sql.query<VersionRow>(
+      `SELECT ${SUMMARY}, figures, content_sha256 FROM report_versions WHERE kind = $1 AND period = $2 ORDER BY version DESC LIMIT 1`, [kind, period]);
+    return r && storedOf(r);
+  }
+
+  async version(kind: ReportKind, period: string, version: number): Promise<StoredReport | undefined> {
+    const [r] = await this.sql.query<VersionRow>(
+      `SELECT ${SUMMARY}, figures, content_sha256 FROM report_versions WHERE kind = $1 AND period = $2 AND version = $3`, [kind, period, version]);
+    return r && storedOf(r);
+  }
+
+  async versions(kind: ReportKind, period: string): Promise<VersionSummary[]> {
+    const rows = await this.sql.query<VersionRow>(
+      `SELECT ${SUMMARY} FROM report_versions WHERE kind = $1 AND period = $2 ORDER BY version`, [kind, period]);
+    return rows.map(summaryOf);
+  }
+
+  async periods(): Promise<Array<{ kind: ReportKind; period: string; versions: VersionSummary[] }>> {
+    const rows = await this.sql.query<VersionRow>(`SELECT ${SUMMARY} FROM report_versions ORDER BY period DESC, kind, version`);
+    const out = new Map<string, { kind: ReportKind; period: string; versions: VersionSummary[] }>();
+    for (const r of rows) {
+      const key = `${r.kind}:${r.period}`;
+      if (!out.has(key)) out.set(key, { kind: r.kind, period: r.period, versions: [] });
+      out.get(key)!.versions.push(summaryOf(r));
+    }
+    return [...out.values()];
+  }
+}
+
+class PgReportTransaction extends PgFiguresReader implements ReportTransaction {
+  private readonly reader: PgVersionReader;
+
+  constructor(tx: Sql) {
+    super(tx);
+    this.reader = new PgVersionReader(tx);
+  }
+
+  latest(kind: ReportKind, period: string) { return this.reader.latest(kind, period); }
+  version(kind: ReportKind, period: string, version: number) { return this.reader.version(kind, period, version); }
+  versions(kind: ReportKind, period: string) { return this.reader.versions(kind, period); }
+  periods() { return this.reader.periods(); }
+
+  async lockGenerations(): Promise<void> {
+    await this.tx.query('SELECT pg_advisory_xact_lock($1, 0)', [REPORT_LOCK_SPACE]);
+  }
+
+  async insertVersion(v: NewReportVersion): Promise<void> {
+    await this.tx.query(
+      `INSERT INTO report_versions (kind, period, version, generated_at, generated_by, trigger, figures, changes, content_sha256,
+         notification, next_attempt_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$4)`,
+      [v.kind, v.period, v.version, v.generatedAt, v.generatedBy, v.trigger, JSON.stringify(v.report), JSON.stringify(v.report.changes),
+        v.contentSha256, v.notification]);
+  }
+
+  async calendarsNeeded(): Promise<{ calendarIds: string[]; earliestStart: Date | null }> {
+    const cals = await this.tx.query<{ id: string }>(`SELECT DISTINCT definition->>'calendar' AS id FROM sla_policy_versions ORDER BY 1`);
+    const [e] = await this.tx.query<{ at: Date | null }>('SELECT min(sla_start_at) AS at FROM tickets');
+    return { calendarIds: cals.map((c) => c.id).filter(Boolean), earliestStart: e?.at ?? null };
+  }
+
+  async calendarState(id: string) {
+    const [r] = await this.tx.query<{ definition_sha256: string; from_year: number; to_year: number }>(
+      'SELECT definition_sha256, from_year, to_year FROM business_calendars WHERE calendar_id = $1', [id]);
+    return r && { definitionSha256: r.definition_sha256, fromYear: Number(r.from_year), toYear: Number(r.to_year) };
+  }
+
+  async replaceCalendar(id: string, sha: string, fromYear: number, toYear: number, openings: Array<readonly [number, number]>): Promise<void> {
+    await this.tx.query('DELETE FROM business_calendars WHERE calendar_id = $1', [id]);
+    await this.tx.query('INSERT INTO business_calendars (calendar_id, definition_sha256, from_year, to_year) VALUES ($1,$2,$3,$4)', [id, sha, fromYear, toYear]);
+    let before = 0;
+    const opens: string[] = [];
+    const closes: string[] = [];
+    const befores: number[] = [];
+    for (const [s, e] of openings) {
+      opens.push(new Date(s).toISOString());
+      closes.push(new Date(e).toISOString());
+      befores.push(before);
+      before += e - s;
+    }
+    await this.tx.query(
+      `INSERT INTO business_openings (calendar_id, opens_at, closes_at, business_ms_before)
+       SELECT $1, o, c, b FROM unnest($2::timestamptz[], $3::timestamptz[], $4::bigint[]) AS x(o, c, b)`,
+      [id, opens, closes, befores]);
+  }
+}
+
+export class PgReportStore implements ReportStore {
+  readonly versions: ReportVersionReader;
+
+  constructor(private readonly db: Database) {
+    this.versions = new PgVersionReader(db);
+  }
+
+  inTransaction<T>(fn: (tx: ReportTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(new PgReportTransaction(tx)));
+  }
+}
+
+/** A report transaction on a transaction the caller holds (the scheduled job's, under its job lock). */
+export function reportTransactionOn(tx: Sql): ReportTransaction {
+  return new PgReportTransaction(tx);
+}
+
+/** Retry delay of an unconfirmed report.ready: 5 s doubling to 10 min (as the escalation notices). */
+const notifyRetryMs = (attempts: number) => Math.min(600_000, 5000 * 2 ** Math.min(attempts - 1, 7));
+
+export class PgReportOutbox implements NoticeOutbox<ReportNotice> {
+  constructor(private readonly db: Database) {}
+
+  async relayBatch(now: Date, limit: number, publish: (n: ReportNotice) => Promise<void>) {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<VersionRow & { publish_attempts: number }>(
+        `SELECT ${SUMMARY}, publish_attempts FROM report_versions
+          WHERE notification = 'pending' AND next_attempt_at <= $1
+          ORDER BY next_attempt_at, kind, period, version LIMIT $2 FOR UPDATE SKIP LOCKED`, [now, limit]);
+      const result: { sent: ReportNotice[]; failed: Array<{ notice: ReportNotice; error: unknown }> } = { sent: [], failed: [] };
+      for (const r of rows) {
+        const notice: ReportNotice = {
+          kind: r.kind, period: r.period, version: Number(r.version), generatedAt: r.generated_at, trigger: r.trigger, changes: Number(r.changes_count),
+        };
+        const key = [r.kind, r.period, r.version];
+        try {
+          await publish(notice);
+          await tx.query(`UPDATE report_versions SET notification = 'sent', sent_at = $4, publish_attempts = publish_attempts + 1, last_error = NULL
+                           WHERE kind = $1 AND period = $2 AND version = $3`, [...key, now]);
+          result.sent.push(notice);
+        } catch (e) {
+          const attempts = Number(r.publish_attempts) + 1;
+          await tx.query('UPDATE report_versions SET publish_attempts = $4, next_attempt_at = $5, last_error = $6 WHERE kind = $1 AND period = $2 AND version = $3',
+            [...key, attempts, new Date(now.getTime() + notifyRetryMs(attempts)), String((e as Error).message).slice(0, 500)]);
+          result.failed.push({ notice, error: e });
+          break; // the broker is likely down: the rest waits for the next round
+        }
+      }
+      return result;
+    });
+  }
+}
