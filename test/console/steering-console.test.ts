@@ -1,7 +1,7 @@
 /**
  * Workflows of the quarantine and overview pages and of the case view's suggestions (issue #13): re-submit a
  * quarantined input after adding its BUC type to the catalogue; dismiss one with a reason; the overview's figures
- * are the API's; accept a suggestion in one click.
+ * are the API's; accept a suggestion in one click; generate, view and download a monthly report.
  */
 import { makeEnvelope } from '../helpers/envelopes';
 import { ACCOUNTS, BOOTSTRAP_TOKEN, startConsoleHarness, type Account, type ConsoleHarness } from './harness';
@@ -107,6 +107,26 @@ describe('console: quarantine and overview', () => {
     expect(c.status).toBe('forwarded');
     expect(c.institutionId).toBe('FR:CARSATRA1');
     expect(c.decisions.at(-1)).toEqual(expect.objectContaining({ ruleId: 'MANUAL', decidedBy: `operator:${ACCOUNTS.operator.username}` }));
+    expect(errors).toEqual([]);
+  });
+
+  it('generates a monthly report, shows its figures as the API gives them, and offers its downloads', async () => {
+    const { page, errors } = await h.open(SUPERVISOR, { path: '/reports' });
+    await page.getByRole('heading', { level: 1, name: 'Rapports' }).waitFor();
+    await page.getByLabel('Mois (AAAA-MM)').fill('2026-11');
+    await page.getByRole('button', { name: 'Générer une nouvelle version' }).click();
+    await page.getByText('Rapport 2026-11 généré.').waitFor();
+    const figures = page.getByRole('definition').and(page.locator('[data-figure="cases.received"]'));
+    await figures.waitFor();
+    await h.step(page, 'report');
+    const api = (await h.api('GET', '/api/reports/monthly/2026-11?format=json')).body;
+    expect(await page.locator('[data-figure="cases.received"]').innerText()).toBe(String(api.cases.received));
+    expect(await page.locator('[data-figure="cases.forwardedAutomatically"]').innerText()).toBe(String(api.cases.forwardedAutomatically));
+    expect(await page.locator('[data-figure="version"]').innerText()).toBe(`v${api.version}`);
+    const csv = await page.getByRole('link', { name: 'CSV' }).first().getAttribute('href');
+    expect(csv).toBe('/api/reports/monthly/2026-11?format=csv');
+    const download = await page.evaluate(async (href) => (await fetch(href)).status, csv!);
+    expect(download).toBe(200);
     expect(errors).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { overviewPage } from './overview';
 import { quarantinePage } from './quarantine';
 import { queuePage } from './queue';
 import { searchPage } from './search';
+import { reportsPage } from './reports';
 import { rulesPage } from './rules';
 
 export { HOME_PATH, LOGIN_PATH } from './paths';
@@ -23,4 +24,5 @@ export const PAGES: PageDef[] = [
   overviewPage,
   rulesPage,
   quarantinePage,
+  reportsPage,
 ];
