@@ -1,7 +1,8 @@
 /**
  * Workflows of the rules page (issue #13): make a rule from a manual decision, simulate it, publish it, and see the
  * next similar envelope routed automatically with the new rule id and version in its trace; diff two rule-table
- * versions; an operator can simulate but not publish.
+ * versions; an operator can simulate but not publish. The directory: searched with validity dates, a supervisor
+ * changes an institution's validity (a new version), an operator cannot.
  */
 import { makeEnvelope } from '../helpers/envelopes';
 import { ACCOUNTS, startConsoleHarness, type Account, type ConsoleHarness } from './harness';
@@ -88,6 +89,32 @@ describe('console: rules', () => {
       return res.status;
     });
     expect(status).toBe(403);
+    expect(errors).toEqual([]);
+  });
+
+  it('searches the directory with validity dates; a supervisor changes a validity, an operator cannot', async () => {
+    const op = await h.open(ACCOUNTS.operator, { path: '/directory' });
+    await op.page.getByRole('heading', { level: 1, name: 'Annuaire' }).waitFor();
+    await op.page.getByLabel('Nom, sigle ou identifiant').fill('Rhône-Alpes');
+    await op.page.getByRole('button', { name: 'Rechercher' }).click();
+    await op.page.getByRole('cell', { name: 'FR:CARSATRA1' }).waitFor();
+    await h.step(op.page, 'operator-search');
+    expect(await op.page.getByRole('button', { name: /Validité de/ }).count()).toBe(0);
+    expect(op.errors).toEqual([]);
+
+    const { page, errors } = await h.open(SUPERVISOR, { path: '/directory?q=FR:CARSATRA1' });
+    await page.getByRole('button', { name: 'Validité de FR:CARSATRA1' }).click();
+    await page.getByLabel('Valide jusqu’au').fill('2030-12-31');
+    await page.getByLabel('Motif du changement').fill('merger announced for 2031');
+    await page.getByRole('button', { name: 'Publier une nouvelle version' }).click();
+    await page.getByText(/^Annuaire version \d+ en vigueur\.$/).waitFor();
+    await page.locator('[data-validity="FR:CARSATRA1"]').filter({ hasText: '… → 2030-12-31' }).waitFor();
+    await h.step(page, 'supervisor-validity');
+    const after = (await h.api('GET', '/api/institutions?q=FR:CARSATRA1')).body.items[0];
+    expect(after.validTo).toBe('2030-12-31');
+    expect((await h.api('GET', '/api/admin/audit?action=directory.publish')).body.items[0].actor).toBe(`operator:${SUPERVISOR.username}`);
+    // The next year's case can no longer be sent there.
+    expect((await h.api('GET', '/api/institutions?q=FR:CARSATRA1&validAt=2031-01-01')).body.items).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 import { accountsPage } from './accounts';
 import { auditPage } from './audit';
 import { casePage } from './case';
+import { directoryPage } from './directory';
 import type { PageDef } from './page';
 import { overviewPage } from './overview';
 import { quarantinePage } from './quarantine';
@@ -23,6 +24,7 @@ export const PAGES: PageDef[] = [
   auditPage,
   overviewPage,
   rulesPage,
+  directoryPage,
   quarantinePage,
   reportsPage,
 ];
