@@ -1,10 +1,4 @@
-// Copies the non-TypeScript files the service reads at run time next to the compiled code.
-import { cpSync, existsSync } from 'node:fs';
+// Copies the non-TypeScript files the service reads at run time next to the compiled code: the SQL migrations.
+import { cpSync } from 'node:fs';
 
-const assets = [
-  ['src/store/migrations', 'dist/store/migrations'],
-  ['src/web/public', 'dist/web/public'],
-];
-for (const [from, to] of assets) {
-  if (existsSync(from)) cpSync(from, to, { recursive: true });
-}
+cpSync('src/store/migrations', 'dist/store/migrations', { recursive: true });

@@ -13,10 +13,11 @@ import { loadRuleTable } from '../src/routing/rule-table';
 import { isAppError } from '../src/shared/errors';
 import { EnvelopeValidator } from '../src/validation/envelope-validator';
 import { colour, parseFlags, table } from './lib/cli';
+import { serviceConfig } from './lib/config';
 
 const flags = parseFlags(process.argv.slice(2), {
   rules: { help: 'a draft rule table (JSON) instead of config/rules.json' },
-  config: { default: process.env.CONFIG_DIR ?? 'config', help: 'configuration folder' },
+  config: { default: serviceConfig().configDir, help: 'configuration folder' },
   'case-route': { help: 'pretend the case was already forwarded to this institution (affinity)' },
 });
 

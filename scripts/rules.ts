@@ -8,6 +8,7 @@
  *   npm run rules -- directory-history
  */
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { directoryFromCsv } from '../src/routing/directory';
 import { isAppError } from '../src/shared/errors';
 import { colour, parseFlags, table } from './lib/cli';
@@ -17,7 +18,7 @@ const flags = parseFlags(process.argv.slice(2), {
   version: { help: 'version to show (default: in force)' },
   file: { help: 'rule table to publish (JSON)' },
   reason: { help: 'why this change (required to publish)' },
-  author: { default: process.env.USER ?? 'cli', help: 'who publishes' },
+  author: { default: userInfo().username || 'cli', help: 'who publishes (default: your login)' },
   'based-on': { help: 'refuse to publish if the table (or directory) in force is no longer this version' },
   institutions: { help: 'institutions CSV to publish (same columns as config/institutions.csv)' },
   territories: { help: 'territories CSV to publish (same columns as config/territories.csv)' },

@@ -5,16 +5,20 @@
  *   npm run simulate -- --count 200 [--via http|amqp] [--url http://127.0.0.1:8080] [--token …] [--seed 1]
  */
 import { connect } from 'amqplib';
+import { topologyNames } from '../src/bus/topology';
 import { generateEnvelopes, isMalformed } from '../src/simulation/synthetic';
 import { colour, parseFlags, progress, table } from './lib/cli';
+import { serviceConfig, toolSettings } from './lib/config';
+
+const config = serviceConfig();
 
 const flags = parseFlags(process.argv.slice(2), {
   count: { default: '100', help: 'how many inputs to send' },
   via: { default: 'http', help: 'http or amqp' },
-  url: { default: process.env.SERVICE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`, help: 'service base URL (http)' },
-  token: { default: process.env.BOOTSTRAP_TOKEN, help: 'bearer token with the intake scope (http); default $BOOTSTRAP_TOKEN' },
-  'amqp-url': { default: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', help: 'RabbitMQ URL (amqp)' },
-  queue: { default: 'liaison.intake', help: 'intake queue (amqp)' },
+  url: { default: toolSettings.serviceUrl ?? `http://127.0.0.1:${config.port}`, help: 'service base URL (http)' },
+  token: { default: config.bootstrapToken, help: 'bearer token with the intake scope (http); default $BOOTSTRAP_TOKEN' },
+  'amqp-url': { default: config.amqpUrl ?? 'amqp://guest:guest@127.0.0.1:5672', help: 'RabbitMQ URL (amqp)' },
+  queue: { default: topologyNames(config.amqpNames).intake, help: 'intake queue (amqp)' },
   seed: { default: String(Date.now() % 100000), help: 'random seed (same seed, same envelopes)' },
   malformed: { default: '0.03', help: 'share of malformed inputs' },
   from: { default: new Date(Date.now() - 7 * 86400_000).toISOString(), help: 'legalDeliveryAt window start' },

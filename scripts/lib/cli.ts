@@ -1,5 +1,7 @@
 /** Small helpers for the command-line tools: flags, a progress line, a summary table, colour when on a terminal. */
-const tty = process.stdout.isTTY && !process.env.NO_COLOR;
+import { toolSettings } from './config';
+
+const tty = process.stdout.isTTY && !toolSettings.noColor;
 
 export const colour = {
   green: (s: string) => (tty ? `\x1b[32m${s}\x1b[0m` : s),

@@ -3,14 +3,15 @@
  * and the per-institution queues. Handlers only translate: the domain services do the work and commit before
  * the message is acknowledged.
  */
-import { Broker } from '../bus';
+import { Broker } from '../bus/broker';
 import { jsonMessageHandler } from '../bus/json-handler';
 import type { ConsumerHandle, Delivery, Verdict } from '../bus/types';
 import type { ForwardingService } from '../forwarding/forwarding-service';
-import { parseAcknowledgement } from '../forwarding/forwarding-service';
+import { parseForwardReply } from '../forwarding/forwarding-service';
 import { outboxRelayStep } from '../forwarding/outbox-relay';
 import type { IntakeService } from '../intake/intake-service';
 import { RINA_FORWARD_CASE_KEY } from '../bus/topology';
+import type { AppConfig } from '../config/env';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -18,22 +19,25 @@ import type { Metrics } from '../shared/metrics';
 import { WorkerLoop } from '../shared/worker-loop';
 import type { OutboxRepository } from '../forwarding/outbox-relay';
 
+/** The broker and consumer settings of AppConfig this side uses. */
+export type AmqpSettings = Pick<AppConfig,
+  'amqpNames' | 'amqpConnectionName' | 'amqpDeclareInstitutionQueues' | 'intakePrefetch' | 'intakeMaxAttempts' | 'intakeRetryInitialMs' |
+  'intakeRetryMaxMs' | 'amqpPrefetch' | 'consumerMaxAttempts' | 'amqpConfirmTimeoutMs' | 'amqpConnectTimeoutMs' | 'amqpReconnectInitialMs' |
+  'amqpReconnectMaxMs' | 'workerPollMs' | 'outboxRelayBatch'>;
+
 export interface AmqpDeps {
   url: string;
-  names: Record<string, string>;
-  prefetch: number;
+  settings: AmqpSettings;
   intake: IntakeService;
   forwarding: ForwardingService;
   outbox: OutboxRepository;
+  /** The institutions whose queues are declared at start (when amqpDeclareInstitutionQueues). */
   institutionIds: () => Promise<string[]>;
-  declareInstitutionQueues: boolean;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
-  pollMs: number;
   /** Called after an envelope was stored (wakes the routing worker). */
   onAccepted: () => void;
-  connectionName?: string;
 }
 
 export interface AmqpSide {
@@ -55,35 +59,39 @@ export function intakeHandler(intake: IntakeService, onAccepted: () => void) {
 
 export function repliesHandler(forwarding: ForwardingService) {
   return jsonMessageHandler('reply', async (body) => {
-    const forwardId = (body as { forwardId?: unknown })?.forwardId;
-    if (typeof forwardId !== 'string' || !forwardId) {
-      throw new AppError('REQ_INVALID_BODY', 'forwardId is required.', [{ path: '/forwardId', message: 'is required' }]);
-    }
-    await forwarding.acknowledge(forwardId, parseAcknowledgement(body), { id: 'amqp:forward-replies' });
+    const { forwardId, ack } = parseForwardReply(body);
+    await forwarding.acknowledge(forwardId, ack, { id: 'amqp:forward-replies' });
   });
 }
 
 export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
-  const broker = new Broker({ url: deps.url, logger: deps.logger, clock: deps.clock, names: deps.names, connectionName: deps.connectionName ?? 'eessi-liaison' });
+  const cfg = deps.settings;
+  const broker = new Broker({
+    url: deps.url, logger: deps.logger, clock: deps.clock, names: cfg.amqpNames, connectionName: cfg.amqpConnectionName,
+    confirmTimeoutMs: cfg.amqpConfirmTimeoutMs, connectTimeoutMs: cfg.amqpConnectTimeoutMs,
+    reconnect: { initialMs: cfg.amqpReconnectInitialMs, maxMs: cfg.amqpReconnectMaxMs },
+  });
   broker.on('connected', () => deps.metrics.brokerConnected.set(1));
   broker.on('disconnected', () => deps.metrics.brokerConnected.set(0));
   // Do not wait for the broker: the service starts (and /readyz says not ready) while it reconnects.
   broker.start().then(async () => {
-    if (deps.declareInstitutionQueues) await broker.declareInstitutionQueues(await deps.institutionIds());
+    if (cfg.amqpDeclareInstitutionQueues) await broker.declareInstitutionQueues(await deps.institutionIds());
   }).catch((e) => deps.logger.warn('broker not ready yet', { event: 'bus.start', error: (e as Error).message }));
 
   const names = broker.names;
   const consumers = [
-    broker.consume(names.intake, intakeHandler(deps.intake, deps.onAccepted), { prefetch: deps.prefetch, maxAttempts: 15, retryDelay: { initialMs: 500, maxMs: 60_000 } }),
-    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: deps.prefetch }),
+    broker.consume(names.intake, intakeHandler(deps.intake, deps.onAccepted), {
+      prefetch: cfg.intakePrefetch, maxAttempts: cfg.intakeMaxAttempts, retryDelay: { initialMs: cfg.intakeRetryInitialMs, maxMs: cfg.intakeRetryMaxMs },
+    }),
+    broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), { prefetch: cfg.amqpPrefetch, maxAttempts: cfg.consumerMaxAttempts }),
   ];
   const relay = new WorkerLoop('outbox-relay', outboxRelayStep({
     outbox: deps.outbox, bus: broker, names: { forward: names.forward, rina: names.rina }, rinaRoutingKey: RINA_FORWARD_CASE_KEY,
     ensureInstitutionQueue: async (id) => {
       await broker.declareInstitutionQueues([id]);
     },
-    clock: deps.clock, logger: deps.logger, metrics: deps.metrics,
-  }), { idleMs: deps.pollMs, logger: deps.logger });
+    clock: deps.clock, logger: deps.logger, metrics: deps.metrics, batchSize: cfg.outboxRelayBatch,
+  }), { idleMs: cfg.workerPollMs, logger: deps.logger });
   relay.start();
 
   return {

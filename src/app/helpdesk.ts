@@ -13,17 +13,19 @@ import { escalationRelayStep } from '../helpdesk/escalation-notices';
 import { loadHelpdeskConfig, type HelpdeskConfig } from '../helpdesk/helpdesk-config';
 import { createHelpdeskMetrics } from '../helpdesk/helpdesk-metrics';
 import { PolicySnapshots } from '../helpdesk/policy-snapshots';
+import { HELPDESK_JOB_NAMES, helpdeskJobs, type HelpdeskJobs, type HelpdeskJobWriters } from '../helpdesk/helpdesk-jobs';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
-import { SYSTEM_ACTORS } from '../helpdesk/ticket-request';
+import { SYSTEM_ACTORS, ticketSourceOf } from '../helpdesk/ticket-request';
 import { TicketService } from '../helpdesk/ticket-service';
-import { helpdeskJobs, scheduleHelpdeskJobs, type HelpdeskJobs } from '../scheduler/helpdesk-jobs';
 import { Scheduler } from '../scheduler/scheduler';
 import type { Clock } from '../shared/clock';
+import type { ExclusiveRun } from '../shared/exclusive-job';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import type { Database } from '../store/database';
-import { PgEscalationOutbox } from '../store/ticket-pipeline-repository';
-import { PgTicketStore } from '../store/ticket-repository';
+import { runExclusively } from '../store/job-lock';
+import { PgEscalationOutbox, PgPipelineWatchWriter } from '../store/ticket-pipeline-repository';
+import { PgTicketStore, PgTicketWriter } from '../store/ticket-repository';
 import { helpdeskRouter } from '../web/helpdesk-router';
 
 export interface HelpdeskDeps {
@@ -35,10 +37,12 @@ export interface HelpdeskDeps {
   bus?: MessageBus & { names: { helpdesk: string; notifications: string } };
   /** Run the cron jobs in this process. */
   scheduler: boolean;
-  /** Job settings (helpdeskSettingsFromEnv); defaults when absent. */
+  /** Job and consumer settings (config.helpdesk); defaults when absent. */
   settings?: Partial<HelpdeskSettings>;
-  /** Messages handled at once by the liaison.helpdesk consumer (default 10). */
-  prefetch?: number;
+  /** Zone the cron expressions are read in (config.scheduleTimezone); default Europe/Paris. */
+  scheduleTimezone?: string;
+  /** Deliveries of a liaison.helpdesk message before it is dead-lettered (config.consumerMaxAttempts). */
+  maxAttempts?: number;
 }
 
 export interface Helpdesk {
@@ -54,7 +58,7 @@ export interface Helpdesk {
 /** The liaison.helpdesk handler: the ticket is committed before the ack; a body that can never work is dead-lettered. */
 export function helpdeskMessageHandler(service: TicketService) {
   return jsonMessageHandler('ticket message', async (body) => {
-    await service.create(body, SYSTEM_ACTORS.amqp, (body as { counterpartCountry?: unknown })?.counterpartCountry === 'FR' ? 'institution' : 'counterpart');
+    await service.create(body, SYSTEM_ACTORS.amqp, ticketSourceOf(body, 'machine'));
   });
 }
 
@@ -69,18 +73,21 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
   const service = new TicketService({ store, config, snapshots, clock, logger, metrics });
 
   const relay = deps.bus
-    ? escalationRelayStep({ outbox: new PgEscalationOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, clock, logger })
+    ? escalationRelayStep({ outbox: new PgEscalationOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, clock, logger, batchSize: settings.noticeRelayBatch })
     : undefined;
-  const jobs = helpdeskJobs({ db, service, config, snapshots, settings, logger, metrics, relayNotifications: relay });
+  const exclusive: ExclusiveRun<HelpdeskJobWriters> = (job, fn) =>
+    runExclusively(db, job, (tx) => fn({ tickets: new PgTicketWriter(tx), pipeline: new PgPipelineWatchWriter(tx) }));
+  const jobs = helpdeskJobs({ exclusive, service, config, snapshots, settings, logger, metrics, relayNotifications: relay });
 
   const consumers: ConsumerHandle[] = [];
   if (deps.bus) {
-    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service), { prefetch: deps.prefetch ?? 10 }));
+    consumers.push(deps.bus.consume(deps.bus.names.helpdesk, helpdeskMessageHandler(service), { prefetch: settings.prefetch, maxAttempts: deps.maxAttempts }));
   }
   let scheduler: Scheduler | undefined;
   if (deps.scheduler) {
-    scheduler = new Scheduler({ logger, timezone: config.calendars.get(config.policies[config.policies.length - 1].calendar).zone });
-    scheduleHelpdeskJobs(scheduler, jobs, settings, clock);
+    scheduler = new Scheduler({ logger, timezone: deps.scheduleTimezone });
+    scheduler.add({ name: HELPDESK_JOB_NAMES.escalation, cron: settings.escalationCron, run: async () => void (await jobs.escalate(clock.now())) });
+    scheduler.add({ name: HELPDESK_JOB_NAMES.pipelineWatch, cron: settings.pipelineWatchCron, run: async () => void (await jobs.watchPipeline(clock.now())) });
     scheduler.start();
   }
   logger.info('help desk started', {

@@ -14,6 +14,7 @@ import type { NoticeBus } from '../shared/notice-relay';
 import type { Database } from '../store/database';
 import { PgReportOutbox, PgReportStore } from '../store/report-version-repository';
 import { reportsRouter } from '../web/reports-router';
+import { runExclusively } from '../store/job-lock';
 
 export interface ReportsDeps {
   db: Database;
@@ -42,7 +43,7 @@ export function startReports(deps: ReportsDeps): Reports {
   const relay = deps.bus
     ? reportRelayStep({ outbox: new PgReportOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, now: () => clock.now(), logger })
     : undefined;
-  const jobs = reportJobs({ db, service, logger, relay });
+  const jobs = reportJobs({ db, service, logger, relay, runExclusively });
   let scheduler: Scheduler | undefined;
   if (deps.scheduler) {
     scheduler = new Scheduler({ logger, timezone: 'Europe/Paris' });

@@ -41,6 +41,7 @@ import { migrate } from '../store/migrate';
 import { PgQuarantineRepository } from '../store/quarantine-repository';
 import { EnvelopeValidator } from '../validation/envelope-validator';
 import { ForwardingService } from '../forwarding/forwarding-service';
+import { institutionsWithQueues } from '../forwarding/messages';
 import { loadRoutingConfig } from '../routing/config-files';
 import { routingStep } from '../routing/routing-worker';
 import { RoutingConfigService } from '../routing/versions';
@@ -113,7 +114,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
   const outbox = new PgOutboxRepository(db);
   const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
   const applied = await migrate(db);
@@ -154,11 +155,9 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   let amqp: AmqpSide | undefined;
   if (config.amqpUrl) {
     amqp = await startAmqp({
-      url: config.amqpUrl, names: config.amqpNames, prefetch: config.intakePrefetch, intake, forwarding,
-      outbox, clock, logger, metrics, pollMs: config.workerPollMs,
-      onAccepted: () => routingWorker.kick(), connectionName: config.amqpConnectionName,
-      declareInstitutionQueues: config.amqpDeclareInstitutionQueues,
-      institutionIds: async () => (await routingConfig.current()).directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:')),
+      url: config.amqpUrl, settings: config, intake, forwarding, outbox, clock, logger, metrics,
+      onAccepted: () => routingWorker.kick(),
+      institutionIds: async () => institutionsWithQueues((await routingConfig.current()).directory),
     });
   }
   if (opts.workers !== false) routingWorker.start();
@@ -168,7 +167,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   });
   const helpdesk = await startHelpdesk({
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
-    settings: config.helpdesk, prefetch: config.intakePrefetch,
+    settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, maxAttempts: config.consumerMaxAttempts,
   });
 
   const reports = startReports({

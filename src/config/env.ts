@@ -1,25 +1,50 @@
 /**
- * The environment, read in one place, validated, frozen. A bad value fails the start naming each bad key.
+ * The environment, read in one place, validated, frozen. A bad value fails the start naming each bad key; so does
+ * an unknown key under one of the service's own prefixes (`AMQP_NAME_INTAKES` is a typo, not a new setting).
  * No branching on environment names anywhere: behaviour follows these settings only.
+ *
+ * To add a setting: a field in AppConfig and one `read.*` line in buildConfig below (key, default, bounds, and the
+ * README line). Nothing else reads the environment; test/config/env.test.ts checks that the README's configuration
+ * table names every key read here.
  */
 import path from 'node:path';
-import { helpdeskSettingsFromEnv, type HelpdeskSettings } from '../helpdesk/settings';
-import { AppError, isAppError } from '../shared/errors';
+import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
+import { AppError } from '../shared/errors';
 
 export interface AppConfig {
   port: number;
   dataDir: string;
   databaseUrl?: string;
+  /** Connections in the PostgreSQL pool (per instance). */
+  databasePoolSize: number;
   amqpUrl?: string;
   configDir: string;
   bootstrapToken?: string;
   bootstrapAdminUser?: string;
   bootstrapAdminPassword?: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
-  /** Messages in flight per consumer (AMQP prefetch). */
+  /** Messages in flight on the intake consumer (AMQP prefetch). */
   intakePrefetch: number;
+  /** Deliveries of an intake message before it is dead-lettered (transient failures: the database down). */
+  intakeMaxAttempts: number;
+  /** Pause before a failed intake message is delivered again: doubling from initial to max, ms. */
+  intakeRetryInitialMs: number;
+  intakeRetryMaxMs: number;
+  /** Messages in flight on the other consumers (forward replies, help desk). */
+  amqpPrefetch: number;
+  /** Deliveries of a reply or help-desk message before it is dead-lettered. */
+  consumerMaxAttempts: number;
+  /** How long a publish waits for the broker's confirm, ms. */
+  amqpConfirmTimeoutMs: number;
+  /** TCP connect timeout to the broker, ms. */
+  amqpConnectTimeoutMs: number;
+  /** Reconnect delays after the broker went away: doubling from initial to max, ms. */
+  amqpReconnectInitialMs: number;
+  amqpReconnectMaxMs: number;
   /** How often the pipeline workers poll the work queue when idle, ms. */
   workerPollMs: number;
+  /** Forwards published per outbox relay round. */
+  outboxRelayBatch: number;
   /** Grace period for in-flight work on SIGTERM, ms. */
   shutdownGraceMs: number;
   /** Queue/exchange name overrides (CONTRACT §4: names fixed by default, overridable). */
@@ -28,9 +53,9 @@ export interface AppConfig {
   amqpConnectionName: string;
   /** Declare every French institution's queue at start (else: on its first forward). */
   amqpDeclareInstitutionQueues: boolean;
-  /** Key of the HMAC that matches a person's cases on their French PIN (learning loop); generated and kept in the database when absent. */
-  pinHashKey?: string;
-  /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules. */
+  /** Time zone the scheduled jobs' cron expressions are read in (the desk's). */
+  scheduleTimezone: string;
+  /** Help-desk jobs: forward acknowledgement delay, orphan age, cron schedules, batch sizes. */
   helpdesk: Readonly<HelpdeskSettings>;
   /** Console sessions: idle and absolute expiry (ms); when the cookie carries Secure; whether to trust X-Forwarded-*. */
   sessionIdleMs: number;
@@ -49,121 +74,227 @@ export interface AppConfig {
   triageOldBusinessHours: number;
   /** When the monthly report of the month before is generated (node-cron, Europe/Paris). */
   reportMonthlyCron: string;
+  /** Key of the HMAC that matches a person's cases on their French PIN (learning loop); generated and kept in the database when absent. */
+  pinHashKey?: string;
 }
 
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
-function intIn(env: Env, key: string, def: number, min: number, max: number, errors: string[]): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    errors.push(`${key}="${raw}" must be a whole number from ${min} to ${max}`);
+/**
+ * The settings of AMQP_NAME_<NAME>: one per field of TopologyNames (bus/topology.ts), upper snake case.
+ * test/config/env.test.ts keeps the two lists equal.
+ */
+export const AMQP_NAME_KEYS = [
+  'intake', 'forward', 'forwardReplies', 'rina', 'rinaForwardCase', 'helpdesk', 'dead', 'notifications', 'institutionQueuePrefix',
+] as const;
+
+/**
+ * Prefixes the service owns: every key under them must be one the service reads, so a typo fails the start instead
+ * of being ignored. Other variables (PATH, HOME, NODE_OPTIONS, TEST_*) are none of the service's business.
+ */
+const OWNED_PREFIXES = [
+  'AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_',
+  'SESSION_', 'LOGIN_', 'TRIAGE_', 'REPORT_', 'PIN_',
+];
+
+const CRON_SHAPE = /^\S+( \S+){4,5}$/;
+const toSnake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/** Reads keys of one environment, remembering each key read and each problem found. */
+class EnvReader {
+  readonly errors: string[] = [];
+  readonly known = new Set<string>();
+
+  constructor(private readonly env: Env) {}
+
+  raw(key: string): string | undefined {
+    this.known.add(key);
+    const v = this.env[key];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  text(key: string, def: string): string {
+    return this.raw(key) ?? def;
+  }
+
+  int(key: string, def: number, min: number, max: number): number {
+    const raw = this.raw(key);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.errors.push(`${key}="${raw}" must be a whole number from ${min} to ${max}`);
+      return def;
+    }
+    return n;
+  }
+
+  bool(key: string, def: boolean): boolean {
+    const raw = this.raw(key);
+    if (raw === undefined) return def;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    this.errors.push(`${key}="${raw}" must be true or false`);
     return def;
   }
-  return n;
-}
 
-function bool(env: Env, key: string, def: boolean, errors: string[]): boolean {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
-  errors.push(`${key}="${raw}" must be true or false`);
-  return def;
-}
-
-function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], def: T, errors: string[]): T {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  if ((allowed as readonly string[]).includes(raw.toLowerCase())) return raw.toLowerCase() as T;
-  errors.push(`${key}="${raw}" must be one of ${allowed.join(', ')}`);
-  return def;
-}
-
-/** Five or six space-separated cron fields; node-cron checks the values when the job is scheduled. */
-function cronExpression(env: Env, key: string, def: string, errors: string[]): string {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  if (!/^\S+( \S+){4,5}$/.test(raw.trim())) errors.push(`${key}="${raw}" must be a cron expression of 5 or 6 fields`);
-  return raw.trim();
-}
-
-function url(env: Env, key: string, protocols: string[], errors: string[]): string | undefined {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return undefined;
-  try {
-    const u = new URL(raw);
-    if (!protocols.includes(u.protocol)) errors.push(`${key} must start with ${protocols.join(' or ')}//`);
-  } catch {
-    errors.push(`${key} is not a valid URL`);
+  url(key: string, protocols: string[]): string | undefined {
+    const raw = this.raw(key);
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) this.errors.push(`${key} must start with ${protocols.join(' or ')}//`);
+    } catch {
+      this.errors.push(`${key} is not a valid URL`);
+    }
+    return raw;
   }
-  return raw;
+
+  oneOf<T extends string>(key: string, def: T, allowed: readonly T[]): T {
+    const raw = this.raw(key)?.toLowerCase();
+    if (raw === undefined) return def;
+    if (!(allowed as readonly string[]).includes(raw)) this.errors.push(`${key}="${this.env[key]}" must be one of ${allowed.join(', ')}`);
+    return (allowed as readonly string[]).includes(raw) ? (raw as T) : def;
+  }
+
+  /** Five or six space-separated cron fields; node-cron checks the values when the job is scheduled. */
+  cron(key: string, def: string): string {
+    const raw = this.raw(key)?.trim();
+    if (raw === undefined || raw === '') return def;
+    if (!CRON_SHAPE.test(raw)) this.errors.push(`${key}="${raw}" must be a cron expression of 5 or 6 fields`);
+    return raw;
+  }
+
+  timeZone(key: string, def: string): string {
+    const raw = this.raw(key);
+    if (raw === undefined) return def;
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: raw });
+      return raw;
+    } catch {
+      this.errors.push(`${key}="${raw}" is not an IANA time zone (e.g. Europe/Paris)`);
+      return def;
+    }
+  }
+
+  /** Keys under the owned prefixes that nothing read: typos, or settings that no longer exist. */
+  unknownKeys(): string[] {
+    return Object.keys(this.env).filter((k) => OWNED_PREFIXES.some((p) => k.startsWith(p)) && !this.known.has(k)).sort();
+  }
+}
+
+function amqpNames(read: EnvReader): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const name of AMQP_NAME_KEYS) {
+    const value = read.raw(`AMQP_NAME_${toSnake(name)}`);
+    if (value !== undefined) names[name] = value;
+  }
+  return names;
+}
+
+function helpdeskSettings(read: EnvReader): HelpdeskSettings {
+  const d = DEFAULT_HELPDESK_SETTINGS;
+  return {
+    forwardAckBusinessDays: read.int('FORWARD_ACK_BUSINESS_DAYS', d.forwardAckBusinessDays, 1, 60),
+    orphanMaxAgeBusinessHours: read.int('ORPHAN_MAX_AGE_BUSINESS_HOURS', d.orphanMaxAgeBusinessHours, 1, 2000),
+    escalationCron: read.cron('HELPDESK_ESCALATION_CRON', d.escalationCron),
+    pipelineWatchCron: read.cron('HELPDESK_PIPELINE_WATCH_CRON', d.pipelineWatchCron),
+    prefetch: read.int('HELPDESK_PREFETCH', d.prefetch, 1, 1000),
+    noticeRelayBatch: read.int('HELPDESK_NOTICE_BATCH', d.noticeRelayBatch, 1, 10_000),
+    sweepLimit: read.int('HELPDESK_SWEEP_LIMIT', d.sweepLimit, 1, 1_000_000),
+    pipelineWatchBatch: read.int('HELPDESK_PIPELINE_WATCH_BATCH', d.pipelineWatchBatch, 1, 100_000),
+  };
+}
+
+function bootstrap(read: EnvReader): Pick<AppConfig, 'bootstrapToken' | 'bootstrapAdminUser' | 'bootstrapAdminPassword'> {
+  const bootstrapToken = read.raw('BOOTSTRAP_TOKEN');
+  if (bootstrapToken !== undefined && bootstrapToken.length < 16) read.errors.push('BOOTSTRAP_TOKEN must be at least 16 characters');
+  const bootstrapAdminUser = read.raw('BOOTSTRAP_ADMIN_USER');
+  const bootstrapAdminPassword = read.raw('BOOTSTRAP_ADMIN_PASSWORD');
+  if ((bootstrapAdminUser === undefined) !== (bootstrapAdminPassword === undefined)) read.errors.push('BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD go together');
+  if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < 8) read.errors.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
+  return { bootstrapToken, bootstrapAdminUser, bootstrapAdminPassword };
+}
+
+/** Every setting, one line each: the one place a new key goes. */
+function buildConfig(read: EnvReader, cwd: string): AppConfig {
+  return {
+    port: read.int('PORT', 8080, 0, 65535),
+    dataDir: path.resolve(cwd, read.text('DATA_DIR', './data')),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 500),
+    amqpUrl: read.url('AMQP_URL', ['amqp:', 'amqps:']),
+    configDir: path.resolve(cwd, read.text('CONFIG_DIR', './config')),
+    ...bootstrap(read),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    intakePrefetch: read.int('INTAKE_PREFETCH', 20, 1, 1000),
+    intakeMaxAttempts: read.int('INTAKE_MAX_ATTEMPTS', 15, 1, 19),
+    intakeRetryInitialMs: read.int('INTAKE_RETRY_INITIAL_MS', 500, 1, 600_000),
+    intakeRetryMaxMs: read.int('INTAKE_RETRY_MAX_MS', 60_000, 1, 3_600_000),
+    amqpPrefetch: read.int('AMQP_PREFETCH', 20, 1, 1000),
+    consumerMaxAttempts: read.int('AMQP_MAX_ATTEMPTS', 4, 1, 15),
+    amqpConfirmTimeoutMs: read.int('AMQP_CONFIRM_TIMEOUT_MS', 10_000, 100, 600_000),
+    amqpConnectTimeoutMs: read.int('AMQP_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
+    amqpReconnectInitialMs: read.int('AMQP_RECONNECT_INITIAL_MS', 500, 10, 600_000),
+    amqpReconnectMaxMs: read.int('AMQP_RECONNECT_MAX_MS', 30_000, 10, 3_600_000),
+    workerPollMs: read.int('WORKER_POLL_MS', 250, 10, 60_000),
+    outboxRelayBatch: read.int('OUTBOX_RELAY_BATCH', 50, 1, 10_000),
+    shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+    amqpNames: amqpNames(read),
+    amqpConnectionName: read.text('AMQP_CONNECTION_NAME', 'eessi-liaison'),
+    amqpDeclareInstitutionQueues: read.bool('AMQP_DECLARE_INSTITUTION_QUEUES', true),
+    scheduleTimezone: read.timeZone('SCHEDULE_TIMEZONE', 'Europe/Paris'),
+    helpdesk: Object.freeze(helpdeskSettings(read)),
+    sessionIdleMs: read.int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000,
+    sessionAbsoluteMs: read.int('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30) * 3_600_000,
+    cookieSecure: read.oneOf('COOKIE_SECURE', 'auto', ['auto', 'always', 'never'] as const),
+    trustProxy: read.bool('TRUST_PROXY', false),
+    loginMaxFailuresPerAccount: read.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 1000),
+    loginMaxFailuresPerAddress: read.int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 100000),
+    loginWindowMinutes: read.int('LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    loginBlockMinutes: read.int('LOGIN_BLOCK_MINUTES', 15, 1, 24 * 60),
+    intakeRatePerMinute: read.int('INTAKE_RATE_PER_MINUTE', 60000, 1, 10_000_000),
+    triageClaimMinutes: read.int('TRIAGE_CLAIM_MINUTES', 5, 1, 240),
+    triageOldBusinessHours: read.int('TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000),
+    reportMonthlyCron: read.cron('REPORT_MONTHLY_CRON', '0 6 1 * *'),
+    pinHashKey: pinHashKey(read),
+  };
+}
+
+function pinHashKey(read: EnvReader): string | undefined {
+  const key = read.raw('PIN_HASH_KEY');
+  if (key !== undefined && key.length < 32) read.errors.push('PIN_HASH_KEY must be at least 32 characters');
+  return key;
 }
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonly<AppConfig> {
-  const errors: string[] = [];
-  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) errors.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
-  const bootstrapToken = env.BOOTSTRAP_TOKEN || undefined;
-  if (bootstrapToken !== undefined && bootstrapToken.length < 16) errors.push('BOOTSTRAP_TOKEN must be at least 16 characters');
-  const adminUser = env.BOOTSTRAP_ADMIN_USER || undefined;
-  const adminPassword = env.BOOTSTRAP_ADMIN_PASSWORD || undefined;
-  if ((adminUser === undefined) !== (adminPassword === undefined)) errors.push('BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD go together');
-  if (adminPassword !== undefined && adminPassword.length < 8) errors.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
-
-  const pinHashKey = env.PIN_HASH_KEY || undefined;
-  if (pinHashKey !== undefined && pinHashKey.length < 32) errors.push('PIN_HASH_KEY must be at least 32 characters');
-
-  const amqpNames: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    const m = /^AMQP_NAME_([A-Z_]+)$/.exec(key);
-    if (m && value) amqpNames[m[1].toLowerCase().replace(/_([a-z])/g, (_s, c: string) => c.toUpperCase())] = value;
-  }
-
-  let helpdesk: Readonly<HelpdeskSettings> | undefined;
-  try {
-    helpdesk = helpdeskSettingsFromEnv(env);
-  } catch (e) {
-    if (!isAppError(e)) throw e;
-    errors.push(...e.details.map((d) => `${d.path} ${d.message}`));
-  }
-
-  const config: AppConfig = {
-    port: intIn(env, 'PORT', 8080, 0, 65535, errors),
-    dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], errors),
-    amqpUrl: url(env, 'AMQP_URL', ['amqp:', 'amqps:'], errors),
-    configDir: path.resolve(cwd, env.CONFIG_DIR || './config'),
-    bootstrapToken,
-    bootstrapAdminUser: adminUser,
-    bootstrapAdminPassword: adminPassword,
-    logLevel: logLevel as AppConfig['logLevel'],
-    intakePrefetch: intIn(env, 'INTAKE_PREFETCH', 20, 1, 1000, errors),
-    workerPollMs: intIn(env, 'WORKER_POLL_MS', 250, 10, 60000, errors),
-    shutdownGraceMs: intIn(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 120000, errors),
-    amqpNames,
-    amqpConnectionName: env.AMQP_CONNECTION_NAME || 'eessi-liaison',
-    amqpDeclareInstitutionQueues: bool(env, 'AMQP_DECLARE_INSTITUTION_QUEUES', true, errors),
-    pinHashKey,
-    helpdesk: helpdesk as Readonly<HelpdeskSettings>,
-    sessionIdleMs: intIn(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60, errors) * 60_000,
-    sessionAbsoluteMs: intIn(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30, errors) * 3_600_000,
-    cookieSecure: oneOf(env, 'COOKIE_SECURE', ['auto', 'always', 'never'] as const, 'auto', errors),
-    trustProxy: bool(env, 'TRUST_PROXY', false, errors),
-    loginMaxFailuresPerAccount: intIn(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 1000, errors),
-    loginMaxFailuresPerAddress: intIn(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 100000, errors),
-    loginWindowMinutes: intIn(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60, errors),
-    loginBlockMinutes: intIn(env, 'LOGIN_BLOCK_MINUTES', 15, 1, 24 * 60, errors),
-    intakeRatePerMinute: intIn(env, 'INTAKE_RATE_PER_MINUTE', 60000, 1, 10_000_000, errors),
-    triageClaimMinutes: intIn(env, 'TRIAGE_CLAIM_MINUTES', 5, 1, 240, errors),
-    triageOldBusinessHours: intIn(env, 'TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000, errors),
-    reportMonthlyCron: cronExpression(env, 'REPORT_MONTHLY_CRON', '0 6 1 * *', errors),
-  };
-  if (errors.length) {
-    throw new AppError('CFG_INVALID', `Invalid configuration: ${errors.join('; ')}.`, errors.map((m) => ({ path: m.split(/[=\s]/)[0], message: m })));
+  const read = new EnvReader(env);
+  const config = buildConfig(read, cwd);
+  if (config.intakeRetryMaxMs < config.intakeRetryInitialMs) read.errors.push('INTAKE_RETRY_MAX_MS must not be below INTAKE_RETRY_INITIAL_MS');
+  if (config.amqpReconnectMaxMs < config.amqpReconnectInitialMs) read.errors.push('AMQP_RECONNECT_MAX_MS must not be below AMQP_RECONNECT_INITIAL_MS');
+  for (const key of read.unknownKeys()) read.errors.push(`${key} is not a setting of this service (see the README's configuration table)`);
+  if (read.errors.length) {
+    throw new AppError('CFG_INVALID', `Invalid configuration: ${read.errors.join('; ')}.`, read.errors.map((m) => ({ path: m.split(/[=\s]/)[0], message: m })));
   }
   return Object.freeze(config);
+}
+
+/** Every key the service reads (for the README check and the tools' help). */
+export function configKeys(): string[] {
+  const read = new EnvReader({});
+  buildConfig(read, '.');
+  return [...read.known].sort();
+}
+
+/** What only the command-line tools read (scripts/): where the running service is, whether to use colour. */
+export interface ToolSettings {
+  /** Base URL of the running service (SERVICE_URL); the tools default to http://127.0.0.1:<PORT>. */
+  serviceUrl?: string;
+  /** NO_COLOR set (https://no-color.org): plain text even on a terminal. */
+  noColor: boolean;
+}
+
+export function loadToolSettings(env: Env = process.env): Readonly<ToolSettings> {
+  return Object.freeze({ serviceUrl: env.SERVICE_URL || undefined, noColor: Boolean(env.NO_COLOR) });
 }

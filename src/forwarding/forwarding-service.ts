@@ -38,6 +38,18 @@ export function parseAcknowledgement(body: unknown): Acknowledgement {
   return { status: b.status, reason };
 }
 
+/**
+ * An institution's reply on liaison.forward-replies (CONTRACT §4): `{forwardId, status, reason?}`, the same
+ * acknowledgement as POST /api/forwards/:id/ack with the forward id in the body.
+ */
+export function parseForwardReply(body: unknown): { forwardId: string; ack: Acknowledgement } {
+  const forwardId = (body as { forwardId?: unknown } | null)?.forwardId;
+  if (typeof forwardId !== 'string' || !forwardId) {
+    throw new AppError('REQ_INVALID_BODY', 'forwardId is required.', [{ path: '/forwardId', message: 'is required' }]);
+  }
+  return { forwardId, ack: parseAcknowledgement(body) };
+}
+
 export class ForwardingService {
   constructor(private readonly deps: { store: CaseStore; clock: Clock; logger: Logger; metrics: Metrics }) {}
 

@@ -1,5 +1,14 @@
 /** The messages forwarding publishes (CONTRACT.md §4), built from an outbox row and its envelope. */
 import type { Envelope } from '../intake/envelope';
+import type { Directory } from '../routing/directory';
+
+/**
+ * The institutions that get a queue on liaison.forward: only French ones (ids `FR:…`) are forwarded to; foreign
+ * institutions in the directory are there for references and are never a forward's target.
+ */
+export function institutionsWithQueues(directory: Pick<Directory, 'institutions'>): string[] {
+  return directory.institutions.map((i) => i.id).filter((id) => id.startsWith('FR:'));
+}
 
 export interface OutboxItem {
   forwardId: string;

@@ -14,8 +14,6 @@ import { SYSTEM_ACTORS } from './ticket-request';
 import type { TicketRecord, TicketWriter } from './ticket-store';
 import { ticketSla } from './ticket-view';
 
-/** More open tickets than this at once would be an incident of its own; the rest waits for the next run. */
-export const SWEEP_LIMIT = 10_000;
 
 export interface RaisedEscalation {
   ticketId: string;
@@ -39,6 +37,8 @@ export interface SweepDeps {
   /** Whether a notification is to be sent for each escalation (a broker is configured). */
   notify: boolean;
   logger: Logger;
+  /** Open tickets looked at per sweep (HELPDESK_SWEEP_LIMIT); the rest waits for the next run. */
+  limit: number;
 }
 
 async function sweepTicket(w: TicketWriter, deps: SweepDeps, t: TicketRecord, ctx: { events: Awaited<ReturnType<TicketWriter['eventsOf']>>; raised: Set<EscalationKind> }, now: Date): Promise<RaisedEscalation[]> {
@@ -62,9 +62,9 @@ async function sweepTicket(w: TicketWriter, deps: SweepDeps, t: TicketRecord, ct
 }
 
 export async function sweepEscalations(w: TicketWriter, deps: SweepDeps, now: Date): Promise<SweepResult> {
-  const open = await w.lockOpenTickets(SWEEP_LIMIT);
-  if (open.length === SWEEP_LIMIT) {
-    deps.logger.warn('escalation sweep hit its limit; the remaining tickets wait for the next run', { event: 'helpdesk.sweep_limit', limit: SWEEP_LIMIT });
+  const open = await w.lockOpenTickets(deps.limit);
+  if (open.length === deps.limit) {
+    deps.logger.warn('escalation sweep hit its limit; the remaining tickets wait for the next run', { event: 'helpdesk.sweep_limit', limit: deps.limit });
   }
   const ids = open.map((t) => t.id);
   const events = await w.eventsOf(ids);

@@ -13,7 +13,7 @@
 import { HOUR_MS, businessMsBetween } from './calendar';
 import { addBusinessDays } from './business-days';
 import { deskCalendarAt, type HelpdeskConfig } from './helpdesk-config';
-import type { HelpdeskSettings } from './settings';
+import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from './settings';
 import { SYSTEM_ACTORS } from './ticket-request';
 import type { AutomaticTicketRequest, TicketService } from './ticket-service';
 import type { TicketWriter } from './ticket-store';
@@ -47,7 +47,7 @@ export interface PipelineWatchWriter {
   markOrphanTicket(c: TriagedCase, ticketId: string, at: Date): Promise<void>;
 }
 
-export type PipelineWatchSettings = Pick<HelpdeskSettings, 'forwardAckBusinessDays' | 'orphanMaxAgeBusinessHours'>;
+export type PipelineWatchSettings = Pick<HelpdeskSettings, 'forwardAckBusinessDays' | 'orphanMaxAgeBusinessHours'> & Partial<Pick<HelpdeskSettings, 'pipelineWatchBatch'>>;
 
 export interface PipelineWatchDeps {
   service: TicketService;
@@ -60,8 +60,8 @@ export interface OpenedTicket {
   ticketId: string;
 }
 
-/** Candidates per run; what is left is handled at the next run. */
-const BATCH = 500;
+/** Candidates per run unless settings say otherwise; what is left is handled at the next run. */
+const BATCH = DEFAULT_HELPDESK_SETTINGS.pipelineWatchBatch;
 const DAY_MS = 24 * HOUR_MS;
 
 function forwardTicket(group: UnacknowledgedForward[], days: number): AutomaticTicketRequest {
@@ -101,7 +101,7 @@ async function watchForwards(w: PipelineWatchWriter, deps: PipelineWatchDeps, no
   const desk = deskCalendarAt(deps.config, now);
   // N business days end on a local date at least N dates later: N-1 full days (less a DST hour) is a safe bound.
   const createdBefore = new Date(now.getTime() - Math.max(0, (days - 1) * DAY_MS - 2 * HOUR_MS));
-  const overdue = (await w.unacknowledgedForwards(createdBefore, BATCH))
+  const overdue = (await w.unacknowledgedForwards(createdBefore, deps.settings.pipelineWatchBatch ?? BATCH))
     .filter((f) => addBusinessDays(desk, f.createdAt, days).getTime() <= now.getTime());
   const groups = new Map<string, UnacknowledgedForward[]>();
   for (const f of overdue) {
@@ -125,7 +125,7 @@ async function watchOrphans(w: PipelineWatchWriter, deps: PipelineWatchDeps, now
   const since = new Date(now.getTime() - hours * HOUR_MS);
   const known = new Set(deps.config.calendars.countries());
   const opened: OpenedTicket[] = [];
-  for (const c of await w.triagedCasesWithoutTicket(since, BATCH)) {
+  for (const c of await w.triagedCasesWithoutTicket(since, deps.settings.pipelineWatchBatch ?? BATCH)) {
     if (businessMsBetween(desk, c.triageSince, now) < hours * HOUR_MS) continue;
     // Waiting on the sending country is measured in its desk's hours when its calendar is configured.
     const request = orphanTicket(c, hours, known.has(c.senderCountry) ? c.senderCountry : 'FR');

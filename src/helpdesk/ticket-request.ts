@@ -7,7 +7,7 @@ import { AppError, type ErrorDetail } from '../shared/errors';
 import { describeErrors, validatorFor } from '../validation/schemas';
 import type { NewTicketRequest } from './ticket';
 import { ACTION_NAMES, WAIT_PARTIES, type ActionName, type TicketAction, type WaitParty } from './ticket-state';
-import type { Visibility } from './ticket-store';
+import type { TicketSource, Visibility } from './ticket-store';
 
 /** Who is acting: recorded on every event; `seesInternal` decides whether internal comments are shown. */
 export interface Actor {
@@ -21,6 +21,16 @@ export const SYSTEM_ACTORS = {
   escalation: { id: 'system:escalation', kind: 'system', seesInternal: true },
   pipelineWatch: { id: 'system:pipeline-watch', kind: 'system', seesInternal: true },
 } as const satisfies Record<string, Actor>;
+
+/**
+ * Who a new ticket comes from. Operators in the console open `operator` tickets whatever the body says; a machine
+ * (an AMQP message on liaison.helpdesk, or a help-desk token over HTTP) speaks for a French institution when the
+ * request's counterpartCountry is FR, and for a counterpart national desk otherwise.
+ */
+export function ticketSourceOf(body: unknown, openedBy: 'operator' | 'machine'): TicketSource {
+  if (openedBy === 'operator') return 'operator';
+  return (body as { counterpartCountry?: unknown } | null)?.counterpartCountry === 'FR' ? 'institution' : 'counterpart';
+}
 
 export function parseNewTicket(body: unknown): NewTicketRequest {
   const validate = validatorFor('ticket.schema.json');

@@ -23,6 +23,7 @@ export function parseCsvRows(text: string): string[][] {
 }
 
 /** The records and the physical line each one starts on (a quoted field may span lines). */
+// long-function: one character-level state machine (quotes, separators, line ends); split, its states would be scattered.
 function scan(text: string): { rows: string[][]; lines: number[] } {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows: string[][] = [];

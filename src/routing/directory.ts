@@ -8,7 +8,7 @@
  * message was received, never as it is today.
  */
 import { AppError, type ErrorDetail } from '../shared/errors';
-import { isCalendarDate, toCalendarDate, withinDates } from './calendar';
+import { isCalendarDate, toCalendarDate, withinDates } from './paris-date';
 import { parseCsvRecords } from './csv';
 
 export interface InstitutionRow {

@@ -5,7 +5,7 @@
  */
 import type { Envelope } from '../intake/envelope';
 import { LIAISON_BODY_ID } from '../intake/envelope';
-import { isCalendarDate, parisCalendarDate } from './calendar';
+import { isCalendarDate, parisCalendarDate } from './paris-date';
 import type { Directory } from './directory';
 import { isNirValid, nirMatchesBirthDate, normaliseNir } from './nir';
 import { residenceFrom, type Residence } from './postcode';

@@ -3,14 +3,12 @@ import type { StageQueue } from '../cases/case-store';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
-import { routeOneEnvelope, type RoutedOutcome } from './routing-stage';
+import { routeOneEnvelope } from './routing-stage';
 import type { RoutingConfigService } from './versions';
-
-export const ROUTING_STAGE = 'route';
+import { ROUTING_STAGE } from '../shared/pipeline-stages';
 
 export function routingStep(deps: {
   queue: StageQueue; config: RoutingConfigService; clock: Clock; logger: Logger; metrics: Metrics;
-  onRouted?: (o: RoutedOutcome) => void;
 }): () => Promise<boolean> {
   return async () => {
     // Read the configuration before the transaction: PGlite has one connection, held by the transaction.
@@ -27,7 +25,6 @@ export function routingStep(deps: {
         event: 'routing.decided', envelopeId: o.envelopeId, caseId: o.caseId, outcome: o.outcome, institutionId: o.institutionId,
         reason: o.reason, ruleId: o.ruleId, ruleSetVersion: cfg.ruleSetVersion,
       });
-      deps.onRouted?.(o);
     }
     return r.done;
   };

@@ -3,7 +3,7 @@ import type { IntakeRepository, QuarantineRecord, StoredEnvelopeRecord } from '.
 import type { Database } from './database';
 import { enqueueWork } from './work-queue';
 
-import { ROUTING_STAGE } from '../routing/routing-worker';
+import { ROUTING_STAGE } from '../shared/pipeline-stages';
 
 export class PgIntakeRepository implements IntakeRepository {
   constructor(private readonly db: Database) {}

@@ -2,11 +2,10 @@
  * The help desk's reads and marks on the case pipeline's tables (pipeline watch), and the escalation outbox.
  * SQL only here.
  */
-import { ESCALATION_KINDS } from '../helpdesk/escalation';
 import type { EscalationNotice, EscalationOutbox } from '../helpdesk/escalation-notices';
 import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/pipeline-watch';
 import type { Database, Sql } from './database';
-import { PgTicketWriter } from './ticket-repository';
+import { ESCALATION_ORDER, PgTicketWriter } from './ticket-repository';
 
 export class PgPipelineWatchWriter implements PipelineWatchWriter {
   readonly tickets: PgTicketWriter;
@@ -77,7 +76,7 @@ export class PgEscalationOutbox implements EscalationOutbox {
            FROM ticket_escalations e JOIN tickets t ON t.id = e.ticket_id
           WHERE e.notification = 'pending' AND e.next_attempt_at <= $1
           ORDER BY e.next_attempt_at, e.ticket_id, array_position($3::text[], e.kind) LIMIT $2 FOR UPDATE OF e SKIP LOCKED`,
-        [now, limit, ESCALATION_KINDS]); // a warning goes out before the breach raised with it
+        [now, limit, ESCALATION_ORDER]); // a warning goes out before the breach raised with it
       const result: Awaited<ReturnType<EscalationOutbox['relayBatch']>> = { sent: [], failed: [] };
       for (const r of rows) {
         const notice: EscalationNotice = {

@@ -1,5 +1,5 @@
 /** The help desk's storage: tickets, their audit events, escalations, SLA policy snapshots. SQL only here. */
-import { ESCALATION_KINDS, type EscalationKind } from '../helpdesk/escalation';
+import type { EscalationKind } from '../helpdesk/escalation';
 import type { Priority, SlaPolicyVersionConfig } from '../helpdesk/sla-policy';
 import type { TicketState, WaitParty } from '../helpdesk/ticket-state';
 import type {
@@ -11,6 +11,15 @@ import type { Database, Sql } from './database';
 
 /** Key space of the help desk's transaction-scoped advisory locks (two-key form: never collides with others). */
 export const HELPDESK_LOCK_SPACE = 724_005;
+
+/**
+ * Escalations raised together (e.g. after a night) are read and sent in this order: a warning before the breach.
+ * The same order as helpdesk/escalation.ts ESCALATION_KINDS (the store imports no domain values); the type below
+ * fails to compile when a kind is added there and not here.
+ */
+export const ESCALATION_ORDER = ['response-warning', 'response-breach', 'resolution-warning', 'resolution-breach'] as const satisfies readonly EscalationKind[];
+const everyKindOrdered: Exclude<EscalationKind, (typeof ESCALATION_ORDER)[number]> extends never ? true : never = true;
+void everyKindOrdered;
 
 interface TicketRow {
   id: string; counterpart_country: string; counterpart_ref: string | null; auto_key: string | null; origin: Record<string, unknown>;
@@ -111,10 +120,10 @@ export class PgTicketReader implements TicketReader {
 
   async escalationsOf(ticketIds: string[]): Promise<Map<string, EscalationRecord[]>> {
     if (ticketIds.length === 0) return new Map();
-    // Raised together (e.g. after a night), a warning comes before the breach: the order of ESCALATION_KINDS.
+    // Raised together (e.g. after a night), a warning comes before the breach.
     const rows = await this.tx.query<EscalationRow>(
       `SELECT * FROM ticket_escalations WHERE ticket_id = ANY($1::text[]) ORDER BY at, array_position($2::text[], kind)`,
-      [ticketIds, ESCALATION_KINDS]);
+      [ticketIds, ESCALATION_ORDER]);
     return groupBy(ticketIds, rows.map(escalationFromRow), (e) => e.ticketId);
   }
 

@@ -5,7 +5,7 @@
  */
 import express, { Router, type Request } from 'express';
 import { EESSI_COUNTRIES } from '../helpdesk/ticket';
-import type { Actor } from '../helpdesk/ticket-request';
+import { ticketSourceOf, type Actor } from '../helpdesk/ticket-request';
 import type { TicketService } from '../helpdesk/ticket-service';
 import { TICKET_STATES, type TicketState } from '../helpdesk/ticket-state';
 import { TICKET_SOURCES, type TicketFilter, type TicketSource } from '../helpdesk/ticket-store';
@@ -21,10 +21,8 @@ function actorOf(req: Request): Actor {
   return { id: p.id, kind: p.kind === 'session' ? 'operator' : 'machine', seesInternal: p.roles.has('operator') };
 }
 
-/** Operators in the console open operator tickets; machines open them for a counterpart desk or a French institution. */
 function sourceOf(req: Request): TicketSource {
-  if (req.principal!.kind === 'session') return 'operator';
-  return (req.body as { counterpartCountry?: unknown })?.counterpartCountry === 'FR' ? 'institution' : 'counterpart';
+  return ticketSourceOf(req.body, req.principal!.kind === 'session' ? 'operator' : 'machine');
 }
 
 function text(v: unknown): string | undefined {

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
-import { compareTables } from '../routing/draft-simulation';
+import { compareTables } from '../routing/draft-comparison';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
 import { loadRuleTable } from '../routing/rule-table';
@@ -54,6 +54,7 @@ function matchesInstitution(i: InstitutionRow, s: InstitutionSearch, directory: 
 
 const versionItems = (items: VersionMeta[]) => items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
 
+// long-function: the routes of one router, read top to bottom like the API table; each handler is a few lines.
 export function routingRouter(deps: {
   config: RoutingConfigService; validator: EnvelopeValidator;
   /** The case's current route (affinity), read only. */

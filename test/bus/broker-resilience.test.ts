@@ -93,11 +93,11 @@ describeIf(AMQP_URL)('Broker when the broker goes away (RabbitMQ)', () => {
 
     await p.down();
     await waitFor(() => !broker.isConnected(), 5_000, 'the broker to notice');
-    const t0 = Date.now();
+    // Fails fast: DEP_BROKER_DOWN while still disconnected (the proxy stays down), not a confirm timeout later.
     await expect(broker.publish('', names.intake, body({ n: 1 }), { messageId: 'while-down' })).rejects.toMatchObject({
       code: 'DEP_BROKER_DOWN',
     });
-    expect(Date.now() - t0).toBeLessThan(100);
+    expect(broker.isConnected()).toBe(false);
 
     // Work piles up on the broker meanwhile (the outbox of another instance, the RINA side…).
     await inspector.sendToQueue(names.intake, body({ n: 2 }), 'during-outage');
@@ -115,22 +115,23 @@ describeIf(AMQP_URL)('Broker when the broker goes away (RabbitMQ)', () => {
 
   it('rejects a publish the broker does not confirm in time with FWD_PUBLISH_FAILED', async () => {
     const p = await proxy();
-    const broker = track(newBroker(p.urlThrough(AMQP_URL!), names));
+    // The broker's own default is far away (60 s): a failure well before it can only be the publish's 300 ms.
+    const broker = track(newBroker(p.urlThrough(AMQP_URL!), names, { confirmTimeoutMs: 60_000 }));
     await broker.start();
     p.freeze();
     const t0 = Date.now();
     await expect(broker.publish('', names.intake, body({}), { messageId: 'hung', confirmTimeoutMs: 300 })).rejects.toMatchObject({
       code: 'FWD_PUBLISH_FAILED',
     });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
-    expect(Date.now() - t0).toBeLessThan(1_500);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - t0).toBeLessThan(30_000);
     p.thaw();
     await expect(broker.publish('', names.intake, body({}), { messageId: 'after' })).resolves.toBeUndefined();
   });
 
   it('settles every publish in flight when the connection drops: a resolved publish is always in the queue', async () => {
     const p = await proxy();
-    const broker = track(newBroker(p.urlThrough(AMQP_URL!), names));
+    const broker = track(newBroker(p.urlThrough(AMQP_URL!), names, { confirmTimeoutMs: 60_000 }));
     await broker.start();
     const ids = Array.from({ length: 5_000 }, (_, i) => `fwd_${i}`);
     let confirmed = 0;
@@ -147,7 +148,7 @@ describeIf(AMQP_URL)('Broker when the broker goes away (RabbitMQ)', () => {
     const t0 = Date.now();
     await cut;
     const results = await settled;
-    expect(Date.now() - t0).toBeLessThan(2_000); // failed at once, not after the confirm timeout
+    expect(Date.now() - t0).toBeLessThan(30_000); // failed on the drop, not after the 60 s confirm timeout
 
     const resolved = ids.filter((_, i) => results[i].status === 'fulfilled');
     const codes = new Set(results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string }).code] : [])));
@@ -161,27 +162,30 @@ describeIf(AMQP_URL)('Broker when the broker goes away (RabbitMQ)', () => {
   it('start() waits for a broker that is not there yet; close() before it came gives up cleanly', async () => {
     const p = await proxy();
     await p.down();
-    const broker = track(newBroker(p.urlThrough(AMQP_URL!), names));
+    const { logger, lines } = capturingLogger();
+    const broker = track(newBroker(p.urlThrough(AMQP_URL!), names, { logger }));
     let started = false;
     const starting = broker.start().then(() => {
       started = true;
     });
-    await sleep(300);
+    await waitFor(() => lines.filter((l) => l.event === 'bus.connect_failed').length >= 2, 10_000, 'two failed connection attempts');
     expect(started).toBe(false);
     expect(broker.isConnected()).toBe(false);
     await p.up();
     await starting;
     expect(broker.isConnected()).toBe(true);
 
-    const never = track(newBroker('amqp://guest:guest@127.0.0.1:1', testNames()));
+    const refused = capturingLogger();
+    const never = track(newBroker('amqp://guest:guest@127.0.0.1:1', testNames(), { logger: refused.logger }));
     const pending = never.start();
-    await sleep(100);
+    await waitFor(() => refused.lines.some((l) => l.event === 'bus.connect_failed'), 10_000, 'a refused connection attempt');
     await never.close();
     await expect(pending).rejects.toMatchObject({ code: 'DEP_BROKER_DOWN' });
   });
 
   it('subscribes again when the broker cancels the consumer (queue deleted and re-created)', async () => {
-    const broker = track(newBroker(AMQP_URL!, names, { reconnect: { initialMs: 20, maxMs: 200 } }));
+    const { logger, lines } = capturingLogger();
+    const broker = track(newBroker(AMQP_URL!, names, { logger, reconnect: { initialMs: 20, maxMs: 200 } }));
     await broker.start();
     const got: string[] = [];
     broker.consume(names.intake, async (d) => {
@@ -192,7 +196,7 @@ describeIf(AMQP_URL)('Broker when the broker goes away (RabbitMQ)', () => {
     await waitFor(() => got.includes('one'), 5_000, 'the first message');
 
     await inspector.deleteQueue(names.intake);
-    await sleep(300); // re-subscription attempts fail (no queue) meanwhile
+    await waitFor(() => lines.some((l) => l.event === 'bus.consume_failed'), 10_000, 'a re-subscription attempt to fail (no queue)');
     await inspector.declareQueue(names.intake, workQueueArguments(names, { deliveryLimit: 20 }));
     await broker.publish('', names.intake, body({}), { messageId: 'two' });
     await waitFor(() => got.includes('two'), 10_000, 'the consumer to come back');
@@ -221,11 +225,13 @@ describeIf(AMQP_URL)('Broker graceful close (RabbitMQ)', () => {
     await broker.start();
     let started = 0;
     let finished = 0;
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
     broker.consume(
       names.intake,
       async () => {
         started++;
-        await sleep(400);
+        await slow;
         finished++;
         return 'ack';
       },
@@ -235,7 +241,14 @@ describeIf(AMQP_URL)('Broker graceful close (RabbitMQ)', () => {
     await broker.publish('', names.intake, body({}), { messageId: 'next' });
     await waitFor(() => started === 1, 5_000, 'the handler to start');
 
-    await broker.close();
+    // The handler finishes only after close() began (it is stopping: a message that still arrives is handed back
+    // unstarted), so close() resolving with the handler finished means it waited for it.
+    let closed = false;
+    const closing = broker.close().then(() => (closed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    release();
+    await closing;
     expect(finished).toBe(1);
     expect(started).toBe(1);
     expect(broker.isConnected()).toBe(false);
@@ -258,11 +271,16 @@ describeIf(AMQP_URL)('Broker graceful close (RabbitMQ)', () => {
     await broker.publish('', names.intake, body({}), { messageId: 'stuck' });
     await waitFor(() => started, 5_000, 'the handler to start');
 
-    const t0 = Date.now();
-    await broker.close(300);
-    expect(Date.now() - t0).toBeLessThan(2_000);
+    // A handler stuck for ever: close(300) must return anyway (the race only keeps a broken close from hanging the test).
+    let guard: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      broker.close(300).then(() => 'closed'),
+      new Promise((resolve) => (guard = setTimeout(() => resolve('still waiting'), 30_000))),
+    ]);
+    clearTimeout(guard);
+    expect(outcome).toBe('closed');
     release(); // the late ack lands on a closed channel: harmless
-    await sleep(50);
+    await waitFor(async () => (await inspector.messageCount(names.intake)) === 1, 10_000, 'the message back in its queue');
     const left = await inspector.drain(names.intake);
     expect(left.map((m) => m.properties.messageId)).toEqual(['stuck']);
   });
@@ -283,7 +301,7 @@ describeIf(AMQP_URL)('Broker graceful close (RabbitMQ)', () => {
     await waitFor(() => attempts === 1, 5_000, 'the first attempt');
     const t0 = Date.now();
     await broker.close();
-    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(Date.now() - t0).toBeLessThan(30_000); // cut short: the pause was 60 s
     const left = await inspector.drain(names.intake);
     expect(left.map((m) => m.properties.messageId)).toEqual(['waiting']);
     expect(await inspector.messageCount(names.dead)).toBe(0);

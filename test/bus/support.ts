@@ -3,7 +3,6 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { connect, type ChannelModel, type GetMessage } from 'amqplib';
-import winston from 'winston';
 import { Broker, type BrokerOptions } from '../../src/bus/broker';
 import { DEFAULT_TOPOLOGY_NAMES, type TopologyNames } from '../../src/bus/topology';
 import { createLogger, type Logger } from '../../src/shared/logger';
@@ -20,15 +19,13 @@ export function testNames(): TopologyNames {
 /** A logger whose lines the test can read. */
 export function capturingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
-  const transport = new winston.transports.Stream({
-    stream: new Writable({
-      write(chunk: Buffer, _enc: string, cb: () => void) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        cb();
-      },
-    }),
+  const stream = new Writable({
+    write(chunk: Buffer, _enc: string, cb: () => void) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      cb();
+    },
   });
-  return { logger: createLogger({ level: 'debug', transports: [transport] }), lines };
+  return { logger: createLogger({ level: 'debug', stream }), lines };
 }
 
 export function newBroker(url: string, names: TopologyNames, extra: Partial<BrokerOptions> = {}): Broker {

@@ -53,8 +53,9 @@ describeIf(AMQP_URL)('help desk on RabbitMQ', () => {
     const message = body(ticketBody({ counterpartRef: 'DE-SD-7' }));
     await inspector.sendToQueue(names.helpdesk, message, 'de-sd-7-a');
     await inspector.sendToQueue(names.helpdesk, message, 'de-sd-7-b');
-    await waitFor(async () => (await ticketCount()) === 1 && (await inspector.messageCount(names.helpdesk)) === 0, 10_000, 'both messages handled');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(async () => (await ticketCount()) === 1 && (await inspector.messageCount(names.helpdesk)) === 0, 10_000, 'both messages taken');
+    // stop() lets the handlers in flight finish: after it, nothing more can be written by either message.
+    await hd.stop();
     expect(await ticketCount()).toBe(1);
     const [t] = await tdb.db.query<{ source: string; created_by: string }>('SELECT source, created_by FROM tickets');
     expect(t).toEqual({ source: 'counterpart', created_by: 'amqp:helpdesk' });

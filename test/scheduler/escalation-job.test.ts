@@ -8,8 +8,8 @@ import type { ConsumerHandle, MessageBus, PublishOptions } from '../../src/bus/t
 import type { Helpdesk } from '../../src/app/helpdesk';
 import { FixedClock } from '../../src/shared/clock';
 import { AppError } from '../../src/shared/errors';
-import { HELPDESK_JOB_NAMES } from '../../src/scheduler/helpdesk-jobs';
-import { JOB_LOCK_SPACE } from '../../src/scheduler/job-lock';
+import { HELPDESK_JOB_NAMES } from '../../src/helpdesk/helpdesk-jobs';
+import { JOB_LOCK_SPACE } from '../../src/store/job-lock';
 import { waitFor } from '../bus/support';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
 import { counterpartDesk, operator, paris, startTestHelpdesk, ticketBody } from '../helpdesk-store/support';

@@ -1,6 +1,7 @@
 /** The cron wrapper (real node-cron, a 1-second schedule) and the jobs' settings. */
 import { Scheduler } from '../../src/scheduler/scheduler';
-import { DEFAULT_HELPDESK_SETTINGS, helpdeskSettingsFromEnv } from '../../src/helpdesk/settings';
+import { loadConfig } from '../../src/config/env';
+import { DEFAULT_HELPDESK_SETTINGS } from '../../src/helpdesk/settings';
 import { capturingLogger, waitFor } from '../bus/support';
 
 describe('Scheduler', () => {
@@ -46,13 +47,13 @@ describe('help desk job settings', () => {
   test.each([
     ['defaults when nothing is set', {}, DEFAULT_HELPDESK_SETTINGS],
     ['every key set', { FORWARD_ACK_BUSINESS_DAYS: '3', ORPHAN_MAX_AGE_BUSINESS_HOURS: '8', HELPDESK_ESCALATION_CRON: '*/2 * * * *', HELPDESK_PIPELINE_WATCH_CRON: '0 * * * *' },
-      { forwardAckBusinessDays: 3, orphanMaxAgeBusinessHours: 8, escalationCron: '*/2 * * * *', pipelineWatchCron: '0 * * * *' }],
+      { ...DEFAULT_HELPDESK_SETTINGS, forwardAckBusinessDays: 3, orphanMaxAgeBusinessHours: 8, escalationCron: '*/2 * * * *', pipelineWatchCron: '0 * * * *' }],
   ])('%s', (_name, env, expected) => {
-    expect(helpdeskSettingsFromEnv(env)).toEqual(expected);
+    expect(loadConfig(env).helpdesk).toEqual(expected);
   });
 
   test('every bad key is named', () => {
-    expect(() => helpdeskSettingsFromEnv({ FORWARD_ACK_BUSINESS_DAYS: '0', ORPHAN_MAX_AGE_BUSINESS_HOURS: 'soon', HELPDESK_ESCALATION_CRON: 'hourly' }))
+    expect(() => loadConfig({ FORWARD_ACK_BUSINESS_DAYS: '0', ORPHAN_MAX_AGE_BUSINESS_HOURS: 'soon', HELPDESK_ESCALATION_CRON: 'hourly' }))
       .toThrow(expect.objectContaining({
         code: 'CFG_INVALID',
         details: [expect.objectContaining({ path: 'FORWARD_ACK_BUSINESS_DAYS' }), expect.objectContaining({ path: 'ORPHAN_MAX_AGE_BUSINESS_HOURS' }), expect.objectContaining({ path: 'HELPDESK_ESCALATION_CRON' })],

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Envelope } from '../../src/intake/envelope';
 import { loadRoutingConfig } from '../../src/routing/config-files';
 import type { Decision } from '../../src/routing/evaluate';
-import { replay } from '../../src/simulation/replay';
+import { routeTraffic } from '../../src/simulation/route-traffic';
 import { generateEnvelopes, isMalformed } from '../../src/simulation/synthetic';
 
 const CONFIG_DIR = path.resolve(__dirname, '../../config');
@@ -26,7 +26,7 @@ describe('generated traffic mix (10,000 envelopes, annex 2 proportions)', () => 
   const items = generateEnvelopes({ count: 10_000, seed: 2024, from: '2024-01-01T00:00:00Z', to: '2025-01-01T00:00:00Z', configDir: CONFIG_DIR });
   const envelopes = items.filter((i): i is Envelope => !isMalformed(i));
   const disagreements: string[] = [];
-  const summary = replay(envelopes, {
+  const summary = routeTraffic(envelopes, {
     directory,
     ruleTable,
     onDecision: (e, _facts, d) => {
@@ -72,6 +72,6 @@ describe('generated traffic mix (10,000 envelopes, annex 2 proportions)', () => 
         }
       });
     expect(odd.length).toBeGreaterThan(1000);
-    expect(replay(odd, { directory, ruleTable }).crashes).toEqual([]);
+    expect(routeTraffic(odd, { directory, ruleTable }).crashes).toEqual([]);
   });
 });

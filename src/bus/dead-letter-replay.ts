@@ -7,7 +7,7 @@ import { connect, type GetMessage, type Options } from 'amqplib';
 import { AppError } from '../shared/errors';
 import { DEAD_LETTER_HEADERS } from './dead-letter';
 
-export interface ReplayOptions {
+export interface DeadLetterReplayOptions {
   url: string;
   deadQueue: string;
   /** Only messages dead-lettered with this error code (header x-error-code). */
@@ -21,7 +21,7 @@ export interface ReplayOptions {
   onProgress?: (seen: number, total: number) => void;
 }
 
-export interface ReplayResult {
+export interface DeadLetterReplayResult {
   seen: number;
   /** Replayed (or, in a dry run, replayable) per original queue. */
   byQueue: Record<string, number>;
@@ -52,7 +52,7 @@ function replayProperties(m: GetMessage): Options.Publish {
   return out;
 }
 
-export async function replayDeadLetters(o: ReplayOptions): Promise<ReplayResult> {
+export async function replayDeadLetters(o: DeadLetterReplayOptions): Promise<DeadLetterReplayResult> {
   const conn = await connect(o.url);
   conn.on('error', () => undefined); // reported through the failing call below
   try {
@@ -63,7 +63,7 @@ export async function replayDeadLetters(o: ReplayOptions): Promise<ReplayResult>
     });
     const reader = await conn.createChannel();
     const writer = await conn.createConfirmChannel();
-    const result: ReplayResult = { seen: 0, byQueue: {}, kept: 0 };
+    const result: DeadLetterReplayResult = { seen: 0, byQueue: {}, kept: 0 };
     let replayed = 0;
     // Read at most what was there at the start: kept messages stay unacknowledged until the end, so they are not
     // read twice, and go back to the dead queue when the channel closes.

@@ -1,7 +1,8 @@
 /**
- * Routes a batch of envelopes in delivery order through a table, the way the pipeline would: a case's later SEDs
- * see the case's first forward as `caseRoute` (affinity). Used by the traffic-mix test, the benchmark and draft
- * table simulation. A routing failure on one envelope is counted, never thrown: one bad message stops nothing.
+ * Routes a batch of synthetic envelopes in delivery order through a table, in memory, the way the pipeline would:
+ * a case's later SEDs see the case's first forward as `caseRoute` (affinity). Used by the traffic-mix test (not to
+ * be confused with the dead-letter replay of bus/ or the draft-table comparison of routing/). A routing failure on one envelope is counted, never thrown: one bad
+ * message stops nothing.
  */
 import type { Envelope } from '../intake/envelope';
 import type { Directory } from '../routing/directory';
@@ -9,7 +10,7 @@ import { routeEnvelope, type Decision } from '../routing/evaluate';
 import type { RoutingFacts } from '../routing/facts';
 import type { RuleTable } from '../routing/rule-table';
 
-export interface ReplaySummary {
+export interface TrafficRoutingSummary {
   envelopes: number;
   forwarded: number;
   triaged: number;
@@ -24,7 +25,7 @@ export interface ReplaySummary {
   crashes: { envelopeId: string; error: string }[];
 }
 
-export interface ReplayOptions {
+export interface TrafficRoutingOptions {
   directory: Directory;
   ruleTable: RuleTable;
   onDecision?: (envelope: Envelope, facts: RoutingFacts, decision: Decision) => void;
@@ -34,10 +35,10 @@ const bump = (m: Map<string, number>, key: string): void => {
   m.set(key, (m.get(key) ?? 0) + 1);
 };
 
-export function replay(envelopes: Iterable<Envelope>, opts: ReplayOptions): ReplaySummary {
+export function routeTraffic(envelopes: Iterable<Envelope>, opts: TrafficRoutingOptions): TrafficRoutingSummary {
   const caseRoutes = new Map<string, string>();
   const caseFirstOutcome = new Map<string, boolean>();
-  const s: ReplaySummary = { envelopes: 0, forwarded: 0, triaged: 0, automaticShare: 0, cases: 0, automaticCaseShare: 0, byRule: new Map(), byTriageReason: new Map(), crashes: [] };
+  const s: TrafficRoutingSummary = { envelopes: 0, forwarded: 0, triaged: 0, automaticShare: 0, cases: 0, automaticCaseShare: 0, byRule: new Map(), byTriageReason: new Map(), crashes: [] };
   for (const envelope of envelopes) {
     s.envelopes += 1;
     try {

@@ -1,31 +1,35 @@
 /**
  * The help desk's scheduled jobs: the escalation sweep (every minute) and the pipeline watch (every 15 minutes),
- * each in one transaction under its job lock. Both take `now` so that tests and tools run them without cron.
+ * each in one transaction under its job lock (the `exclusive` port: store/job-lock.ts). Both take `now` so that
+ * tests and tools run them without cron; the composition root puts them on the scheduler.
  * What they did is logged and counted once their transaction committed.
  */
-import type { HelpdeskConfig } from '../helpdesk/helpdesk-config';
-import type { HelpdeskMetrics } from '../helpdesk/helpdesk-metrics';
-import { watchPipeline, type OpenedTicket, type PipelineWatchSettings } from '../helpdesk/pipeline-watch';
-import type { PolicySnapshots } from '../helpdesk/policy-snapshots';
-import { sweepEscalations, type SweepResult } from '../helpdesk/escalation-sweep';
-import type { HelpdeskSettings } from '../helpdesk/settings';
-import type { TicketService } from '../helpdesk/ticket-service';
-import type { Clock } from '../shared/clock';
+import type { HelpdeskConfig } from './helpdesk-config';
+import type { HelpdeskMetrics } from './helpdesk-metrics';
+import { watchPipeline, type OpenedTicket, type PipelineWatchSettings, type PipelineWatchWriter } from './pipeline-watch';
+import type { PolicySnapshots } from './policy-snapshots';
+import { sweepEscalations, type SweepResult } from './escalation-sweep';
+import type { HelpdeskSettings } from './settings';
+import type { TicketService } from './ticket-service';
+import type { TicketWriter } from './ticket-store';
+import type { ExclusiveRun, LockedRun } from '../shared/exclusive-job';
 import type { Logger } from '../shared/logger';
-import type { Database } from '../store/database';
-import { PgPipelineWatchWriter } from '../store/ticket-pipeline-repository';
-import { PgTicketWriter } from '../store/ticket-repository';
-import { runExclusively, type LockedRun } from './job-lock';
-import type { Scheduler } from './scheduler';
 
 export const HELPDESK_JOB_NAMES = { escalation: 'helpdesk.escalation', pipelineWatch: 'helpdesk.pipeline-watch' } as const;
 
+/** What a job's transaction writes through, bound to that transaction by the store. */
+export interface HelpdeskJobWriters {
+  tickets: TicketWriter;
+  pipeline: PipelineWatchWriter;
+}
+
 export interface HelpdeskJobDeps {
-  db: Database;
+  /** Runs a job once across instances, in one transaction (store/job-lock.ts). */
+  exclusive: ExclusiveRun<HelpdeskJobWriters>;
   service: TicketService;
   config: HelpdeskConfig;
   snapshots: PolicySnapshots;
-  settings: PipelineWatchSettings;
+  settings: PipelineWatchSettings & Pick<HelpdeskSettings, 'sweepLimit'>;
   logger: Logger;
   metrics: HelpdeskMetrics;
   /** One round of the escalation notifications relay (when a broker is configured). */
@@ -48,8 +52,8 @@ export function helpdeskJobs(deps: HelpdeskJobDeps): HelpdeskJobs {
   };
 
   const escalate = async (now: Date) => {
-    const run = await runExclusively(deps.db, HELPDESK_JOB_NAMES.escalation, (tx) =>
-      sweepEscalations(new PgTicketWriter(tx), { config: deps.config, snapshots: deps.snapshots, notify: Boolean(deps.relayNotifications), logger }, now));
+    const run = await deps.exclusive(HELPDESK_JOB_NAMES.escalation, (w) =>
+      sweepEscalations(w.tickets, { config: deps.config, snapshots: deps.snapshots, notify: Boolean(deps.relayNotifications), logger, limit: deps.settings.sweepLimit }, now));
     if (!run.ran) {
       logger.debug('escalation sweep skipped: another instance holds it', { event: 'helpdesk.sweep_skipped' });
     } else {
@@ -70,18 +74,12 @@ export function helpdeskJobs(deps: HelpdeskJobDeps): HelpdeskJobs {
   };
 
   const watch = async (now: Date) => {
-    const run = await runExclusively(deps.db, HELPDESK_JOB_NAMES.pipelineWatch, (tx) =>
-      watchPipeline(new PgPipelineWatchWriter(tx), { service: deps.service, config: deps.config, settings: deps.settings }, now));
+    const run = await deps.exclusive(HELPDESK_JOB_NAMES.pipelineWatch, (w) =>
+      watchPipeline(w.pipeline, { service: deps.service, config: deps.config, settings: deps.settings }, now));
     if (run.ran) for (const o of run.result) deps.service.automaticOpened(o.request, o.ticketId);
     else logger.debug('pipeline watch skipped: another instance holds it', { event: 'helpdesk.watch_skipped' });
     return run;
   };
 
   return { escalate, watchPipeline: watch, relayNotifications };
-}
-
-/** Registers the jobs on the scheduler; each tick runs with the clock's `now`. */
-export function scheduleHelpdeskJobs(scheduler: Scheduler, jobs: HelpdeskJobs, settings: Pick<HelpdeskSettings, 'escalationCron' | 'pipelineWatchCron'>, clock: Clock): void {
-  scheduler.add({ name: HELPDESK_JOB_NAMES.escalation, cron: settings.escalationCron, run: async () => void (await jobs.escalate(clock.now())) });
-  scheduler.add({ name: HELPDESK_JOB_NAMES.pipelineWatch, cron: settings.pipelineWatchCron, run: async () => void (await jobs.watchPipeline(clock.now())) });
 }

@@ -7,12 +7,11 @@
  * On PGlite (one connection, one process) transactions are serialised anyway: a second run waits for the first
  * and then finds nothing left to do; the jobs are written to be idempotent for that reason too.
  */
-import type { Database, Sql } from '../store/database';
+import type { LockedRun } from '../shared/exclusive-job';
+import type { Database, Sql } from './database';
 
 /** Key space of job locks (two-key advisory locks: never collides with the migrator's or the cases' locks). */
 export const JOB_LOCK_SPACE = 724_006;
-
-export type LockedRun<T> = { ran: true; result: T } | { ran: false };
 
 export async function runExclusively<T>(db: Database, job: string, fn: (tx: Sql) => Promise<T>): Promise<LockedRun<T>> {
   return db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 /** Replaying dead letters on the real RabbitMQ: filtered, confirmed, removed only once republished. */
 import { connect } from 'amqplib';
-import { replayDeadLetters } from '../../src/bus/replay';
+import { replayDeadLetters } from '../../src/bus/dead-letter-replay';
 import { amqpUrlOrSkip, describeIf } from '../helpers/services';
 import { Inspector, testNames } from './support';
 

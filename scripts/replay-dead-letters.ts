@@ -1,14 +1,18 @@
 /**
  * Replays messages from the dead queue to the queue each came from, once the cause is fixed.
  *
- *   npm run replay -- [--code DEP_DATABASE_DOWN] [--from liaison.intake] [--max 100] [--dry-run]
+ *   npm run replay-dead-letters -- [--code DEP_DATABASE_DOWN] [--from liaison.intake] [--max 100] [--dry-run]
  */
-import { replayDeadLetters } from '../src/bus/replay';
+import { replayDeadLetters } from '../src/bus/dead-letter-replay';
+import { topologyNames } from '../src/bus/topology';
 import { colour, parseFlags, progress, table } from './lib/cli';
+import { serviceConfig } from './lib/config';
+
+const config = serviceConfig();
 
 const flags = parseFlags(process.argv.slice(2), {
-  'amqp-url': { default: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', help: 'RabbitMQ URL' },
-  dead: { default: process.env.AMQP_NAME_DEAD ?? 'liaison.dead', help: 'the dead queue' },
+  'amqp-url': { default: config.amqpUrl ?? 'amqp://guest:guest@127.0.0.1:5672', help: 'RabbitMQ URL' },
+  dead: { default: topologyNames(config.amqpNames).dead, help: 'the dead queue' },
   code: { help: 'only messages dead-lettered with this error code' },
   from: { help: 'only messages that came from this queue' },
   max: { help: 'replay at most this many' },

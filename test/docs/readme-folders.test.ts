@@ -1,0 +1,26 @@
+/** The README's folder table names every folder of src/, so a newcomer finds the owner of each concern. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const table = readme.slice(readme.indexOf('| folder | what |'), readme.indexOf('### Decisions worth knowing'));
+
+describe('README architecture table', () => {
+  it('has a row for every folder of src/', () => {
+    const folders = readdirSync(path.join(ROOT, 'src')).filter((f) => statSync(path.join(ROOT, 'src', f)).isDirectory());
+    expect(folders.length).toBeGreaterThan(10);
+    expect(folders.filter((f) => !table.includes(`| \`src/${f}\` |`))).toEqual([]);
+  });
+
+  it('names files that exist in the folder they are listed under', () => {
+    const rows = table.split('\n').filter((l) => l.startsWith('| `src/'));
+    const missing = rows.flatMap((row) => {
+      const folder = /^\| `(src\/[a-z-]+)`/.exec(row)?.[1];
+      if (!folder || !statSync(path.join(ROOT, folder), { throwIfNoEntry: false })?.isDirectory()) return [];
+      const start = row.split('|')[3] ?? '';
+      return [...start.matchAll(/`([a-z-]+\.ts)`/g)].map((m) => m[1]).filter((f) => !statSync(path.join(ROOT, folder, f), { throwIfNoEntry: false })).map((f) => `${folder}/${f}`);
+    });
+    expect(missing).toEqual([]);
+  });
+});
