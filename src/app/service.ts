@@ -110,16 +110,8 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
-  const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? createLogger({ level: config.logLevel });
-  const ownDb = !opts.db;
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
-  const outbox = new PgOutboxRepository(db);
-  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
-  const applied = await migrate(db);
-  if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
-
+/** The domain services on one database, before any adapter takes traffic. */
+async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, metrics: Metrics) {
   const audit = new AuditTrail(new PgAuditRepository(db), clock);
   const accessRepo = new PgAccessRepository(db);
   const throttle = new SqlLoginThrottle(rateLimitStoreClient(db), {
@@ -130,14 +122,9 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   await firstWayIn(config, accounts, logger);
   const catalogue = new BucCatalogue(new PgBucCatalogueRepository(db), clock, audit);
   await catalogue.seed(loadBucCatalogue(config.configDir));
-  // Other instances' catalogue edits reach this one within seconds (a re-submission re-reads it at once).
-  const catalogueRefresh = setInterval(() => void catalogue.refresh().catch(() => undefined), 10_000);
-  catalogueRefresh.unref();
   const validator = new EnvelopeValidator({ bucTypes: catalogue });
   const intakeRepo = new PgIntakeRepository(db);
   const intake = new IntakeService({ repo: intakeRepo, validator, clock, logger, metrics });
-  const quarantine = new PgQuarantineRepository(db);
-
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock, audit);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
   const access = new AccessService(accessRepo, clock, config.bootstrapToken, {
@@ -151,7 +138,75 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics });
   const routingWorker = new WorkerLoop('routing', routingStep({ queue: new PgStageQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics }),
     { idleMs: config.workerPollMs, logger });
+  const quarantine = new QuarantineService({
+    entries: new PgQuarantineRepository(db), intakeRepo, validator, clock, logger, metrics, audit,
+    beforeResubmit: () => catalogue.refresh(), onAccepted: () => routingWorker.kick(),
+  });
+  return { audit, accounts, access, catalogue, validator, intake, routingConfig, learning, triage, caseActions, forwarding, routingWorker, quarantine };
+}
 
+type Core = Awaited<ReturnType<typeof buildCore>>;
+
+/** The read sides that need the help desk's calendars and service: the triage queue, case views, the overview. */
+function buildViews(config: Readonly<AppConfig>, db: Database, core: Core, helpdesk: Helpdesk, clock: Clock) {
+  const caseQueries = new PgCaseQueries(db);
+  const { routingConfig, audit } = core;
+  const triageQueue = new TriageQueue({
+    store: new PgTriageQueue(db), routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
+    age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
+    businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
+  });
+  const views = new CaseViews({ read: caseQueries, routingConfig, audit, now: () => clock.now() });
+  const overview = new OverviewService({ repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock });
+  return { caseQueries, triageQueue, views, overview };
+}
+
+/** The HTTP side: one router per domain, behind the access check; health, metrics and the console in front of it. */
+function buildHttp(config: Readonly<AppConfig>, db: Database, parts: Core & ReturnType<typeof buildViews> & { helpdesk: Helpdesk; reports: Reports },
+  http: { logger: Logger; metrics: Metrics; probes: ReadinessProbe[]; stopping: () => boolean; consoleDir?: string; clock: Clock }) {
+  const p = parts;
+  return createApp({
+    access: p.access,
+    logger: http.logger,
+    publicRouters: [healthRouter(http.probes, http.metrics, http.stopping), serveConsole(http.consoleDir ?? defaultConsoleDir())],
+    trustProxy: config.trustProxy,
+    guards: [['/api/envelopes', perPrincipalRateLimit(config.intakeRatePerMinute)]],
+    routers: [
+      accessRouter(p.access, config.cookieSecure),
+      adminRouter({ access: p.access, accounts: p.accounts, audit: p.audit }),
+      intakeRouter(p.intake, new PgQuarantineRepository(db), p.quarantine, () => p.routingWorker.kick()),
+      routingRouter({ config: p.routingConfig, validator: p.validator, caseRoute: (id) => p.caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
+      casesRouter({ views: p.views, read: p.caseQueries, triage: p.triage, queue: p.triageQueue, actions: p.caseActions, forwarding: p.forwarding, clock: http.clock }),
+      p.helpdesk.router,
+      learningRouter({ learning: p.learning, overview: p.overview }),
+      catalogueRouter(p.catalogue),
+      p.reports.router,
+    ],
+  });
+}
+
+async function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const ownDb = !opts.db;
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const outbox = new PgOutboxRepository(db);
+  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: () => outbox.backlog() });
+  const applied = await migrate(db);
+  if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
+
+  const core = await buildCore(config, db, clock, logger, metrics);
+  const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
+  // Other instances' catalogue edits reach this one within seconds (a re-submission re-reads it at once).
+  const catalogueRefresh = setInterval(() => void catalogue.refresh().catch(() => undefined), 10_000);
+  catalogueRefresh.unref();
   let amqp: AmqpSide | undefined;
   if (config.amqpUrl) {
     amqp = await startAmqp({
@@ -161,67 +216,30 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     });
   }
   if (opts.workers !== false) routingWorker.start();
-  const quarantineLifecycle = new QuarantineService({
-    entries: quarantine, intakeRepo, validator, clock, logger, metrics, audit,
-    beforeResubmit: () => catalogue.refresh(), onAccepted: () => routingWorker.kick(),
-  });
   const helpdesk = await startHelpdesk({
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, maxAttempts: config.consumerMaxAttempts,
   });
-
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
     scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron,
   });
+  const views = buildViews(config, db, core, helpdesk, clock);
 
-  const caseQueries = new PgCaseQueries(db);
-  const overview = new OverviewService({ repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock });
-  const triageQueue = new TriageQueue({
-    store: new PgTriageQueue(db), routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
-    age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
-    businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
-  });
-  const views = new CaseViews({ read: caseQueries, routingConfig, audit, now: () => clock.now() });
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
-  const app = createApp({
-    access,
-    logger,
-    publicRouters: [healthRouter(probes, metrics, () => stopping), serveConsole(opts.consoleDir ?? defaultConsoleDir())],
-    trustProxy: config.trustProxy,
-    guards: [['/api/envelopes', perPrincipalRateLimit(config.intakeRatePerMinute)]],
-    routers: [
-      accessRouter(access, config.cookieSecure),
-      adminRouter({ access, accounts, audit }),
-      intakeRouter(intake, quarantine, quarantineLifecycle, () => routingWorker.kick()),
-      routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
-      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
-      helpdesk.router,
-      learningRouter({ learning, overview }),
-      catalogueRouter(catalogue),
-      reports.router,
-    ],
-  });
-
-  let server: Server | undefined;
-  if (opts.listen !== false) {
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, () => resolve(s));
-      s.once('error', reject);
-    });
-    logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
-  }
+  const app = buildHttp(config, db, { ...core, ...views, helpdesk, reports }, { logger, metrics, probes, stopping: () => stopping, consoleDir: opts.consoleDir, clock });
+  const server = opts.listen === false ? undefined : await listen(app, config.port);
+  if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, intake, access, accounts, triageQueue, caseActions, audit, routingConfig, triage, forwarding, routingWorker, amqp, helpdesk,
-    catalogue, quarantine: quarantineLifecycle, learning, overview, reports,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, reports, ...core, triageQueue: views.triageQueue, overview: views.overview,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
       clearInterval(catalogueRefresh);
-      const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await reports.stop();
       await helpdesk.stop(config.shutdownGraceMs);
