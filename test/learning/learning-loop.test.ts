@@ -48,7 +48,7 @@ describe.each(storageDrivers())('learning loop on %s', (_name, open) => {
     svc = await startService(loadConfig({ BOOTSTRAP_TOKEN: TOKEN, PIN_HASH_KEY: 'test-pin-hash-key-0123456789abcdef' }), { db: tdb.db, clock, logger: silentLogger(), listen: false, workers: false });
     admin = await login('sam', 'admin');
     operator = await login('olga', 'operator');
-  });
+  }, 180_000);
   afterAll(async () => {
     await svc.stop();
     await tdb.close();

@@ -33,7 +33,7 @@ describe.each(storageDrivers())('quarantine and overview on %s', (_name, open) =
     svc = await startService(loadConfig({ BOOTSTRAP_TOKEN: TOKEN }), { db: tdb.db, clock, logger: silentLogger(), listen: false, workers: false });
     admin = await login('sam', 'admin');
     operator = await login('olga', 'operator');
-  });
+  }, 180_000);
   afterAll(async () => {
     await svc.stop();
     await tdb.close();
