@@ -120,8 +120,11 @@ export interface paths {
          * Issue a machine token
          * @description Issues a bearer token for a machine client: `intake` (the RINA adapter), `institution` (a French
          *     institution; `institutionId` required, the token then sees and acknowledges that institution's forwards
-         *     only; it must be in the directory in force and may not be the liaison body `FR:CLEISS0002`) or `helpdesk`
-         *     (another country's service desk). The token is shown once; only its hash is kept. Audited (`token.issue`).
+         *     only; it must be in the directory in force and may not be the liaison body `FR:CLEISS0002`) or `helpdesk`.
+         *     A `helpdesk` token may name a `country` (an EESSI country code): it is that counterpart desk's token and
+         *     sees and acts on that country's tickets only. A `helpdesk` token **without** `country` is the national
+         *     desk's integration and sees every country, as before (CONTRACT §3 issues tokens with
+         *     `{"role","institutionId"?}` only). The token is shown once; only its hash is kept. Audited (`token.issue`).
          */
         post: operations["issueToken"];
         delete?: never;
@@ -409,7 +412,7 @@ export interface paths {
          *
          *     `envelopeId` (`<sedType>_<documentId>_<documentVersion>`) is the idempotency key: the same id again is a
          *     duplicate (200), whatever the content. When the content differs, the first version stays authoritative and
-         *     the other is kept in quarantine with `INT_ENVELOPE_CONFLICT` for review; the answer is still 200 duplicate.
+         *     the other is kept in quarantine with `ITK_ENVELOPE_CONFLICT` for review; the answer is still 200 duplicate.
          *
          *     A stored envelope is routed asynchronously (rule table at `legalDeliveryAt`): forwarded to the competent
          *     institution, or held in triage. A rejected input is answered with the error and, beside `error`, the
@@ -432,7 +435,8 @@ export interface paths {
         /**
          * Rejected inputs, newest first
          * @description Inputs intake could not accept (HTTP and AMQP alike), newest first. The same bytes rejected for the same
-         *     reason again are one entry with `receipts` counted.
+         *     reason again are one entry with `receipts` counted. Each entry is `open` until it is re-submitted
+         *     successfully (`resubmitted`) or dismissed with a reason (`dismissed`).
          */
         get: operations["listQuarantine"];
         put?: never;
@@ -456,6 +460,112 @@ export interface paths {
          */
         get: operations["getQuarantined"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quarantine/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-submit a quarantined input through intake, after a fix
+         * @description Runs the stored raw bytes through intake again, exactly as if they had just arrived (after a fix: a BUC
+         *     type added to the catalogue, a corrected schema), and records the outcome on the entry: `accepted` (stored
+         *     and routed like any envelope; the entry becomes `resubmitted`), `duplicate` (the envelope had arrived
+         *     since; `resubmitted` too) or `rejected` again with the new reason in `error` (the entry stays `open`; no
+         *     second entry is made). Audited as `quarantine.resubmit`.
+         */
+        post: operations["resubmitQuarantined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quarantine/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a quarantined input with a reason
+         * @description Closes an open entry (`dismissed`), keeping its bytes and the reason. Audited as `quarantine.dismiss`.
+         */
+        post: operations["dismissQuarantined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bucs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The BUC catalogue in force
+         * @description The BUC types intake accepts (config/bucs.csv at first start, then versions edited at run time), by BUC type; `q` searches type and titles.
+         */
+        get: operations["listBucTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bucs/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the BUC catalogue
+         * @description Newest first, with author and reason.
+         */
+        get: operations["listBucCatalogueVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bucs/{bucType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add or replace one BUC type of the catalogue
+         * @description Publishes a new catalogue version with this BUC type added or replaced; intake accepts it at once (other
+         *     instances within 10 seconds; a re-submission re-reads the catalogue first). The sector is the BUC type's
+         *     prefix. Audited as `catalogue.publish`.
+         */
+        put: operations["putBucType"];
         post?: never;
         delete?: never;
         options?: never;
@@ -546,6 +656,76 @@ export interface paths {
          * @description A past (or the current) rule table, to explain a decision with the table of its time.
          */
         get: operations["getRuleVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/versions/{from}/diff/{to}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed between two rule-table versions
+         * @description Rules added and removed (with their position), changed field by field (`description`, `enabled`,
+         *     `validFrom`, `validTo`, `when`, `then`, `source`; an absent field is null) and reordered. Only the rules
+         *     that really moved are listed as reordered (those off the longest common subsequence of the shared rules).
+         */
+        get: operations["diffRuleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make this a rule: a draft rule from an operator's decision
+         * @description A draft rule pre-filled with the case's non-personal facts as conditions (BUC type, sending country,
+         *     residence département or country, networks of the French references), forwarding to the institution the
+         *     operator chose (the case's latest manual decision, or `institutionId` for a case still in triage), placed
+         *     just before the rule that sent the case to triage (never above `AFFINITY` or `GATE-NIR`), and the whole
+         *     draft table. Nothing is published: edit the rule, simulate the draft (`POST /api/rules/simulate`) and
+         *     publish it (`PUT /api/rules` with `basedOnVersion`).
+         */
+        post: operations["proposeRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where operators repeated the same decision
+         * @description Groups of decided cases with the same features (BUC type, sending country, residence, reference networks)
+         *     where operators chose the same institution at least `min` times, most repeated first, with the share of
+         *     the group it represents and example cases (`POST /api/rules/proposals` with one of them makes the rule).
+         *     Groups the table in force already routes there by itself are left out.
+         */
+        get: operations["listCandidateRules"];
         put?: never;
         post?: never;
         delete?: never;
@@ -782,6 +962,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/triage/{caseId}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What operators decided for similar cases
+         * @description Institutions that similar cases went to, best first (CONTRACT.md §3): first where the same person's
+         *     earlier cases of the same sector went (matched on a keyed HMAC-SHA256 of the French PIN, never the PIN),
+         *     then level by level from cases sharing BUC type, sending country, residence (département, else country)
+         *     and reference networks, down to sector and residence (README: "What similar means"). Only cases an
+         *     operator decided and that are still with that institution count; institutions not valid at the case's
+         *     `legalDeliveryAt` are left out. At most 5 items.
+         */
+        get: operations["getSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's and this month's flows, and the last 30 days
+         * @description Europe/Paris calendar days. `received`: envelopes stored; `forwardedAutomatically`: envelopes the rules
+         *     forwarded; `forwardedAfterTriage`: cases operators forwarded; `toTriage`: envelopes the rules sent to (or
+         *     held in) triage; `quarantined`: rejected inputs (first receipt); `bounced`: cases an institution bounced.
+         *     `now`: cases waiting in triage, open quarantine entries, open tickets whose SLA is in warning or breached.
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/institutions/{institutionId}/forwards": {
         parameters: {
             query?: never;
@@ -838,7 +1066,10 @@ export interface paths {
         };
         /**
          * Tickets, newest first
-         * @description Tickets with their SLA computed now and the kinds of escalation raised, newest first. List filters take comma-separated values where noted.
+         * @description Tickets with their SLA computed now (`sla.status`: `on-time`, `warning` from the escalation threshold,
+         *     `breached`) and the kinds of escalation raised, newest first, keyset-paged (`cursor`). List filters take
+         *     several values, comma-separated or repeated (`state=new&state=open`), where noted; an unknown value is 400.
+         *     A counterpart desk's token lists its country's tickets only (naming another country: 403).
          */
         get: operations["listTickets"];
         put?: never;
@@ -850,6 +1081,7 @@ export interface paths {
          *     time), at the next business opening, under the SLA policy version in force then (`config/sla-policy.json`,
          *     `schemas/sla-policy.schema.json`; business calendars in `schemas/calendars.schema.json`). The ticket source is
          *     `operator` from a console session, `institution` for `counterpartCountry` FR, `counterpart` otherwise.
+         *     A counterpart desk's token (one naming a country) opens tickets of its own country only.
          */
         post: operations["openTicket"];
         delete?: never;
@@ -867,8 +1099,11 @@ export interface paths {
         };
         /**
          * A ticket with its SLA, escalations and history
-         * @description The ticket with its SLA computed now, the escalations raised, the actions its state allows, and its events.
-         *     Internal messages are shown to operators only; other callers see that the event happened, not its text.
+         * @description The ticket with its SLA computed now, the escalations raised, the actions its state allows, its events, and
+         *     its `thread`: the conversation with the counterpart desk (what it sent on `liaison.helpdesk`, what the desk
+         *     sent back on `liaison.helpdesk-out`, with the delivery state of each reply). Internal messages are shown to
+         *     operators only; other callers see that the event happened, not its text. A counterpart desk's token gets 404
+         *     for another country's ticket.
          */
         get: operations["getTicket"];
         put?: never;
@@ -893,10 +1128,131 @@ export interface paths {
          * @description Applies one action through the ticket state machine: `respond` (stops the first-response clock; `new` →
          *     `open`), `wait` on the `counterpart` or the `institution` (pauses the resolution clock), `resume`,
          *     `resolve` (stops the resolution clock), `reopen` (back to `open`), `close` (after `resolve`), `comment`
-         *     (message required; internal by default), `assign` (`assignee`, or null to unassign). A message with
-         *     `respond` or `resolve` is external by default. Answers the ticket as after the action.
+         *     (message required; internal by default), `assign` (`assignee`, or null to unassign), `priority` (`priority`
+         *     required: the targets are recomputed with the new priority in the ticket's policy version; recorded as an
+         *     event `{from, to}` and in the audit trail as `ticket.priority`). A message with `respond`, `resolve`, `reopen` or
+         *     a `wait` on the `counterpart` (the question put to them) is external by default. On a counterpart ticket
+         *     (not FR, not automatic) each external message goes to the counterpart desk on `liaison.helpdesk-out`: a
+         *     response, an external comment, the question of a wait on the counterpart (`information-request`), the
+         *     resolution and a reopening (see `thread`). Answers the ticket as after the action.
          */
         post: operations["actOnTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every period with stored report versions
+         * @description Newest period first; each with its versions (number, time, author, trigger, count of changed figures, report.ready state).
+         */
+        get: operations["listReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monthly report (CONTRACT §6)
+         * @description The latest stored version, or version `version`. A period never generated is generated now (version 1,
+         *     on demand). A case counts in the month of its first legalDeliveryAt (Europe/Paris); figures are as of
+         *     the version's `asOf`. Stored versions never change.
+         */
+        get: operations["getMonthlyReport"];
+        put?: never;
+        /**
+         * Generate a new version
+         * @description Computes the period again and stores it as the next version, with `changes` (every figure that differs
+         *     from the previous version, `path`, `before`, `after`); queues `report.ready` on the notifications exchange.
+         *     Supervisors (admins until the supervisor role exists).
+         */
+        post: operations["regenerateMonthlyReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly/{month}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored versions of a period
+         * @description Oldest first, each with its author, trigger, number of changed figures and report.ready state.
+         */
+        get: operations["listMonthlyReportVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/yearly/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The yearly report, the previous year beside it
+         * @description The latest stored version, or version `version`. A period never generated is generated now (version 1,
+         *     on demand). A case counts in the month of its first legalDeliveryAt (Europe/Paris); figures are as of
+         *     the version's `asOf`. Stored versions never change.
+         */
+        get: operations["getYearlyReport"];
+        put?: never;
+        /**
+         * Generate a new version
+         * @description Computes the period again and stores it as the next version, with `changes` (every figure that differs
+         *     from the previous version, `path`, `before`, `after`); queues `report.ready` on the notifications exchange.
+         *     Supervisors (admins until the supervisor role exists).
+         */
+        post: operations["regenerateYearlyReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/yearly/{year}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored versions of a period
+         * @description Oldest first, each with its author, trigger, number of changed figures and report.ready state.
+         */
+        get: operations["listYearlyReportVersions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -907,6 +1263,81 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ReportVersion: {
+            version: number;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description 'scheduler', 'operator:<username>', a token id, 'cli' */
+            generatedBy: string;
+            /** @enum {string} */
+            trigger: "scheduled" | "on-demand";
+            /** @description Figures that differ from the previous version. */
+            changes: number;
+            /**
+             * @description report.ready: none when no broker is configured
+             * @enum {string}
+             */
+            notification: "pending" | "sent" | "none";
+        };
+        /**
+         * @description CONTRACT.md §6 keys, and more: see the README (Reports). Counts are cases unless named otherwise; business
+         *     hours on the desk calendar of each ticket's SLA policy version.
+         */
+        Report: {
+            /** @enum {string} */
+            kind: "monthly" | "yearly";
+            month?: string;
+            year?: string;
+            version: number;
+            /** Format: date-time */
+            generatedAt: string;
+            /** Format: date-time */
+            asOf?: string;
+            provisional?: boolean;
+            envelopes: {
+                received: number;
+                quarantined: number;
+            };
+            cases: {
+                received: number;
+                forwardedAutomatically: number;
+                forwardedAfterTriage: number;
+                returned: number;
+                inTriage: number;
+                transferRate: number | null;
+            };
+            timeToForward: {
+                automatic?: {
+                    medianSeconds?: number | null;
+                    p90Seconds?: number | null;
+                };
+                manual?: {
+                    medianSeconds?: number | null;
+                    p90Seconds?: number | null;
+                };
+            };
+            byBucType: {
+                bucType: string;
+                received: number;
+                forwarded: number;
+            }[];
+            bySenderCountry: {
+                country: string;
+                received: number;
+                forwarded: number;
+            }[];
+            helpdesk: {
+                opened: number;
+                resolved: number;
+                slaCompliance: number | null;
+                breaches: Record<string, never>[];
+            };
+            changes: {
+                path: string;
+                before: unknown;
+                after: unknown;
+            }[];
+        };
         /** @description The one error shape of the API (src/web/http-errors.ts). */
         Error: {
             error: {
@@ -971,6 +1402,11 @@ export interface components {
             role: "intake" | "institution" | "helpdesk";
             /** @description Required for `institution` (the institution the token acts for); ignored for the other roles. */
             institutionId?: string;
+            /**
+             * @description Only with `helpdesk`: the counterpart desk's EESSI country code (EL = Greece, UK = United Kingdom). The token then sees, opens and acts on that country's tickets only (another country in a body or a filter: 403 `HDK_COUNTRY_FORBIDDEN`; another country's ticket id: 404). Absent: every country (the national desk's integration).
+             * @enum {string}
+             */
+            country?: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "EL" | "HU" | "IS" | "IE" | "IT" | "LV" | "LI" | "LT" | "LU" | "MT" | "NL" | "NO" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "CH" | "UK" | "EU";
             /** @description A note on what the token is for. */
             label?: string;
         };
@@ -982,13 +1418,15 @@ export interface components {
             /** @enum {string} */
             role: "intake" | "institution" | "helpdesk";
             institutionId: string | null;
+            /** @description Only for a counterpart desk's `helpdesk` token: its country. */
+            country?: string;
         };
         QuarantineSummary: {
             id: string;
             receivedAt: components["schemas"]["Timestamp"];
             /** @enum {string} */
             via: "http" | "amqp";
-            /** @description Why: `VAL_*`, or `INT_ENVELOPE_CONFLICT` for a known envelope id with other content. */
+            /** @description Why: `VAL_*`, or `ITK_ENVELOPE_CONFLICT` for a known envelope id with other content. */
             errorCode: string;
             message: string;
             details: components["schemas"]["ErrorDetail"][];
@@ -1001,12 +1439,159 @@ export interface components {
             /** @description How many times the same bytes were rejected for the same reason. */
             receipts: number;
             lastReceivedAt: components["schemas"]["Timestamp"];
+            status: components["schemas"]["QuarantineStatus"];
+            /** @description Who closed the entry and when; `note` is the dismissal reason. */
+            resolution: null | {
+                at: components["schemas"]["Timestamp"];
+                by: string;
+                note: string | null;
+            };
+            /** @description Re-submissions tried. */
+            resubmissions: number;
         };
         QuarantineItem: components["schemas"]["QuarantineSummary"] & {
-            /** @description The input as received (for an oversize input, its first 6 MiB). */
-            raw: string;
+            /** @description The input as received (for an oversize input, its first limit + 1 MiB); null once the retention job purged it. */
+            raw: string | null;
             /** @enum {string} */
             rawEncoding: "utf8" | "base64";
+            /**
+             * Format: date-time
+             * @description When the retention job (RETENTION_DAYS) removed the raw bytes; the entry and its reason stay.
+             */
+            rawPurgedAt: string | null;
+            resubmissionHistory: {
+                at: components["schemas"]["Timestamp"];
+                by: string;
+                /** @enum {string} */
+                outcome: "accepted" | "duplicate" | "rejected";
+                envelopeId: string | null;
+                error?: components["schemas"]["Error"]["error"];
+            }[];
+        };
+        /** @enum {string} */
+        QuarantineStatus: "open" | "resubmitted" | "dismissed";
+        ResubmissionResult: {
+            quarantineId: string;
+            /** @enum {string} */
+            outcome: "accepted" | "duplicate" | "rejected";
+            status: components["schemas"]["QuarantineStatus"];
+            envelopeId: string | null;
+            /** @description The new reason when rejected again. */
+            error: null | components["schemas"]["Error"]["error"];
+        };
+        BucEntry: {
+            bucType: string;
+            sector: string;
+            titleEn: string;
+            titleFr: string;
+            starterSeds: string;
+            otherSeds: string;
+            multilateral: boolean;
+        };
+        Suggestion: {
+            institutionId: components["schemas"]["institutionId"];
+            /** @description Similar cases that went to this institution. */
+            similarCases: number;
+            /** @description Similar cases at this level of similarity, whatever their institution. */
+            ofSimilar: number;
+            /** @description What made them similar, in words (e.g. "same BUC type P_BUC_01, sending country DE, residence département 69, no French reference"). */
+            basis: string;
+            matchedOn: ("bucType" | "sector" | "senderCountry" | "residence" | "refNetworks" | "pinHash")[];
+            /** @enum {string} */
+            level: "same-person" | "buc-sender-residence-networks" | "buc-residence-networks" | "buc-residence" | "sector-residence";
+        };
+        RuleProposal: {
+            caseId: string;
+            institutionId: components["schemas"]["institutionId"];
+            /** @description The table in force the draft was made on (send it back as `basedOnVersion`). */
+            basedOnVersion: number;
+            rule: components["schemas"]["rule"];
+            /** @description Index of the rule in `draft.rules`. */
+            position: number;
+            insertBefore: string | null;
+            draft: {
+                description?: string;
+                rules: components["schemas"]["rules"];
+            };
+            /** @description What the draft decides for the case's own SED. */
+            check: {
+                /** @enum {string} */
+                outcome: "forward" | "triage";
+                institutionId: string | null;
+                ruleId: string | null;
+            };
+            notes: string[];
+        };
+        RuleCandidate: {
+            features: {
+                bucType: string;
+                senderCountry: string;
+                /** @description `dep:<département>`, `country:<code>` or `unknown`. */
+                residence: string;
+                refNetworks: string[];
+            };
+            institutionId: components["schemas"]["institutionId"];
+            decisions: number;
+            ofSimilar: number;
+            share: number;
+            exampleCaseIds: string[];
+            lastDecidedAt: components["schemas"]["Timestamp"];
+        };
+        RuleTableDiff: {
+            from: components["schemas"]["VersionMeta"];
+            to: components["schemas"]["VersionMeta"];
+            added: {
+                position: number;
+                rule: components["schemas"]["rule"];
+            }[];
+            removed: {
+                position: number;
+                rule: components["schemas"]["rule"];
+            }[];
+            changed: {
+                ruleId: string;
+                changes: {
+                    /** @enum {string} */
+                    field: "description" | "enabled" | "validFrom" | "validTo" | "when" | "then" | "source";
+                    before: unknown;
+                    after: unknown;
+                }[];
+            }[];
+            reordered: {
+                ruleId: string;
+                from: number;
+                to: number;
+            }[];
+            same: boolean;
+        };
+        FlowCounts: {
+            received: number;
+            forwardedAutomatically: number;
+            forwardedAfterTriage: number;
+            toTriage: number;
+            quarantined: number;
+            bounced: number;
+        };
+        Overview: {
+            generatedAt: components["schemas"]["Timestamp"];
+            /** @constant */
+            timeZone: "Europe/Paris";
+            today: components["schemas"]["FlowCounts"] & {
+                /** Format: date */
+                date: string;
+            };
+            month: components["schemas"]["FlowCounts"] & {
+                month: string;
+            };
+            now: {
+                inTriage: number;
+                quarantineOpen: number;
+                ticketsAtRisk: number;
+            };
+            days: (components["schemas"]["FlowCounts"] & {
+                /** Format: date */
+                date: string;
+            })[];
         };
         /** @description One rule tried, and why it did not decide (or the decision, on the deciding step). */
         TraceStep: {
@@ -1083,6 +1668,10 @@ export interface components {
             automaticBefore: number;
             /** @description Forwarded automatically with the draft. */
             automaticAfter: number;
+            /** @description Share of the replayed envelopes forwarded automatically with the table in force. */
+            automaticShareBefore: number;
+            /** @description The same with the draft. */
+            automaticShareAfter: number;
             byRule: {
                 ruleId: string;
                 before: number;
@@ -1483,7 +2072,7 @@ export interface components {
          */
         TicketSource: "counterpart" | "institution" | "operator" | "automatic";
         /** @enum {string} */
-        ActionName: "respond" | "wait" | "resume" | "resolve" | "reopen" | "comment" | "assign" | "close";
+        ActionName: "respond" | "wait" | "resume" | "resolve" | "reopen" | "comment" | "assign" | "close" | "priority";
         /** @enum {string} */
         EscalationKind: "response-warning" | "response-breach" | "resolution-warning" | "resolution-breach";
         TicketAction: {
@@ -1496,16 +2085,25 @@ export interface components {
             /** @description Required with `comment`. */
             message?: string;
             /**
-             * @description Only with a message. Default external for `respond` and `resolve`, internal otherwise.
+             * @description Only with a message. Default external for `respond`, `resolve`, `reopen` and `wait` on the counterpart, internal otherwise.
              * @enum {string}
              */
             visibility?: "internal" | "external";
             /** @description Only and required with `assign`; null unassigns. */
             assignee?: string | null;
+            /** @description Only and required with `priority`: the new priority. */
+            priority?: components["schemas"]["Priority"];
         };
         /** @description The contract's `sla` (CONTRACT.md §5) and the detail the console shows, computed at `asOf`; durations in business milliseconds. */
         TicketSla: {
             policyVersion: string;
+            /**
+             * @description The colour of the ticket, computed by the service: `breached` when either target is (even after the clock stopped), `warning` once a clock still counting has used the escalation threshold (`warnAtFraction` of the policy version) of its target, `on-time` otherwise.
+             * @enum {string}
+             */
+            status: "on-time" | "warning" | "breached";
+            /** @description The priority whose targets are measured (the current one). */
+            priority: components["schemas"]["Priority"];
             firstResponseDueAt: components["schemas"]["Timestamp"];
             resolutionDueAt: components["schemas"]["Timestamp"];
             firstResponseBreached: boolean;
@@ -1598,8 +2196,37 @@ export interface components {
                 message?: string | null;
                 /** @enum {string} */
                 visibility?: "internal" | "external";
+                /** @description Per kind: `assign` {assignee, previous}; `priority` {from, to}; a resolution by `system:case-follow-up` {automatic, cause, …ids}; what a counterpart message caused {messageId, via}. */
                 data?: Record<string, never>;
             }[];
+            /** @description The conversation with the counterpart desk, oldest first (empty for FR and automatic tickets). */
+            thread: components["schemas"]["ThreadMessage"][];
+        };
+        ThreadMessage: {
+            /** @description For `out`, the AMQP messageId of the reply (stable across retries); for `in`, the counterpart's. */
+            messageId: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            /**
+             * @description `out`: the routing key's event (`<counterpartCountry>.<event>`). `in`: what the message did: `comment`, `resumed` (the ticket waited on the counterpart) or `reopened`.
+             * @enum {string}
+             */
+            event: "response" | "comment" | "information-request" | "resolved" | "reopened" | "resumed";
+            message: string | null;
+            at: components["schemas"]["Timestamp"];
+            delivery: {
+                /**
+                 * @description `pending`: in the outbox; `sent`: confirmed by the broker; `failed`: the last attempt failed, retried at `nextAttemptAt` (never given up); `none`: no broker configured when it was written (not sent), or an inbound message (nothing to deliver).
+                 * @enum {string}
+                 */
+                state: "pending" | "sent" | "failed" | "none";
+                attempts: number;
+                /** Format: date-time */
+                sentAt: string | null;
+                /** Format: date-time */
+                nextAttemptAt?: string | null;
+                lastError?: string | null;
+            };
         };
         Readiness: {
             /** @enum {string} */
@@ -1975,7 +2602,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `REQ_MALFORMED_JSON`: the body is not valid JSON. */
+        /** @description `AUTH_FORBIDDEN` as above, or `HDK_COUNTRY_FORBIDDEN`: a counterpart desk's token (one naming a country) asked for another country (a ticket body, a list filter). */
+        CountryForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `VAL_NOT_JSON`: the body is not valid JSON; `VAL_NOT_OBJECT`: valid JSON but not an object (`"x"`, `null`); `VAL_BOM`, `VAL_ENCODING`: a byte order mark, not UTF-8; `VAL_INVALID_PARAMETER`: a path parameter that does not decode or holds NUL/control characters. */
         MalformedJson: {
             headers: {
                 [name: string]: unknown;
@@ -1984,7 +2620,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `REQ_TOO_LARGE`: the body is over the endpoint's limit (64 kB; 6 MB for the routing endpoints). */
+        /** @description `VAL_TOO_LARGE`: the body is over the endpoint's limit (64 KiB; 6 MiB for the routing endpoints). */
         BodyTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -1993,7 +2629,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `REQ_INVALID_BODY`: the body does not have the required fields or types; `details[]` names each problem with its JSON Pointer path. */
+        /** @description `REQ_INVALID_BODY`: the body does not have the required fields or types (a field of the wrong type is "must be a string (got an object)", never "is required"); `details[]` names each problem with its JSON Pointer path. `VAL_TOO_DEEP`, `VAL_STRING_TOO_LONG`, `VAL_ARRAY_TOO_LONG`, `VAL_UNSTORABLE_TEXT`, `VAL_FORBIDDEN_KEY`: the body breaks an input limit. */
         InvalidBody: {
             headers: {
                 [name: string]: unknown;
@@ -2011,7 +2647,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `HDK_TICKET_NOT_FOUND`: no such ticket. */
+        /** @description `HDK_TICKET_NOT_FOUND`: no such ticket (or, for a counterpart desk's token, not one of its country). */
         TicketNotFound: {
             headers: {
                 [name: string]: unknown;
@@ -2885,7 +3521,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VAL_NOT_JSON`: the body is not JSON. The input is quarantined. */
+            /** @description `VAL_NOT_JSON` (not one JSON document: syntax, truncated, two documents, empty), `VAL_NOT_OBJECT` (JSON but not an object), `VAL_BOM` (byte order mark), `VAL_ENCODING` (not UTF-8). The input is quarantined. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2896,7 +3532,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description `VAL_TOO_LARGE`: the body exceeds 5 MiB. The first 6 MiB of the input are quarantined, with its full size. */
+            /** @description `VAL_TOO_LARGE`: the body exceeds the envelope limit (5 MiB, `INTAKE_MAX_BYTES`). The first limit + 1 MiB of the input are quarantined, with its full size. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2908,7 +3544,10 @@ export interface operations {
             /**
              * @description The envelope is rejected and quarantined: `VAL_SCHEMA_MISMATCH` (envelope schema),
              *     `VAL_SED_MISMATCH` (the SED is not in the CDM shape routing reads), `VAL_UNKNOWN_BUC` (BUC type not in
-             *     the catalogue), `VAL_INCONSISTENT` (id, root key or country prefix contradict each other).
+             *     the catalogue), `VAL_INCONSISTENT` (id, root key or country prefix contradict each other); an input
+             *     limit (`src/intake/input-limits.ts`): `VAL_TOO_DEEP`, `VAL_STRING_TOO_LONG`, `VAL_ARRAY_TOO_LONG`,
+             *     `VAL_TOO_MANY_REFERENCES`; text the database cannot store (`VAL_UNSTORABLE_TEXT`: NUL, lone surrogates);
+             *     a prototype-polluting key (`VAL_FORBIDDEN_KEY`).
              *     `details[]` lists every problem as `{path, message}` (JSON Pointer paths).
              */
             422: {
@@ -2958,6 +3597,8 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Only inputs rejected with this error code (e.g. `VAL_SCHEMA_MISMATCH`). */
                 errorCode?: string;
+                /** @description Only entries in this state. */
+                status?: components["schemas"]["QuarantineStatus"];
             };
             header?: never;
             path?: never;
@@ -3006,7 +3647,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description `INT_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
+            /** @description `ITK_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3015,6 +3656,231 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    resubmitQuarantined: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The quarantine entry id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What intake answered this time. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResubmissionResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `ITK_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `ITK_QUARANTINE_CLOSED`: the entry was already re-submitted successfully or dismissed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    dismissQuarantined: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The quarantine entry id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Dismissed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        quarantineId: string;
+                        /** @constant */
+                        status: "dismissed";
+                    };
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `ITK_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `ITK_QUARANTINE_CLOSED`: the entry was already re-submitted successfully or dismissed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listBucTypes: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page (opaque). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Text searched in the BUC type and its titles (case-insensitive). */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the catalogue, with its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        version: number;
+                        items?: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listBucCatalogueVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All versions (one page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        items?: unknown;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    putBucType: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                bucType: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description At least one title; the other fields default to empty (multilateral false). */
+                    buc: {
+                        sector?: string;
+                        titleEn?: string;
+                        titleFr?: string;
+                        starterSeds?: string;
+                        otherSeds?: string;
+                        multilateral?: boolean;
+                    };
+                    reason: string;
+                    basedOnVersion?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Published; the new catalogue version. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionMeta"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RTE_VERSION_CONFLICT`: the catalogue is not at `basedOnVersion`, or another change was published at the same time. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -3198,6 +4064,128 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    diffRuleVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                from: number;
+                to: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The differences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleTableDiff"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `RTE_VERSION_NOT_FOUND`: one of the versions does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    proposeRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseId: string;
+                    institutionId?: components["schemas"]["institutionId"];
+                };
+            };
+        };
+        responses: {
+            /** @description The proposal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleProposal"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `CAS_NOT_FOUND`: no such case. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `LRN_NO_MANUAL_DECISION`: no operator decided this case and no `institutionId` was given. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listCandidateRules: {
+        parameters: {
+            query?: {
+                /** @description Fewest repeated decisions. */
+                min?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The candidates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        min: number;
+                        items: components["schemas"]["RuleCandidate"][];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -3685,6 +4673,69 @@ export interface operations {
             503: components["responses"]["DatabaseDown"];
         };
     };
+    getSuggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        items: components["schemas"]["Suggestion"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `CAS_NOT_FOUND`: no such case. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
     listInstitutionForwards: {
         parameters: {
             query?: {
@@ -3792,9 +4843,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page (opaque). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated ticket states. */
+                /** @description Ticket states, comma-separated or repeated (any of them). */
                 state?: components["schemas"]["TicketState"][];
-                /** @description Comma-separated priorities. */
+                /** @description Priorities, comma-separated or repeated (any of them). */
                 priority?: components["schemas"]["Priority"][];
                 /** @description One EESSI country code. */
                 counterpartCountry?: components["schemas"]["country"];
@@ -3826,7 +4877,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["CountryForbidden"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -3869,7 +4920,7 @@ export interface operations {
             };
             400: components["responses"]["MalformedJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["CountryForbidden"];
             413: components["responses"]["BodyTooLarge"];
             422: components["responses"]["InvalidBody"];
             500: components["responses"]["Unexpected"];
@@ -3936,7 +4987,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["TicketNotFound"];
-            /** @description `HDK_INVALID_TRANSITION`: the action is not allowed in the ticket's state (e.g. `close` before `resolve`, `wait` on the party already waited on). `state` and `action` are given beside `error`. */
+            /** @description `HDK_INVALID_TRANSITION`: the action is not allowed in the ticket's state (e.g. `close` before `resolve`, `wait` on the party already waited on, `priority` to the priority the ticket has or on a resolved ticket). `state` and `action` are given beside `error`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3947,6 +4998,364 @@ export interface operations {
             };
             413: components["responses"]["BodyTooLarge"];
             422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The periods. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "monthly" | "yearly";
+                            period: string;
+                            versions: components["schemas"]["ReportVersion"][];
+                        }[];
+                        nextCursor: null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getMonthlyReport: {
+        parameters: {
+            query?: {
+                /** @description A stored version number (default the latest). */
+                version?: number;
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A Europe/Paris calendar month, YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    regenerateMonthlyReport: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A Europe/Paris calendar month, YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new version (Location names it). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listMonthlyReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A Europe/Paris calendar month, YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportVersion"][];
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getYearlyReport: {
+        parameters: {
+            query?: {
+                /** @description A stored version number (default the latest). */
+                version?: number;
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A calendar year, YYYY. */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    regenerateYearlyReport: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
+                format?: "json" | "csv" | "html";
+                /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @description A calendar year, YYYY. */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new version (Location names it). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listYearlyReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A calendar year, YYYY. */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportVersion"][];
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description `RPT_PERIOD_INVALID` (not YYYY-MM / YYYY), `RPT_FORMAT_INVALID` (format or separator), `REQ_INVALID_QUERY` (version). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RPT_VERSION_NOT_FOUND`: no such version of the period (or none generated yet). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
