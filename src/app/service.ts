@@ -18,7 +18,16 @@ import { firstWayIn } from './first-run';
 import { AuditTrail } from '../audit/audit-trail';
 import { PgAuditRepository } from '../store/audit-repository';
 import type { AppConfig } from '../config/env';
-import { loadBucTypes } from '../config/catalogue';
+import { loadBucCatalogue } from '../config/catalogue';
+import { BucCatalogue } from '../intake/buc-catalogue';
+import { QuarantineService } from '../intake/quarantine-service';
+import { LearningService } from '../learning/learning-service';
+import { OverviewService, ticketsAtRiskFrom } from '../overview/overview-service';
+import { PgBucCatalogueRepository } from '../store/buc-catalogue-repository';
+import { PgLearningRepository } from '../store/learning-repository';
+import { PgOverviewQueries } from '../store/overview-queries';
+import { catalogueRouter } from '../web/catalogue-router';
+import { learningRouter } from '../web/learning-router';
 import { IntakeService } from '../intake/intake-service';
 import { systemClock, type Clock } from '../shared/clock';
 import { createLogger, type Logger } from '../shared/logger';
@@ -90,6 +99,13 @@ export interface Service {
   triage: TriageService;
   forwarding: ForwardingService;
   routingWorker: WorkerLoop;
+  /** The BUC catalogue intake checks against, versioned and editable at run time. */
+  catalogue: BucCatalogue;
+  /** Quarantine re-submission and dismissal. */
+  quarantine: QuarantineService;
+  /** Suggestions, rule proposals and candidate rules from operators' decisions. */
+  learning: LearningService;
+  overview: OverviewService;
   amqp?: AmqpSide;
   helpdesk: Helpdesk;
   /** The retention purge (RETENTION_DAYS), run daily by the scheduler when set; callable with a `now` (tests, tools). */
@@ -106,9 +122,12 @@ async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock
   const accessRepo = new PgAccessRepository(db);
   const accounts = new AccountService(accessRepo, clock, audit);
   await firstWayIn(config, accounts, logger);
-  const validator = new EnvelopeValidator({ bucTypes: loadBucTypes(config.configDir) });
-  const intake = new IntakeService({ repo: new PgIntakeRepository(db), validator, clock, logger, metrics, limits: config.inputLimits });
-  const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock);
+  const catalogue = new BucCatalogue(new PgBucCatalogueRepository(db), clock, audit);
+  await catalogue.seed(loadBucCatalogue(config.configDir));
+  const validator = new EnvelopeValidator({ bucTypes: catalogue });
+  const intakeRepo = new PgIntakeRepository(db);
+  const intake = new IntakeService({ repo: intakeRepo, validator, clock, logger, metrics, limits: config.inputLimits });
+  const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock, audit);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
   const throttle = new SqlLoginThrottle(db, {
     maxFailuresPerAccount: config.loginMaxFailuresPerAccount, maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
@@ -123,14 +142,19 @@ async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock
   // broker, so the facts reach it through this late binding (the pipeline watch's sweep covers the start-up gap).
   const late: { followCase?: CaseFactListener } = {};
   const onFact: CaseFactListener = (w, fact) => (late.followCase ? late.followCase(w, fact) : Promise.resolve());
-  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit, onFact });
+  const learning = new LearningService({ repo: new PgLearningRepository(db), routingConfig, logger, pinHashKey: config.pinHashKey });
+  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit, onFact, learning });
   const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics, onFact });
   const routingWorker = new WorkerLoop('routing', routingStep({
     queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
     onForwarded: wakeRelay,
   }), { idleMs: config.workerPollMs, logger });
-  return { audit, access, accounts, caseActions, validator, intake, routingConfig, triage, forwarding, routingWorker, late };
+  const quarantine = new QuarantineService({
+    entries: new PgQuarantineRepository(db), intakeRepo, validator, clock, logger, metrics, audit, limits: config.inputLimits,
+    beforeResubmit: () => catalogue.refresh(), onAccepted: () => routingWorker.kick(),
+  });
+  return { audit, access, accounts, caseActions, catalogue, validator, intake, routingConfig, learning, triage, forwarding, routingWorker, quarantine, late };
 }
 
 type Core = Awaited<ReturnType<typeof buildCore>>;
@@ -138,13 +162,14 @@ type Core = Awaited<ReturnType<typeof buildCore>>;
 /** The HTTP side: one router per domain, behind the access check; health and metrics in front of it. */
 function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string) {
   const caseQueries = new PgCaseQueries(db);
-  const { access, accounts, audit, caseActions, intake, routingConfig, validator, triage, forwarding, routingWorker } = core;
+  const { access, accounts, audit, caseActions, catalogue, intake, routingConfig, validator, triage, forwarding, routingWorker, learning, quarantine } = core;
   const triageQueue = new TriageQueue({
     store: new PgTriageQueue(db), routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
     age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
     businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
   });
   const views = new CaseViews({ read: caseQueries, routingConfig, audit, now: () => clock.now() });
+  const overview = new OverviewService({ repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock });
   const app = createApp({
     access,
     logger,
@@ -154,14 +179,16 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
     routers: [
       accessRouter(access, config.cookieSecure),
       adminRouter({ access, accounts, audit }),
-      intakeRouter(intake, new PgQuarantineRepository(db), () => routingWorker.kick()),
+      intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick()),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
       casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
       helpdesk.router,
+      learningRouter({ learning, overview }),
+      catalogueRouter(catalogue),
       reports.router,
     ],
   });
-  return { app, triageQueue };
+  return { app, triageQueue, overview };
 }
 
 async function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
@@ -171,7 +198,20 @@ async function listen(app: ReturnType<typeof createApp>, port: number): Promise<
   });
 }
 
-/** The retention purge (RETENTION_DAYS), scheduled daily when set and when this process runs the jobs. */
+function openServiceDatabase(config: Readonly<AppConfig>): Promise<Database> {
+  return openDatabase({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, holder: `service: ${process.argv.slice(1).join(' ')}`,
+  });
+}
+
+/** Other instances' catalogue edits reach this one within seconds (a re-submission re-reads it at once). */
+function refreshEvery(catalogue: BucCatalogue, ms: number): NodeJS.Timeout {
+  const timer = setInterval(() => void catalogue.refresh().catch(() => undefined), ms);
+  timer.unref();
+  return timer;
+}
+
+/** The retention purge, callable at any time, and its daily run when RETENTION_DAYS is set and workers run. */
 function startRetention(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, scheduled: boolean) {
   const retention = retentionJob({
     purgeSlice: (before, at) => runExclusively(db, RETENTION_JOB, (tx) => purgeExpired(tx, before, at)), days: config.retentionDays, clock, logger,
@@ -189,9 +229,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const ownDb = !opts.db;
-  const db = opts.db ?? (await openDatabase({
-    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, holder: `service: ${process.argv.slice(1).join(' ')}`,
-  }));
+  const db = opts.db ?? (await openServiceDatabase(config));
   const outbox = new PgOutboxRepository(db);
   // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
   const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined });
@@ -201,7 +239,8 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   let amqp: AmqpSide | undefined;
   // Routing wakes the outbox relay when a batch created forwards, as intake wakes routing.
   const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick());
-  const { intake, forwarding, routingConfig, routingWorker } = core;
+  const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
+  const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {
     amqp = await startAmqp({
       url: config.amqpUrl, settings: config, intake, forwarding, outbox, clock, logger, metrics,
@@ -216,7 +255,6 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   });
   core.late.followCase = helpdesk.followCase;
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
-
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
     scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone,
@@ -225,15 +263,16 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
-  const { app, triageQueue } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir());
+  const { app, triageQueue, overview } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir());
   const server = opts.listen === false ? undefined : await listen(app, config.port);
   if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, retention, reports, ...core,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
       stopping = true;
+      clearInterval(catalogueRefresh);
       const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await reports.stop();

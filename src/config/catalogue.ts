@@ -1,7 +1,33 @@
 /** The BUC catalogue (config/bucs.csv): which BUC types exist, and their sector. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseCsvRecords } from '../routing/csv';
 import { AppError } from '../shared/errors';
+
+/** One BUC type of the catalogue (a row of config/bucs.csv). */
+export interface BucEntry {
+  bucType: string;
+  sector: string;
+  titleEn: string;
+  titleFr: string;
+  starterSeds: string;
+  otherSeds: string;
+  multilateral: boolean;
+}
+
+/** The whole catalogue file as rows: version 1 of the BUC catalogue kept in the database. */
+export function loadBucCatalogue(configDir: string): BucEntry[] {
+  const file = path.join(configDir, 'bucs.csv');
+  try {
+    return parseCsvRecords(readFileSync(file, 'utf8'), ['bucType', 'sector']).map((r) => ({
+      bucType: r.bucType.trim(), sector: r.sector.trim(), titleEn: (r.titleEn ?? '').trim(), titleFr: (r.titleFr ?? '').trim(),
+      starterSeds: (r.starterSeds ?? '').trim(), otherSeds: (r.otherSeds ?? '').trim(), multilateral: (r.multilateral ?? '').trim() === 'true',
+    }));
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError('CFG_INVALID', `Cannot read the BUC catalogue ${file}: ${(e as Error).message}.`);
+  }
+}
 
 export function loadBucTypes(configDir: string): Set<string> {
   const file = path.join(configDir, 'bucs.csv');

@@ -88,6 +88,8 @@ export interface AppConfig {
   triageOldBusinessHours: number;
   /** When the monthly report of the month before is generated (node-cron, in scheduleTimezone). */
   reportMonthlyCron: string;
+  /** Key of the HMAC that matches a person's cases on their French PIN (learning loop); generated and kept in the database when absent. */
+  pinHashKey?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -106,7 +108,7 @@ export const AMQP_NAME_KEYS = [
  * Prefixes the service owns: every key under them must be one the service reads, so a typo fails the start instead
  * of being ignored. Other variables (PATH, HOME, NODE_OPTIONS, TEST_*) are none of the service's business.
  */
-const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_', 'REPORT_'];
+const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_', 'REPORT_', 'PIN_'];
 
 const CRON_SHAPE = /^\S+( \S+){4,5}$/;
 const toSnake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -278,7 +280,14 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     triageClaimMinutes: read.int('TRIAGE_CLAIM_MINUTES', 5, 1, 240),
     triageOldBusinessHours: read.int('TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000),
     reportMonthlyCron: read.cron('REPORT_MONTHLY_CRON', '0 6 1 * *'),
+    pinHashKey: pinHashKey(read),
   };
+}
+
+function pinHashKey(read: EnvReader): string | undefined {
+  const key = read.raw('PIN_HASH_KEY');
+  if (key !== undefined && key.length < 32) read.errors.push('PIN_HASH_KEY must be at least 32 characters');
+  return key;
 }
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonly<AppConfig> {

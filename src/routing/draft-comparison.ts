@@ -24,6 +24,9 @@ export interface DraftReport {
   changed: number;
   automaticBefore: number;
   automaticAfter: number;
+  /** Share of the envelopes forwarded automatically (0–1, three decimals) under the table in force and the draft. */
+  automaticShareBefore: number;
+  automaticShareAfter: number;
   /** Per deciding rule: how many decisions it made before and after. */
   byRule: Array<{ ruleId: string; before: number; after: number }>;
   /** Per target (institution id, or "triage:<reason>"): decisions before and after. */
@@ -55,7 +58,7 @@ export function compareTables(
   };
   const decideBefore = side(current);
   const decideAfter = side(draft);
-  const report: DraftReport = { envelopes: 0, changed: 0, automaticBefore: 0, automaticAfter: 0, byRule: [], byTarget: [], examples: [] };
+  const report: DraftReport = { envelopes: 0, changed: 0, automaticBefore: 0, automaticAfter: 0, automaticShareBefore: 0, automaticShareAfter: 0, byRule: [], byTarget: [], examples: [] };
   for (const e of envelopes) {
     report.envelopes += 1;
     const before = decideBefore(e);
@@ -75,6 +78,9 @@ export function compareTables(
   }
   const sorted = (m: Map<string, { before: number; after: number }>) =>
     [...m.entries()].map(([k, v]) => ({ k, ...v })).filter((r) => r.before !== r.after).sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before));
+  const share = (n: number) => (report.envelopes === 0 ? 0 : Math.round((n / report.envelopes) * 1000) / 1000);
+  report.automaticShareBefore = share(report.automaticBefore);
+  report.automaticShareAfter = share(report.automaticAfter);
   report.byRule = sorted(rules).map(({ k, before, after }) => ({ ruleId: k, before, after }));
   report.byTarget = sorted(targets).map(({ k, before, after }) => ({ target: k, before, after }));
   return report;

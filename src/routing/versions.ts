@@ -4,9 +4,11 @@
  * be explained with the table of its time. Routing always uses the latest version; effective dates inside it
  * (rules' since/until, institutions' validity) are judged at each envelope's legalDeliveryAt.
  */
+import type { AuditEntry } from '../audit/audit-trail';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { directoryFromData, type Directory, type DirectoryData, type InstitutionRow, type TerritoryRow } from './directory';
+import { diffRuleTables, type RuleTableDiff } from './rule-diff';
 import { loadRuleTable, type RuleTable } from './rule-table';
 
 export interface VersionMeta {
@@ -39,10 +41,15 @@ export interface RoutingConfig {
   directoryMeta: VersionMeta;
 }
 
+/** Where published changes are recorded (Service.audit); the command-line tools may go without. */
+export interface ConfigAudit {
+  record(entry: AuditEntry): Promise<void>;
+}
+
 export class RoutingConfigService {
   private cached?: RoutingConfig;
 
-  constructor(private readonly repo: RoutingConfigRepository, private readonly clock: Clock) {}
+  constructor(private readonly repo: RoutingConfigRepository, private readonly clock: Clock, private readonly audit?: ConfigAudit) {}
 
   /** First start: the shipped defaults become version 1 of each. Safe to call on every start. */
   async seed(defaults: { directory: Directory; ruleTable: RuleTable }): Promise<void> {
@@ -82,7 +89,25 @@ export class RoutingConfigService {
   async publishRules(json: unknown, by: { author: string; reason: string; basedOnVersion?: number }): Promise<VersionMeta> {
     const cur = await this.current();
     const table = loadRuleTable(json, cur.directory);
-    return this.insertNext('rules', cur.ruleSetVersion, table, by);
+    const meta = await this.insertNext('rules', cur.ruleSetVersion, table, by);
+    const d = diffRuleTables(cur.ruleTable, table);
+    await this.audit?.record({
+      actor: by.author, action: 'rules.publish', subjectType: 'rule-table', subjectId: String(meta.version),
+      before: { version: cur.ruleSetVersion }, after: { version: meta.version },
+      data: {
+        reason: by.reason, added: d.added.map((a) => a.rule.id), removed: d.removed.map((r) => r.rule.id),
+        changed: d.changed.map((c) => c.ruleId), reordered: d.reordered.map((r) => r.ruleId),
+      },
+    });
+    return meta;
+  }
+
+  /** What changed from rule-table version `from` to version `to`. */
+  async diffRuleVersions(from: number, to: number): Promise<RuleTableDiff & { from: VersionMeta; to: VersionMeta }> {
+    const [a, b] = await Promise.all([this.repo.ruleSetVersion(from), this.repo.ruleSetVersion(to)]);
+    const missing = !a ? from : !b ? to : null;
+    if (missing !== null || !a || !b) throw new AppError('RTE_VERSION_NOT_FOUND', `No rule table version ${missing} (see GET /api/rules/versions).`);
+    return { from: meta(a), to: meta(b), ...diffRuleTables(a.data, b.data) };
   }
 
   async publishDirectory(data: DirectoryData, by: { author: string; reason: string; basedOnVersion?: number }): Promise<VersionMeta> {
@@ -90,7 +115,15 @@ export class RoutingConfigService {
     const directory = directoryFromData(data);
     // The table in force must still make sense with the new directory (fixed targets exist).
     loadRuleTable(cur.ruleTable, directory);
-    return this.insertNext('directory', cur.directoryVersion, directory.toJSON(), by);
+    const result = await this.insertNext('directory', cur.directoryVersion, directory.toJSON(), by);
+    const before = new Map(cur.directory.institutions.map((i) => [i.id, JSON.stringify(i)]));
+    const changedIds = directory.institutions.filter((i) => before.get(i.id) !== JSON.stringify(i)).map((i) => i.id);
+    await this.audit?.record({
+      actor: by.author, action: 'directory.publish', subjectType: 'directory', subjectId: String(result.version),
+      before: { version: cur.directoryVersion }, after: { version: result.version },
+      data: { reason: by.reason, institutionsChanged: changedIds.slice(0, 50), institutions: directory.institutions.length, territories: directory.territories.length },
+    });
+    return result;
   }
 
   /** Adds or replaces one institution (by id) in a new directory version. */

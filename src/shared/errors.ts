@@ -48,6 +48,7 @@ export const ERRORS = {
   ITK_ENVELOPE_CONFLICT: { status: 409, retry: false, doc: 'An envelope with this id exists with a different content.' },
   ITK_QUARANTINE_NOT_FOUND: { status: 404, retry: false, doc: 'No quarantined input with this id.' },
   ITK_UNPROCESSABLE: { status: 500, retry: false, doc: 'The input failed a few times for an unexpected reason (not the input, not a dependency); kept in quarantine for review instead of being retried forever.' },
+  ITK_QUARANTINE_CLOSED: { status: 409, retry: false, doc: 'The quarantine entry was already re-submitted successfully or dismissed.' },
 
   // Routing
   RTE_NO_MATCH: { status: 422, retry: false, doc: 'No rule matched (should not happen: the table ends with FALLBACK).' },
@@ -67,6 +68,9 @@ export const ERRORS = {
   FWD_NOT_FOUND: { status: 404, retry: false, doc: 'No such forward (or not visible to this institution).' },
   FWD_ALREADY_ACKNOWLEDGED: { status: 409, retry: false, doc: 'The forward was already acknowledged differently.' },
   FWD_PUBLISH_FAILED: { status: 503, retry: true, doc: 'The broker did not confirm the forward.' },
+
+  // Learning loop
+  LRN_NO_MANUAL_DECISION: { status: 409, retry: false, doc: 'The case has no operator decision to propose a rule from (and no institution was named).' },
 
   // Help desk
   HDK_TICKET_NOT_FOUND: { status: 404, retry: false, doc: 'No such ticket.' },

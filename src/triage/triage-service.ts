@@ -16,6 +16,11 @@ import { claimedError } from './triage-queue';
 
 export const MANUAL_RULE = 'MANUAL';
 
+/** Learns from operators' decisions (src/learning); it never fails the decision itself. */
+export interface DecisionLearning {
+  operatorDecided(d: { caseId: string; institutionId: string; decidedBy: string; decidedAt: Date }): Promise<void>;
+}
+
 export interface TriageDeps {
   store: CaseStore;
   routingConfig: RoutingConfigService;
@@ -24,6 +29,8 @@ export interface TriageDeps {
   audit?: AuditTrail;
   /** Told when a case leaves triage, in the same transaction (the help desk resolves its aged-orphan ticket). */
   onFact?: CaseFactListener;
+  /** Told once after an operator's assignment (the learning loop records the decision and proposes a rule). */
+  learning?: DecisionLearning;
 }
 
 /** The target must be a French institution of the directory, valid at the case's receipt, not the liaison body. */
@@ -72,6 +79,7 @@ export class TriageService {
     result.followed?.();
     await this.deps.audit?.record({ actor: by, action: 'triage.assign', subjectType: 'case', subjectId: caseId, before: { status: 'triage', reason: result.previousReason }, after: { status: 'forwarded', institutionId }, data: { forwardIds: result.forwardIds } });
     this.deps.logger.info('triage case assigned', { event: 'triage.assigned', caseId, institutionId, by, forwards: result.forwardIds.length });
+    await this.deps.learning?.operatorDecided({ caseId, institutionId, decidedBy: by, decidedAt: at });
     return { caseId, institutionId, forwardIds: result.forwardIds };
   }
 

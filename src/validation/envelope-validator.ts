@@ -7,8 +7,8 @@ import { AppError, type ErrorDetail } from '../shared/errors';
 import { describeErrors, validatorFor } from './schemas';
 
 export interface EnvelopeValidatorOptions {
-  /** Known BUC types (the catalogue, config/bucs.csv). */
-  bucTypes: ReadonlySet<string>;
+  /** Known BUC types (the catalogue: config/bucs.csv, then its versions edited at run time). */
+  bucTypes: { has(bucType: string): boolean };
 }
 
 export class EnvelopeValidator {

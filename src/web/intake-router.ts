@@ -1,10 +1,11 @@
 import { Router, type Request } from 'express';
 import type { IntakeService } from '../intake/intake-service';
 import type { QuarantineQueries } from '../intake/quarantine-queries';
+import { QUARANTINE_STATUSES, type QuarantineService } from '../intake/quarantine-service';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
-import { noStore, pathParam, queryText } from './request-validation';
+import { jsonBody, noStore, pathParam, queryEnum, queryText } from './request-validation';
 import { sendError } from './http-errors';
 
 /** Bytes kept of an oversize body beyond the limit: enough to see what it was; the rest is counted, not stored. */
@@ -27,7 +28,9 @@ async function readRaw(req: Request, keep: number): Promise<{ raw: Buffer; size:
   return { raw: Buffer.concat(chunks), size, truncated: size > kept };
 }
 
-export function intakeRouter(intake: IntakeService, quarantine: QuarantineQueries, onAccepted: () => void = () => undefined): Router {
+export function intakeRouter(
+  intake: IntakeService, quarantine: QuarantineQueries, lifecycle: QuarantineService, onAccepted: () => void = () => undefined,
+): Router {
   const r = Router();
 
   r.post('/api/envelopes', requireRole('intake'), async (req, res) => {
@@ -49,13 +52,21 @@ export function intakeRouter(intake: IntakeService, quarantine: QuarantineQuerie
   r.get('/api/quarantine', requireRole('operator', 'admin'), noStore, async (req, res) => {
     const page = parsePageRequest(req.query as Record<string, unknown>);
     const errorCode = queryText(req, 'errorCode', /^[A-Z]{2,5}_[A-Z_]{2,60}$/);
-    res.json(await quarantine.list(page, { errorCode }));
+    res.json(await quarantine.list(page, { errorCode, status: queryEnum(req, 'status', QUARANTINE_STATUSES) }));
   });
 
   r.get('/api/quarantine/:id', requireRole('operator', 'admin'), noStore, async (req, res) => {
     const item = await quarantine.get(pathParam(req, 'id', 'id', 'ITK_QUARANTINE_NOT_FOUND'));
     if (!item) throw new AppError('ITK_QUARANTINE_NOT_FOUND', `No quarantined input with id ${req.params.id}.`);
     res.json(item);
+  });
+
+  r.post('/api/quarantine/:id/resubmit', requireRole('operator', 'admin'), noStore, async (req, res) => {
+    res.json(await lifecycle.resubmit(pathParam(req, 'id', 'id', 'ITK_QUARANTINE_NOT_FOUND'), req.principal!.id));
+  });
+
+  r.post('/api/quarantine/:id/dismiss', requireRole('operator', 'admin'), noStore, jsonBody(), async (req, res) => {
+    res.json(await lifecycle.dismiss(pathParam(req, 'id', 'id', 'ITK_QUARANTINE_NOT_FOUND'), req.body, req.principal!.id));
   });
 
   return r;

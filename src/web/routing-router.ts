@@ -91,7 +91,17 @@ export function routingRouter(deps: {
     res.json({ version: v.version, author: v.author, reason: v.reason, createdAt: v.createdAt.toISOString(), ...v.data });
   });
 
-  r.put('/api/rules', requireRole('admin'), json, async (req, res) => {
+  r.get('/api/rules/versions/:from/diff/:to', requireRole('any'), async (req, res) => {
+    const version = (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new AppError('RTE_VERSION_NOT_FOUND', `No rule table version "${v}" (versions are whole numbers from 1; see GET /api/rules/versions).`);
+      return n;
+    };
+    const d = await deps.config.diffRuleVersions(version(String(req.params.from)), version(String(req.params.to)));
+    res.json({ ...d, from: { ...d.from, createdAt: d.from.createdAt.toISOString() }, to: { ...d.to, createdAt: d.to.createdAt.toISOString() } });
+  });
+
+  r.put('/api/rules', requireRole('supervisor'), json, async (req, res) => {
     const b = (req.body ?? {}) as { rules?: unknown; description?: string; reason?: unknown; basedOnVersion?: unknown };
     const reason = typeof b.reason === 'string' ? b.reason : '';
     const basedOnVersion = typeof b.basedOnVersion === 'number' ? b.basedOnVersion : undefined;
@@ -122,7 +132,7 @@ export function routingRouter(deps: {
     return { author: req.principal!.id, reason: typeof b.reason === 'string' ? b.reason : '', basedOnVersion: typeof b.basedOnVersion === 'number' ? b.basedOnVersion : undefined };
   };
 
-  r.put('/api/institutions/:institutionId', requireRole('admin'), json, async (req, res) => {
+  r.put('/api/institutions/:institutionId', requireRole('supervisor'), json, async (req, res) => {
     const b = (req.body ?? {}) as { institution?: Record<string, unknown> };
     const row = {
       acronym: '', networks: [], branches: [], departements: [], validFrom: null, validTo: null, confidence: 'operator', source: `changed by ${req.principal!.id}`,
@@ -132,7 +142,7 @@ export function routingRouter(deps: {
     res.status(201).json({ ...meta, createdAt: meta.createdAt.toISOString() });
   });
 
-  r.put('/api/territories/:departement', requireRole('admin'), json, async (req, res) => {
+  r.put('/api/territories/:departement', requireRole('supervisor'), json, async (req, res) => {
     const b = (req.body ?? {}) as { territory?: Record<string, unknown> };
     const row = { name: '', pensionFund: null, sicknessFund: null, familyFund: null, note: '', ...(b.territory ?? {}), departement: pathParam(req, 'departement', 'departement') } as unknown as TerritoryRow;
     const meta = await deps.config.putTerritory(row, changeBy(req));

@@ -24,6 +24,8 @@ import { casesRouter } from '../../src/web/cases-router';
 import { healthRouter } from '../../src/web/health-router';
 import { helpdeskRouter } from '../../src/web/helpdesk-router';
 import { intakeRouter } from '../../src/web/intake-router';
+import { learningRouter } from '../../src/web/learning-router';
+import { catalogueRouter } from '../../src/web/catalogue-router';
 import { reportsRouter } from '../../src/web/reports-router';
 import { routingRouter } from '../../src/web/routing-router';
 
@@ -44,10 +46,12 @@ const FACTORIES: Record<string, () => Router> = {
   healthRouter: () => healthRouter([], stub(), () => false),
   accessRouter: () => accessRouter(stub(), false),
   adminRouter: () => adminRouter(stub()),
-  intakeRouter: () => intakeRouter(stub(), stub()),
+  intakeRouter: () => intakeRouter(stub(), stub(), stub()),
   routingRouter: () => routingRouter(stub()),
   casesRouter: () => casesRouter(stub()),
   helpdeskRouter: () => helpdeskRouter(stub()),
+  learningRouter: () => learningRouter(stub()),
+  catalogueRouter: () => catalogueRouter(stub()),
   reportsRouter: () => reportsRouter(stub()),
 };
 

@@ -435,7 +435,8 @@ export interface paths {
         /**
          * Rejected inputs, newest first
          * @description Inputs intake could not accept (HTTP and AMQP alike), newest first. The same bytes rejected for the same
-         *     reason again are one entry with `receipts` counted.
+         *     reason again are one entry with `receipts` counted. Each entry is `open` until it is re-submitted
+         *     successfully (`resubmitted`) or dismissed with a reason (`dismissed`).
          */
         get: operations["listQuarantine"];
         put?: never;
@@ -459,6 +460,112 @@ export interface paths {
          */
         get: operations["getQuarantined"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quarantine/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-submit a quarantined input through intake, after a fix
+         * @description Runs the stored raw bytes through intake again, exactly as if they had just arrived (after a fix: a BUC
+         *     type added to the catalogue, a corrected schema), and records the outcome on the entry: `accepted` (stored
+         *     and routed like any envelope; the entry becomes `resubmitted`), `duplicate` (the envelope had arrived
+         *     since; `resubmitted` too) or `rejected` again with the new reason in `error` (the entry stays `open`; no
+         *     second entry is made). Audited as `quarantine.resubmit`.
+         */
+        post: operations["resubmitQuarantined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quarantine/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a quarantined input with a reason
+         * @description Closes an open entry (`dismissed`), keeping its bytes and the reason. Audited as `quarantine.dismiss`.
+         */
+        post: operations["dismissQuarantined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bucs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The BUC catalogue in force
+         * @description The BUC types intake accepts (config/bucs.csv at first start, then versions edited at run time), by BUC type; `q` searches type and titles.
+         */
+        get: operations["listBucTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bucs/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the BUC catalogue
+         * @description Newest first, with author and reason.
+         */
+        get: operations["listBucCatalogueVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bucs/{bucType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add or replace one BUC type of the catalogue
+         * @description Publishes a new catalogue version with this BUC type added or replaced; intake accepts it at once (other
+         *     instances within 10 seconds; a re-submission re-reads the catalogue first). The sector is the BUC type's
+         *     prefix. Audited as `catalogue.publish`.
+         */
+        put: operations["putBucType"];
         post?: never;
         delete?: never;
         options?: never;
@@ -549,6 +656,76 @@ export interface paths {
          * @description A past (or the current) rule table, to explain a decision with the table of its time.
          */
         get: operations["getRuleVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/versions/{from}/diff/{to}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed between two rule-table versions
+         * @description Rules added and removed (with their position), changed field by field (`description`, `enabled`,
+         *     `validFrom`, `validTo`, `when`, `then`, `source`; an absent field is null) and reordered. Only the rules
+         *     that really moved are listed as reordered (those off the longest common subsequence of the shared rules).
+         */
+        get: operations["diffRuleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make this a rule: a draft rule from an operator's decision
+         * @description A draft rule pre-filled with the case's non-personal facts as conditions (BUC type, sending country,
+         *     residence département or country, networks of the French references), forwarding to the institution the
+         *     operator chose (the case's latest manual decision, or `institutionId` for a case still in triage), placed
+         *     just before the rule that sent the case to triage (never above `AFFINITY` or `GATE-NIR`), and the whole
+         *     draft table. Nothing is published: edit the rule, simulate the draft (`POST /api/rules/simulate`) and
+         *     publish it (`PUT /api/rules` with `basedOnVersion`).
+         */
+        post: operations["proposeRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where operators repeated the same decision
+         * @description Groups of decided cases with the same features (BUC type, sending country, residence, reference networks)
+         *     where operators chose the same institution at least `min` times, most repeated first, with the share of
+         *     the group it represents and example cases (`POST /api/rules/proposals` with one of them makes the rule).
+         *     Groups the table in force already routes there by itself are left out.
+         */
+        get: operations["listCandidateRules"];
         put?: never;
         post?: never;
         delete?: never;
@@ -779,6 +956,54 @@ export interface paths {
          * @description An operator's decision (rule `MANUAL`) that the case is not for France or cannot be handled; the reason is recorded and reported in the monthly report.
          */
         post: operations["returnTriageCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triage/{caseId}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What operators decided for similar cases
+         * @description Institutions that similar cases went to, best first (CONTRACT.md §3): first where the same person's
+         *     earlier cases of the same sector went (matched on a keyed HMAC-SHA256 of the French PIN, never the PIN),
+         *     then level by level from cases sharing BUC type, sending country, residence (département, else country)
+         *     and reference networks, down to sector and residence (README: "What similar means"). Only cases an
+         *     operator decided and that are still with that institution count; institutions not valid at the case's
+         *     `legalDeliveryAt` are left out. At most 5 items.
+         */
+        get: operations["getSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's and this month's flows, and the last 30 days
+         * @description Europe/Paris calendar days. `received`: envelopes stored; `forwardedAutomatically`: envelopes the rules
+         *     forwarded; `forwardedAfterTriage`: cases operators forwarded; `toTriage`: envelopes the rules sent to (or
+         *     held in) triage; `quarantined`: rejected inputs (first receipt); `bounced`: cases an institution bounced.
+         *     `now`: cases waiting in triage, open quarantine entries, open tickets whose SLA is in warning or breached.
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1214,6 +1439,15 @@ export interface components {
             /** @description How many times the same bytes were rejected for the same reason. */
             receipts: number;
             lastReceivedAt: components["schemas"]["Timestamp"];
+            status: components["schemas"]["QuarantineStatus"];
+            /** @description Who closed the entry and when; `note` is the dismissal reason. */
+            resolution: null | {
+                at: components["schemas"]["Timestamp"];
+                by: string;
+                note: string | null;
+            };
+            /** @description Re-submissions tried. */
+            resubmissions: number;
         };
         QuarantineItem: components["schemas"]["QuarantineSummary"] & {
             /** @description The input as received (for an oversize input, its first limit + 1 MiB); null once the retention job purged it. */
@@ -1225,6 +1459,139 @@ export interface components {
              * @description When the retention job (RETENTION_DAYS) removed the raw bytes; the entry and its reason stay.
              */
             rawPurgedAt: string | null;
+            resubmissionHistory: {
+                at: components["schemas"]["Timestamp"];
+                by: string;
+                /** @enum {string} */
+                outcome: "accepted" | "duplicate" | "rejected";
+                envelopeId: string | null;
+                error?: components["schemas"]["Error"]["error"];
+            }[];
+        };
+        /** @enum {string} */
+        QuarantineStatus: "open" | "resubmitted" | "dismissed";
+        ResubmissionResult: {
+            quarantineId: string;
+            /** @enum {string} */
+            outcome: "accepted" | "duplicate" | "rejected";
+            status: components["schemas"]["QuarantineStatus"];
+            envelopeId: string | null;
+            /** @description The new reason when rejected again. */
+            error: null | components["schemas"]["Error"]["error"];
+        };
+        BucEntry: {
+            bucType: string;
+            sector: string;
+            titleEn: string;
+            titleFr: string;
+            starterSeds: string;
+            otherSeds: string;
+            multilateral: boolean;
+        };
+        Suggestion: {
+            institutionId: components["schemas"]["institutionId"];
+            /** @description Similar cases that went to this institution. */
+            similarCases: number;
+            /** @description Similar cases at this level of similarity, whatever their institution. */
+            ofSimilar: number;
+            /** @description What made them similar, in words (e.g. "same BUC type P_BUC_01, sending country DE, residence département 69, no French reference"). */
+            basis: string;
+            matchedOn: ("bucType" | "sector" | "senderCountry" | "residence" | "refNetworks" | "pinHash")[];
+            /** @enum {string} */
+            level: "same-person" | "buc-sender-residence-networks" | "buc-residence-networks" | "buc-residence" | "sector-residence";
+        };
+        RuleProposal: {
+            caseId: string;
+            institutionId: components["schemas"]["institutionId"];
+            /** @description The table in force the draft was made on (send it back as `basedOnVersion`). */
+            basedOnVersion: number;
+            rule: components["schemas"]["rule"];
+            /** @description Index of the rule in `draft.rules`. */
+            position: number;
+            insertBefore: string | null;
+            draft: {
+                description?: string;
+                rules: components["schemas"]["rules"];
+            };
+            /** @description What the draft decides for the case's own SED. */
+            check: {
+                /** @enum {string} */
+                outcome: "forward" | "triage";
+                institutionId: string | null;
+                ruleId: string | null;
+            };
+            notes: string[];
+        };
+        RuleCandidate: {
+            features: {
+                bucType: string;
+                senderCountry: string;
+                /** @description `dep:<département>`, `country:<code>` or `unknown`. */
+                residence: string;
+                refNetworks: string[];
+            };
+            institutionId: components["schemas"]["institutionId"];
+            decisions: number;
+            ofSimilar: number;
+            share: number;
+            exampleCaseIds: string[];
+            lastDecidedAt: components["schemas"]["Timestamp"];
+        };
+        RuleTableDiff: {
+            from: components["schemas"]["VersionMeta"];
+            to: components["schemas"]["VersionMeta"];
+            added: {
+                position: number;
+                rule: components["schemas"]["rule"];
+            }[];
+            removed: {
+                position: number;
+                rule: components["schemas"]["rule"];
+            }[];
+            changed: {
+                ruleId: string;
+                changes: {
+                    /** @enum {string} */
+                    field: "description" | "enabled" | "validFrom" | "validTo" | "when" | "then" | "source";
+                    before: unknown;
+                    after: unknown;
+                }[];
+            }[];
+            reordered: {
+                ruleId: string;
+                from: number;
+                to: number;
+            }[];
+            same: boolean;
+        };
+        FlowCounts: {
+            received: number;
+            forwardedAutomatically: number;
+            forwardedAfterTriage: number;
+            toTriage: number;
+            quarantined: number;
+            bounced: number;
+        };
+        Overview: {
+            generatedAt: components["schemas"]["Timestamp"];
+            /** @constant */
+            timeZone: "Europe/Paris";
+            today: components["schemas"]["FlowCounts"] & {
+                /** Format: date */
+                date: string;
+            };
+            month: components["schemas"]["FlowCounts"] & {
+                month: string;
+            };
+            now: {
+                inTriage: number;
+                quarantineOpen: number;
+                ticketsAtRisk: number;
+            };
+            days: (components["schemas"]["FlowCounts"] & {
+                /** Format: date */
+                date: string;
+            })[];
         };
         /** @description One rule tried, and why it did not decide (or the decision, on the deciding step). */
         TraceStep: {
@@ -1301,6 +1668,10 @@ export interface components {
             automaticBefore: number;
             /** @description Forwarded automatically with the draft. */
             automaticAfter: number;
+            /** @description Share of the replayed envelopes forwarded automatically with the table in force. */
+            automaticShareBefore: number;
+            /** @description The same with the draft. */
+            automaticShareAfter: number;
             byRule: {
                 ruleId: string;
                 before: number;
@@ -3226,6 +3597,8 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Only inputs rejected with this error code (e.g. `VAL_SCHEMA_MISMATCH`). */
                 errorCode?: string;
+                /** @description Only entries in this state. */
+                status?: components["schemas"]["QuarantineStatus"];
             };
             header?: never;
             path?: never;
@@ -3283,6 +3656,231 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    resubmitQuarantined: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The quarantine entry id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What intake answered this time. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResubmissionResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `ITK_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `ITK_QUARANTINE_CLOSED`: the entry was already re-submitted successfully or dismissed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    dismissQuarantined: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The quarantine entry id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Dismissed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        quarantineId: string;
+                        /** @constant */
+                        status: "dismissed";
+                    };
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `ITK_QUARANTINE_NOT_FOUND`: no quarantined input with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `ITK_QUARANTINE_CLOSED`: the entry was already re-submitted successfully or dismissed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listBucTypes: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page (opaque). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Text searched in the BUC type and its titles (case-insensitive). */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the catalogue, with its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        version: number;
+                        items?: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listBucCatalogueVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All versions (one page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"] & {
+                        items?: unknown;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    putBucType: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                bucType: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description At least one title; the other fields default to empty (multilateral false). */
+                    buc: {
+                        sector?: string;
+                        titleEn?: string;
+                        titleFr?: string;
+                        starterSeds?: string;
+                        otherSeds?: string;
+                        multilateral?: boolean;
+                    };
+                    reason: string;
+                    basedOnVersion?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Published; the new catalogue version. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionMeta"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RTE_VERSION_CONFLICT`: the catalogue is not at `basedOnVersion`, or another change was published at the same time. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -3466,6 +4064,128 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    diffRuleVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                from: number;
+                to: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The differences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleTableDiff"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `RTE_VERSION_NOT_FOUND`: one of the versions does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    proposeRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseId: string;
+                    institutionId?: components["schemas"]["institutionId"];
+                };
+            };
+        };
+        responses: {
+            /** @description The proposal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleProposal"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `CAS_NOT_FOUND`: no such case. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `LRN_NO_MANUAL_DECISION`: no operator decided this case and no `institutionId` was given. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listCandidateRules: {
+        parameters: {
+            query?: {
+                /** @description Fewest repeated decisions. */
+                min?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The candidates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        min: number;
+                        items: components["schemas"]["RuleCandidate"][];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -3949,6 +4669,69 @@ export interface operations {
             };
             413: components["responses"]["BodyTooLarge"];
             422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getSuggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        items: components["schemas"]["Suggestion"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `CAS_NOT_FOUND`: no such case. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };

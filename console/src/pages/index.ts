@@ -5,10 +5,15 @@
 import { accountsPage } from './accounts';
 import { auditPage } from './audit';
 import { casePage } from './case';
+import { directoryPage } from './directory';
 import type { PageDef } from './page';
+import { overviewPage } from './overview';
+import { quarantinePage } from './quarantine';
 import { queuePage } from './queue';
 import { searchPage } from './search';
 import { tokensPage } from './tokens';
+import { reportsPage } from './reports';
+import { rulesPage } from './rules';
 
 export { HOME_PATH, LOGIN_PATH } from './paths';
 
@@ -19,4 +24,9 @@ export const PAGES: PageDef[] = [
   accountsPage,
   tokensPage,
   auditPage,
+  overviewPage,
+  rulesPage,
+  directoryPage,
+  quarantinePage,
+  reportsPage,
 ];

@@ -1,0 +1,57 @@
+/** The learning loop and the supervisors' overview: suggestions, rule proposals, candidate rules, the overview. */
+import { Router } from 'express';
+import type { LearningService } from '../learning/learning-service';
+import type { OverviewService } from '../overview/overview-service';
+import { AppError } from '../shared/errors';
+import { requireRole } from './auth';
+import { jsonBody } from './request-validation';
+
+/** Bodies through the shared bounded reader (size, encoding, depth, storable text), as every other router. */
+const json = jsonBody();
+
+function intQuery(v: unknown, name: string, def: number, min: number, max: number): number {
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new AppError('REQ_INVALID_QUERY', `${name} must be a whole number from ${min} to ${max}.`, [{ path: name, message: `got "${String(v)}"` }]);
+  }
+  return n;
+}
+
+const CASE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function caseIdOf(v: unknown, path: string): string {
+  if (typeof v !== 'string' || !CASE_ID.test(v)) {
+    throw new AppError('REQ_INVALID_BODY', 'caseId must be a case id (letters, digits, . _ : -, at most 100).', [{ path, message: v === undefined ? 'is required but missing' : 'is not a case id' }]);
+  }
+  return v;
+}
+
+export function learningRouter(deps: { learning: LearningService; overview: OverviewService }): Router {
+  const r = Router();
+
+  r.get('/api/triage/:caseId/suggestions', requireRole('operator'), async (req, res) => {
+    res.json(await deps.learning.suggestions(String(req.params.caseId)));
+  });
+
+  r.post('/api/rules/proposals', requireRole('operator'), json, async (req, res) => {
+    const b = (req.body ?? {}) as { caseId?: unknown; institutionId?: unknown };
+    const caseId = caseIdOf(b.caseId, '/caseId');
+    if (b.institutionId !== undefined && typeof b.institutionId !== 'string') {
+      throw new AppError('REQ_INVALID_BODY', 'institutionId must be an institution id such as FR:CPAM075.', [{ path: '/institutionId', message: 'must be a text' }]);
+    }
+    res.json(await deps.learning.propose(caseId, b.institutionId));
+  });
+
+  r.get('/api/rules/candidates', requireRole('operator'), async (req, res) => {
+    const min = intQuery(req.query.min, 'min', 3, 2, 1000);
+    const limit = intQuery(req.query.limit, 'limit', 20, 1, 100);
+    res.json({ min, items: await deps.learning.candidates(min, limit) });
+  });
+
+  r.get('/api/overview', requireRole('operator'), async (_req, res) => {
+    res.json(await deps.overview.overview());
+  });
+
+  return r;
+}
