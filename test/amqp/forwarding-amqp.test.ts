@@ -3,6 +3,7 @@
  * goes away while forwards accumulate, institutions' replies (accepted / bounced), and a 1,000-envelope run from
  * liaison.intake to the institution queues whose counts add up.
  */
+import { institutionsWithQueues } from '../../src/forwarding/messages';
 import { connect, type GetMessage } from 'amqplib';
 import request from 'supertest';
 import { institutionQueueName, type TopologyNames } from '../../src/bus/topology';
@@ -48,7 +49,7 @@ describeIf(AMQP_URL).each(storageDrivers())('forwarding over AMQP on %s', (drive
   });
   afterEach(async () => {
     await svc.stop();
-    const institutionQueues = (await svc.routingConfig.current()).directory.institutions.filter((i) => i.id.startsWith('FR:')).map((i) => institutionQueueName(names, i.id));
+    const institutionQueues = institutionsWithQueues((await svc.routingConfig.current()).directory).map((id) => institutionQueueName(names, id));
     await inspector.deleteTopology(names, institutionQueues);
   });
 

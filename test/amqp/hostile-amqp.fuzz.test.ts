@@ -4,6 +4,7 @@
  * every rejection is quarantined with a reason and its raw bytes, received = accepted + duplicate + quarantined
  * exactly, and every healthy envelope is forwarded within the bound. Replay with FUZZ_SEED=<seed>.
  */
+import { institutionsWithQueues } from '../../src/forwarding/messages';
 import fc from 'fast-check';
 import { connect } from 'amqplib';
 import type { TopologyNames } from '../../src/bus/topology';
@@ -37,7 +38,7 @@ describeIf(AMQP_URL)('hostile input over AMQP (property-based)', () => {
   });
   afterAll(async () => {
     await svc.stop();
-    const institutionQueues = (await svc.routingConfig.current()).directory.institutions.filter((i) => i.id.startsWith('FR:')).map((i) => institutionQueueName(names, i.id));
+    const institutionQueues = institutionsWithQueues((await svc.routingConfig.current()).directory).map((id) => institutionQueueName(names, id));
     await inspector.deleteTopology(names, institutionQueues);
     await inspector.close();
     await tdb.close();

@@ -3,6 +3,7 @@
  * each holding a prefetch slot for up to a minute). Now 50 poison messages among 1,000 good ones: every good one is
  * forwarded, every poison one quarantined at once with its precise reason, nothing in liaison.dead, within a bound.
  */
+import { institutionsWithQueues } from '../../src/forwarding/messages';
 import { connect } from 'amqplib';
 import type { TopologyNames } from '../../src/bus/topology';
 import { institutionQueueName } from '../../src/bus/topology';
@@ -55,7 +56,7 @@ describeIf(AMQP_URL)('poison messages among good ones on liaison.intake', () => 
   });
   afterAll(async () => {
     await svc.stop();
-    const institutionQueues = (await svc.routingConfig.current()).directory.institutions.filter((i) => i.id.startsWith('FR:')).map((i) => institutionQueueName(names, i.id));
+    const institutionQueues = institutionsWithQueues((await svc.routingConfig.current()).directory).map((id) => institutionQueueName(names, id));
     await inspector.deleteTopology(names, institutionQueues);
     await inspector.close();
     await tdb.close();

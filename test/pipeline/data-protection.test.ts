@@ -3,6 +3,7 @@
  * keeping the figures and the decisions; over a realistic run through HTTP and AMQP no log line and no metric
  * label carries personal data, and identifiers (case, envelope, ticket ids) survive redaction unchanged.
  */
+import { institutionsWithQueues } from '../../src/forwarding/messages';
 import request from 'supertest';
 import { connect } from 'amqplib';
 import type { TopologyNames } from '../../src/bus/topology';
@@ -92,7 +93,7 @@ describeIf(AMQP_URL)('no personal data in logs or metrics over a realistic run (
   });
   afterAll(async () => {
     await svc.stop();
-    const institutionQueues = (await svc.routingConfig.current()).directory.institutions.filter((i) => i.id.startsWith('FR:')).map((i) => institutionQueueName(names, i.id));
+    const institutionQueues = institutionsWithQueues((await svc.routingConfig.current()).directory).map((id) => institutionQueueName(names, id));
     await inspector.deleteTopology(names, institutionQueues);
     await inspector.close();
     await tdb.close();
