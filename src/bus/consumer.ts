@@ -2,6 +2,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../shared/logger';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { decideOutcome, type HandlerResult, type Outcome } from './failure-policy';
+import { AckCoalescer } from './ack-coalescer';
 import { settleWithin } from './async';
 import { RETRY_ATTEMPTS_HEADER } from './dead-letter';
 import { retryQueueArguments } from './retry-queue';
@@ -32,6 +33,8 @@ export interface ConsumerSettings {
   batchHandler?: BatchHandler;
   /** How long a window waits for more messages before it is handed over (batch mode). */
   batchLingerMs: number;
+  /** Batch mode: the most messages in one window (at most prefetch). */
+  batchMax: number;
   prefetch: number;
   maxAttempts: number;
   retryDelay: BackoffPolicy;
@@ -62,6 +65,7 @@ export class Consumer implements ConsumerHandle {
   private resubscribeTimer: NodeJS.Timeout | null = null;
   private resubscribeAttempt = 0;
   private readonly inflight = new Set<Promise<void>>();
+  private readonly coalescers = new WeakMap<Channel, AckCoalescer>();
   /** Batch mode: messages received and not yet handed to the batch handler. */
   private window: Array<{ channel: Channel; msg: ConsumeMessage }> = [];
   private windowTimer: NodeJS.Timeout | null = null;
@@ -115,6 +119,7 @@ export class Consumer implements ConsumerHandle {
       });
     }
     this.channel = null;
+    if (channel) this.coalescers.get(channel)?.flush(); // acks still held go before the close
     if (channel) await settleWithin([channel.close()], Math.max(left(), CLOSE_GRACE_MS));
     this.deps.stopped(this);
     this.deps.logger.info('consumer stopped', { event: 'bus.consumer_stopped', queue: this.queue });
@@ -174,6 +179,7 @@ export class Consumer implements ConsumerHandle {
       this.scheduleResubscribe();
       return;
     }
+    this.acks(channel).delivered(msg);
     if (this.stopping) {
       // Arrived while the cancel was on its way: not started, handed back untouched.
       this.settle(channel, msg, 'release');
@@ -186,7 +192,7 @@ export class Consumer implements ConsumerHandle {
     }
     if (this.settings.batchHandler) {
       this.window.push({ channel, msg });
-      if (this.window.length >= this.settings.prefetch) this.flushWindow();
+      if (this.window.length >= this.settings.batchMax) this.flushWindow();
       else this.windowTimer ??= setTimeout(() => this.flushWindow(), this.settings.batchLingerMs);
       return;
     }
@@ -337,19 +343,29 @@ export class Consumer implements ConsumerHandle {
    * On a channel that closed meanwhile this is impossible, and unnecessary: the broker already requeued the message.
    */
   private settle(channel: Channel, msg: ConsumeMessage, how: 'ack' | 'retry' | 'release'): void {
+    const acks = this.acks(channel);
     try {
-      if (how === 'ack') channel.ack(msg);
-      else if (how === 'retry') channel.reject(msg, true);
-      else channel.nack(msg, false, true);
+      if (how === 'ack') acks.ack(msg);
+      else acks.settleAlone(msg, () => (how === 'retry' ? channel.reject(msg, true) : channel.nack(msg, false, true)));
     } catch (err) {
-      this.deps.logger.info('channel closed before settling; the broker will redeliver the message', {
-        event: 'bus.settle_lost',
-        queue: this.queue,
-        messageId: msg.properties.messageId,
-        how,
-        error: describe(err),
-      });
+      this.settleLost(msg, how, err);
     }
+  }
+
+  /** The channel's ack coalescer (acks of a window go as one multiple ack once every earlier delivery is settled). */
+  private acks(channel: Channel): AckCoalescer {
+    let a = this.coalescers.get(channel);
+    if (!a) {
+      a = new AckCoalescer(channel, (msg, err) => this.settleLost(msg, 'ack', err));
+      this.coalescers.set(channel, a);
+    }
+    return a;
+  }
+
+  private settleLost(msg: ConsumeMessage, how: 'ack' | 'retry' | 'release', err: unknown): void {
+    this.deps.logger.info('channel closed before settling; the broker will redeliver the message', {
+      event: 'bus.settle_lost', queue: this.queue, messageId: msg.properties.messageId, how, error: describe(err),
+    });
   }
 }
 
