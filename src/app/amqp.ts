@@ -22,7 +22,7 @@ import type { OutboxRepository } from '../forwarding/outbox-relay';
 
 /** The broker and consumer settings of AppConfig this side uses. */
 export type AmqpSettings = Pick<AppConfig,
-  'amqpNames' | 'amqpConnectionName' | 'amqpDeclareInstitutionQueues' | 'intakePrefetch' | 'intakeMaxAttempts' | 'intakeRetryInitialMs' |
+  'amqpNames' | 'amqpConnectionName' | 'amqpDeclareInstitutionQueues' | 'intakePrefetch' | 'intakeBatchMax' | 'intakeMaxAttempts' | 'intakeRetryInitialMs' |
   'intakeRetryMaxMs' | 'amqpPrefetch' | 'consumerMaxAttempts' | 'amqpConfirmTimeoutMs' | 'amqpConnectTimeoutMs' | 'amqpReconnectInitialMs' |
   'amqpReconnectMaxMs' | 'workerPollMs' | 'outboxRelayBatch' | 'outboxLeaseMs'>;
 
@@ -58,7 +58,7 @@ export interface AmqpSide {
  */
 export function intakeBatchHandler(intake: IntakeService, onAccepted: () => void, maxAttempts: number): BatchHandler {
   return async (deliveries) => {
-    const results = await intake.receiveBatch(deliveries.map((d) => ({ raw: d.content, via: 'amqp' as const })));
+    const results = await intake.receiveBatch(deliveries.map((d) => ({ raw: d.content, via: 'amqp' as const })), { ordered: true });
     if (results.some((r) => r.status === 'accepted')) onAccepted();
     return Promise.all(results.map(async (r, n) => {
       if (r.status !== 'failed') return 'ack' as const;
@@ -94,7 +94,7 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
   const consumers = [
     // Unexpected failures wait in the retry queues (no prefetch slot held); a database outage pauses consumption.
     broker.consumeBatch(names.intake, intakeBatchHandler(deps.intake, deps.onAccepted, cfg.intakeMaxAttempts), {
-      prefetch: cfg.intakePrefetch, maxAttempts: cfg.intakeMaxAttempts, retryDelay: { initialMs: cfg.intakeRetryInitialMs, maxMs: cfg.intakeRetryMaxMs },
+      prefetch: cfg.intakePrefetch, batchMax: cfg.intakeBatchMax, maxAttempts: cfg.intakeMaxAttempts, retryDelay: { initialMs: cfg.intakeRetryInitialMs, maxMs: cfg.intakeRetryMaxMs },
       ready: deps.databaseReady,
     }),
     broker.consume(names.forwardReplies, repliesHandler(deps.forwarding), {

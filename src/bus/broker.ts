@@ -165,6 +165,7 @@ export class Broker extends EventEmitter implements MessageBus {
       throw new AppError('DEP_BROKER_DOWN', 'The message broker connection is closing');
     }
     const maxAttempts = positiveInt(options.maxAttempts, DEFAULT_CONSUME.maxAttempts, 'maxAttempts');
+    const prefetch = positiveInt(options.prefetch, DEFAULT_CONSUME.prefetch, 'prefetch');
     // The broker dead-letters on its own after deliveryLimit failed deliveries (deliveryLimit + 1 deliveries), without
     // x-error-code: the consumer must give up first.
     if (maxAttempts > this.opts.deliveryLimit) {
@@ -178,7 +179,8 @@ export class Broker extends EventEmitter implements MessageBus {
         queue,
         ...handlers,
         batchLingerMs: options.batchLingerMs ?? 10,
-        prefetch: positiveInt(options.prefetch, DEFAULT_CONSUME.prefetch, 'prefetch'),
+        prefetch,
+        batchMax: Math.min(prefetch, positiveInt(options.batchMax, prefetch, 'batchMax')),
         maxAttempts,
         retryDelay: backoffPolicy(options.retryDelay, DEFAULT_RETRY_DELAY),
         retryQueue: retryQueueName(queue),

@@ -27,7 +27,7 @@ export type Verdict = 'ack' | { dead: ErrorCode; reason: string } | { retry: Err
 export type MessageHandler = (delivery: Delivery) => Promise<Verdict>;
 
 /**
- * A window of messages at once (up to prefetch), one verdict per delivery in order, or `{error}` for a delivery
+ * A window of messages at once (up to batchMax), one verdict per delivery in order, or `{error}` for a delivery
  * that failed alone. Throwing fails the whole window with that error (a dependency outage: everything goes back).
  */
 export type BatchHandler = (deliveries: Delivery[]) => Promise<Array<Verdict | { error: unknown }>>;
@@ -45,6 +45,12 @@ export interface ConsumeOptions {
   pauseDelay?: Partial<BackoffPolicy>;
   /** Batch mode: how long a window waits for more messages before it is handled. Default 10 ms. */
   batchLingerMs?: number;
+  /**
+   * Batch mode: the most messages in one window. Default: prefetch. Below prefetch, the broker keeps delivering
+   * while a window is being handled, so the next window is gathered (and classified) while the previous one is
+   * stored: the stages overlap instead of waiting for each other.
+   */
+  batchMax?: number;
 }
 
 export interface PublishOptions {

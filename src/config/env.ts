@@ -26,6 +26,8 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Messages in flight on the intake consumer (AMQP prefetch). */
   intakePrefetch: number;
+  /** The most intake messages stored in one transaction (a window); below intakePrefetch, windows overlap. */
+  intakeBatchMax: number;
   /**
    * Deliveries of an intake message failing for an unexpected reason before it is quarantined (ITK_UNPROCESSABLE).
    * Input failures are never retried; a dependency outage pauses consumption and counts no attempt.
@@ -239,7 +241,8 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     configDir: path.resolve(cwd, read.text('CONFIG_DIR', './config')),
     ...bootstrap(read),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
-    intakePrefetch: read.int('INTAKE_PREFETCH', 20, 1, 1000),
+    intakePrefetch: read.int('INTAKE_PREFETCH', 300, 1, 5000),
+    intakeBatchMax: read.int('INTAKE_BATCH_MAX', 100, 1, 1000),
     intakeMaxAttempts: read.int('INTAKE_MAX_ATTEMPTS', 4, 1, 19),
     intakeRetryInitialMs: read.int('INTAKE_RETRY_INITIAL_MS', 500, 1, 600_000),
     intakeRetryMaxMs: read.int('INTAKE_RETRY_MAX_MS', 5_000, 1, 3_600_000),
@@ -294,6 +297,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   const read = new EnvReader(env);
   const config = buildConfig(read, cwd);
   if (config.intakeRetryMaxMs < config.intakeRetryInitialMs) read.errors.push('INTAKE_RETRY_MAX_MS must not be below INTAKE_RETRY_INITIAL_MS');
+  // Unset, a window is at most a third of what is in flight (so that windows overlap); set, it must fit in it.
+  if (read.raw('INTAKE_BATCH_MAX') === undefined) config.intakeBatchMax = Math.max(1, Math.min(config.intakeBatchMax, Math.floor(config.intakePrefetch / 3)));
+  else if (config.intakeBatchMax > config.intakePrefetch) read.errors.push('INTAKE_BATCH_MAX must not be above INTAKE_PREFETCH');
   if (config.amqpReconnectMaxMs < config.amqpReconnectInitialMs) read.errors.push('AMQP_RECONNECT_MAX_MS must not be below AMQP_RECONNECT_INITIAL_MS');
   for (const key of read.unknownKeys()) read.errors.push(`${key} is not a setting of this service (see the README's configuration table)`);
   if (read.errors.length) {

@@ -101,6 +101,8 @@ type Classified =
 
 export class IntakeService {
   readonly limits: Readonly<InputLimits>;
+  /** The storage of the last ordered window (AMQP): the next one is stored after it, so commits follow arrival. */
+  private lastOrdered: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: IntakeDeps) {
     this.limits = Object.freeze({ ...(deps.limits ?? DEFAULT_INPUT_LIMITS) });
@@ -116,8 +118,12 @@ export class IntakeService {
   /**
    * A window of inputs, stored in one transaction. Throws only for a dependency failure (nothing stored, the
    * caller hands every input back); otherwise one result per input, in order.
+   *
+   * `ordered` windows (the AMQP intake's, which overlap: the next is gathered and classified while this one is
+   * stored) are stored one after the other in the order they came, so that the routing work items, hence the
+   * decisions, follow the order of arrival (an earlier SED of a case is routed first).
    */
-  async receiveBatch(inputs: IntakeInput[]): Promise<BatchItemResult[]> {
+  async receiveBatch(inputs: IntakeInput[], opts: { ordered?: boolean } = {}): Promise<BatchItemResult[]> {
     const started = process.hrtime.bigint();
     const results: BatchItemResult[] = new Array(inputs.length);
     const storable: Array<{ at: number; c: Classified }> = [];
@@ -128,25 +134,37 @@ export class IntakeService {
         results[at] = { status: 'failed', error }; // a validator bug: this input only
       }
     });
-    let stored: BatchItemResult[];
-    try {
-      stored = storable.length ? await this.store(storable.map((s) => s.c)) : [];
-    } catch (e) {
-      if (failureClass(e) === 'dependency') throw e;
-      if (storable.length === 1) stored = [{ status: 'failed', error: e }];
-      else {
-        // One input broke the window in a way nobody foresaw: find it by storing each alone.
-        this.deps.logger.warn('intake window failed, storing its inputs one by one', { event: 'intake.batch_fallback', size: storable.length, error: describe(e) });
-        stored = [];
-        for (const s of storable) stored.push(await this.storeAlone(s.c));
-      }
-    }
+    const window = storable.map((s) => s.c);
+    const stored = opts.ordered ? await this.inOrder(() => this.storeWindow(window)) : await this.storeWindow(window);
     storable.forEach((s, n) => {
       results[s.at] = stored[n];
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9 / Math.max(1, inputs.length);
     results.forEach((r, n) => this.deps.metrics.intakeLatency.observe({ via: inputs[n].via, outcome: r.status }, seconds));
     return results;
+  }
+
+  /** Runs `fn` after every ordered window handed over before it (whatever became of them). */
+  private inOrder<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lastOrdered.then(fn);
+    this.lastOrdered = run.catch(() => undefined);
+    return run;
+  }
+
+  /** One transaction for the window; when it fails unexpectedly, one per input. Throws on a dependency failure. */
+  private async storeWindow(window: Classified[]): Promise<BatchItemResult[]> {
+    if (window.length === 0) return [];
+    try {
+      return await this.store(window);
+    } catch (e) {
+      if (failureClass(e) === 'dependency') throw e;
+      if (window.length === 1) return [{ status: 'failed', error: e }];
+      // One input broke the window in a way nobody foresaw: find it by storing each alone.
+      this.deps.logger.warn('intake window failed, storing its inputs one by one', { event: 'intake.batch_fallback', size: window.length, error: describe(e) });
+      const stored: BatchItemResult[] = [];
+      for (const c of window) stored.push(await this.storeAlone(c));
+      return stored;
+    }
   }
 
   /**
