@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { EnvelopeOutcome, IntakeBatch, IntakeBatchOutcome, IntakeRepository, QuarantineRecord, StoredEnvelopeRecord } from '../intake/intake-service';
 import type { Database, Sql } from './database';
 import { ROUTING_STAGE } from '../shared/pipeline-stages';
-import { enqueueWorkBatch } from './work-queue';
 
 const ENVELOPE_COLUMNS = 13;
 const QUARANTINE_COLUMNS = 13;
@@ -44,13 +43,21 @@ export class PgIntakeRepository implements IntakeRepository {
       return [e.envelopeId, e.caseId, e.bucType, e.sedType, e.documentId, e.documentVersion, e.sender.institutionId,
         e.sender.country, e.legalDeliveryAt, rec.receivedAt, rec.via, rec.contentSha256, JSON.stringify(e)];
     });
+    // One statement: the envelopes, and the routing work items of those it inserted, in the window's order.
+    const ids = candidates.map((c) => c.envelope.envelopeId);
+    const at = 1 + candidates.length * ENVELOPE_COLUMNS;
     const inserted = new Set((await tx.query<{ envelope_id: string }>(
-      `INSERT INTO envelopes (envelope_id, case_id, buc_type, sed_type, document_id, document_version,
-         sender_institution_id, sender_country, legal_delivery_at, received_at, via, content_sha256, body)
-       VALUES ${placeholders(candidates.length, ENVELOPE_COLUMNS)}
-       ON CONFLICT (envelope_id) DO NOTHING RETURNING envelope_id`, params)).map((r) => r.envelope_id));
-    const newOnes = candidates.filter((c) => inserted.has(c.envelope.envelopeId));
-    if (newOnes.length) await enqueueWorkBatch(tx, ROUTING_STAGE, newOnes.map((c) => c.envelope.envelopeId), newOnes[0].receivedAt);
+      `WITH ins AS (
+         INSERT INTO envelopes (envelope_id, case_id, buc_type, sed_type, document_id, document_version,
+           sender_institution_id, sender_country, legal_delivery_at, received_at, via, content_sha256, body)
+         VALUES ${placeholders(candidates.length, ENVELOPE_COLUMNS)}
+         ON CONFLICT (envelope_id) DO NOTHING RETURNING envelope_id),
+       work AS (
+         INSERT INTO work_queue (stage, ref, available_at, created_at)
+         SELECT $${at + 1}, ins.envelope_id, $${at + 2}::timestamptz, $${at + 2}::timestamptz
+           FROM ins JOIN unnest($${at}::text[]) WITH ORDINALITY AS o(id, n) ON o.id = ins.envelope_id ORDER BY o.n
+         ON CONFLICT (stage, ref) DO NOTHING)
+       SELECT envelope_id FROM ins`, [...params, ids, ROUTING_STAGE, candidates[0].receivedAt])).map((r) => r.envelope_id));
 
     const duplicates = records.filter((r) => !(inserted.has(r.envelope.envelopeId) && first.get(r.envelope.envelopeId) === r));
     const existing = new Map<string, string>();
