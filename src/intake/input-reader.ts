@@ -119,39 +119,52 @@ function scanStructure(text: string, limits: InputLimits): ReadResult | undefine
   }
 }
 
+/** A value met by the walk below, with how it was reached (its JSON pointer is built only for a refusal). */
+interface Visit { value: unknown; parent: Visit | null; key: string }
+
+function pointer(v: Visit | null): string {
+  const keys: string[] = [];
+  for (let at = v; at && at.parent; at = at.parent) keys.push(escapePointer(at.key));
+  return keys.length ? `/${keys.reverse().join('/')}` : '';
+}
+
 /** On the parsed value (depth already bounded): text PostgreSQL cannot store, polluting keys, reference count. */
 function checkValue(root: unknown, limits: InputLimits): ReadResult | undefined {
   let references = 0;
-  const stack: Array<{ value: unknown; path: string }> = [{ value: root, path: '' }];
+  const stack: Visit[] = [{ value: root, parent: null, key: '' }];
   while (stack.length) {
-    const { value, path } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value } = visit;
     if (typeof value === 'string') {
       const bad = unstorable(value);
-      if (bad) return refuse('VAL_UNSTORABLE_TEXT', `The string at ${path || '/'} holds ${bad}, which the database cannot store.`, path || '/', `holds ${bad}`);
+      if (bad) return refuse('VAL_UNSTORABLE_TEXT', `The string at ${pointer(visit) || '/'} holds ${bad}, which the database cannot store.`, pointer(visit) || '/', `holds ${bad}`);
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push({ value: v, path: `${path}/${i}` }));
+      for (let i = 0; i < value.length; i += 1) stack.push({ value: value[i], parent: visit, key: String(i) });
       continue;
     }
-    for (const [key, v] of Object.entries(value)) {
-      const at = `${path}/${escapePointer(key)}`;
-      if (FORBIDDEN_KEYS.has(key)) return refuse('VAL_FORBIDDEN_KEY', `The key "${key}" at ${at} is not allowed (it can pollute object prototypes).`, at, 'forbidden key');
+    for (const key of Object.keys(value)) {
+      const child: Visit = { value: (value as Record<string, unknown>)[key], parent: visit, key };
+      if (FORBIDDEN_KEYS.has(key)) return refuse('VAL_FORBIDDEN_KEY', `The key "${key}" at ${pointer(child)} is not allowed (it can pollute object prototypes).`, pointer(child), 'forbidden key');
       const bad = unstorable(key);
-      if (bad) return refuse('VAL_UNSTORABLE_TEXT', `A key at ${path || '/'} holds ${bad}, which the database cannot store.`, at, `key holds ${bad}`);
+      if (bad) return refuse('VAL_UNSTORABLE_TEXT', `A key at ${pointer(visit) || '/'} holds ${bad}, which the database cannot store.`, pointer(child), `key holds ${bad}`);
       if ((key === 'institutionID' || key === 'institutionId') && ++references > limits.maxInstitutionReferences) {
-        return refuse('VAL_TOO_MANY_REFERENCES', `The input carries more than ${limits.maxInstitutionReferences} institution references.`, at, `reference number ${references} exceeds ${limits.maxInstitutionReferences}`);
+        return refuse('VAL_TOO_MANY_REFERENCES', `The input carries more than ${limits.maxInstitutionReferences} institution references.`, pointer(child), `reference number ${references} exceeds ${limits.maxInstitutionReferences}`);
       }
-      stack.push({ value: v, path: at });
+      stack.push(child);
     }
   }
   return undefined;
 }
 
+const ANY_SURROGATE = /[\ud800-\udfff]/;
+
 function unstorable(s: string): string | undefined {
   if (s.includes('\u0000')) return 'a NUL character (\\u0000)';
-  const m = LONE_SURROGATE.exec(s);
+  // Most strings hold no surrogate at all: the simple test first, the pairing check only when one is there.
+  const m = ANY_SURROGATE.test(s) ? LONE_SURROGATE.exec(s) : null;
   if (m) return `a lone surrogate (\\u${m[0].charCodeAt(0).toString(16)})`;
   return undefined;
 }
