@@ -8,6 +8,7 @@
  * they have all arrived, and a difference is reported.
  * Options: --e2e-count N (default 10000), --latency-rate N per s (default 200), --latency-seconds N (default 15).
  */
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect, type ChannelModel, type ConsumeMessage } from 'amqplib';
@@ -17,6 +18,8 @@ import { routeTraffic } from '../../src/simulation/route-traffic';
 import { generateEnvelopes, isMalformed } from '../../src/simulation/synthetic';
 import type { TopologyNames } from '../../src/bus/topology';
 import { institutionQueueName } from '../../src/bus/topology';
+import { openDatabase } from '../../src/store/database';
+import { brokerPid, CpuMeter, processCpuMs, type CpuSample } from './lib/cpu';
 import { intFlag } from './lib/flags';
 import { quantile, round } from './lib/measure';
 import { benchNames, benchSchemaUrl, deleteTopology, dropBenchSchema, startServiceProcess, type ServiceProcess } from './lib/service-process';
@@ -125,14 +128,17 @@ function rawBroker(ctx: BenchContext): Promise<BenchRow> {
         received += 1;
         lastAt = performance.now();
       });
+      const broker = brokerPid();
+      const brokerCpu0 = broker ? processCpuMs(broker) : 0;
       const t0 = performance.now();
       await publishAll(conn, queue, bodies, PUBLISH_WINDOW, (n) => ctx.progress('raw broker: published', n, bodies.length));
       await waitForCount(() => received, bodies.length, 10_000, (n) => ctx.progress('raw broker: consumed', n, bodies.length));
       ctx.progress('raw broker: consumed', received, bodies.length);
+      const brokerMs = broker ? processCpuMs(broker) - brokerCpu0 : NaN;
       await ch.deleteQueue(queue);
       await ch.close();
       const perSecond = Math.round(received / ((lastAt - t0) / 1000));
-      return { benchmark: '(a) raw broker: publish with confirms to a quorum queue + consume with acks', figures: { messages: received, 'per s': perSecond } };
+      return { benchmark: '(a) raw broker: publish with confirms to a quorum queue + consume with acks', figures: { messages: received, 'per s': perSecond, 'RabbitMQ CPU ms/msg': round(brokerMs / received, 3) } };
     } finally {
       await conn.close();
     }
@@ -140,7 +146,11 @@ function rawBroker(ctx: BenchContext): Promise<BenchRow> {
   return rawResult;
 }
 
-interface E2eRun { perSecond: number; received: number; expected: number; envelopes: number; maxRssMb: number; seconds: number }
+interface E2eRun {
+  perSecond: number; received: number; expected: number; envelopes: number; maxRssMb: number; seconds: number;
+  /** CPU ms per envelope of the measured stream, by party. */
+  cpu: CpuSample;
+}
 
 /** (b) One service process; warm-up first, then the measured stream. */
 async function endToEnd(ctx: BenchContext, databaseUrl: string | undefined, label: string): Promise<E2eRun> {
@@ -151,8 +161,10 @@ async function endToEnd(ctx: BenchContext, databaseUrl: string | undefined, labe
   const schema = databaseUrl ? await benchSchemaUrl(databaseUrl, label) : undefined;
   const conn = await connect(ctx.amqpUrl as string);
   let svc: ServiceProcess | undefined;
+  const admin = databaseUrl ? await openDatabase({ databaseUrl }) : undefined;
   try {
     svc = await startServiceProcess({ amqpUrl: ctx.amqpUrl as string, names, databaseUrl: schema?.url });
+    const meter = new CpuMeter(svc.child.pid as number, admin, schema?.schema);
     const received: Received[] = [];
     const stopConsuming = await consumeForwards(conn, names, (r) => received.push(r));
     await publishAll(conn, names.intake, warmup.map((e) => Buffer.from(JSON.stringify(e))));
@@ -162,18 +174,26 @@ async function endToEnd(ctx: BenchContext, databaseUrl: string | undefined, labe
     const expected = predictedForwards(warmup, main);
     let maxRssMb = svc.rssMb();
     const s = svc;
-    const sampler = setInterval(() => { maxRssMb = Math.max(maxRssMb, s.rssMb()); }, 250);
+    const sampler = setInterval(() => {
+      maxRssMb = Math.max(maxRssMb, s.rssMb());
+      meter.sampleBackends().catch(() => undefined);
+    }, 250);
+    await meter.begin();
     const t0 = performance.now();
     await publishAll(conn, names.intake, main.map((e) => Buffer.from(JSON.stringify(e))));
     await waitForCount(() => received.length - base, expected, 30_000, (n) => ctx.progress(`${label}: forwards received`, n, expected));
     clearInterval(sampler);
+    const used = await meter.take();
+    const perEnvelope = (ms: number) => round(ms / main.length, 3);
+    const cpu = { service: perEnvelope(used.service), database: perEnvelope(used.database), broker: perEnvelope(used.broker), client: perEnvelope(used.client) };
     const got = received.length - base;
     ctx.progress(`${label}: forwards received`, got, expected);
     // Envelopes are done when their forward arrives; the triaged ones were stored and decided by then too.
     const seconds = ((received[received.length - 1]?.at ?? performance.now()) - t0) / 1000;
     await stopConsuming();
-    return { perSecond: Math.round(main.length / seconds), received: got, expected, envelopes: main.length, maxRssMb: round(maxRssMb), seconds: round(seconds) };
+    return { perSecond: Math.round(main.length / seconds), received: got, expected, envelopes: main.length, maxRssMb: round(maxRssMb), seconds: round(seconds), cpu };
   } finally {
+    await admin?.close();
     await svc?.stop();
     await deleteTopology(ctx.amqpUrl as string, names, FRENCH_IDS).catch(() => undefined);
     await conn.close();
@@ -192,6 +212,15 @@ function e2eRows(run: E2eRun, raw: BenchRow, where: string, target: number): Ben
     benchmark: `(b)/(a) share of the raw broker (${where})`, figures: { 'share %': share },
     ...(where.startsWith('PostgreSQL') ? { target: '≥ 25 %', met: share >= 25 } : {}),
   }];
+  // What one machine can do at most: its cores' CPU over what an envelope costs the service, its database and broker.
+  const total = run.cpu.service + run.cpu.database + run.cpu.broker;
+  rows.push({
+    benchmark: `(e) CPU ms per envelope during (b) (${where}${where.startsWith('PGlite') ? ': the database is inside the service' : ''})`,
+    figures: {
+      service: run.cpu.service, ...(where.startsWith('PGlite') ? {} : { PostgreSQL: run.cpu.database }), 'RabbitMQ node': run.cpu.broker,
+      'bench client': run.cpu.client, [`ceiling on ${os.cpus().length} cores /s`]: Math.round((os.cpus().length * 1000) / total),
+    },
+  });
   rows.push({
     benchmark: `(d) service RSS during (b), max (${where})`, figures: { 'RSS MB': run.maxRssMb },
     ...(where.startsWith('PostgreSQL') ? { target: '< 400 MB', met: run.maxRssMb < 400 } : {}),

@@ -10,13 +10,17 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'amqplib';
+import { retryQueueName } from '../../../src/bus/retry-queue';
 import { institutionQueueName, topologyNames, type TopologyNames } from '../../../src/bus/topology';
 import { openDatabase } from '../../../src/store/database';
 import { benchFlags } from './flags';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-/** A fresh schema on the server, and the URL that makes it the search path. */
+/**
+ * A fresh schema on the server, and the URL that makes it the search path; the service's connections carry the
+ * schema's name as application_name (so that their backends can be found in pg_stat_activity).
+ */
 export async function benchSchemaUrl(databaseUrl: string, label: string): Promise<{ url: string; schema: string }> {
   const schema = `liaison_bench_${label}_${randomBytes(3).toString('hex')}`;
   const admin = await openDatabase({ databaseUrl });
@@ -24,6 +28,7 @@ export async function benchSchemaUrl(databaseUrl: string, label: string): Promis
   await admin.close();
   const u = new URL(databaseUrl);
   u.searchParams.set('options', `-c search_path=${schema}`);
+  u.searchParams.set('application_name', schema);
   return { url: u.toString(), schema };
 }
 
@@ -129,7 +134,8 @@ export async function deleteTopology(amqpUrl: string, names: TopologyNames, inst
   const conn = await connect(amqpUrl);
   try {
     const ch = await conn.createChannel();
-    const queues = [names.intake, names.forwardReplies, names.helpdesk, names.rinaForwardCase, names.dead, ...institutionIds.map((id) => institutionQueueName(names, id))];
+    const consumed = [names.intake, names.forwardReplies, names.helpdesk];
+    const queues = [...consumed, ...consumed.map(retryQueueName), names.rinaForwardCase, names.dead, ...institutionIds.map((id) => institutionQueueName(names, id))];
     for (const q of queues) await ch.deleteQueue(q);
     for (const x of [names.forward, names.rina, names.notifications]) await ch.deleteExchange(x);
     await ch.close();
