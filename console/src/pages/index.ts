@@ -13,7 +13,7 @@ import { queuePage } from './queue';
 import { searchPage } from './search';
 import { tokensPage } from './tokens';
 import { reportsPage } from './reports';
-import { rulesPage } from './rules';
+import { rulesDraftPage, rulesPage } from './rules';
 
 export { HOME_PATH, LOGIN_PATH } from './paths';
 
@@ -26,6 +26,7 @@ export const PAGES: PageDef[] = [
   auditPage,
   overviewPage,
   rulesPage,
+  rulesDraftPage,
   directoryPage,
   quarantinePage,
   reportsPage,

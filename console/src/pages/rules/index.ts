@@ -1,10 +1,20 @@
 import type { PageDef } from '../page';
+import { RULES_DRAFT_PATH, RULES_PATH } from '../paths';
+import { RulesDraftPage } from './draft-page';
 import { RulesPage } from './rules-page';
 
 export const rulesPage: PageDef = {
-  path: '/rules',
+  path: RULES_PATH,
   title: 'rules.title',
   roles: ['operator'],
   component: RulesPage,
   nav: { group: 'steering', order: 10 },
+};
+
+/** Reached from the rules page; operators read the table there but never edit it (PUT /api/rules refuses them too). */
+export const rulesDraftPage: PageDef = {
+  path: RULES_DRAFT_PATH,
+  title: 'rulesDraft.title',
+  roles: ['supervisor'],
+  component: RulesDraftPage,
 };

@@ -7,11 +7,13 @@ import { api, ok, type Schemas } from '../../api/client';
 import { ErrorNotice, Loading, Notice } from '../../components/status';
 import { useI18n } from '../../i18n/i18n';
 import { useSession } from '../../session';
+import { parseRule, RuleJsonField } from './rule-json-field';
+import { SimulationReport } from './simulation-report';
 
 type Rules = Schemas['RuleProposal']['draft']['rules'];
 
 export function ProposalEditor({ caseId, onPublished }: { caseId: string; onPublished: () => void }) {
-  const { t, number } = useI18n();
+  const { t } = useI18n();
   const session = useSession();
   const [proposal, setProposal] = useState<Schemas['RuleProposal']>();
   const [ruleText, setRuleText] = useState('');
@@ -25,8 +27,11 @@ export function ProposalEditor({ caseId, onPublished }: { caseId: string; onPubl
       setRuleText(JSON.stringify(p.rule, null, 2));
     }, setError);
   }, [caseId]);
+  const parsed = parseRule(ruleText);
+  const problem = ruleText && 'problem' in parsed ? parsed.problem : undefined;
   const draft = (): Rules => {
-    const rule = JSON.parse(ruleText) as Rules[number];
+    if ('problem' in parsed) throw new Error(t('rules.jsonInvalid', { message: parsed.problem }));
+    const rule = parsed.rule;
     const rules = [...proposal!.draft.rules];
     rules[proposal!.position] = rule;
     return rules;
@@ -40,33 +45,16 @@ export function ProposalEditor({ caseId, onPublished }: { caseId: string; onPubl
     }
   };
   if (!proposal) return error !== undefined ? <ErrorNotice error={error} /> : <Loading />;
-  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   return (
     <section class="panel" aria-labelledby="proposal-title">
       <div class="panel-header"><h2 id="proposal-title">{t('rules.proposal', { caseId })}</h2></div>
       <div class="panel-body">
         <p>{t('rules.proposalPlace', { before: proposal.insertBefore ?? '—', version: proposal.basedOnVersion })}</p>
         {proposal.notes.map((n) => <Notice key={n} kind="warning">{n}</Notice>)}
-        <div class="field">
-          <label for="rule-json">{t('rules.ruleJson')}</label>
-          <textarea id="rule-json" rows={16} class="code" value={ruleText} onInput={(e) => setRuleText(e.currentTarget.value)} />
-        </div>
+        {/* An edit makes the simulation shown stale: publishing waits for a new one. */}
+        <RuleJsonField id="rule-json" value={ruleText} onInput={(text) => { setRuleText(text); setReport(undefined); }} problem={problem} />
         <button type="button" class="btn" onClick={() => run(async () => setReport(await ok(api.POST('/api/rules/simulate', { body: { rules: draft() } }))))}>{t('rules.simulate')}</button>
-        {report && (
-          <div class="simulation" role="region" aria-label={t('rules.simulation')}>
-            <p data-sim="changed">{t('rules.simChanged', { n: number(report.changed), of: number(report.envelopes) })}</p>
-            <p data-sim="share">{t('rules.simShare', { before: pct(report.automaticShareBefore), after: pct(report.automaticShareAfter) })}</p>
-            <table class="table"><caption>{t('rules.simByRule')}</caption>
-              <thead><tr><th scope="col">{t('rules.rule')}</th><th scope="col" class="num">{t('rules.before')}</th><th scope="col" class="num">{t('rules.after')}</th></tr></thead>
-              <tbody>{report.byRule.map((r) => <tr key={r.ruleId}><td><code>{r.ruleId}</code></td><td class="num">{r.before}</td><td class="num">{r.after}</td></tr>)}</tbody>
-            </table>
-            <table class="table"><caption>{t('rules.simByTarget')}</caption>
-              <thead><tr><th scope="col">{t('rules.target')}</th><th scope="col" class="num">{t('rules.before')}</th><th scope="col" class="num">{t('rules.after')}</th></tr></thead>
-              <tbody>{report.byTarget.map((r) => <tr key={r.target}><td><code>{r.target}</code></td><td class="num">{r.before}</td><td class="num">{r.after}</td></tr>)}</tbody>
-            </table>
-            <ul>{report.examples.slice(0, 5).map((x) => <li key={x.envelopeId}><code>{x.caseId}</code> : {x.before.ruleId} → {x.after.ruleId} ({x.after.institutionId ?? x.after.reason})</li>)}</ul>
-          </div>
-        )}
+        {report && <SimulationReport report={report} />}
         {report && session.has('supervisor') && published === undefined && (
           <form class="inline-form" onSubmit={(e) => {
             e.preventDefault();

@@ -2,12 +2,16 @@
  * "make this a rule" from an operator's decision (`?propose=<caseId>`, linked from a case). */
 import { useState } from 'preact/hooks';
 import { api, ok } from '../../api/client';
+import { Flash } from '../../components/flash';
 import { PageHeader } from '../../components/page-header';
 import { ErrorNotice, Loading } from '../../components/status';
 import { useResource, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
-import { navigate } from '../../router';
+import { Link, navigate } from '../../router';
+import { useSession } from '../../session';
 import type { PageProps } from '../page';
+import { RULES_DRAFT_PATH } from '../paths';
+import { loadDraft } from './draft-store';
 import { ProposalEditor } from './proposal-editor';
 import { RuleDiffView } from './rule-diff-view';
 
@@ -20,12 +24,18 @@ export function RulesPage({ query }: PageProps) {
   const candidates = useResource(() => ok(api.GET('/api/rules/candidates')), [tick]);
   const propose = query.get('propose');
   const [caseId, setCaseId] = useState('');
+  const session = useSession();
+  // Only supervisors edit the table; an operator reads it here and sees no way into the draft editor.
+  const edit = session.has('supervisor') && (
+    <Link to={RULES_DRAFT_PATH} class="btn btn-primary">{loadDraft(session.session?.username ?? '') ? t('rulesDraft.resume') : t('rulesDraft.edit')}</Link>
+  );
   if (current.error !== undefined) return <ErrorNotice error={current.error} onRetry={current.reload} />;
   if (!current.data || !versions.data) return <Loading />;
   const r = current.data;
   return (
     <>
-      <PageHeader title={t('rules.title')} subtitle={t('rules.inForce', { version: r.version, author: r.author, at: dateTime(r.createdAt), reason: r.reason })} />
+      <PageHeader title={t('rules.title')} subtitle={t('rules.inForce', { version: r.version, author: r.author, at: dateTime(r.createdAt), reason: r.reason })} actions={edit} />
+      <Flash />
       {propose && <ProposalEditor caseId={propose} onPublished={() => setTick((n) => n + 1)} />}
       <section class="panel" aria-labelledby="make-title">
         <div class="panel-header"><h2 id="make-title">{t('rules.make')}</h2></div>
