@@ -3,3 +3,5 @@ export const LOGIN_PATH = '/login';
 export const HOME_PATH = '/triage';
 export const CASE_PATH = '/cases/:caseId';
 export const SEARCH_PATH = '/search';
+export const TICKETS_PATH = '/tickets';
+export const TICKET_PATH = '/tickets/:id';
