@@ -3,7 +3,7 @@
  * filters in the URL, paged as the API pages; act on a ticket and see its colour change in the view and in the list;
  * every action of CONTRACT.md §5 from the ticket view, internal and external messages apart, pauses with their
  * party, the conversation with the counterpart desk and the history; the service's refusal next to the form;
- * who sees the desk.
+ * who sees the desk. On PostgreSQL (PGlite when no PostgreSQL is reachable and REQUIRE_SERVICES is not set).
  *
  * The service's clock starts at Wednesday 25 November 2026, 11:00 Paris (a business day) and runs on from there, so
  * the business-hour clocks give the same colours whatever day and hour the test runs. Logging in happens on real
@@ -11,9 +11,11 @@
  * not expired; the service's time then goes back to where it was, never before an event already recorded.
  */
 import type { Locator, Page } from 'playwright-core';
-import { ACCOUNTS, startConsoleHarness, type Account, type BrowserUser, type ConsoleHarness } from './harness';
+import { ACCOUNTS, HARNESS_START_MS, consoleDrivers, startConsoleHarness, type Account, type BrowserUser, type ConsoleHarness } from './harness';
 
 jest.setTimeout(240_000);
+
+const driver = consoleDrivers().includes('postgres') ? 'postgres' : 'pglite';
 
 const NOW = Date.parse('2026-11-25T10:00:00Z'); // Wed 25 Nov 2026 11:00 Paris (UTC+1)
 const paris = (local: string) => new Date(`${local}+01:00`).toISOString();
@@ -29,7 +31,7 @@ interface Seed {
   subject: string;
 }
 
-describe('console: help desk', () => {
+describe(`console: help desk (${driver})`, () => {
   let h: ConsoleHarness;
   const ids: Record<'de' | 'be' | 'it' | 'fr', string> = { de: '', be: '', it: '', fr: '' };
   let shift = 0;
@@ -67,7 +69,7 @@ describe('console: help desk', () => {
   };
 
   beforeAll(async () => {
-    h = await startConsoleHarness();
+    h = await startConsoleHarness({ driver });
     shift = NOW - Date.now();
     h.clock.offsetMs = shift;
     // Opened in this order, so listed newest first: fr, it, be, de.
@@ -81,7 +83,7 @@ describe('console: help desk', () => {
       subject: 'Dossier reçu par erreur' }); // 3 h 30 of the 8-hour response: on time
     expect((await h.api('POST', `/api/tickets/${ids.be}/actions`, { action: 'respond', message: 'Nous regardons.' })).status).toBe(200);
     expect((await h.api('POST', `/api/tickets/${ids.it}/actions`, { action: 'assign', assignee: ACCOUNTS.agent.username })).status).toBe(200);
-  });
+  }, HARNESS_START_MS);
   afterAll(async () => {
     await h?.close();
   });
@@ -154,6 +156,7 @@ describe('console: help desk', () => {
     await header.getByText('Échéance proche').waitFor();
     await clock(page, 'firstResponse').getByText('Échéance proche').waitFor();
     await clock(page, 'firstResponse').getByText(/^1 h 4\d min sur 2 h$/).waitFor(); // 100 minutes at 11:00, and the test's own minutes
+    expect(await background(header.locator('.badge').first())).toBe(BADGE_BACKGROUND.warn);
     expect(await background(clock(page, 'firstResponse'))).toBe(BADGE_BACKGROUND.warn);
     await clock(page, 'resolution').getByText('Dans les délais').waitFor();
     await h.step(page, 'view-warning');
@@ -184,6 +187,7 @@ describe('console: help desk', () => {
       await p.getByLabel('Message (facultatif)').fill('Assuré sans couverture maladie depuis octobre.');
     });
     await header.getByText('Délai dépassé').waitFor();
+    expect(await background(header.locator('.badge').first())).toBe(BADGE_BACKGROUND.danger);
     expect(await background(clock(page, 'firstResponse'))).toBe(BADGE_BACKGROUND.danger);
     await page.locator('.timeline').getByText('P3 → P1').waitFor();
     await page.getByText('Aucun échange (ticket français ou automatique, ou rien d’envoyé pour l’instant).').waitFor();
