@@ -150,6 +150,9 @@ describe(`console: help desk (${driver})`, () => {
 
   it('acts on a help-desk ticket and sees its colour change, in the view and in the list', async () => {
     const { page, errors } = await openAt(ACCOUNTS.agent, '/tickets');
+    // The scheduler's escalation sweep (not running in this harness) raises what the tickets crossed by now.
+    const sweep = await h.svc.helpdesk.jobs.escalate(h.clock.now());
+    expect(sweep.ran && sweep.result.raised.filter((e) => e.ticketId === ids.de).map((e) => e.kind)).toEqual(['response-warning']);
     await row(page, ids.de).getByRole('link', { name: ids.de }).click();
     await page.getByRole('heading', { level: 1, name: `Ticket ${ids.de}` }).waitFor();
     const header = page.getByRole('heading', { level: 1 });
@@ -159,6 +162,8 @@ describe(`console: help desk (${driver})`, () => {
     expect(await background(header.locator('.badge').first())).toBe(BADGE_BACKGROUND.warn);
     expect(await background(clock(page, 'firstResponse'))).toBe(BADGE_BACKGROUND.warn);
     await clock(page, 'resolution').getByText('Dans les délais').waitFor();
+    await page.locator('.ticket-escalations').getByText('alerte première réponse').waitFor();
+    await page.locator('.timeline').getByText('system:escalation').waitFor();
     await h.step(page, 'view-warning');
 
     await act(page, 'Répondre', 'Envoyer la réponse', (p) => p.getByLabel('Message (facultatif)').fill('Le P2000 a été transmis à la Carsat Rhône-Alpes le 20/11.'));
