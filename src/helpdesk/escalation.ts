@@ -46,14 +46,28 @@ export const SLA_STANDINGS = ['on-time', 'warning', 'breached'] as const;
 /** `sla.status` of a ticket: what the console colours it with (computed here, never in the browser). */
 export type SlaStanding = (typeof SLA_STANDINGS)[number];
 
+/** The standing of each clock, at the thresholds the escalation job uses (the console colours each clock with it). */
+export interface ClockStandings {
+  firstResponse: SlaStanding;
+  resolution: SlaStanding;
+}
+
 /**
- * The ticket's SLA at a glance, at the thresholds the escalation job uses: breached when either clock is (even
- * stopped: a late response stays late); warning when a clock still counting (running, or the resolution clock
- * paused) has used `warnAtFraction` of its target; on time otherwise.
+ * Each clock at a glance: breached once breached (even stopped: a late response stays late); warning when the
+ * clock still counts (the response clock running; the resolution clock running or paused) and has used
+ * `warnAtFraction` of its target; on time otherwise.
  */
-export function slaStanding(sla: SlaStatus): SlaStanding {
-  if (sla.firstResponseBreached || sla.resolutionBreached) return 'breached';
+export function clockStandings(sla: SlaStatus): ClockStandings {
   const responseWarned = sla.responseClock === 'running' && sla.firstResponseBusinessMs >= sla.warnAtFraction * sla.firstResponseTargetMs;
   const resolutionWarned = sla.resolutionClock !== 'stopped' && sla.resolutionBusinessMs >= sla.warnAtFraction * sla.resolutionTargetMs;
-  return responseWarned || resolutionWarned ? 'warning' : 'on-time';
+  return {
+    firstResponse: sla.firstResponseBreached ? 'breached' : responseWarned ? 'warning' : 'on-time',
+    resolution: sla.resolutionBreached ? 'breached' : resolutionWarned ? 'warning' : 'on-time',
+  };
+}
+
+/** The ticket's SLA at a glance (`sla.status`): the worse of its two clocks' standings. */
+export function slaStanding(sla: SlaStatus): SlaStanding {
+  const { firstResponse, resolution } = clockStandings(sla);
+  return SLA_STANDINGS[Math.max(SLA_STANDINGS.indexOf(firstResponse), SLA_STANDINGS.indexOf(resolution))]!;
 }

@@ -159,6 +159,8 @@ export interface TicketFilter {
   counterpartCountry?: string;
   caseId?: string;
   assignee?: string;
+  /** false: tickets nobody is assigned to; true: tickets someone is. */
+  assigned?: boolean;
   source?: TicketSource;
   /** Breached (either clock) as of `now`, from the stored SLA snapshot. */
   breached?: boolean;

@@ -4,7 +4,7 @@
  * those who may see them (operators); other callers see that the event happened, not what was written.
  */
 import type { TicketCalendars } from './calendar-snapshots';
-import { slaStanding, type EscalationKind } from './escalation';
+import { clockStandings, slaStanding, type EscalationKind } from './escalation';
 import { computeSla, slaView, type SlaStatus, type TicketEvent } from './sla-clock';
 import type { Priority, SlaPolicyVersion } from './sla-policy';
 import { allowedActions } from './ticket-state';
@@ -63,9 +63,12 @@ export function slaSnapshot(sla: SlaStatus): SlaSnapshot {
 
 /** The contract's `sla` object and what the console shows beside it. */
 export function ticketSlaView(sla: SlaStatus, now: Date) {
+  const clocks = clockStandings(sla);
   return {
     ...slaView(sla),
     status: slaStanding(sla),
+    firstResponseStatus: clocks.firstResponse,
+    resolutionStatus: clocks.resolution,
     priority: sla.priority,
     asOf: now.toISOString(),
     clockStartAt: sla.clockStartAt.toISOString(),

@@ -91,6 +91,7 @@ function listWhere(filter: TicketFilter, page: PageRequest, now: Date): { where:
   if (filter.counterpartCountry) add('counterpart_country = ?', filter.counterpartCountry);
   if (filter.caseId) add('case_id = ?', filter.caseId);
   if (filter.assignee) add('assignee = ?', filter.assignee);
+  if (filter.assigned !== undefined) add(filter.assigned ? 'assignee IS NOT NULL' : 'assignee IS NULL');
   if (filter.source) add('source = ?', filter.source);
   if (filter.breached !== undefined) {
     const breached = `(first_response_breached OR resolution_breached

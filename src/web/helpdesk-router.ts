@@ -66,16 +66,26 @@ function oneOf<T extends string>(query: Record<string, unknown>, key: string, al
   return values?.[0];
 }
 
+function flagOf(query: Record<string, unknown>, key: string): boolean | undefined {
+  const value = oneOf(query, key, ['true', 'false'] as const);
+  return value === undefined ? undefined : value === 'true';
+}
+
 export function ticketFilterOf(query: Record<string, unknown>): TicketFilter {
-  const breached = oneOf(query, 'breached', ['true', 'false'] as const);
+  const assignee = text(query.assignee, 'assignee');
+  const assigned = flagOf(query, 'assigned');
+  if (assignee !== undefined && assigned === false) {
+    throw new AppError('REQ_INVALID_QUERY', 'assignee and assigned=false contradict each other.', [{ path: 'assigned', message: 'cannot be false with an assignee' }]);
+  }
   return {
     states: listOf<TicketState>(query, 'state', TICKET_STATES),
     priorities: listOf<Priority>(query, 'priority', PRIORITIES),
     counterpartCountry: oneOf(query, 'counterpartCountry', EESSI_COUNTRIES),
     caseId: text(query.caseId, 'caseId'),
-    assignee: text(query.assignee, 'assignee'),
+    assignee,
+    assigned,
     source: oneOf<TicketSource>(query, 'source', TICKET_SOURCES),
-    breached: breached === undefined ? undefined : breached === 'true',
+    breached: flagOf(query, 'breached'),
   };
 }
 

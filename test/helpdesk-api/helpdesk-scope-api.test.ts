@@ -1,8 +1,8 @@
 /**
  * The help desk API of issue #12 on PGlite and PostgreSQL: help-desk tokens scoped by country (403 for another
  * country in a body or a filter, 404 for another country's ticket), the national desk's unscoped token unchanged,
- * priority changes (event, audit, targets recomputed), list filters validated with keyset paging and `sla.status`,
- * and the thread's delivery state without a broker.
+ * priority changes (event, audit, targets recomputed), list filters (assignee, assigned) validated with keyset
+ * paging, `sla.status` and each clock's own status, and the thread's delivery state without a broker.
  */
 import request from 'supertest';
 import { AccessService } from '../../src/access/access';
@@ -146,7 +146,10 @@ describe.each(storageDrivers())('help desk scopes, priorities and lists on %s', 
       expect(await ofList('?priority=P1,P2')).toEqual([ids[1], ids[0]]);
       expect(await ofList('?counterpartCountry=IT')).toEqual([ids[1]]);
       expect(await ofList('?assignee=bob')).toEqual([ids[2]]);
-      for (const q of ['?state=bogus', '?priority=P9', '?counterpartCountry=XX', '?assignee=a&assignee=b', '?limit=0', '?cursor=nope']) {
+      expect(await ofList('?assigned=false')).toEqual([ids[3], ids[1], ids[0]]);
+      expect(await ofList('?assigned=true&priority=P3,P4')).toEqual([ids[2]]);
+      expect(await ofList('?assigned=true&assignee=bob')).toEqual([ids[2]]);
+      for (const q of ['?state=bogus', '?priority=P9', '?counterpartCountry=XX', '?assignee=a&assignee=b', '?assigned=maybe', '?assigned=false&assignee=bob', '?limit=0', '?cursor=nope']) {
         const res = await list(q);
         expect([q, res.status, res.body.error.code]).toEqual([q, 400, 'REQ_INVALID_QUERY']);
       }
@@ -171,6 +174,40 @@ describe.each(storageDrivers())('help desk scopes, priorities and lists on %s', 
       expect(await statusAt('2025-05-06T12:00:01')).toBe('breached');
       await act(t.id, { action: 'respond' }).expect(200);
       expect(await statusAt('2025-05-06T12:10:00')).toBe('breached'); // a late response stays late
+    });
+
+    it('colours each clock apart: sla.status is the worse of firstResponseStatus and resolutionStatus', async () => {
+      // P1 opened Tue 6 May 10:00: response due 12:00 (warning from 11:30), resolution due Wed 7 May 10:00 (8 h, warning from Tue 16:00).
+      const { body: t } = await open_(ticketBody({ priority: 'P1' }), national).expect(201);
+      const clocksAt = async (local: string) => {
+        clock.set(paris(local));
+        const { sla } = (await request(app).get(`/api/tickets/${t.id}`).set(national).expect(200)).body;
+        const [item] = (await list('')).body.items;
+        expect([item.sla.firstResponseStatus, item.sla.resolutionStatus]).toEqual([sla.firstResponseStatus, sla.resolutionStatus]);
+        return [sla.firstResponseStatus, sla.resolutionStatus, sla.status];
+      };
+      const rows: Array<[string, string, string[]]> = [
+        ['only the response clock in warning', '2025-05-06T11:45:00', ['warning', 'on-time', 'warning']],
+        ['answered in time: the response clock is on time for good', '2025-05-06T15:00:00', ['on-time', 'on-time', 'on-time']],
+        ['the resolution clock alone in warning after 7 of its 8 hours', '2025-05-07T09:00:00', ['on-time', 'warning', 'warning']],
+        ['paused, the resolution clock keeps its warning', '2025-05-07T09:05:00', ['on-time', 'warning', 'warning']],
+        ['the resolution clock breached (due 10:05 after the 5-minute pause), the response clock still on time', '2025-05-07T10:05:01', ['on-time', 'breached', 'breached']],
+      ];
+      for (const [name, at, expected] of rows) {
+        if (name.startsWith('answered')) {
+          clock.set(paris('2025-05-06T11:50:00'));
+          await act(t.id, { action: 'respond' }).expect(200);
+        }
+        if (name.startsWith('paused')) {
+          clock.set(paris('2025-05-07T09:01:00'));
+          await act(t.id, { action: 'wait', on: 'institution' }).expect(200);
+        }
+        if (name.startsWith('the resolution clock breached')) {
+          clock.set(paris('2025-05-07T09:06:00'));
+          await act(t.id, { action: 'resume' }).expect(200);
+        }
+        expect([name, await clocksAt(at)]).toEqual([name, expected]);
+      }
     });
   });
 

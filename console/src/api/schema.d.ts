@@ -2102,6 +2102,16 @@ export interface components {
              * @enum {string}
              */
             status: "on-time" | "warning" | "breached";
+            /**
+             * @description The colour of the first-response clock alone, by the same thresholds (`warning` only while the clock runs); `status` is the worse of the two clocks.
+             * @enum {string}
+             */
+            firstResponseStatus: "on-time" | "warning" | "breached";
+            /**
+             * @description The colour of the resolution clock alone, by the same thresholds (`warning` while it runs or is paused).
+             * @enum {string}
+             */
+            resolutionStatus: "on-time" | "warning" | "breached";
             /** @description The priority whose targets are measured (the current one). */
             priority: components["schemas"]["Priority"];
             firstResponseDueAt: components["schemas"]["Timestamp"];
@@ -4853,6 +4863,8 @@ export interface operations {
                 caseId?: string;
                 /** @description Tickets assigned to this person. */
                 assignee?: string;
+                /** @description `false`: tickets nobody is assigned to; `true`: tickets someone is. `assigned=false` with an `assignee` is 400. */
+                assigned?: "true" | "false";
                 /** @description Who opened the ticket. */
                 source?: components["schemas"]["TicketSource"];
                 /** @description `true`: the first-response or the resolution target is breached now (a breach recorded at the last change, or a running clock past its due time); `false`: neither. */

@@ -14,6 +14,7 @@ import { searchPage } from './search';
 import { tokensPage } from './tokens';
 import { reportsPage } from './reports';
 import { rulesDraftPage, rulesPage } from './rules';
+import { ticketPage, ticketsPage } from './tickets';
 
 export { HOME_PATH, LOGIN_PATH } from './paths';
 
@@ -30,4 +31,6 @@ export const PAGES: PageDef[] = [
   directoryPage,
   quarantinePage,
   reportsPage,
+  ticketsPage,
+  ticketPage,
 ];

@@ -5,3 +5,5 @@ export const CASE_PATH = '/cases/:caseId';
 export const SEARCH_PATH = '/search';
 export const RULES_PATH = '/rules';
 export const RULES_DRAFT_PATH = '/rules/draft';
+export const TICKETS_PATH = '/tickets';
+export const TICKET_PATH = '/tickets/:id';
