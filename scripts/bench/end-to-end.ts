@@ -146,6 +146,60 @@ function rawBroker(ctx: BenchContext): Promise<BenchRow> {
   return rawResult;
 }
 
+let fanResult: Promise<BenchRow> | undefined;
+
+/**
+ * (a2) The same bodies published round-robin to as many quorum queues as there are French institutions (the
+ * service's forward topology), through a direct exchange with mandatory publishes: what the broker itself pays
+ * for spreading messages over many quorum queues (each queue batches its own writes), for reading (e).
+ */
+function rawFanOut(ctx: BenchContext): Promise<BenchRow> {
+  fanResult ??= (async () => {
+    const count = Math.min(intFlag('e2e-count', 10_000), 5_000);
+    const bodies = envelopes(count, 'bench-e2e').map((e) => Buffer.from(JSON.stringify(e)));
+    const conn = await connect(ctx.amqpUrl as string);
+    const prefix = `bench-fan-${process.pid}-${Date.now()}`;
+    const queues = FRENCH_IDS.map((_, i) => `${prefix}.q${i}`);
+    try {
+      const ch = await conn.createConfirmChannel();
+      await ch.assertExchange(prefix, 'direct', { durable: true });
+      for (const [i, q] of queues.entries()) {
+        await ch.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+        await ch.bindQueue(q, prefix, String(i));
+      }
+      const consumer = await conn.createChannel();
+      await consumer.prefetch(1000);
+      let received = 0;
+      for (const q of queues) await consumer.consume(q, (m) => { if (m) { consumer.ack(m); received += 1; } });
+      const broker = brokerPid();
+      const cpu0 = broker ? processCpuMs(broker) : 0;
+      const t0 = performance.now();
+      let inflight = 0;
+      let wake: (() => void) | undefined;
+      for (const [i, body] of bodies.entries()) {
+        while (inflight >= PUBLISH_WINDOW) await new Promise<void>((r) => { wake = r; });
+        inflight += 1;
+        ch.publish(prefix, String(i % queues.length), body, { persistent: true, mandatory: true, contentType: 'application/json' }, () => { inflight -= 1; wake?.(); });
+      }
+      await ch.waitForConfirms();
+      await waitForCount(() => received, bodies.length, 10_000, (n) => ctx.progress('raw broker, fanned out: consumed', n, bodies.length));
+      const seconds = (performance.now() - t0) / 1000;
+      const brokerMs = broker ? processCpuMs(broker) - cpu0 : NaN;
+      await consumer.close();
+      for (const q of queues) await ch.deleteQueue(q);
+      await ch.deleteExchange(prefix);
+      await ch.close();
+      return {
+        benchmark: `(a2) raw broker, the same bodies spread over ${queues.length} quorum queues (the institutions' topology)`,
+        figures: { messages: received, 'per s': Math.round(received / seconds), 'RabbitMQ CPU ms/msg': round(brokerMs / received, 3) },
+      };
+    } finally {
+      await conn.close();
+    }
+  })();
+  return fanResult;
+}
+
 interface E2eRun {
   perSecond: number; received: number; expected: number; envelopes: number; maxRssMb: number; seconds: number;
   /** CPU ms per envelope of the measured stream, by party. */
@@ -285,7 +339,7 @@ const needsBroker = (ctx: BenchContext): void => {
 };
 
 export const sections: BenchSection[] = [
-  { name: 'broker', async run(ctx) { needsBroker(ctx); return [await rawBroker(ctx)]; } },
+  { name: 'broker', async run(ctx) { needsBroker(ctx); return [await rawBroker(ctx), await rawFanOut(ctx)]; } },
   {
     name: 'e2e',
     async run(ctx) {

@@ -18,7 +18,7 @@ import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { newId } from '../shared/ids';
 import { WorkerLoop } from '../shared/worker-loop';
-import type { OutboxRepository } from '../forwarding/outbox-relay';
+import type { OutboxRepository, RelayInbox } from '../forwarding/outbox-relay';
 
 /** The broker and consumer settings of AppConfig this side uses. */
 export type AmqpSettings = Pick<AppConfig,
@@ -32,6 +32,8 @@ export interface AmqpDeps {
   intake: IntakeService;
   forwarding: ForwardingService;
   outbox: OutboxRepository;
+  /** Forwards handed over by this instance's routing stage; its owner is the relay's lease owner. */
+  inbox?: RelayInbox;
   /** The institutions whose queues are declared at start (when amqpDeclareInstitutionQueues). */
   institutionIds: () => Promise<string[]>;
   clock: Clock;
@@ -46,6 +48,8 @@ export interface AmqpDeps {
 export interface AmqpSide {
   broker: Broker;
   relay: WorkerLoop;
+  /** Stops taking messages (idempotent); stop() does it too. */
+  stopConsumers(timeoutMs: number): Promise<unknown>;
   consumers: ConsumerHandle[];
   stop(timeoutMs: number): Promise<void>;
 }
@@ -107,16 +111,21 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
     ensureInstitutionQueue: async (id) => {
       await broker.declareInstitutionQueues([id]);
     },
-    clock: deps.clock, logger: deps.logger, metrics: deps.metrics, owner: newId(`relay-${cfg.amqpConnectionName}`),
-    batchSize: cfg.outboxRelayBatch, leaseMs: cfg.outboxLeaseMs,
+    clock: deps.clock, logger: deps.logger, metrics: deps.metrics, owner: deps.inbox?.owner ?? newId(`relay-${cfg.amqpConnectionName}`),
+    batchSize: cfg.outboxRelayBatch, leaseMs: cfg.outboxLeaseMs, inbox: deps.inbox,
   }), { idleMs: cfg.workerPollMs, logger: deps.logger });
   relay.start();
 
+  let consumersStopped: Promise<unknown> | undefined;
+  const stopConsumers = (timeoutMs: number) => (consumersStopped ??= Promise.all(consumers.map((c) => c.stop(timeoutMs))));
   return {
-    broker, relay, consumers,
+    broker, relay, consumers, stopConsumers,
     async stop(timeoutMs: number) {
-      await Promise.all(consumers.map((c) => c.stop(timeoutMs)));
+      await stopConsumers(timeoutMs);
       await relay.stop();
+      // What routing handed over and the relay has not published yet goes now, while the broker is still here
+      // (otherwise it would wait for its lease to expire after the restart). Bounded: the inbox holds a few batches.
+      if (deps.inbox?.size && broker.isConnected()) await relay.drain(Math.ceil(deps.inbox.size / cfg.outboxRelayBatch) + 1).catch(() => 0);
       await broker.close(timeoutMs);
     },
   };

@@ -31,6 +31,7 @@ import { learningRouter } from '../web/learning-router';
 import { IntakeService } from '../intake/intake-service';
 import { systemClock, type Clock } from '../shared/clock';
 import { createLogger, type Logger } from '../shared/logger';
+import { newId } from '../shared/ids';
 import { createMetrics, type Metrics } from '../shared/metrics';
 import { PgAccessRepository } from '../store/access-repository';
 import { openDatabase, type Database } from '../store/database';
@@ -40,6 +41,7 @@ import { PgQuarantineRepository } from '../store/quarantine-repository';
 import { EnvelopeValidator } from '../validation/envelope-validator';
 import { ForwardingService } from '../forwarding/forwarding-service';
 import { institutionsWithQueues } from '../forwarding/messages';
+import { RelayInbox, type RelayHandOver } from '../forwarding/outbox-relay';
 import { loadRoutingConfig } from '../routing/config-files';
 import { routingStep } from '../routing/routing-worker';
 import { RoutingConfigService } from '../routing/versions';
@@ -117,7 +119,9 @@ export interface Service {
 }
 
 /** The domain services on one database, before any adapter takes traffic. */
-async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, metrics: Metrics, wakeRelay: () => void) {
+async function buildCore(
+  config: Readonly<AppConfig>, db: Database, clock: Clock, logger: Logger, metrics: Metrics, wakeRelay: () => void, handOver?: RelayHandOver,
+) {
   const audit = new AuditTrail(new PgAuditRepository(db), clock);
   const accessRepo = new PgAccessRepository(db);
   const accounts = new AccountService(accessRepo, clock, audit);
@@ -148,7 +152,7 @@ async function buildCore(config: Readonly<AppConfig>, db: Database, clock: Clock
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics, onFact });
   const routingWorker = new WorkerLoop('routing', routingStep({
     queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
-    onForwarded: wakeRelay,
+    onForwarded: wakeRelay, handOver,
   }), { idleMs: config.workerPollMs, logger });
   const quarantine = new QuarantineService({
     entries: new PgQuarantineRepository(db), intakeRepo, validator, clock, logger, metrics, audit, limits: config.inputLimits,
@@ -225,25 +229,39 @@ function startRetention(config: Readonly<AppConfig>, db: Database, clock: Clock,
   return { retention, retentionScheduler };
 }
 
+/** The database given (tests) or opened from the configuration (then closed by stop()), migrated. */
+async function migratedDatabase(config: Readonly<AppConfig>, opts: ServiceOptions, logger: Logger): Promise<{ db: Database; ownDb: boolean }> {
+  const db = opts.db ?? (await openServiceDatabase(config));
+  const applied = await migrate(db);
+  if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
+  return { db, ownDb: !opts.db };
+}
+
+/** The relay's in-memory inbox: room for a few relay batches, the relay's lease, the relay's owner name. */
+function relayInbox(config: Readonly<AppConfig>, clock: Clock, connected: () => boolean, wake: () => void): RelayInbox {
+  return new RelayInbox({
+    owner: newId(`relay-${config.amqpConnectionName}`), leaseMs: config.outboxLeaseMs, capacity: 5 * config.outboxRelayBatch, clock, connected, onPut: wake,
+  });
+}
+
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
-  const ownDb = !opts.db;
-  const db = opts.db ?? (await openServiceDatabase(config));
+  const { db, ownDb } = await migratedDatabase(config, opts, logger);
   const outbox = new PgOutboxRepository(db);
   // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
   const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined });
-  const applied = await migrate(db);
-  if (applied.length) logger.info('database migrated', { event: 'store.migrated', applied, driver: db.driver });
 
   let amqp: AmqpSide | undefined;
-  // Routing wakes the outbox relay when a batch created forwards, as intake wakes routing.
-  const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick());
+  // Routing hands the forwards it creates to this instance's relay in memory (leased to it), and wakes it, as
+  // intake wakes routing. Without a broker, forwards are pulled over HTTP: no relay, no hand-over.
+  const inbox = config.amqpUrl ? relayInbox(config, clock, () => amqp?.broker.isConnected() ?? false, () => amqp?.relay.kick()) : undefined;
+  const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick(), inbox);
   const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
   const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {
     amqp = await startAmqp({
-      url: config.amqpUrl, settings: config, intake, forwarding, outbox, clock, logger, metrics,
+      url: config.amqpUrl, settings: config, intake, forwarding, outbox, inbox, clock, logger, metrics,
       onAccepted: () => routingWorker.kick(), databaseReady: () => db.ping(),
       institutionIds: async () => institutionsWithQueues((await routingConfig.current()).directory),
     });
@@ -270,7 +288,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   return {
     config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, ...core,
     async stop() {
-      // Stop taking work first (HTTP, consumers), then let the workers finish what they hold.
+      // Stop taking work first (HTTP, consumers), then let the workers finish what they hold, routing before the relay.
       stopping = true;
       clearInterval(catalogueRefresh);
       const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
@@ -278,8 +296,9 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       await reports.stop();
       await helpdesk.stop(config.shutdownGraceMs);
       await retentionScheduler?.stop();
-      await amqp?.stop(config.shutdownGraceMs);
+      await amqp?.stopConsumers(config.shutdownGraceMs);
       await routingWorker.stop();
+      await amqp?.stop(config.shutdownGraceMs);
       await closing;
       if (ownDb) await db.close();
     },

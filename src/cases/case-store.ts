@@ -75,8 +75,17 @@ export interface PlannedDecision extends DecisionRecord {
   key: string;
 }
 
-/** A forward of a change set: its decision is an existing id or the key of a decision in the same set. */
-export type PlannedForward = Omit<ForwardRecord, 'decisionId'> & { decision: number | string };
+/** Who may publish a forward until when (the outbox relay's lease); set at creation for a hand-over in memory. */
+export interface ForwardLease {
+  owner: string;
+  until: Date;
+}
+
+/**
+ * A forward of a change set: its decision is an existing id or the key of a decision in the same set. With a
+ * `lease`, it is created already leased to that relay (which gets it in memory, not from the database).
+ */
+export type PlannedForward = Omit<ForwardRecord, 'decisionId'> & { decision: number | string; lease?: ForwardLease };
 
 /**
  * Everything one step of the case pipeline writes, computed in memory by the pure rules (decideForCase,

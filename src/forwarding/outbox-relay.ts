@@ -7,8 +7,14 @@
  * confirmed in one statement, back off what it did not. While the lease holds no other instance touches those
  * forwards, so two relays never publish the same forward; a relay killed between the confirm and the mark leaves
  * its lease to expire, and the batch is published again (same messageId: consumers de-duplicate on it).
+ *
+ * The hand-over: the routing stage creates its forwards already leased to this instance's relay (RelayInbox.lease)
+ * and, once committed, hands them over in memory with their envelope and explanation (RelayInbox.put), so the
+ * common path costs no claim statement and no read of the bodies back. The database stays the truth: a forward
+ * handed over and never published (the process died) is claimed by any relay once its lease has expired.
  */
 import type { MessageBus } from '../bus/types';
+import type { ForwardLease } from '../cases/case-store';
 import { nextAttemptAt, PUBLISH_RETRY } from '../shared/backoff';
 import type { Clock } from '../shared/clock';
 import { isAppError } from '../shared/errors';
@@ -31,6 +37,64 @@ export interface OutboxRepository {
   markFailed(owner: string, failures: Array<{ forwardId: string; nextAttemptAt: Date; error: string }>): Promise<void>;
 }
 
+/** A forward created leased to this relay, handed over in memory by the routing stage. */
+export interface HandedForward extends LeasedItem {
+  leaseUntil: Date;
+}
+
+/** What the routing stage sees of the relay: a lease to create forwards under, and where to hand them over. */
+export interface RelayHandOver {
+  /** A lease for forwards about to be created, when this relay can take them at once (else: none, they are claimed). */
+  lease(): ForwardLease | undefined;
+  /** Forwards committed under that lease. */
+  put(items: HandedForward[]): void;
+}
+
+/**
+ * The relay's in-memory inbox. It offers a lease only while the broker is connected and the inbox holds less than
+ * its capacity; an item is published only while at least half of its lease is left (otherwise it is left to expire
+ * and be claimed, so that two relays never hold the same forward).
+ */
+export class RelayInbox implements RelayHandOver {
+  private items: HandedForward[] = [];
+
+  constructor(private readonly opts: {
+    owner: string; leaseMs: number; capacity: number; clock: Clock;
+    /** The broker is connected (nothing is handed over otherwise). */
+    connected: () => boolean;
+    /** Called after a put (wakes the relay). */
+    onPut?: () => void;
+  }) {}
+
+  get owner(): string {
+    return this.opts.owner;
+  }
+
+  lease(): ForwardLease | undefined {
+    if (!this.opts.connected() || this.items.length >= this.opts.capacity) return undefined;
+    return { owner: this.opts.owner, until: new Date(this.opts.clock.now().getTime() + this.opts.leaseMs) };
+  }
+
+  put(items: HandedForward[]): void {
+    if (items.length === 0) return;
+    this.items.push(...items);
+    this.opts.onPut?.();
+  }
+
+  /** Up to `limit` items still safely within their lease, oldest first; the others are dropped (claimed later). */
+  take(limit: number, now: Date): HandedForward[] {
+    const safe = now.getTime() + this.opts.leaseMs / 2;
+    const fresh = this.items.filter((i) => i.leaseUntil.getTime() > safe);
+    const taken = fresh.slice(0, limit);
+    this.items = fresh.slice(limit);
+    return taken;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+}
+
 export interface RelayDeps {
   outbox: OutboxRepository;
   bus: MessageBus;
@@ -46,10 +110,32 @@ export interface RelayDeps {
   batchSize?: number;
   /** How long a claim holds: well above the broker's confirm timeout. Default 60 s. */
   leaseMs?: number;
+  /** Forwards handed over by the routing stage (owned by `owner`); the database is claimed when it is empty. */
+  inbox?: RelayInbox;
 }
+
+/** While the inbox keeps the relay busy, the database is still claimed this often (retries, expired leases). */
+const CLAIM_AT_LEAST_EVERY_MS = 1_000;
 
 export const DEFAULT_RELAY_BATCH = 200;
 export const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * The relay's next batch: handed-over forwards go first and alone (no statement before they are published), but
+ * the database is still claimed at least once a second, so forwards to retry and leases expired elsewhere never
+ * starve; with nothing handed over, the database is claimed.
+ */
+function nextBatch(deps: RelayDeps, batchSize: number): (now: Date) => Promise<LeasedItem[]> {
+  let lastClaim = 0;
+  return async (now) => {
+    const handed: LeasedItem[] = deps.inbox?.take(batchSize, now) ?? [];
+    if (handed.length > 0 && now.getTime() - lastClaim < CLAIM_AT_LEAST_EVERY_MS) return handed;
+    lastClaim = now.getTime();
+    const room = Math.max(batchSize - handed.length, Math.ceil(batchSize / 4));
+    const claimed = await deps.outbox.claim(deps.owner, now, room, new Date(now.getTime() + (deps.leaseMs ?? DEFAULT_LEASE_MS)));
+    return [...handed, ...claimed];
+  };
+}
 
 export function outboxRelayStep(deps: RelayDeps): () => Promise<boolean> {
   const publishOne = async (item: OutboxItem) => {
@@ -70,10 +156,10 @@ export function outboxRelayStep(deps: RelayDeps): () => Promise<boolean> {
     }
   };
   const batchSize = deps.batchSize ?? DEFAULT_RELAY_BATCH;
+  const next = nextBatch(deps, batchSize);
   return async () => {
     if (!deps.bus.isConnected()) return false;
-    const now = deps.clock.now();
-    const items = await deps.outbox.claim(deps.owner, now, batchSize, new Date(now.getTime() + (deps.leaseMs ?? DEFAULT_LEASE_MS)));
+    const items = await next(deps.clock.now());
     if (items.length === 0) return false;
     const settled = await Promise.allSettled(items.map(publishOne));
     const published = items.filter((_, i) => settled[i].status === 'fulfilled');

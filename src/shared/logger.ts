@@ -4,6 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import winston from 'winston';
+import { systemClock } from './clock';
 import { redact } from './redact';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -41,7 +42,7 @@ const jsonLine = winston.format((info) => {
   // Object.keys leaves winston's own symbols (level, splat) alone; the message is scrubbed like any string.
   const line = redact({ ...info }) as Record<string, unknown>;
   line.level = info.level;
-  line.timestamp = new Date().toISOString();
+  line.timestamp = systemClock.now().toISOString(); // when the line was written: the machine's time, not the service's clock
   try {
     (info as Record<symbol, unknown>)[MESSAGE] = JSON.stringify(line);
   } catch {

@@ -86,14 +86,16 @@ async function insertForwards(tx: Sql, changes: CaseChanges, decisionIds: Readon
   const col = <T>(f: (x: (typeof fs)[number]) => T) => fs.map(f);
   await tx.query(
     `INSERT INTO forwards (forward_id, case_id, envelope_id, institution_id, decision_id, rule_id, legal_delivery_at, status,
-       created_at, rina_instruction, next_attempt_at)
+       created_at, rina_instruction, next_attempt_at, lease_owner, lease_until)
      SELECT t.forward_id, t.case_id, t.envelope_id, t.institution_id, t.decision_id, t.rule_id, t.legal_delivery_at, t.status,
-            t.created_at, t.rina_instruction, t.created_at
+            t.created_at, t.rina_instruction, t.created_at, t.lease_owner, t.lease_until
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::text[],
-                   $9::timestamptz[], $10::boolean[])
-         AS t(forward_id, case_id, envelope_id, institution_id, decision_id, rule_id, legal_delivery_at, status, created_at, rina_instruction)`,
+                   $9::timestamptz[], $10::boolean[], $11::text[], $12::timestamptz[])
+         AS t(forward_id, case_id, envelope_id, institution_id, decision_id, rule_id, legal_delivery_at, status, created_at, rina_instruction,
+              lease_owner, lease_until)`,
     [col((f) => f.forwardId), col((f) => f.caseId), col((f) => f.envelopeId), col((f) => f.institutionId), col((f) => decisionOf(f.decision)),
-      col((f) => f.ruleId), col((f) => iso(f.legalDeliveryAt)), col((f) => f.status), col((f) => iso(f.createdAt)), col((f) => f.rinaInstruction)],
+      col((f) => f.ruleId), col((f) => iso(f.legalDeliveryAt)), col((f) => f.status), col((f) => iso(f.createdAt)), col((f) => f.rinaInstruction),
+      col((f) => f.lease?.owner ?? null), col((f) => iso(f.lease?.until ?? null))],
   );
 }
 
