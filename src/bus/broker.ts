@@ -10,6 +10,7 @@ import { retryQueueName } from './retry-queue';
 import { deadLetterMessage, retryMessage } from './dead-letter';
 import type { Outcome } from './failure-policy';
 import { ConfirmPublisher } from './publisher';
+import { amqpSocketOf, batchWritesPerTurn } from './socket-batching';
 import {
   DEFAULT_QUEUE_POLICY,
   declareInstitutionQueues,
@@ -273,6 +274,7 @@ export class Broker extends EventEmitter implements MessageBus {
         noDelay: true,
       });
       const conn = connection;
+      batchWritesPerTurn(amqpSocketOf(conn));
       // amqplib emits 'error' before 'close'; without a listener an EventEmitter 'error' would crash the process.
       conn.on('error', (err: Error) => logger.warn('broker connection error', { event: 'bus.connection_error', error: err.message }));
       conn.on('close', (err?: Error) => {
