@@ -35,6 +35,14 @@ export interface CaseFlows {
   inTriageByReason: Array<{ reason: string; cases: number }>;
 }
 
+/** The case flows of the period and the case tables of every window, from one pass over the cases. */
+export interface CaseFigures {
+  flows: CaseFlows;
+  bucType: TableCounts[];
+  country: TableCounts[];
+  sector: TableCounts[];
+}
+
 export interface ForwardFigures {
   automatic: DurationStats;
   manual: DurationStats;
@@ -71,9 +79,8 @@ export interface TicketDurations {
 export interface FiguresReader {
   envelopesReceived(r: Range): Promise<number>;
   quarantine(r: Range): Promise<{ inputs: number; receipts: number; byReason: QuarantineReason[] }>;
-  caseFlows(r: Range): Promise<CaseFlows>;
-  /** Cases by BUC type, sending country and sector, counted in each window. */
-  caseTables(windows: Window[]): Promise<{ bucType: TableCounts[]; country: TableCounts[]; sector: TableCounts[] }>;
+  /** The period's case flows, and cases by BUC type, sending country and sector counted in each window. */
+  cases(r: Range, windows: Window[]): Promise<CaseFigures>;
   forwards(r: Range): Promise<ForwardFigures>;
   ticketCounts(r: Range): Promise<TicketCounts>;
   ticketTimes(r: Range, asOf: Date): Promise<TicketTimes>;
@@ -131,6 +138,12 @@ export interface NewReportVersion {
 export interface ReportTransaction extends FiguresReader, CalendarRows, ReportVersionReader {
   /** Serialises generations (waits): version numbers and calendar rows are written by one run at a time. */
   lockGenerations(): Promise<void>;
+  /**
+   * Runs fn over figures read from one consistent snapshot of the committed data, spread over several database
+   * sessions where the store can (calls made together run concurrently). `ownWrites`: this transaction changed
+   * rows the figures read (calendar rows), which only it can see: the figures are then read in it, one by one.
+   */
+  readFigures<T>(fn: (r: FiguresReader) => Promise<T>, ownWrites: boolean): Promise<T>;
   insertVersion(v: NewReportVersion): Promise<void>;
 }
 
