@@ -166,6 +166,8 @@ class PgDatabase implements Database {
       return await fn(taken.map((t) => t.sql));
     } catch (e) {
       const broken = taken.map((t) => t.broken()).find(Boolean);
+      // 25006 here is a write attempted in a read-only session (a defect), not a standby after a switchover.
+      if (!broken && (e as { code?: string })?.code === '25006') throw new AppError('INT_UNEXPECTED', 'a read-only snapshot session was asked to write');
       throw wrapDriverError(broken && !(e instanceof AppError) ? broken : e);
     } finally {
       // The helpers end first: an exported snapshot is valid only while its exporter's transaction is open.
