@@ -65,9 +65,10 @@ export async function periodFigures(tx: FiguresReader, input: AssembleInput): Pr
   const { range, asOf } = input;
   const windows = [{ name: 'current', ...range }, ...input.windows.filter((w) => w.name !== 'current')];
   // Asked for together, so that a store reading from several sessions runs them concurrently; the longest first
-  // (on the bench month: ticket times, forwards, cases), so that they start at once and the short ones fill in.
-  const [times, forwards, cases, counts, breaches, received, quarantine, versionsInForce] = await Promise.all([
-    tx.ticketTimes(range, asOf), tx.forwards(range), tx.cases(range, windows), tx.ticketCounts(range),
+  // (on the bench month: ticket times, the two over forwards, cases), so that they start at once and the short
+  // ones fill in.
+  const [times, toForward, forwards, cases, counts, breaches, received, quarantine, versionsInForce] = await Promise.all([
+    tx.ticketTimes(range, asOf), tx.timeToForward(range), tx.forwards(range), tx.cases(range, windows), tx.ticketCounts(range),
     tx.breaches(range, asOf, BREACH_LIST_LIMIT), tx.envelopesReceived(range), tx.quarantine(range), tx.versionsInForce(range),
   ]);
   const flows = cases.flows;
@@ -81,7 +82,7 @@ export async function periodFigures(tx: FiguresReader, input: AssembleInput): Pr
       forwardedAfterTriage: flows.forwardedAfterTriage, returned: flows.returned, inTriage: flows.inTriage, quarantined: flows.quarantined,
       transferRate: ratio(flows.forwarded, flows.received), inTriageByReason: flows.inTriageByReason,
     },
-    timeToForward: { automatic: forwards.automatic, manual: forwards.manual },
+    timeToForward: toForward,
     bounces: {
       total: forwards.bouncesByInstitution.reduce((s, b) => s + b.bounces, 0),
       byInstitution: forwards.bouncesByInstitution,

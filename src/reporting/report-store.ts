@@ -43,9 +43,13 @@ export interface CaseFigures {
   sector: TableCounts[];
 }
 
-export interface ForwardFigures {
+/** Time from legalDeliveryAt to forward, forwards decided by the router and by operators. */
+export interface ForwardTimes {
   automatic: DurationStats;
   manual: DurationStats;
+}
+
+export interface ForwardFigures {
   byInstitution: InstitutionRow[];
   bouncesByInstitution: Array<{ institutionId: string; name: string | null; bounces: number }>;
   bouncesByRule: Array<{ ruleId: string | null; bounces: number }>;
@@ -81,6 +85,8 @@ export interface FiguresReader {
   quarantine(r: Range): Promise<{ inputs: number; receipts: number; byReason: QuarantineReason[] }>;
   /** The period's case flows, and cases by BUC type, sending country and sector counted in each window. */
   cases(r: Range, windows: Window[]): Promise<CaseFigures>;
+  timeToForward(r: Range): Promise<ForwardTimes>;
+  /** Forwards per receiving institution, bounces per institution and per rule. */
   forwards(r: Range): Promise<ForwardFigures>;
   ticketCounts(r: Range): Promise<TicketCounts>;
   ticketTimes(r: Range, asOf: Date): Promise<TicketTimes>;

@@ -90,6 +90,7 @@ function concurrentReader(sessions: Sql[]): FiguresReader {
     envelopesReceived: (r) => run((x) => x.envelopesReceived(r)),
     quarantine: (r) => run((x) => x.quarantine(r)),
     cases: (r, windows) => run((x) => x.cases(r, windows)),
+    timeToForward: (r) => run((x) => x.timeToForward(r)),
     forwards: (r) => run((x) => x.forwards(r)),
     ticketCounts: (r) => run((x) => x.ticketCounts(r)),
     ticketTimes: (r, asOf) => run((x) => x.ticketTimes(r, asOf)),
