@@ -29,6 +29,17 @@ function byVolume<T extends { forwarded: number; received: number }>(key: (r: T)
   return (a: T, b: T) => b.forwarded - a.forwarded || b.received - a.received || key(a).localeCompare(key(b));
 }
 
+/**
+ * Promise.all that lets every call settle before failing: a report whose one figure fails leaves no other query
+ * running, or about to start, on a session (or transaction) that its caller is ending.
+ */
+async function settleAll<T extends readonly unknown[] | []>(calls: T): Promise<{ -readonly [P in keyof T]: Awaited<T[P]> }> {
+  const settled = (await Promise.allSettled(calls)) as PromiseSettledResult<unknown>[];
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [P in keyof T]: Awaited<T[P]> };
+}
+
 type TicketFigures = [TicketCounts, TicketTimes, { count: number; rows: HelpdeskFigures['breaches'] }];
 
 function helpdeskFigures([counts, times, breaches]: TicketFigures, slaTarget: number | null): HelpdeskFigures {
@@ -67,7 +78,7 @@ export async function periodFigures(tx: FiguresReader, input: AssembleInput): Pr
   // Asked for together, so that a store reading from several sessions runs them concurrently; the longest first
   // (on the bench month: ticket times, the two over forwards, cases), so that they start at once and the short
   // ones fill in.
-  const [times, toForward, forwards, cases, counts, breaches, received, quarantine, versionsInForce] = await Promise.all([
+  const [times, toForward, forwards, cases, counts, breaches, received, quarantine, versionsInForce] = await settleAll([
     tx.ticketTimes(range, asOf), tx.timeToForward(range), tx.forwards(range), tx.cases(range, windows), tx.ticketCounts(range),
     tx.breaches(range, asOf, BREACH_LIST_LIMIT), tx.envelopesReceived(range), tx.quarantine(range), tx.versionsInForce(range),
   ]);
