@@ -1,14 +1,16 @@
 /**
  * Bench section `report`: the monthly report over a month of 1,000,000 envelopes (700,000 cases) and 100,000
- * tickets (500,000 events) on PostgreSQL, target under 10 s. The data is seeded with set-based SQL
- * (generate_series) in a schema of its own, dropped afterwards. Every query of the run is timed, and the plans of
- * the slowest are printed with EXPLAIN ANALYZE (stderr) so that a regression shows where it comes from.
+ * tickets (470,000 events) on PostgreSQL, target under 10 s (median of three generations; met or MISSED is
+ * printed with the machine's load average, as a shared machine's figures are not an idle one's). The data is
+ * seeded with set-based SQL (generate_series) in a schema of its own, dropped afterwards. Every query of the run
+ * is timed, and the plans of the slowest are printed with EXPLAIN ANALYZE (stderr) so that a regression shows
+ * where it comes from.
  *
  * Run alone: `npx tsx scripts/bench/report.ts [--database-url URL] [--explain] [--keep-schema NAME]` (--keep-schema
  * seeds NAME once and keeps it, to study plans without seeding again; drop it by hand afterwards).
  */
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -44,7 +46,11 @@ function timing(db: Database, log: Timed[]): Database {
     },
     exec: (text: string) => sql.exec(text),
   });
-  return { ...db, driver: db.driver, ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))), ping: () => db.ping(), close: () => db.close() };
+  const snapshot = db.readSnapshot?.bind(db);
+  return {
+    ...db, driver: db.driver, ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))), ping: () => db.ping(), close: () => db.close(),
+    ...(snapshot && { readSnapshot: <T>(n: number, fn: (s: Sql[]) => Promise<T>) => snapshot(n, (sessions) => fn(sessions.map(wrap))) }),
+  };
 }
 
 /** Set-based seed: the month's envelopes, cases, decisions, forwards, quarantine, tickets and their events. */
@@ -109,8 +115,10 @@ async function seed(db: Database, progress: BenchContext['progress']): Promise<v
     progress(`seed: ${label}`, i, steps.length);
     await db.query(sql, params);
   }
-  progress('seed: analyze', steps.length, steps.length);
-  await db.exec('ANALYZE');
+  // This test server runs without autovacuum; a production one would have vacuumed these tables after such
+  // inserts (insert-driven autovacuum), leaving their visibility maps set, which index-only scans rely on.
+  progress('seed: vacuum analyze', steps.length, steps.length);
+  await db.exec('VACUUM (ANALYZE) envelopes, cases, decisions, forwards, quarantine, tickets, ticket_events');
 }
 
 /** The plan of a query of the run, with the settings the report transaction uses (jit off, work_mem). */
@@ -134,7 +142,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   if (!exists) await admin.query(`CREATE SCHEMA ${schema}`);
   const url = new URL(ctx.databaseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const db = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
+  const db = await openDatabase({ databaseUrl: url.toString() }); // the service's default pool (DATABASE_POOL_SIZE 10)
   try {
     await migrate(db);
     const seedStart = performance.now();
@@ -146,6 +154,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       calendars: loadHelpdeskConfig(CONFIG_DIR).calendars, logger: silentLogger(), notify: false,
     });
     const runs: number[] = [];
+    const loadBefore = loadavg()[0]; // the machine's load: figures from a shared machine are not an idle one's
     for (let i = 0; i < 3; i++) {
       ctx.progress('report: generate', i, 3);
       log.length = 0;
@@ -155,22 +164,26 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       if (report.envelopes.received !== ENVELOPES || report.helpdesk.opened !== TICKETS) throw new Error(`bench data not counted: ${report.envelopes.received} envelopes, ${report.helpdesk.opened} tickets`);
     }
     ctx.progress('report: generate', 3, 3);
+    const loadAfter = loadavg()[0];
     if (process.argv.includes('--explain')) {
-      for (const q of [...log].sort((a, b) => b.ms - a.ms).slice(0, 8)) process.stderr.write(`${q.ms.toFixed(0).padStart(7)} ms  ${q.text.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
+      process.stderr.write('queries of the last run (the figure queries run concurrently: their sum exceeds the run):\n');
+      for (const q of [...log].sort((a, b) => b.ms - a.ms).slice(0, 10)) process.stderr.write(`${q.ms.toFixed(0).padStart(7)} ms  ${q.text.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
     }
     const slowest = [...log].sort((a, b) => b.ms - a.ms).slice(0, process.argv.includes('--explain') ? 3 : 0);
     for (const q of slowest) process.stderr.write(`\n-- ${q.ms.toFixed(0)} ms\n${q.text.trim().slice(0, 400)}\n${await explain(db, q)}\n`);
     const best = Math.min(...runs);
     const median = [...runs].sort((a, b) => a - b)[1];
-    const load = loadavg()[0].toFixed(1); // the machine's load: figures from a shared machine are not an idle one's
+    const met = median < TARGET_S;
+    process.stderr.write(`monthly report: median ${median.toFixed(2)} s, target < ${TARGET_S} s: ${met ? 'met' : 'MISSED'} (load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cpus().length} cores)\n`);
     return [{
       benchmark: 'monthly report, PostgreSQL: 1,000,000 envelopes, 700,000 cases, 100,000 tickets',
       figures: {
         'median s': Number(median.toFixed(2)), 'best s': Number(best.toFixed(2)), queries: log.length,
-        'slowest query ms': Math.round(Math.max(...log.map((q) => q.ms))), 'seed s': Number(seedS.toFixed(1)), 'load avg': load,
+        'slowest query ms': Math.round(Math.max(...log.map((q) => q.ms))), 'query ms (sum)': Math.round(log.reduce((t, q) => t + q.ms, 0)),
+        'seed s': Number(seedS.toFixed(1)), 'load avg': `${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
       },
       target: `< ${TARGET_S} s`,
-      met: median < TARGET_S,
+      met,
     }];
   } finally {
     await db.close();
@@ -185,7 +198,8 @@ if (require.main === module) {
   const i = process.argv.indexOf('--database-url');
   const databaseUrl = i >= 0 ? process.argv[i + 1] : process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const progress = (label: string, done: number, total: number) => process.stderr.write(`${label} ${done}/${total}\n`);
-  run({ databaseUrl, progress }).then((rows) => console.table(rows.map((r) => ({ benchmark: r.benchmark, ...r.figures, target: r.target, met: r.met }))))
+  run({ databaseUrl, progress })
+    .then((rows) => console.table(rows.map((r) => ({ benchmark: r.benchmark, ...r.figures, target: r.target, status: r.met === undefined ? '' : r.met ? 'met' : 'MISSED' }))))
     .catch((e: unknown) => {
       console.error(e);
       process.exit(1);

@@ -11,7 +11,9 @@ import { openingsBetween } from '../helpdesk/calendar';
 import { AppError } from '../shared/errors';
 import type { CalendarRows } from './report-store';
 
-export async function syncCalendarRows(rows: CalendarRows, calendars: CalendarRegistry, untilYear: number): Promise<void> {
+/** Returns whether any calendar was rewritten. */
+export async function syncCalendarRows(rows: CalendarRows, calendars: CalendarRegistry, untilYear: number): Promise<boolean> {
+  let written = false;
   const needed = await rows.calendarsNeeded();
   for (const id of needed.calendarIds) {
     if (!calendars.has(id)) {
@@ -27,5 +29,7 @@ export async function syncCalendarRows(rows: CalendarRows, calendars: CalendarRe
     const from = DateTime.fromObject({ year: fromYear, month: 1, day: 1 }, { zone: cal.zone }).toJSDate();
     const to = DateTime.fromObject({ year: toYear + 1, month: 1, day: 1 }, { zone: cal.zone }).toJSDate();
     await rows.replaceCalendar(id, sha, fromYear, toYear, openingsBetween(cal, from, to));
+    written = true;
   }
+  return written;
 }

@@ -4,10 +4,13 @@
  * database, the version numbered after the latest one, its changes against that one recorded figure by figure,
  * and its report.ready notice queued in the same commit (outbox). Reading never recomputes a stored version.
  *
- * Figures are read in READ COMMITTED inside that transaction (a REPEATABLE READ snapshot would be taken before
- * the lock is granted, and the version number read with it could be stale): a report generated while traffic
- * flows may count an envelope that arrived between two of its queries. The scheduled run happens at 06:00 on the
- * 1st, long after the month it reports has closed.
+ * The figures are read from one snapshot (REPEATABLE READ, READ ONLY) taken once the lock is held, spread over
+ * several database sessions that share it (PostgreSQL): every figure of a version sees the same data, even
+ * while traffic flows, and the version number read afterwards under the lock is the latest. The business
+ * calendars' rows are brought in step in a transaction of their own first, so that the snapshot sees them;
+ * should this run have to rewrite them again (another instance changed them meanwhile), the figures are read
+ * in its own transaction instead, the only one that sees those rows. The scheduled run reads its figures in the
+ * job's transaction (one session; the job holds its lock in it).
  */
 import { performance } from 'node:perf_hooks';
 import type { CalendarRegistry } from '../helpdesk/calendar-config';
@@ -22,7 +25,7 @@ import {
   assertStarted, monthComparisons, periodOf, previousYearOf, REPORT_ZONE, type Period, type ReportKind,
 } from './period';
 import type { Report, ReportDraft } from './report-model';
-import type { ReportStore, ReportTransaction, VersionSummary, Window } from './report-store';
+import type { FiguresReader, ReportStore, ReportTransaction, VersionSummary, Window } from './report-store';
 
 export interface ReportServiceDeps {
   store: ReportStore;
@@ -59,9 +62,15 @@ export class ReportService {
   constructor(private readonly deps: ReportServiceDeps) {}
 
   /** A new version of the period's report (version 1 when none exists yet). */
-  generate(req: GenerateRequest): Promise<Report> {
+  async generate(req: GenerateRequest): Promise<Report> {
     const period = periodOf(req.kind, req.period);
-    assertStarted(period, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    assertStarted(period, now);
+    const untilYear = Math.max(period.year, Number(now.toISOString().slice(0, 4)));
+    await this.deps.store.inTransaction(async (tx) => {
+      await tx.lockGenerations();
+      await syncCalendarRows(tx, this.deps.calendars, untilYear);
+    });
     return this.deps.store.inTransaction((tx) => this.generateIn(tx, req));
   }
 
@@ -71,8 +80,8 @@ export class ReportService {
     const period = periodOf(req.kind, req.period);
     await tx.lockGenerations();
     const asOf = this.deps.clock.now();
-    await syncCalendarRows(tx, this.deps.calendars, Math.max(period.year, Number(asOf.toISOString().slice(0, 4))));
-    const draft = await this.draft(tx, period, asOf, req);
+    const calendarsWritten = await syncCalendarRows(tx, this.deps.calendars, Math.max(period.year, Number(asOf.toISOString().slice(0, 4))));
+    const draft = await tx.readFigures((figures) => this.draft(figures, period, asOf, req), calendarsWritten);
     const previous = await tx.latest(req.kind, req.period);
     const report: Report = {
       ...draft,
@@ -101,7 +110,7 @@ export class ReportService {
     return this.generateIn(tx, { kind: 'monthly', period: month, by: 'scheduler', trigger: 'scheduled' });
   }
 
-  private async draft(tx: ReportTransaction, period: Period, asOf: Date, req: GenerateRequest): Promise<ReportDraft> {
+  private async draft(tx: FiguresReader, period: Period, asOf: Date, req: GenerateRequest): Promise<ReportDraft> {
     const range = { from: period.from, to: period.to };
     const figures = await periodFigures(tx, { range, windows: windowsOf(period), asOf, catalogue: this.deps.catalogue });
     const header = {

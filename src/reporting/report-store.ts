@@ -35,9 +35,21 @@ export interface CaseFlows {
   inTriageByReason: Array<{ reason: string; cases: number }>;
 }
 
-export interface ForwardFigures {
+/** The case flows of the period and the case tables of every window, from one pass over the cases. */
+export interface CaseFigures {
+  flows: CaseFlows;
+  bucType: TableCounts[];
+  country: TableCounts[];
+  sector: TableCounts[];
+}
+
+/** Time from legalDeliveryAt to forward, forwards decided by the router and by operators. */
+export interface ForwardTimes {
   automatic: DurationStats;
   manual: DurationStats;
+}
+
+export interface ForwardFigures {
   byInstitution: InstitutionRow[];
   bouncesByInstitution: Array<{ institutionId: string; name: string | null; bounces: number }>;
   bouncesByRule: Array<{ ruleId: string | null; bounces: number }>;
@@ -71,9 +83,10 @@ export interface TicketDurations {
 export interface FiguresReader {
   envelopesReceived(r: Range): Promise<number>;
   quarantine(r: Range): Promise<{ inputs: number; receipts: number; byReason: QuarantineReason[] }>;
-  caseFlows(r: Range): Promise<CaseFlows>;
-  /** Cases by BUC type, sending country and sector, counted in each window. */
-  caseTables(windows: Window[]): Promise<{ bucType: TableCounts[]; country: TableCounts[]; sector: TableCounts[] }>;
+  /** The period's case flows, and cases by BUC type, sending country and sector counted in each window. */
+  cases(r: Range, windows: Window[]): Promise<CaseFigures>;
+  timeToForward(r: Range): Promise<ForwardTimes>;
+  /** Forwards per receiving institution, bounces per institution and per rule. */
   forwards(r: Range): Promise<ForwardFigures>;
   ticketCounts(r: Range): Promise<TicketCounts>;
   ticketTimes(r: Range, asOf: Date): Promise<TicketTimes>;
@@ -131,6 +144,12 @@ export interface NewReportVersion {
 export interface ReportTransaction extends FiguresReader, CalendarRows, ReportVersionReader {
   /** Serialises generations (waits): version numbers and calendar rows are written by one run at a time. */
   lockGenerations(): Promise<void>;
+  /**
+   * Runs fn over figures read from one consistent snapshot of the committed data, spread over several database
+   * sessions where the store can (calls made together run concurrently). `ownWrites`: this transaction changed
+   * rows the figures read (calendar rows), which only it can see: the figures are then read in it, one by one.
+   */
+  readFigures<T>(fn: (r: FiguresReader) => Promise<T>, ownWrites: boolean): Promise<T>;
   insertVersion(v: NewReportVersion): Promise<void>;
 }
 

@@ -20,10 +20,28 @@ export interface Database extends Sql {
   readonly driver: 'pglite' | 'postgres';
   /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn with up to `sessions` read-only transactions that share one snapshot (REPEATABLE READ, READ ONLY: the
+   * first exports it, the others import it), so that reads spread over connections see the same data. Beyond the
+   * first, only connections free at once are taken: it never waits for one its caller's own work holds. PGlite
+   * (one connection): one session. Ended without a commit (nothing is written). Optional: wrappers (tests, the
+   * bench) may leave it out, and callers then read in a transaction of their own.
+   */
+  readSnapshot?<T>(sessions: number, fn: (s: Sql[]) => Promise<T>): Promise<T>;
   /** A cheap round trip, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A checked-out pg client with the error listener of PgDatabase.transaction (see there). */
+interface Session {
+  client: PoolClient;
+  sql: Sql;
+  broken(): Error | undefined;
+  release(): void;
+}
+
+const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/;
 
 // int8 (counts, bigserial ids) as JS numbers on both drivers: our values stay far below 2^53.
 pgTypes.setTypeParser(20, (v) => Number(v));
@@ -100,6 +118,66 @@ class PgDatabase implements Database {
     await this.query(text);
   }
 
+  private async session(): Promise<Session> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw wrapDriverError(e);
+    }
+    let broken: Error | undefined;
+    const onError = (err: Error): void => {
+      broken = err;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      sql: {
+        query: async <R>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as R[],
+        exec: async (text: string) => {
+          await client.query(text);
+        },
+      },
+      broken: () => broken,
+      release() {
+        client.removeListener('error', onError);
+        client.release(broken);
+      },
+    };
+  }
+
+  async readSnapshot<T>(sessions: number, fn: (s: Sql[]) => Promise<T>): Promise<T> {
+    const taken: Session[] = [];
+    const free = () => this.pool.idleCount > 0 || this.pool.totalCount < (this.pool.options.max ?? 10);
+    try {
+      const leader = await this.session();
+      taken.push(leader);
+      await leader.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      if (sessions > 1) {
+        const [{ id }] = (await leader.client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows;
+        if (!SNAPSHOT_ID.test(id)) throw new AppError('INT_UNEXPECTED', `unexpected snapshot id ${JSON.stringify(id).slice(0, 40)}`);
+        while (taken.length < sessions && free()) {
+          const helper = await this.session();
+          taken.push(helper);
+          await helper.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+          await helper.client.query(`SET TRANSACTION SNAPSHOT '${id}'`); // SET takes no parameters; the id is checked above
+        }
+      }
+      return await fn(taken.map((t) => t.sql));
+    } catch (e) {
+      const broken = taken.map((t) => t.broken()).find(Boolean);
+      // 25006 here is a write attempted in a read-only session (a defect), not a standby after a switchover.
+      if (!broken && (e as { code?: string })?.code === '25006') throw new AppError('INT_UNEXPECTED', 'a read-only snapshot session was asked to write');
+      throw wrapDriverError(broken && !(e instanceof AppError) ? broken : e);
+    } finally {
+      // The helpers end first: an exported snapshot is valid only while its exporter's transaction is open.
+      for (const t of [...taken].reverse()) {
+        if (!t.broken()) await t.client.query('ROLLBACK').catch(() => undefined);
+        t.release();
+      }
+    }
+  }
+
   async ping(): Promise<void> {
     await this.query('SELECT 1');
   }
@@ -132,6 +210,13 @@ class PgliteDatabase implements Database {
 
   async exec(text: string): Promise<void> {
     await this.db.exec(text);
+  }
+
+  readSnapshot<T>(_sessions: number, fn: (s: Sql[]) => Promise<T>): Promise<T> {
+    return this.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return fn([tx]);
+    });
   }
 
   async ping(): Promise<void> {

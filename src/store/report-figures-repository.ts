@@ -5,9 +5,9 @@
  */
 import type { Range } from '../reporting/period';
 import type { DurationStats, PeriodFigures, QuarantineReason } from '../reporting/report-model';
-import type { CaseFlows, FiguresReader, ForwardFigures, TableCounts, Window } from '../reporting/report-store';
+import type { CaseFigures, FiguresReader, ForwardFigures, ForwardTimes, TableCounts, Window } from '../reporting/report-store';
 import type { Sql } from './database';
-import { PgTicketFigures } from './report-ticket-figures';
+import { PgTicketFigures, US } from './report-ticket-figures';
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -41,106 +41,110 @@ export class PgFiguresReader extends PgTicketFigures implements FiguresReader {
     };
   }
 
-  async caseFlows(r: Range): Promise<CaseFlows> {
-    // "After triage": an operator's forward decision exists for the case (assigned from triage, after a bounce,
-    // or re-assigned). Operator decisions come after the case's first receipt, hence decided_at >= from.
-    const [row] = await this.tx.query<Record<string, number>>(
-      `WITH manual AS (
-         SELECT DISTINCT case_id FROM decisions
-          WHERE decided_at >= $1 AND outcome = 'forward' AND decided_by <> 'router'),
-       m AS (
-         SELECT c.status, (mn.case_id IS NOT NULL) AS manual
-           FROM cases c LEFT JOIN manual mn ON mn.case_id = c.case_id
-          WHERE c.first_legal_delivery_at >= $1 AND c.first_legal_delivery_at < $2)
-       SELECT count(*) AS received,
-              count(*) FILTER (WHERE status = 'forwarded') AS forwarded,
-              count(*) FILTER (WHERE status = 'forwarded' AND NOT manual) AS automatic,
-              count(*) FILTER (WHERE status = 'forwarded' AND manual) AS after_triage,
-              count(*) FILTER (WHERE status = 'returned') AS returned,
-              count(*) FILTER (WHERE status = 'triage') AS in_triage
-         FROM m`, [r.from, r.to]);
-    const [q] = await this.tx.query<{ n: number }>(
-      `SELECT count(DISTINCT q.case_id) AS n FROM quarantine q
-        WHERE q.received_at >= $1 AND q.received_at < $2 AND q.case_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = q.case_id)`, [r.from, r.to]);
-    const reasons = await this.tx.query<{ reason: string | null; cases: number }>(
-      `SELECT triage_reason AS reason, count(*) AS cases FROM cases
-        WHERE first_legal_delivery_at >= $1 AND first_legal_delivery_at < $2 AND status = 'triage'
-        GROUP BY triage_reason ORDER BY count(*) DESC, triage_reason`, [r.from, r.to]);
-    return {
-      received: n(row.received), forwarded: n(row.forwarded), forwardedAutomatically: n(row.automatic),
-      forwardedAfterTriage: n(row.after_triage), returned: n(row.returned), inTriage: n(row.in_triage), quarantined: n(q.n),
-      inTriageByReason: reasons.map((x) => ({ reason: x.reason ?? 'UNKNOWN', cases: n(x.cases) })),
-    };
-  }
-
-  async caseTables(windows: Window[]): Promise<{ bucType: TableCounts[]; country: TableCounts[]; sector: TableCounts[] }> {
-    const params: unknown[] = [];
+  async cases(r: Range, windows: Window[]): Promise<CaseFigures> {
+    const params: unknown[] = [r.from, r.to];
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
     };
-    // One scan of the cases of every window, counted per window with FILTER (the names are ours, not input).
-    const columns = windows.map((w, i) => {
-      const inWindow = `first_legal_delivery_at >= ${p(w.from)}::timestamptz AND first_legal_delivery_at < ${p(w.to)}::timestamptz`;
-      return `count(*) FILTER (WHERE ${inWindow}) AS r${i}, count(*) FILTER (WHERE ${inWindow} AND status = 'forwarded') AS f${i}`;
-    });
-    const from = p(new Date(Math.min(...windows.map((w) => w.from.getTime()))));
-    const to = p(new Date(Math.max(...windows.map((w) => w.to.getTime()))));
-    const rows = await this.tx.query<Record<string, unknown> & { buc_type: string | null; sender_country: string | null; sector: string | null; g: number }>(
-      `SELECT buc_type, sender_country, split_part(buc_type, '_', 1) AS sector,
-              GROUPING(buc_type, sender_country, split_part(buc_type, '_', 1)) AS g, ${columns.join(', ')}
-         FROM cases WHERE first_legal_delivery_at >= ${from}::timestamptz AND first_legal_delivery_at < ${to}::timestamptz
-        GROUP BY GROUPING SETS ((buc_type), (sender_country), (split_part(buc_type, '_', 1)))`, params);
-    const counts = (row: Record<string, unknown>, key: string): TableCounts => ({
+    // One pass over the cases of every window (the report's month and its comparison columns): counted first by
+    // the few values the figures need (a hash aggregate of a few hundred groups, whatever the number of cases),
+    // then rolled up by BUC type, sending country, sector and triage reason over that small result. "After
+    // triage": an operator's forward decision exists for the case (assigned from triage, after a bounce, or
+    // re-assigned); operator decisions come after the case's first receipt, hence decided_at >= from, and are
+    // read from their partial index (012) alone. The window names are ours, not input.
+    const flags = windows.map((w, i) => `(c.first_legal_delivery_at >= ${p(w.from)}::timestamptz AND c.first_legal_delivery_at < ${p(w.to)}::timestamptz) AS w${i}`);
+    const counts = windows.map((_w, i) => `sum(n) FILTER (WHERE w${i}) AS r${i}, sum(n) FILTER (WHERE w${i} AND status = 'forwarded') AS f${i}`);
+    const from = p(new Date(Math.min(r.from.getTime(), ...windows.map((w) => w.from.getTime()))));
+    const to = p(new Date(Math.max(r.to.getTime(), ...windows.map((w) => w.to.getTime()))));
+    const rows = await this.tx.query<Record<string, unknown> & { g: number; buc_type: string | null; sender_country: string | null; sector: string | null; triage_reason: string | null }>(
+      `WITH manual AS (
+         SELECT DISTINCT case_id FROM decisions WHERE decided_at >= $1 AND outcome = 'forward' AND decided_by <> 'router'),
+       pre AS (
+         SELECT c.buc_type, c.sender_country, c.status, c.triage_reason, (mn.case_id IS NOT NULL) AS manual,
+                (c.first_legal_delivery_at >= $1 AND c.first_legal_delivery_at < $2) AS cur, ${flags.join(', ')}, count(*) AS n
+           FROM cases c LEFT JOIN manual mn ON mn.case_id = c.case_id
+          WHERE c.first_legal_delivery_at >= ${from}::timestamptz AND c.first_legal_delivery_at < ${to}::timestamptz
+          GROUP BY ${[1, 2, 3, 4, 5, 6, ...windows.map((_w, i) => 7 + i)].join(', ')})
+       SELECT GROUPING(buc_type, sender_country, split_part(buc_type, '_', 1), triage_reason) AS g,
+              buc_type, sender_country, split_part(buc_type, '_', 1) AS sector, triage_reason, ${counts.join(', ')},
+              sum(n) FILTER (WHERE cur) AS received, sum(n) FILTER (WHERE cur AND status = 'forwarded') AS forwarded,
+              sum(n) FILTER (WHERE cur AND status = 'forwarded' AND NOT manual) AS automatic,
+              sum(n) FILTER (WHERE cur AND status = 'forwarded' AND manual) AS after_triage,
+              sum(n) FILTER (WHERE cur AND status = 'returned') AS returned, sum(n) FILTER (WHERE cur AND status = 'triage') AS in_triage
+         FROM pre GROUP BY GROUPING SETS ((buc_type), (sender_country), (split_part(buc_type, '_', 1)), (triage_reason), ())
+        ORDER BY g, in_triage DESC NULLS LAST, triage_reason`, params);
+    const [q] = await this.tx.query<{ n: number }>(
+      `SELECT count(DISTINCT q.case_id) AS n FROM quarantine q
+        WHERE q.received_at >= $1 AND q.received_at < $2 AND q.case_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = q.case_id)`, [r.from, r.to]);
+    const table = (row: Record<string, unknown>, key: string): TableCounts => ({
       key, windows: Object.fromEntries(windows.map((w, i) => [w.name, { received: n(row[`r${i}`]), forwarded: n(row[`f${i}`]) }])),
     });
-    // GROUPING bits: buc_type 4, sender_country 2, sector 1 (set = aggregated away).
+    // GROUPING bits: buc_type 8, sender_country 4, sector 2, triage_reason 1 (set = aggregated away).
+    const total = rows.find((x) => n(x.g) === 15);
     return {
-      bucType: rows.filter((x) => n(x.g) === 3).map((x) => counts(x, x.buc_type!)),
-      country: rows.filter((x) => n(x.g) === 5).map((x) => counts(x, x.sender_country!)),
-      sector: rows.filter((x) => n(x.g) === 6).map((x) => counts(x, x.sector!)),
+      flows: {
+        received: n(total?.received), forwarded: n(total?.forwarded), forwardedAutomatically: n(total?.automatic),
+        forwardedAfterTriage: n(total?.after_triage), returned: n(total?.returned), inTriage: n(total?.in_triage), quarantined: n(q.n),
+        inTriageByReason: rows.filter((x) => n(x.g) === 14 && n(x.in_triage) > 0).map((x) => ({ reason: x.triage_reason ?? 'UNKNOWN', cases: n(x.in_triage) })),
+      },
+      bucType: rows.filter((x) => n(x.g) === 7).map((x) => table(x, x.buc_type!)),
+      country: rows.filter((x) => n(x.g) === 11).map((x) => table(x, x.sender_country!)),
+      sector: rows.filter((x) => n(x.g) === 13).map((x) => table(x, x.sector!)),
     };
   }
 
+  async timeToForward(r: Range): Promise<ForwardTimes> {
+    // From the SED's legalDeliveryAt to the forward's creation, per forward of the period's cases, in exact
+    // microseconds. Automatic = decided by the router, i.e. the forward's decision is not among the operators'
+    // decisions (their partial index, 012, instead of a hash of every decision). The percentiles are FILTERed
+    // aggregates over the whole join: no sort by group before the percentiles' own sorts, nothing materialised.
+    const [row] = await this.tx.query<Record<string, unknown>>(
+      `SELECT count(*) FILTER (WHERE automatic) AS automatic_n, count(*) FILTER (WHERE NOT automatic) AS manual_n,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE automatic) AS automatic_median,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE automatic) AS automatic_p90,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE NOT automatic) AS manual_median,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE NOT automatic) AS manual_p90
+         FROM (SELECT (od.id IS NULL) AS automatic, (${US('f.created_at')} - ${US('f.legal_delivery_at')})::float8 / 1000000 AS seconds
+                 FROM cases c JOIN forwards f ON f.case_id = c.case_id
+                 LEFT JOIN (SELECT id FROM decisions WHERE decided_by <> 'router') od ON od.id = f.decision_id
+                WHERE c.first_legal_delivery_at >= $1 AND c.first_legal_delivery_at < $2) f`,
+      [r.from, r.to]);
+    const stats = (kind: 'automatic' | 'manual'): DurationStats => ({
+      count: n(row[`${kind}_n`]), medianSeconds: round(numOrNull(row[`${kind}_median`]), 1), p90Seconds: round(numOrNull(row[`${kind}_p90`]), 1),
+    });
+    return { automatic: stats('automatic'), manual: stats('manual') };
+  }
+
   async forwards(r: Range): Promise<ForwardFigures> {
-    // The forwards of the period's cases, joined once (MATERIALIZED) and aggregated three ways in one statement:
-    // time to forward (from the SED's legalDeliveryAt to the forward's creation, automatic = decided by the
-    // router), per receiving institution (cases counted by grouping per case first, not count(DISTINCT), which
-    // would sort every forward), and bounces per rule.
-    const [row] = await this.tx.query<{ times: Array<Record<string, unknown>> | null; institutions: Array<Record<string, unknown>> | null; rules: Array<Record<string, unknown>> | null }>(
+    // The forwards of the period's cases, joined once (MATERIALIZED, four narrow columns) and aggregated two ways:
+    // per receiving institution (cases counted as distinct (institution, case) pairs, compared bytewise: the
+    // pairs' equality is the same, and the hash needs no collation) and bounces per rule. Apart from
+    // timeToForward so that the two run concurrently (each joins the cases: the report's longest pole split).
+    const [row] = await this.tx.query<{ institutions: Array<Record<string, unknown>> | null; rules: Array<Record<string, unknown>> | null }>(
       `WITH f AS MATERIALIZED (
-         SELECT f.case_id, f.institution_id, f.rule_id, f.status, (d.decided_by = 'router') AS automatic,
-                EXTRACT(EPOCH FROM (f.created_at - f.legal_delivery_at))::float8 AS seconds
-           FROM cases c JOIN forwards f ON f.case_id = c.case_id JOIN decisions d ON d.id = f.decision_id
-          WHERE c.first_legal_delivery_at >= $1 AND c.first_legal_delivery_at < $2),
-       per_case AS (
-         SELECT institution_id, case_id, count(*) AS envelopes, count(*) FILTER (WHERE status = 'accepted') AS accepted,
-                count(*) FILTER (WHERE status = 'rejected') AS rejected, count(*) FILTER (WHERE status = 'pending') AS pending
-           FROM f GROUP BY institution_id, case_id)
+         SELECT f.case_id, f.institution_id, f.rule_id, f.status
+           FROM cases c JOIN forwards f ON f.case_id = c.case_id
+          WHERE c.first_legal_delivery_at >= $1 AND c.first_legal_delivery_at < $2)
        SELECT
          (SELECT jsonb_agg(x) FROM (
-            SELECT automatic, count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
-                   percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) AS p90
-              FROM f GROUP BY automatic) x) AS times,
-         (SELECT jsonb_agg(x) FROM (
-            SELECT i.*, nm.name FROM (
-              SELECT institution_id, count(*) AS cases, sum(envelopes) AS envelopes, sum(accepted) AS accepted,
-                     sum(rejected) AS rejected, sum(pending) AS pending
-                FROM per_case GROUP BY institution_id) i
+            SELECT i.*, p.cases, nm.name FROM (
+              SELECT institution_id, count(*) AS envelopes, count(*) FILTER (WHERE status = 'accepted') AS accepted,
+                     count(*) FILTER (WHERE status = 'rejected') AS rejected, count(*) FILTER (WHERE status = 'pending') AS pending
+                FROM f GROUP BY institution_id) i
+              JOIN (SELECT institution_id, count(*) AS cases
+                      FROM (SELECT DISTINCT institution_id COLLATE "C" AS institution_id, case_id COLLATE "C" FROM f) pairs
+                     GROUP BY institution_id) p ON p.institution_id = i.institution_id COLLATE "C"
               LEFT JOIN ${INSTITUTION_NAMES} nm ON nm.id = i.institution_id) x) AS institutions,
          (SELECT jsonb_agg(x) FROM (SELECT rule_id, count(*) AS bounces FROM f WHERE status = 'rejected' GROUP BY rule_id) x) AS rules`,
       [r.from, r.to]);
-    const stats = (automatic: boolean): DurationStats => {
-      const x = (row.times ?? []).find((t) => t.automatic === automatic);
-      return { count: n(x?.n), medianSeconds: round(numOrNull(x?.median), 1), p90Seconds: round(numOrNull(x?.p90), 1) };
-    };
     const institutions = (row.institutions ?? []).map((x) => ({
       institutionId: String(x.institution_id), name: (x.name as string | null) ?? null, cases: n(x.cases), envelopes: n(x.envelopes),
       accepted: n(x.accepted), rejected: n(x.rejected), pending: n(x.pending),
     })).sort((a, b) => b.cases - a.cases || a.institutionId.localeCompare(b.institutionId));
     return {
-      automatic: stats(true), manual: stats(false), byInstitution: institutions,
+      byInstitution: institutions,
       bouncesByInstitution: institutions.filter((i) => i.rejected > 0).map((i) => ({ institutionId: i.institutionId, name: i.name, bounces: i.rejected }))
         .sort((a, b) => b.bounces - a.bounces || a.institutionId.localeCompare(b.institutionId)),
       bouncesByRule: (row.rules ?? []).map((x) => ({ ruleId: (x.rule_id as string | null) ?? null, bounces: n(x.bounces) }))
@@ -149,12 +153,16 @@ export class PgFiguresReader extends PgTicketFigures implements FiguresReader {
   }
 
   async versionsInForce(r: Range): Promise<PeriodFigures['versionsInForce']> {
-    // In force during [from, to): the version current at `from` and every version published before `to`.
+    // In force during [from, to): the version current at `from` and every version published before `to`. The
+    // decisions are counted per (rules, directory) pair first: a plain aggregate, which PostgreSQL can run in
+    // parallel workers, where grouping sets over the whole month cannot be.
     const routing = await this.tx.query<{ kind: 'rules' | 'directory'; version: number; created_at: Date; author: string; reason: string; used: number }>(
-      `WITH used AS (
-         SELECT GROUPING(rule_set_version, directory_version) AS g, rule_set_version, directory_version, count(*) AS used
-           FROM decisions WHERE decided_at >= $1 AND decided_at < $2
-          GROUP BY GROUPING SETS ((rule_set_version), (directory_version))),
+      `WITH pairs AS (
+         SELECT rule_set_version, directory_version, count(*) AS n FROM decisions WHERE decided_at >= $1 AND decided_at < $2
+          GROUP BY rule_set_version, directory_version),
+       used AS (
+         SELECT GROUPING(rule_set_version, directory_version) AS g, rule_set_version, directory_version, sum(n) AS used
+           FROM pairs GROUP BY GROUPING SETS ((rule_set_version), (directory_version))),
        v AS (
          SELECT 'rules' AS kind, version, created_at, author, reason FROM rule_set_versions
           WHERE created_at < $2 AND version >= COALESCE((SELECT max(version) FROM rule_set_versions WHERE created_at <= $1), 0)

@@ -5,7 +5,7 @@
 import type { ReportKind } from '../reporting/period';
 import type { Report } from '../reporting/report-model';
 import type {
-  NewReportVersion, ReportNotice, ReportStore, ReportTransaction, ReportVersionReader, StoredReport, VersionSummary,
+  FiguresReader, NewReportVersion, ReportNotice, ReportStore, ReportTransaction, ReportVersionReader, StoredReport, VersionSummary,
 } from '../reporting/report-store';
 import type { NoticeOutbox } from '../shared/notice-relay';
 import type { Database, Sql } from './database';
@@ -63,12 +63,58 @@ class PgVersionReader implements ReportVersionReader {
   }
 }
 
+/** Sessions of a shared snapshot in which the report's figure queries run concurrently (PostgreSQL). */
+const FIGURE_SESSIONS = 3;
+
+/** The report transaction's settings, for each session that reads figures (see lockGenerations). */
+const REPORT_SETTINGS = `SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)`;
+
+/**
+ * A FiguresReader whose every call runs on the next free session of a shared snapshot: calls made together
+ * (periodFigures) run concurrently, each a single statement or two on one connection.
+ */
+function concurrentReader(sessions: Sql[]): FiguresReader {
+  const idle = sessions.map((s) => new PgFiguresReader(s));
+  const waiting: Array<(r: PgFiguresReader) => void> = [];
+  const run = async <T>(call: (r: PgFiguresReader) => Promise<T>): Promise<T> => {
+    const reader = idle.pop() ?? (await new Promise<PgFiguresReader>((resolve) => waiting.push(resolve)));
+    try {
+      return await call(reader);
+    } finally {
+      const next = waiting.shift();
+      if (next) next(reader);
+      else idle.push(reader);
+    }
+  };
+  return {
+    envelopesReceived: (r) => run((x) => x.envelopesReceived(r)),
+    quarantine: (r) => run((x) => x.quarantine(r)),
+    cases: (r, windows) => run((x) => x.cases(r, windows)),
+    timeToForward: (r) => run((x) => x.timeToForward(r)),
+    forwards: (r) => run((x) => x.forwards(r)),
+    ticketCounts: (r) => run((x) => x.ticketCounts(r)),
+    ticketTimes: (r, asOf) => run((x) => x.ticketTimes(r, asOf)),
+    ticketDurations: (r, asOf) => run((x) => x.ticketDurations(r, asOf)),
+    breaches: (r, asOf, limit) => run((x) => x.breaches(r, asOf, limit)),
+    versionsInForce: (r) => run((x) => x.versionsInForce(r)),
+  };
+}
+
 class PgReportTransaction extends PgFiguresReader implements ReportTransaction {
   private readonly reader: PgVersionReader;
 
-  constructor(tx: Sql, private readonly driver: Database['driver']) {
+  /** `db`: the database the transaction belongs to, for figures read from a shared snapshot (none: read in tx). */
+  constructor(tx: Sql, private readonly driver: Database['driver'], private readonly db?: Database) {
     super(tx);
     this.reader = new PgVersionReader(tx);
+  }
+
+  async readFigures<T>(fn: (r: FiguresReader) => Promise<T>, ownWrites: boolean): Promise<T> {
+    if (!this.db?.readSnapshot || this.driver !== 'postgres' || ownWrites) return fn(this);
+    return this.db.readSnapshot(FIGURE_SESSIONS, async (sessions) => {
+      await Promise.all(sessions.map((s) => s.query(REPORT_SETTINGS)));
+      return fn(concurrentReader(sessions));
+    });
   }
 
   latest(kind: ReportKind, period: string) { return this.reader.latest(kind, period); }
@@ -82,7 +128,7 @@ class PgReportTransaction extends PgFiguresReader implements ReportTransaction {
       // For this transaction only. JIT compiled the big aggregates for longer than they run (11 s of 60 in the
       // bench month's plan); the sorts of percentiles and windows (up to 700,000 rows) spilled to disk at
       // the default 4 MB. One generation runs at a time (the lock above), so this memory is taken once.
-      await this.tx.query(`SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)`);
+      await this.tx.query(REPORT_SETTINGS);
     }
   }
 
@@ -135,7 +181,7 @@ export class PgReportStore implements ReportStore {
   }
 
   inTransaction<T>(fn: (tx: ReportTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(new PgReportTransaction(tx, this.db.driver)));
+    return this.db.transaction((tx) => fn(new PgReportTransaction(tx, this.db.driver, this.db)));
   }
 }
 

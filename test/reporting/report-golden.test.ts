@@ -1,9 +1,11 @@
 /**
  * The monthly report of a seeded month (test/reporting/seed-month.ts: March 2027, with Easter Monday, the switch
- * to summer time, a bounce and its re-routing, an SLA policy change on the 15th) on PGlite and PostgreSQL: the
- * figures worked out by hand, every format against its golden file, business hours in agreement with the SLA
- * clock, and the yearly report with the year before beside it.
+ * to summer time, a bounce and its re-routing, an SLA policy change on the 15th, priority changes) on PGlite and
+ * PostgreSQL: the figures worked out by hand, every format against its golden file, business hours in agreement
+ * with the SLA clock, breaches and compliance in agreement with each ticket's API view, and the yearly report
+ * with the year before beside it.
  */
+import request from 'supertest';
 import { ticketSlaWith } from '../../src/helpdesk/ticket-view';
 import { PolicySnapshots } from '../../src/helpdesk/policy-snapshots';
 import { renderReport } from '../../src/reporting/render';
@@ -13,8 +15,8 @@ import { silentLogger } from '../../src/shared/logger';
 import { reportTransactionOn } from '../../src/store/report-version-repository';
 import { PgTicketReader } from '../../src/store/ticket-repository';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
-import { GENERATED_AT } from './seed-month';
 import { golden, seededService, type SeededService } from './support';
+import { GENERATED_AT, TOKEN } from './seed-month';
 
 const HOUR = 3_600_000;
 
@@ -77,28 +79,29 @@ describe.each(storageDrivers())('monthly report of a seeded month on %s', (_name
 
   it('measures the C2C SLA in business hours across Easter Monday and the switch to summer time', () => {
     const h = report.helpdesk;
-    expect([h.opened, h.resolved, h.priorityChanged]).toEqual([6, 6, 1]);
-    // First responses: 1.5, 2, 2, 3, 6 h. Resolutions: 7, 8, 8, 10, 10, 11 h.
-    expect(h.firstResponse).toMatchObject({ tickets: 5, medianBusinessHours: 2, p90BusinessHours: 4.8 });
-    expect(h.resolution).toMatchObject({ tickets: 6, medianBusinessHours: 9, p90BusinessHours: 10.5 });
-    expect(h.waiting).toEqual({ tickets: 6, counterpartBusinessHours: 8, institutionBusinessHours: 8, deskBusinessHours: 54 });
+    expect([h.opened, h.resolved, h.priorityChanged]).toEqual([7, 7, 2]);
+    // First responses: 1.5, 2, 2, 3, 3.5, 6 h. Resolutions: 6, 7, 8, 8, 10, 10, 11 h.
+    expect(h.firstResponse).toMatchObject({ tickets: 6, medianBusinessHours: 2.5, p90BusinessHours: 4.75 });
+    expect(h.resolution).toMatchObject({ tickets: 7, medianBusinessHours: 8, p90BusinessHours: 10.4 });
+    expect(h.waiting).toEqual({ tickets: 7, counterpartBusinessHours: 8, institutionBusinessHours: 8, deskBusinessHours: 60 });
     expect(h.byCounterpartCountry).toContainEqual({ counterpartCountry: 'BE', priority: 'P3', opened: 1, resolved: 1 });
     expect(h.byCounterpartCountry).toContainEqual({ counterpartCountry: 'DE', priority: 'P2', opened: 1, resolved: 2 });
   });
 
   it('compares compliance with the target of each policy version in force during the month', () => {
     const h = report.helpdesk;
-    expect([h.slaCompliance, h.slaTarget, h.slaTargetMet, h.slaMeasured, h.slaCompliant]).toEqual([0.8333, 0.9, false, 6, 5]);
+    expect([h.slaCompliance, h.slaTarget, h.slaTargetMet, h.slaMeasured, h.slaCompliant]).toEqual([0.7143, 0.9, false, 7, 5]);
     expect(h.complianceByPolicy).toEqual([
       { policyVersion: '2024-05', tickets: 4, compliant: 3, compliance: 0.75, target: 0.8 },
-      { policyVersion: '2027-03-15', tickets: 2, compliant: 2, compliance: 1, target: 0.9 },
+      { policyVersion: '2027-03-15', tickets: 3, compliant: 2, compliance: 0.6667, target: 0.9 },
     ]);
     expect(h.breaches.map((b) => [b.counterpartCountry, b.clock, b.dueAt, b.stoppedAt])).toEqual([
       ['ES', 'first-response', '2027-03-03T10:00:00.000Z', '2027-03-03T11:00:00.000Z'],
       ['ES', 'resolution', '2027-03-03T16:00:00.000Z', '2027-03-04T11:00:00.000Z'],
+      ['PL', 'first-response', '2027-03-23T10:00:00.000Z', '2027-03-23T11:30:00.000Z'],
       ['FR', 'first-response', '2027-03-24T09:00:00.000Z', null],
     ]);
-    expect(report.versionsInForce.slaPolicy.map((p) => [p.version, p.used])).toEqual([['2024-05', 3], ['2027-03-15', 3]]);
+    expect(report.versionsInForce.slaPolicy.map((p) => [p.version, p.used])).toEqual([['2024-05', 3], ['2027-03-15', 4]]);
     expect(report.versionsInForce.ruleTable.map((v) => [v.version, v.reason])).toEqual([['1', 'initial load from config/'], ['2', 'mid-month review']]);
     expect(report.versionsInForce.directory.map((v) => v.version)).toEqual(['1']);
   });
@@ -107,19 +110,53 @@ describe.each(storageDrivers())('monthly report of a seeded month on %s', (_name
     const [be] = await s.svc.db.query<{ priority: string }>(`SELECT priority FROM tickets WHERE counterpart_ref = 'BE-1'`);
     expect(be.priority).toBe('P2');
     expect(report.helpdesk.byCounterpartCountry.filter((r) => r.counterpartCountry === 'BE')).toEqual([{ counterpartCountry: 'BE', priority: 'P3', opened: 1, resolved: 1 }]);
-    expect(report.helpdesk.firstResponse.byPriority.map((p) => [p.priority, p.tickets])).toEqual([['P1', 1], ['P2', 1], ['P3', 3]]);
+    expect(report.helpdesk.firstResponse.byPriority.map((p) => [p.priority, p.tickets])).toEqual([['P1', 1], ['P2', 1], ['P3', 4]]);
+  });
+
+  it('measures a ticket whose priority changed against its new targets over its whole life, as its SLA clock does', () => {
+    // PL-1 opened P3 and was raised to P1 after 3 business hours without a response: P1's 2-hour response was
+    // already missed (due 11:00 Paris), although the ticket was on time as a P3.
+    const pl = report.helpdesk.breaches.find((b) => b.counterpartCountry === 'PL');
+    expect(pl).toMatchObject({ priorityAtOpening: 'P3', priority: 'P1', policyVersion: '2027-03-15', clock: 'first-response', state: 'resolved' });
+    expect(report.helpdesk.byCounterpartCountry).toContainEqual({ counterpartCountry: 'PL', priority: 'P3', opened: 1, resolved: 1 });
+  });
+
+  it('agrees with GET /api/tickets/:id on every ticket\'s breaches and compliance, priority changes included', async () => {
+    const h = report.helpdesk;
+    const month = monthPeriod('2027-03');
+    const rows = await s.svc.db.query<{ id: string; resolved_at: Date | null }>('SELECT id, resolved_at FROM tickets ORDER BY id');
+    let measured = 0;
+    let compliant = 0;
+    for (const t of rows) {
+      const res = await request(s.svc.app).get(`/api/tickets/${encodeURIComponent(t.id)}`).set({ Authorization: `Bearer ${TOKEN}` }).expect(200);
+      const sla = res.body.sla as { firstResponseBreached: boolean; resolutionBreached: boolean; firstResponseDueAt: string; resolutionDueAt: string; priority: string };
+      const listed = h.breaches.filter((b) => b.ticketId === t.id);
+      const inMonth = (at: string) => at >= month.from.toISOString() && at < month.to.toISOString();
+      expect({ id: t.id, clocks: listed.map((b) => [b.clock, b.dueAt, b.priority]) }).toEqual({
+        id: t.id,
+        clocks: [
+          ...(sla.firstResponseBreached && inMonth(sla.firstResponseDueAt) ? [['first-response', sla.firstResponseDueAt, sla.priority]] : []),
+          ...(sla.resolutionBreached && inMonth(sla.resolutionDueAt) ? [['resolution', sla.resolutionDueAt, sla.priority]] : []),
+        ].sort((a, b) => a[1].localeCompare(b[1])),
+      });
+      if (t.resolved_at && t.resolved_at >= month.from && t.resolved_at < month.to) {
+        measured += 1;
+        if (!sla.firstResponseBreached && !sla.resolutionBreached) compliant += 1;
+      }
+    }
+    expect([h.slaMeasured, h.slaCompliant]).toEqual([measured, compliant]);
   });
 
   it('agrees with the help desk SLA clock, ticket by ticket, to the millisecond', async () => {
     const month = monthPeriod('2027-03');
     const durations = await s.svc.db.transaction((tx) => reportTransactionOn(tx, s.svc.db.driver).ticketDurations(month, GENERATED_AT));
-    expect(durations).toHaveLength(6); // every ticket first responded or resolved in March
+    expect(durations).toHaveLength(7); // every ticket first responded or resolved in March
     const reader = new PgTicketReader(s.svc.db);
     const cfg = s.svc.helpdesk.config;
     const snapshots = new PolicySnapshots({ policies: cfg.policies, definitions: cfg.policyDefinitions, calendars: cfg.calendars, logger: silentLogger() });
     for (const d of durations) {
       const ticket = (await reader.ticket(d.ticketId))!;
-      const events = ((await reader.eventsOf([d.ticketId])).get(d.ticketId) ?? []).filter((e) => (e.kind as string) !== 'priority');
+      const events = (await reader.eventsOf([d.ticketId])).get(d.ticketId) ?? [];
       const policy = await snapshots.byVersion(reader, ticket.policyVersion);
       const calendars = { desk: cfg.calendars.get(policy.calendar), counterpart: cfg.calendars.forCountry(ticket.counterpartCountry) };
       const sla = ticketSlaWith(ticket, events, policy, calendars, GENERATED_AT);

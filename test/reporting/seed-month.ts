@@ -1,7 +1,8 @@
 /**
  * A month of known traffic and tickets, driven through the real service (HTTP API, routing worker, help desk) with
  * a fixed clock: March 2027, which holds the switch to summer time (Sunday 28) and Easter Monday (29), with a
- * bounce and its re-routing, an SLA policy change on the 15th and a rule-table version on the 16th. The figures
+ * bounce and its re-routing, an SLA policy change on the 15th, a rule-table version on the 16th, and two tickets whose
+ * priority changes through the help desk's own action (one raised after its new target had passed). The figures
  * each step produces are written next to it; test/reporting/report-golden.test.ts checks them.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -149,12 +150,18 @@ async function seedTickets(svc: Service, clock: FixedClock): Promise<void> {
   await act(t6, '2027-03-09T11:00:00', { action: 'resolve', message: 'Done.' });
   // Under the new policy (from the 15th), raised from P3 to P2 at 10:30, waiting on the institution for 8 h.
   const t4 = await open('2027-03-15T10:00:00', { counterpartCountry: 'BE', counterpartRef: 'BE-1', priority: 'P3' });
+  await act(t4, '2027-03-15T10:30:00', { action: 'priority', priority: 'P2', message: 'The claimant has no income.' });
   await act(t4, '2027-03-15T11:30:00', { action: 'respond', message: 'Asked the CPAM.' });
   await act(t4, '2027-03-16T10:00:00', { action: 'wait', on: 'institution', message: 'Waiting for the CPAM.' });
   await act(t4, '2027-03-17T10:00:00', { action: 'resume', message: 'The CPAM answered.' });
   await act(t4, '2027-03-17T12:00:00', { action: 'resolve', message: 'Done.' });
-  // Recorded after the other events (the SLA clock of this branch does not replay priority events yet), dated 10:30.
-  await changePriority(svc, t4, 'P3', 'P2', paris('2027-03-15T10:30:00'));
+  // Raised from P3 to P1 after 3 business hours without a response: the P1 response target (2 h, due 11:00) is
+  // already missed when the priority changes, so the ticket breaches although it was on time as a P3 (4 h);
+  // response at 12:30 (3.5 h), resolution at 15:00 (6 h, within P1's 8 h).
+  const t8 = await open('2027-03-23T09:00:00', { counterpartCountry: 'PL', counterpartRef: 'PL-1', priority: 'P3' });
+  await act(t8, '2027-03-23T12:00:00', { action: 'priority', priority: 'P1', message: 'A pension payment is blocked.' });
+  await act(t8, '2027-03-23T12:30:00', { action: 'respond', message: 'Looking into it now.' });
+  await act(t8, '2027-03-23T15:00:00', { action: 'resolve', message: 'Done.' });
   // Across Easter Monday and the switch to summer time: response 1 h (Friday) + 1 h (Tuesday); 8 h waiting on Italy.
   const t2 = await open('2027-03-26T16:00:00', { counterpartCountry: 'IT', counterpartRef: 'IT-1', priority: 'P3' });
   await act(t2, '2027-03-30T10:00:00', { action: 'respond', message: 'Need the PIN.' });
@@ -163,24 +170,4 @@ async function seedTickets(svc: Service, clock: FixedClock): Promise<void> {
   await act(t2, '2027-03-31T15:00:00', { action: 'resolve', message: 'Done.' });
   // Never answered: a P4 whose response was due Wednesday 24 March 10:00 (breached, still running).
   await open('2027-03-22T10:00:00', { counterpartCountry: 'FR', counterpartRef: 'FR-2', priority: 'P4' });
-}
-
-/**
- * A priority change as the help desk records it (ticket event `priority`, data {from, to}, the ticket's current
- * priority updated). Written in SQL here because the action arrives with the help desk's branch (#12); until its
- * migration allows the event kind, the check constraint is widened the way that migration does.
- */
-async function changePriority(svc: Service, ticketId: string, from: string, to: string, at: Date): Promise<void> {
-  const [c] = await svc.db.query<{ def: string }>(
-    `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'ticket_events'::regclass AND conname = 'ticket_events_kind_check'`);
-  if (c && !c.def.includes("'priority'")) {
-    await svc.db.exec(`ALTER TABLE ticket_events DROP CONSTRAINT ticket_events_kind_check;
-      ALTER TABLE ticket_events ADD CONSTRAINT ticket_events_kind_check CHECK (kind IN ('created', 'respond', 'wait', 'resume', 'resolve',
-        'reopen', 'comment', 'assign', 'close', 'escalated', 'priority'))`);
-  }
-  // state_after: the state at `at` (the last event before it), as the help desk records it.
-  const [t] = await svc.db.query<{ state_after: string }>('SELECT state_after FROM ticket_events WHERE ticket_id = $1 AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1', [ticketId, at]);
-  await svc.db.query(`INSERT INTO ticket_events (ticket_id, at, kind, actor, state_after, data) VALUES ($1, $2, 'priority', 'operator:alice', $3, $4)`,
-    [ticketId, at, t.state_after, JSON.stringify({ from, to })]);
-  await svc.db.query('UPDATE tickets SET priority = $2 WHERE id = $1', [ticketId, to]);
 }
