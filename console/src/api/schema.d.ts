@@ -745,8 +745,9 @@ export interface paths {
         put?: never;
         /**
          * What would a draft rule table change?
-         * @description Replays the envelopes stored since `since` through the table in force and through the draft, each SED on
-         *     its own facts (case affinity left out on both sides), and counts the decisions that differ, by deciding
+         * @description Replays the envelopes stored since `since`, in delivery order, through the table in force and through the
+         *     draft, each side with its own case states as production would have decided them (a case's route carries
+         *     its later SEDs, a case in triage holds them; no operator intervening), and counts the decisions that differ, by deciding
          *     rule and by target (institution id or `triage:<reason>`), with up to 20 examples. Nothing is published.
          */
         post: operations["simulateDraftRules"];
