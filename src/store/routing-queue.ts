@@ -75,13 +75,17 @@ export class PgRoutingQueue implements RoutingQueue {
     onClaim(rows.map((r) => Number(r.id)));
     if (rows.length === 0) return { claimed: 0, deferred: 0, results: [] as T[] };
     const caseIds = [...new Set(rows.flatMap((r) => (r.case_id === null ? [] : [r.case_id])))];
-    const earlier = new Map((await tx.query<{ case_id: string; first_other: number }>(EARLIER_ELSEWHERE, [ROUTING_STAGE, caseIds, rows.map((r) => r.id)]))
-      .map((r) => [r.case_id, Number(r.first_other)]));
+    // PGlite is one connection in one process (its data directory is locked), and its transactions run one at a
+    // time: no other instance can hold an item, and no operator's action can touch a case meanwhile. The two
+    // statements that guard against those are for PostgreSQL only.
+    const alone = this.db.driver === 'pglite';
+    const earlier = alone ? new Map<string, number>() : new Map((await tx.query<{ case_id: string; first_other: number }>(
+      EARLIER_ELSEWHERE, [ROUTING_STAGE, caseIds, rows.map((r) => r.id)])).map((r) => [r.case_id, Number(r.first_other)]));
     const ready = rows.filter((r) => r.case_id === null || !(Number(r.id) > (earlier.get(r.case_id) ?? Infinity)));
     const readyCases = [...new Set(ready.flatMap((r) => (r.case_id === null ? [] : [r.case_id])))].sort();
     const cases = new Map<string, CaseRecord>();
     if (readyCases.length > 0) {
-      await tx.query(`SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtext('case:' || c) AS k FROM unnest($1::text[]) AS c ORDER BY 1) AS l`, [readyCases]);
+      if (!alone) await tx.query(`SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtext('case:' || c) AS k FROM unnest($1::text[]) AS c ORDER BY 1) AS l`, [readyCases]);
       for (const row of await tx.query<CaseRow>('SELECT * FROM cases WHERE case_id = ANY($1::text[])', [readyCases])) {
         cases.set(row.case_id, caseFromRow(row));
       }
