@@ -256,6 +256,8 @@ describe(`console: help desk (${driver})`, () => {
     await page.getByRole('heading', { level: 1 }).getByText('résolu').waitFor();
     await clock(page, 'resolution').getByText('arrêtée').waitFor();
     await act(page, 'Clore', 'Clore le ticket');
+    // The confirmation shows before the view has reloaded: wait for the new state before reading the actions.
+    await page.getByRole('heading', { level: 1 }).getByText('clos', { exact: true }).waitFor();
     expect(await offered()).toEqual(['Rouvrir']);
     await act(page, 'Rouvrir', 'Rouvrir le ticket', (p) => p.getByLabel('Message (facultatif)').fill('Réouvert : la CPAM de Lille n’a pas reçu le dossier.'));
     await page.getByRole('heading', { level: 1 }).getByText('ouvert').waitFor();
