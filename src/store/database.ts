@@ -38,6 +38,8 @@ interface Session {
   client: PoolClient;
   sql: Sql;
   broken(): Error | undefined;
+  /** Marks the client broken (a failed ROLLBACK): it is thrown away on release. */
+  breakWith(err: Error): void;
   release(): void;
 }
 
@@ -80,37 +82,19 @@ class PgDatabase implements Database {
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      throw wrapDriverError(e);
-    }
-    // A checked-out client has no listener of the pool's: a connection cut mid-transaction (failover) would emit an
-    // unhandled 'error' and kill the process. Keep it, and throw the client away instead of returning it to the pool.
-    let broken: Error | undefined;
-    const onError = (err: Error): void => {
-      broken = err;
-    };
-    client.on('error', onError);
-    const tx: Sql = {
-      query: async <R>(text: string, params: unknown[] = []) =>
-        (await client.query(text, params)).rows as R[],
-      exec: async (text: string) => {
-        await client.query(text);
-      },
-    };
+    const session = await this.session();
+    const { client } = session;
     try {
       await client.query('BEGIN');
-      const result = await fn(tx);
+      const result = await fn(session.sql);
       await client.query('COMMIT');
       return result;
     } catch (e) {
-      if (!broken) await client.query('ROLLBACK').catch((err: Error) => { broken = err; });
+      if (!session.broken()) await client.query('ROLLBACK').catch((err: Error) => session.breakWith(err));
+      const broken = session.broken();
       throw wrapDriverError(broken && !(e instanceof AppError) ? broken : e);
     } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
+      session.release();
     }
   }
 
@@ -118,6 +102,11 @@ class PgDatabase implements Database {
     await this.query(text);
   }
 
+  /**
+   * A checked-out client with an error listener: a checked-out client has no listener of the pool's, so a
+   * connection cut mid-transaction (failover) would emit an unhandled 'error' and kill the process. The error is
+   * kept, and the client is thrown away instead of returned to the pool.
+   */
   private async session(): Promise<Session> {
     let client: PoolClient;
     try {
@@ -139,6 +128,9 @@ class PgDatabase implements Database {
         },
       },
       broken: () => broken,
+      breakWith: (err: Error) => {
+        broken = err;
+      },
       release() {
         client.removeListener('error', onError);
         client.release(broken);
