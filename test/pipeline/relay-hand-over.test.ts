@@ -4,19 +4,11 @@
  * publishes a forward whose lease is running out (it is left to expire and be claimed from the database).
  */
 import { RelayInbox, type HandedForward } from '../../src/forwarding/outbox-relay';
-import { loadRoutingConfig } from '../../src/routing/config-files';
 import { routeBatch } from '../../src/routing/routing-stage';
 import { FixedClock } from '../../src/shared/clock';
-import type { RoutingItem } from '../../src/cases/case-store';
 import { makeEnvelope } from '../helpers/envelopes';
+import { at, cfg, item, orphanPerson } from '../helpers/routing-batch';
 
-const { directory, ruleTable } = loadRoutingConfig('config');
-const cfg = { directory, ruleTable, ruleSetVersion: 1, directoryVersion: 1 };
-const at = new Date('2026-11-20T10:00:00Z');
-const orphanPerson = { PersonIdentification: { familyName: 'Orphelin', forename: 'Jean', dateBirth: '1960-01-01', sex: { value: ['01'] } } };
-const item = (e: ReturnType<typeof makeEnvelope>, workId: number): RoutingItem => ({
-  workId, envelopeId: e.envelopeId, attempts: 0, stored: { envelope: e, receivedAt: at, state: 'received' },
-});
 
 describe('routing under the relay lease', () => {
   const lease = { owner: 'relay-test', until: new Date(at.getTime() + 60_000) };

@@ -9,7 +9,6 @@
 import type { CaseRecord, RoutingItem } from '../../src/cases/case-store';
 import { startService, type Service } from '../../src/app/service';
 import { loadConfig } from '../../src/config/env';
-import { loadRoutingConfig } from '../../src/routing/config-files';
 import { decideForCase, HELD_IN_TRIAGE_RULE } from '../../src/routing/decide-for-case';
 import { routeBatch } from '../../src/routing/routing-stage';
 import { FixedClock } from '../../src/shared/clock';
@@ -17,15 +16,9 @@ import { silentLogger } from '../../src/shared/logger';
 import { PgRoutingQueue } from '../../src/store/routing-queue';
 import { openPostgres, type TestDatabase } from '../helpers/db';
 import { makeEnvelope } from '../helpers/envelopes';
+import { at, cfg, item, orphanPerson } from '../helpers/routing-batch';
 import { describeIf, pgUrlOrSkip } from '../helpers/services';
 
-const { directory, ruleTable } = loadRoutingConfig('config');
-const cfg = { directory, ruleTable, ruleSetVersion: 1, directoryVersion: 1 };
-const at = new Date('2026-11-20T10:00:00Z');
-const orphanPerson = { PersonIdentification: { familyName: 'Orphelin', forename: 'Jean', dateBirth: '1960-01-01', sex: { value: ['01'] } } };
-const item = (e: ReturnType<typeof makeEnvelope>, workId: number): RoutingItem => ({
-  workId, envelopeId: e.envelopeId, attempts: 0, stored: { envelope: e, receivedAt: at, state: 'received' },
-});
 
 describe('decideForCase and routeBatch (pure)', () => {
   it('holds a later SED of a case in triage with it (CASE-IN-TRIAGE), within one batch', () => {
