@@ -107,10 +107,7 @@ function DatesEditor({ rule, ruleKey, actions }: { rule: Rule; ruleKey: string; 
           <div class="field"><label for={`to-${ruleKey}`}>{t('rulesDraft.validTo')}</label>
             <input type="date" id={`to-${ruleKey}`} value={to} onInput={(e) => setTo(e.currentTarget.value)} /></div>
         </div>
-        <div class="actions-row">
-          <button type="submit" class="btn btn-primary">{t('rulesDraft.apply')}</button>
-          <button type="button" class="btn" onClick={() => actions.open(null)}>{t('app.cancel')}</button>
-        </div>
+        <EditorButtons actions={actions} />
       </fieldset>
     </form>
   );
@@ -130,11 +127,19 @@ function JsonEditor({ rule, ruleKey, actions }: { rule: Rule; ruleKey: string; a
       <fieldset>
         <legend>{t('rulesDraft.editOf', { id: rule.id })}</legend>
         <RuleJsonField id={`rule-json-${ruleKey}`} value={text} onInput={(v) => { setText(v); setProblem(undefined); }} problem={problem} rows={12} />
-        <div class="actions-row">
-          <button type="submit" class="btn btn-primary">{t('rulesDraft.apply')}</button>
-          <button type="button" class="btn" onClick={() => actions.open(null)}>{t('app.cancel')}</button>
-        </div>
+        <EditorButtons actions={actions} />
       </fieldset>
     </form>
+  );
+}
+
+/** Apply (the form's submit) and cancel, at the foot of both rule editors. */
+function EditorButtons({ actions }: { actions: RowActions }) {
+  const { t } = useI18n();
+  return (
+    <div class="actions-row">
+      <button type="submit" class="btn btn-primary">{t('rulesDraft.apply')}</button>
+      <button type="button" class="btn" onClick={() => actions.open(null)}>{t('app.cancel')}</button>
+    </div>
   );
 }
