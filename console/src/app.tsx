@@ -52,7 +52,10 @@ export function App() {
     if (h && !document.querySelector('dialog[open]') && !(document.activeElement instanceof HTMLInputElement)) h.focus({ preventScroll: false });
   }, [loc.path]);
 
-  if (session === undefined) return <main class="boot"><Loading /></main>;
+  // Until the effect above has moved to the path the session calls for, show no page: the login form only ever
+  // appears at /login, and a page only once the session is known (no flash of the wrong page).
+  const redirecting = (session === null && loc.path !== LOGIN_PATH) || (session && (loc.path === LOGIN_PATH || loc.path === '/'));
+  if (session === undefined || redirecting) return <main class="boot"><Loading /></main>;
   if (session === null) {
     document.title = `${t('login.title')} · ${t('app.name')}`;
     return <LoginPage />;

@@ -256,7 +256,7 @@ describe(`console: help desk (${driver})`, () => {
     await page.getByRole('heading', { level: 1 }).getByText('résolu').waitFor();
     await clock(page, 'resolution').getByText('arrêtée').waitFor();
     await act(page, 'Clore', 'Clore le ticket');
-    // The confirmation shows before the view has reloaded: wait for the new state before reading the actions.
+    // The confirmation shows once the view has reloaded: the new state and the actions it allows are there.
     await page.getByRole('heading', { level: 1 }).getByText('clos', { exact: true }).waitFor();
     expect(await offered()).toEqual(['Rouvrir']);
     await act(page, 'Rouvrir', 'Rouvrir le ticket', (p) => p.getByLabel('Message (facultatif)').fill('Réouvert : la CPAM de Lille n’a pas reçu le dossier.'));

@@ -115,7 +115,12 @@ describeIf(AMQP_URL)('the C2C desk both ways on RabbitMQ', () => {
     expect(resolved.key).toBe('DE.resolved');
     expect(resolved.body).toEqual(expect.objectContaining({ ticketId: id, event: 'resolved', message: 'Forwarded to CPAM de Lille.' }));
 
-    const view = await hd.service.get(id, operator);
+    // The reply reaches the German queue on the broker's confirm; the relay marks it sent just after: wait for that mark.
+    let view = await hd.service.get(id, operator);
+    await waitFor(async () => {
+      view = await hd.service.get(id, operator);
+      return view.thread.every((m) => m.direction === 'in' || m.delivery.state === 'sent');
+    }, 10_000, 'every reply marked sent in the thread');
     expect(view.events.filter((e) => e.kind === 'comment')).toHaveLength(1); // the same message twice is one comment
     expect(view.events.map((e) => e.kind)).toEqual(['created', 'respond', 'wait', 'comment', 'resume', 'resolve']);
     expect(view.thread.map((m) => [m.direction, m.event, m.delivery.state])).toEqual([

@@ -6,7 +6,7 @@
  * person's choice is always sent. The service's refusal (409 state changed meanwhile, 422 body) shows in the form;
  * after a 409 the ticket is read again, the message typed is kept.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api, ok, type Schemas } from '../../api/client';
 import { ErrorNotice, Notice } from '../../components/status';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -29,6 +29,8 @@ function firstChoice(allowed: readonly ActionName[]): ActionName | '' {
 }
 
 interface Draft {
+  /** The ticket's state the draft was made for (`offerKey`): a new state offers other actions. */
+  madeFor: string;
   action: ActionName | '';
   on: WaitParty;
   priority: Priority;
@@ -48,11 +50,16 @@ function bodyOf(d: Draft): Schemas['TicketAction'] {
   return { action, ...said };
 }
 
+/** What decides the actions and defaults the form offers. */
+function offerKey(ticket: Ticket): string {
+  return [ticket.state, ticket.priority, ticket.assignee ?? '', ticket.allowedActions.join()].join('|');
+}
+
 function initial(ticket: Ticket, me: string): Draft {
   const action = firstChoice(ticket.allowedActions);
   const on = WAIT_PARTIES.find((p) => ticket.state !== `waiting-${p}`) ?? 'counterpart';
   return {
-    action, on, priority: PRIORITIES.find((p) => p !== ticket.priority) ?? 'P1', assignee: ticket.assignee ?? me, unassign: false,
+    madeFor: offerKey(ticket), action, on, priority: PRIORITIES.find((p) => p !== ticket.priority) ?? 'P1', assignee: ticket.assignee ?? me, unassign: false,
     message: '', visibility: action ? defaultVisibility(action, on) : 'internal',
   };
 }
@@ -125,17 +132,20 @@ function MessageFields({ draft, set }: { draft: Draft; set: (d: Partial<Draft>) 
 }
 
 /** `onChanged` after an action, and when the service refused one because the ticket changed meanwhile (409). */
-export function TicketActions({ ticket, onChanged }: { ticket: Ticket; onChanged: () => void }) {
+export function TicketActions({ ticket, onChanged }: { ticket: Ticket; onChanged: () => Promise<unknown> }) {
   const { t } = useI18n();
   const { session } = useSession();
   const me = session?.username ?? '';
-  const [draft, setDraft] = useState<Draft>(() => initial(ticket, me));
+  const [stored, setDraft] = useState<Draft>(() => initial(ticket, me));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState<ActionName | null>(null);
-  // A new state offers other actions: start again from what it allows (the message typed is kept).
-  useEffect(() => setDraft((d) => ({ ...initial(ticket, me), message: d.message })), [ticket.state, ticket.priority, ticket.assignee, ticket.allowedActions.join()]);
-  const set = (d: Partial<Draft>) => setDraft((prev) => ({ ...prev, ...d }));
+  // A new state offers other actions: the form starts again from what it allows (the message typed is kept). This
+  // is derived while rendering, not reset by an effect after it, so a choice made once the new state shows stays.
+  const key = offerKey(ticket);
+  const current = (d: Draft): Draft => (d.madeFor === key ? d : { ...initial(ticket, me), message: d.message });
+  const draft = current(stored);
+  const set = (d: Partial<Draft>) => setDraft((prev) => ({ ...current(prev), ...d }));
   const choose = (action: ActionName) => set({ action, visibility: defaultVisibility(action, draft.on) });
 
   if (ticket.allowedActions.length === 0) return null;
@@ -148,12 +158,13 @@ export function TicketActions({ ticket, onChanged }: { ticket: Ticket; onChanged
     try {
       await ok(api.POST('/api/tickets/{id}/actions', { params: { path: { id: ticket.id } }, body: bodyOf(draft) }));
       setDraft((d) => ({ ...d, message: '' }));
+      // The confirmation shows with the ticket as the action left it, not before (the form stays busy meanwhile).
+      await onChanged();
       setDone(draft.action);
-      onChanged();
     } catch (err) {
       setError(err);
       // Someone else acted first: read the ticket again so the form offers what its state allows now.
-      if (err instanceof ApiError && err.status === 409) onChanged();
+      if (err instanceof ApiError && err.status === 409) await onChanged();
     } finally {
       setBusy(false);
     }
