@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,10 +90,20 @@ export async function startServiceProcess(opts: ServiceProcessOptions): Promise<
   }
   for (const [key, value] of Object.entries(opts.names)) env[`AMQP_NAME_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] = value;
   // Logs go nowhere, as they would go to a collector: writing them is part of the cost measured.
+  // --service-log DIR: each service process's log lines kept in DIR/<its intake queue>.log (timestamped JSON, ids
+  // only), to follow envelopes through the stages (accepted, routed, published) against the bench's own times.
   // --cpu-prof DIR: a CPU profile of each service process, written when it stops (open it in Chrome DevTools).
-  const profDir = benchFlags()['cpu-prof'];
+  const flags = benchFlags();
+  const profDir = flags['cpu-prof'];
   const prof = typeof profDir === 'string' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profDir)] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const logDir = flags['service-log'];
+  let logFd: number | undefined;
+  if (typeof logDir === 'string') {
+    mkdirSync(logDir, { recursive: true });
+    logFd = openSync(path.join(logDir, `${opts.names.intake}.log`), 'w');
+  }
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', logFd ?? 'ignore', 'pipe'] });
+  if (logFd !== undefined) closeSync(logFd); // the child holds its own copy
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const deadline = Date.now() + 180_000;
