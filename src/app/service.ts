@@ -244,6 +244,11 @@ function relayInbox(config: Readonly<AppConfig>, clock: Clock, connected: () => 
   });
 }
 
+/** A notice relay's lease: an owner name unique to this process, held as long as the forward relay's (above the confirm timeout). */
+function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: string; leaseMs: number } {
+  return { owner: newId(`${relay}-${config.amqpConnectionName}`), leaseMs: config.outboxLeaseMs };
+}
+
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
@@ -275,7 +280,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
-    scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone,
+    scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'report-relay'),
   });
 
   let stopping = false;
