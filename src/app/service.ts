@@ -273,7 +273,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   }
   if (opts.workers !== false) routingWorker.start();
   const helpdesk = await startHelpdesk({
-    db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
+    db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false, noticeLease: noticeLease(config, 'escalation-relay'),
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
   core.late.followCase = helpdesk.followCase;
