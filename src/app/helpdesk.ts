@@ -28,6 +28,7 @@ import { isInboundMessage, SYSTEM_ACTORS, ticketSourceOf } from '../helpdesk/tic
 import { TicketService } from '../helpdesk/ticket-service';
 import { Scheduler } from '../scheduler/scheduler';
 import type { Clock } from '../shared/clock';
+import { newId } from '../shared/ids';
 import type { ExclusiveRun } from '../shared/exclusive-job';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
@@ -60,6 +61,8 @@ export interface HelpdeskDeps {
   ready?: () => Promise<void>;
   /** Deliveries of a liaison.helpdesk message before it is dead-lettered (config.consumerMaxAttempts). */
   maxAttempts?: number;
+  /** The escalation relay's lease: owner name (unique per process; default a new id) and duration (config.outboxLeaseMs). */
+  noticeLease?: { owner?: string; leaseMs?: number };
 }
 
 export interface Helpdesk {
@@ -114,7 +117,10 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
   const followCase = caseFollowUp({ service, logger, metrics }, causeReaderSharing);
 
   const relay = deps.bus
-    ? escalationRelayStep({ outbox: new PgEscalationOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, clock, logger, batchSize: settings.noticeRelayBatch })
+    ? escalationRelayStep({
+      outbox: new PgEscalationOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, clock, logger, batchSize: settings.noticeRelayBatch,
+      owner: deps.noticeLease?.owner ?? newId('escalation-relay'), leaseMs: deps.noticeLease?.leaseMs,
+    })
     : undefined;
   const exclusive: ExclusiveRun<HelpdeskJobWriters> = (job, fn) =>
     runExclusively(db, job, (tx) => fn({ tickets: new PgTicketWriter(tx), pipeline: new PgPipelineWatchWriter(tx), causes: new PgCauseReader(tx) }));

@@ -9,6 +9,7 @@ import { ReportService } from '../reporting/report-service';
 import { REPORT_JOB_NAMES, reportJobs, type ReportJobs } from '../reporting/report-jobs';
 import { Scheduler } from '../scheduler/scheduler';
 import type { Clock } from '../shared/clock';
+import { newId } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import type { NoticeBus } from '../shared/notice-relay';
 import type { Database } from '../store/database';
@@ -28,6 +29,8 @@ export interface ReportsDeps {
   monthlyCron: string;
   /** Zone the cron expression is read in (config.scheduleTimezone); default Europe/Paris. */
   scheduleTimezone?: string;
+  /** The report.ready relay's lease: owner name (unique per process; default a new id) and duration (config.outboxLeaseMs). */
+  noticeLease?: { owner?: string; leaseMs?: number };
 }
 
 export interface Reports {
@@ -43,7 +46,10 @@ export function startReports(deps: ReportsDeps): Reports {
     store: new PgReportStore(db), clock, logger, catalogue: loadBucCatalogue(deps.configDir), calendars: deps.calendars, notify: Boolean(deps.bus),
   });
   const relay = deps.bus
-    ? reportRelayStep({ outbox: new PgReportOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, now: () => clock.now(), logger })
+    ? reportRelayStep({
+      outbox: new PgReportOutbox(db), bus: deps.bus, exchange: deps.bus.names.notifications, now: () => clock.now(), logger,
+      owner: deps.noticeLease?.owner ?? newId('report-relay'), leaseMs: deps.noticeLease?.leaseMs,
+    })
     : undefined;
   const jobs = reportJobs({ exclusive: (job, fn) => runExclusively(db, job, (tx) => fn(reportTransactionOn(tx, db.driver))), service, logger, relay });
   let scheduler: Scheduler | undefined;

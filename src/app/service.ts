@@ -244,6 +244,11 @@ function relayInbox(config: Readonly<AppConfig>, clock: Clock, connected: () => 
   });
 }
 
+/** A notice relay's lease: an owner name unique to this process, held as long as the forward relay's (above the confirm timeout). */
+function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: string; leaseMs: number } {
+  return { owner: newId(`${relay}-${config.amqpConnectionName}`), leaseMs: config.outboxLeaseMs };
+}
+
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
@@ -268,14 +273,14 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   }
   if (opts.workers !== false) routingWorker.start();
   const helpdesk = await startHelpdesk({
-    db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false,
+    db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false, noticeLease: noticeLease(config, 'escalation-relay'),
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
   core.late.followCase = helpdesk.followCase;
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
-    scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone,
+    scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'report-relay'),
   });
 
   let stopping = false;

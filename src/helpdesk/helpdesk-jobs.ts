@@ -74,7 +74,7 @@ export function helpdeskJobs(deps: HelpdeskJobDeps): HelpdeskJobs {
         logger.error('SLA of a ticket cannot be computed; it is not escalated', { event: 'helpdesk.sweep_failed', ticketId: f.ticketId, code: f.code });
       }
     }
-    // Every instance relays: rows are claimed with SKIP LOCKED, so nothing is sent twice by two relays.
+    // Every instance relays: notices are leased to one relay at a time, so two relays never send the same one.
     await relayNotifications();
     return run;
   };

@@ -1,7 +1,8 @@
 /**
  * `report.ready` on the notifications exchange (CONTRACT.md §4) for every new report version, sent from the
- * report_versions outbox by the generic notice relay (src/shared/notice-relay.ts, the escalation notices'
- * mechanism). The body names the version and where to read it; the figures stay behind the API.
+ * report_versions outbox by the generic notice relay (src/shared/notice-relay.ts, also the escalation notices'
+ * relay): leased, published outside any transaction, then marked. The body names the version and where to read
+ * it; the figures stay behind the API.
  */
 import type { Logger } from '../shared/logger';
 import { noticeRelayStep, type NoticeBus, type NoticeOutbox } from '../shared/notice-relay';
@@ -27,7 +28,19 @@ export function reportReadyMessage(n: ReportNotice) {
   };
 }
 
-export function reportRelayStep(deps: { outbox: NoticeOutbox<ReportNotice>; bus: NoticeBus; exchange: string; now: () => Date; logger: Logger }) {
+export interface ReportRelayDeps {
+  outbox: NoticeOutbox<ReportNotice>;
+  bus: NoticeBus;
+  exchange: string;
+  now: () => Date;
+  logger: Logger;
+  /** This relay's lease owner name (unique per process). */
+  owner: string;
+  /** How long a claim holds (above the broker's confirm timeout). */
+  leaseMs?: number;
+}
+
+export function reportRelayStep(deps: ReportRelayDeps) {
   return noticeRelayStep<ReportNotice>({
     ...deps,
     routingKey: () => REPORT_READY_KEY,

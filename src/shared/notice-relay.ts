@@ -1,14 +1,30 @@
 /**
- * The outbox relay of internal notices on the notifications exchange, the mechanism of the help desk's
- * escalation notices (src/helpdesk/escalation-notices.ts) made generic: rows are committed first, then a relay
- * claims due pending ones (SKIP LOCKED: several instances never send one twice), publishes each with a broker
- * confirm and marks it sent; a failure leaves it pending with a later next attempt. A crash between confirm and
- * commit sends the same messageId again: consumers de-duplicate on it.
+ * The outbox relay of internal notices on the notifications exchange (the help desk's escalation notices and
+ * report.ready), on the forward relay's pattern (src/forwarding/outbox-relay.ts): rows are committed first; a
+ * relay leases a batch of due ones to itself (one committed statement, SKIP LOCKED: two instances never hold the
+ * same notice), publishes them outside any transaction (pipelined, each confirmed by the broker), marks what was
+ * confirmed in one statement (only the notices still leased to it) and releases the others with a later next
+ * attempt. No row lock or connection is held while waiting for the broker. A relay that dies between the confirm
+ * and the mark leaves its lease to expire and the notice is sent again with the same messageId: consumers
+ * de-duplicate on it.
  */
+import { nextAttemptAt, NOTIFY_RETRY, type BackoffPolicy } from './backoff';
 import type { Logger } from './logger';
 
+/** A notice claimed under a lease, with its failed publications so far. */
+export type LeasedNotice<N> = N & { publishAttempts: number };
+
 export interface NoticeOutbox<N> {
-  relayBatch(now: Date, limit: number, publish: (n: N) => Promise<void>): Promise<{ sent: N[]; failed: Array<{ notice: N; error: unknown }> }>;
+  /**
+   * Leases up to `limit` due pending notices that nobody holds (or whose lease expired) to `owner` until
+   * `leaseUntil`; committed when it returns. Returns only notices that may be published together: where order
+   * matters, a notice is claimed only once those before it are sent.
+   */
+  claim(owner: string, now: Date, limit: number, leaseUntil: Date): Promise<Array<LeasedNotice<N>>>;
+  /** Marks these notices sent where `owner` still holds the lease; returns how many. */
+  markSent(owner: string, notices: N[], at: Date): Promise<number>;
+  /** Releases these notices (still leased to `owner`) for a later attempt, counting the failed one. */
+  markFailed(owner: string, failures: Array<{ notice: N; nextAttemptAt: Date; error: string }>): Promise<void>;
 }
 
 /** What the relay needs of the bus (src/bus implements it). */
@@ -17,12 +33,19 @@ export interface NoticeBus {
   publish(exchange: string, routingKey: string, body: object, opts: { messageId: string; persistent: boolean; mandatory: boolean }): Promise<void>;
 }
 
+/** How long a claim holds by default: well above the broker's confirm timeout (10 s by default). */
+export const DEFAULT_NOTICE_LEASE_MS = 60_000;
+
 export interface NoticeRelayDeps<N> {
   outbox: NoticeOutbox<N>;
   bus: NoticeBus;
   exchange: string;
   now: () => Date;
   logger: Logger;
+  /** This relay's lease owner name (unique per process). */
+  owner: string;
+  /** How long a claim holds: above the broker's confirm timeout. Default DEFAULT_NOTICE_LEASE_MS. */
+  leaseMs?: number;
   routingKey: (n: N) => string;
   messageId: (n: N) => string;
   body: (n: N) => object;
@@ -30,19 +53,43 @@ export interface NoticeRelayDeps<N> {
   describe: (n: N) => Record<string, unknown>;
   event: string;
   batchSize?: number;
+  /** Delay before the next attempt of an unconfirmed notice. Default NOTIFY_RETRY. */
+  retry?: Readonly<BackoffPolicy>;
 }
 
 /** One relay round; true when it sent everything it claimed (and so may have more to send). */
 export function noticeRelayStep<N>(deps: NoticeRelayDeps<N>): () => Promise<boolean> {
   // Not mandatory: whoever wants the notices binds a queue; with nobody bound there is no one to tell.
   const publish = (n: N) => deps.bus.publish(deps.exchange, deps.routingKey(n), deps.body(n), { messageId: deps.messageId(n), persistent: true, mandatory: false });
+  const leaseMs = deps.leaseMs ?? DEFAULT_NOTICE_LEASE_MS;
   return async () => {
     if (!deps.bus.isConnected()) return false;
-    const r = await deps.outbox.relayBatch(deps.now(), deps.batchSize ?? 100, publish);
-    for (const n of r.sent) deps.logger.info('notice sent', { event: `${deps.event}_sent`, ...deps.describe(n) });
-    for (const f of r.failed) {
+    const now = deps.now();
+    const claimed = await deps.outbox.claim(deps.owner, now, deps.batchSize ?? 100, new Date(now.getTime() + leaseMs));
+    if (claimed.length === 0) return false;
+    const settled = await Promise.allSettled(claimed.map(publish));
+    const sent = claimed.filter((_, i) => settled[i].status === 'fulfilled');
+    const failed = claimed.flatMap((notice, i) => {
+      const s = settled[i];
+      return s.status === 'rejected' ? [{ notice, error: s.reason as unknown }] : [];
+    });
+    const at = deps.now();
+    if (sent.length > 0) {
+      const marked = await deps.outbox.markSent(deps.owner, sent, at);
+      if (marked < sent.length) {
+        deps.logger.warn('notices confirmed after their lease expired', { event: `${deps.event}_lease_lost`, confirmed: sent.length, marked });
+      }
+    }
+    if (failed.length > 0) {
+      await deps.outbox.markFailed(deps.owner, failed.map((f) => ({
+        notice: f.notice, nextAttemptAt: nextAttemptAt(at, f.notice.publishAttempts + 1, deps.retry ?? NOTIFY_RETRY),
+        error: String((f.error as Error)?.message ?? f.error).slice(0, 500),
+      })));
+    }
+    for (const n of sent) deps.logger.info('notice sent', { event: `${deps.event}_sent`, ...deps.describe(n) });
+    for (const f of failed) {
       deps.logger.warn('notice not sent; will retry', { event: `${deps.event}_send_failed`, ...deps.describe(f.notice), error: (f.error as Error)?.message });
     }
-    return r.sent.length > 0 && r.failed.length === 0;
+    return failed.length === 0;
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The help desk's reads and marks on the case pipeline's tables (pipeline watch), and the escalation outbox.
+ * The help desk's reads and marks on the case pipeline's tables (pipeline watch), and the escalation outbox
+ * (leased, published outside any transaction, then marked).
  * SQL only here.
  */
 import type { CaseWriter } from '../cases/case-store';
@@ -8,7 +9,7 @@ import type { EscalationNotice, EscalationOutbox } from '../helpdesk/escalation-
 import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/pipeline-watch';
 import { PgCaseWriter } from './case-repository';
 import type { Database, Sql } from './database';
-import { nextAttemptAt, NOTIFY_RETRY } from '../shared/backoff';
+import type { LeasedNotice } from '../shared/notice-relay';
 import { ESCALATION_ORDER, PgTicketWriter, ticketFromRow } from './ticket-repository';
 
 export class PgPipelineWatchWriter implements PipelineWatchWriter {
@@ -121,43 +122,65 @@ export function causeReaderSharing(w: CaseWriter): PgCauseReader {
 }
 
 
+interface EscalationRow {
+  ticket_id: string; kind: EscalationNotice['kind']; at: Date; due_at: Date; policy_version: string; publish_attempts: number;
+  priority: EscalationNotice['priority']; state: EscalationNotice['state']; counterpart_country: string; case_id: string | null;
+  category: string; assignee: string | null;
+}
+
+/**
+ * Leases due pending escalations nobody holds (or whose lease expired) in one statement. A notice is claimed only
+ * once no earlier notice of its ticket is pending (earlier: raised before, or with it and first in
+ * ESCALATION_ORDER), so a warning goes out before the breach raised with it, also across instances.
+ */
+const CLAIM_ESCALATIONS = `
+  WITH due AS (
+    SELECT e.ticket_id, e.kind FROM ticket_escalations e
+     WHERE e.notification = 'pending' AND e.next_attempt_at <= $1 AND (e.lease_until IS NULL OR e.lease_until < $1)
+       AND NOT EXISTS (SELECT 1 FROM ticket_escalations p
+                        WHERE p.ticket_id = e.ticket_id AND p.notification = 'pending'
+                          AND (p.at, array_position($5::text[], p.kind)) < (e.at, array_position($5::text[], e.kind)))
+     ORDER BY e.next_attempt_at, e.ticket_id LIMIT $2 FOR UPDATE SKIP LOCKED),
+  leased AS (
+    UPDATE ticket_escalations x SET lease_owner = $3, lease_until = $4 FROM due WHERE x.ticket_id = due.ticket_id AND x.kind = due.kind
+    RETURNING x.ticket_id, x.kind, x.at, x.due_at, x.policy_version, x.publish_attempts, x.next_attempt_at)
+  SELECT l.ticket_id, l.kind, l.at, l.due_at, l.policy_version, l.publish_attempts,
+         t.priority, t.state, t.counterpart_country, t.case_id, t.category, t.assignee
+    FROM leased l JOIN tickets t ON t.id = l.ticket_id
+   ORDER BY l.next_attempt_at, l.ticket_id`;
+
+/** The escalation outbox of the notice relay (src/shared/notice-relay.ts): lease, publish outside, mark. */
 export class PgEscalationOutbox implements EscalationOutbox {
   constructor(private readonly db: Database) {}
 
-  async relayBatch(now: Date, limit: number, publish: (n: EscalationNotice) => Promise<void>) {
-    return this.db.transaction(async (tx) => {
-      // Publishing inside the claim, like the forward outbox: a crash after the confirm re-sends the same messageId.
-      const rows = await tx.query<{
-        ticket_id: string; kind: EscalationNotice['kind']; at: Date; due_at: Date; policy_version: string; publish_attempts: number;
-        priority: EscalationNotice['priority']; state: EscalationNotice['state']; counterpart_country: string; case_id: string | null;
-        category: string; assignee: string | null;
-      }>(
-        `SELECT e.ticket_id, e.kind, e.at, e.due_at, e.policy_version, e.publish_attempts,
-                t.priority, t.state, t.counterpart_country, t.case_id, t.category, t.assignee
-           FROM ticket_escalations e JOIN tickets t ON t.id = e.ticket_id
-          WHERE e.notification = 'pending' AND e.next_attempt_at <= $1
-          ORDER BY e.next_attempt_at, e.ticket_id, array_position($3::text[], e.kind) LIMIT $2 FOR UPDATE OF e SKIP LOCKED`,
-        [now, limit, ESCALATION_ORDER]); // a warning goes out before the breach raised with it
-      const result: Awaited<ReturnType<EscalationOutbox['relayBatch']>> = { sent: [], failed: [] };
-      for (const r of rows) {
-        const notice: EscalationNotice = {
-          ticketId: r.ticket_id, kind: r.kind, at: r.at, dueAt: r.due_at, policyVersion: r.policy_version, priority: r.priority,
-          state: r.state, counterpartCountry: r.counterpart_country, caseId: r.case_id, category: r.category, assignee: r.assignee,
-        };
-        try {
-          await publish(notice);
-          await tx.query(`UPDATE ticket_escalations SET notification = 'sent', sent_at = $3, publish_attempts = publish_attempts + 1,
-                            last_error = NULL WHERE ticket_id = $1 AND kind = $2`, [r.ticket_id, r.kind, now]);
-          result.sent.push(notice);
-        } catch (e) {
-          const attempts = r.publish_attempts + 1;
-          await tx.query('UPDATE ticket_escalations SET publish_attempts = $3, next_attempt_at = $4, last_error = $5 WHERE ticket_id = $1 AND kind = $2',
-            [r.ticket_id, r.kind, attempts, nextAttemptAt(now, attempts, NOTIFY_RETRY), String((e as Error).message).slice(0, 500)]);
-          result.failed.push({ notice, error: e });
-          break; // the broker is likely down: leave the rest for the next round
-        }
-      }
-      return result;
-    });
+  async claim(owner: string, now: Date, limit: number, leaseUntil: Date): Promise<Array<LeasedNotice<EscalationNotice>>> {
+    const rows = await this.db.query<EscalationRow>(CLAIM_ESCALATIONS, [now, limit, owner, leaseUntil, ESCALATION_ORDER]);
+    return rows.map((r) => ({
+      ticketId: r.ticket_id, kind: r.kind, at: r.at, dueAt: r.due_at, policyVersion: r.policy_version, priority: r.priority,
+      state: r.state, counterpartCountry: r.counterpart_country, caseId: r.case_id, category: r.category, assignee: r.assignee,
+      publishAttempts: Number(r.publish_attempts),
+    }));
+  }
+
+  async markSent(owner: string, notices: EscalationNotice[], at: Date): Promise<number> {
+    if (notices.length === 0) return 0;
+    const done = await this.db.query<{ ticket_id: string }>(
+      `UPDATE ticket_escalations e SET notification = 'sent', sent_at = $3, publish_attempts = e.publish_attempts + 1, last_error = NULL,
+              lease_owner = NULL, lease_until = NULL
+         FROM unnest($1::text[], $2::text[]) AS k(ticket_id, kind)
+        WHERE e.ticket_id = k.ticket_id AND e.kind = k.kind AND e.lease_owner = $4 AND e.notification = 'pending'
+        RETURNING e.ticket_id`, [notices.map((n) => n.ticketId), notices.map((n) => n.kind), at, owner]);
+    return done.length;
+  }
+
+  async markFailed(owner: string, failures: Array<{ notice: EscalationNotice; nextAttemptAt: Date; error: string }>): Promise<void> {
+    if (failures.length === 0) return;
+    await this.db.query(
+      `UPDATE ticket_escalations e SET publish_attempts = e.publish_attempts + 1, next_attempt_at = k.next_attempt_at, last_error = k.error,
+              lease_owner = NULL, lease_until = NULL
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS k(ticket_id, kind, next_attempt_at, error)
+        WHERE e.ticket_id = k.ticket_id AND e.kind = k.kind AND e.lease_owner = $5 AND e.notification = 'pending'`,
+      [failures.map((f) => f.notice.ticketId), failures.map((f) => f.notice.kind), failures.map((f) => f.nextAttemptAt.toISOString()),
+        failures.map((f) => f.error), owner]);
   }
 }

@@ -65,7 +65,7 @@ describeIf(AMQP_URL)('report.ready on RabbitMQ', () => {
   it('keeps a notice whose publish failed pending, and sends it on a later round', async () => {
     await reports.service.generate({ kind: 'monthly', period: '2027-03', by: 'operator:alice', trigger: 'on-demand' });
     const failing = reportRelayStep({
-      outbox: new PgReportOutbox(tdb.db), exchange: names.notifications, now: () => clock.now(), logger: silentLogger(),
+      outbox: new PgReportOutbox(tdb.db), exchange: names.notifications, now: () => clock.now(), logger: silentLogger(), owner: 'relay-failing',
       bus: { isConnected: () => true, publish: () => Promise.reject(new Error('no confirm from the broker')) },
     });
     expect(await failing()).toBe(false);
