@@ -179,7 +179,7 @@ export class Broker extends EventEmitter implements MessageBus {
       {
         queue,
         ...handlers,
-        batchLingerMs: options.batchLingerMs ?? 10,
+        windowsAhead: positiveInt(options.windowsAhead, 2, 'windowsAhead'),
         prefetch,
         batchMax: Math.min(prefetch, positiveInt(options.batchMax, prefetch, 'batchMax')),
         maxAttempts,

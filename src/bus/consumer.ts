@@ -31,8 +31,12 @@ export interface ConsumerSettings {
   /** One message at a time (in parallel up to prefetch), or `batchHandler` for a window at once. */
   handler?: MessageHandler;
   batchHandler?: BatchHandler;
-  /** How long a window waits for more messages before it is handed over (batch mode). */
-  batchLingerMs: number;
+  /**
+   * Batch mode: how many windows may be handled at once before new messages wait for one of them to finish (and
+   * gather into a larger window meanwhile); below that, a window is handed over at the end of the event-loop turn
+   * its first message arrived in.
+   */
+  windowsAhead: number;
   /** Batch mode: the most messages in one window (at most prefetch). */
   batchMax: number;
   prefetch: number;
@@ -68,7 +72,9 @@ export class Consumer implements ConsumerHandle {
   private readonly coalescers = new WeakMap<Channel, AckCoalescer>();
   /** Batch mode: messages received and not yet handed to the batch handler. */
   private window: Array<{ channel: Channel; msg: ConsumeMessage }> = [];
-  private windowTimer: NodeJS.Timeout | null = null;
+  private windowFlush: NodeJS.Immediate | null = null;
+  /** Batch mode: windows handed to the batch handler and not yet settled. */
+  private windowsInFlight = 0;
   /** Paused for a dependency outage: not subscribed until `ready()` resolves. */
   private paused = false;
   private pauseAttempt = 0;
@@ -193,7 +199,7 @@ export class Consumer implements ConsumerHandle {
     if (this.settings.batchHandler) {
       this.window.push({ channel, msg });
       if (this.window.length >= this.settings.batchMax) this.flushWindow();
-      else this.windowTimer ??= setTimeout(() => this.flushWindow(), this.settings.batchLingerMs);
+      else this.scheduleWindow();
       return;
     }
     this.track(this.handleOne(channel, msg));
@@ -209,10 +215,23 @@ export class Consumer implements ConsumerHandle {
     this.inflight.add(work);
   }
 
+  /**
+   * Natural batching: with fewer than `windowsAhead` windows being handled, the messages of this event-loop turn
+   * (one socket read delivers many) go at once, so a lone message never waits on a timer; otherwise they gather
+   * until a window settles (or the window is full), so windows grow with the load and their transactions with them.
+   */
+  private scheduleWindow(): void {
+    if (this.windowFlush || this.windowsInFlight >= this.settings.windowsAhead) return;
+    this.windowFlush = setImmediate(() => {
+      this.windowFlush = null;
+      if (this.windowsInFlight < this.settings.windowsAhead) this.flushWindow();
+    });
+  }
+
   /** Hands the window gathered so far to the batch handler (one channel per window: a reconnect starts a new one). */
   private flushWindow(): void {
-    if (this.windowTimer) clearTimeout(this.windowTimer);
-    this.windowTimer = null;
+    if (this.windowFlush) clearImmediate(this.windowFlush);
+    this.windowFlush = null;
     const window = this.window;
     this.window = [];
     if (!window.length) return;
@@ -220,7 +239,11 @@ export class Consumer implements ConsumerHandle {
       for (const w of window) this.settle(w.channel, w.msg, 'release');
       return;
     }
-    this.track(this.handleWindow(window));
+    this.windowsInFlight += 1;
+    this.track(this.handleWindow(window).finally(() => {
+      this.windowsInFlight -= 1;
+      if (this.window.length > 0) this.scheduleWindow();
+    }));
   }
 
   private async handleWindow(window: Array<{ channel: Channel; msg: ConsumeMessage }>): Promise<void> {

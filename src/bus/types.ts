@@ -43,8 +43,12 @@ export interface ConsumeOptions {
   ready?: () => Promise<void>;
   /** Delay between readiness checks while paused for a dependency outage. Default 0.5 s doubling up to 10 s. */
   pauseDelay?: Partial<BackoffPolicy>;
-  /** Batch mode: how long a window waits for more messages before it is handled. Default 10 ms. */
-  batchLingerMs?: number;
+  /**
+   * Batch mode: windows handled at once before new messages wait for one to finish, gathering meanwhile (natural
+   * batching: no timer; a lone message goes at once, a burst makes larger windows). Default 2: one window stored
+   * while the next is classified.
+   */
+  windowsAhead?: number;
   /**
    * Batch mode: the most messages in one window. Default: prefetch. Below prefetch, the broker keeps delivering
    * while a window is being handled, so the next window is gathered (and classified) while the previous one is

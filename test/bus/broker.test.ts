@@ -242,6 +242,41 @@ describeIf(AMQP_URL)('Broker: publish with confirms, consume with verdicts (Rabb
     expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.errorCode]).toBe('INT_UNEXPECTED');
   });
 
+  it('batches naturally: a lone message is handled at once; messages arriving while windows are handled gather into one window', async () => {
+    const windows: string[][] = [];
+    let release: () => void = () => undefined;
+    let held = 0;
+    const gate = new Promise<void>((r) => { release = r; });
+    broker.consumeBatch(names.intake, async (ds) => {
+      windows.push(ds.map((d) => d.messageId as string));
+      // The second and third windows are held, as a slow transaction would: what arrives meanwhile must wait.
+      if (windows.length === 2 || windows.length === 3) {
+        held += 1;
+        await gate;
+      }
+      return ds.map(() => 'ack' as const);
+    }, { prefetch: 100, batchMax: 50, windowsAhead: 2 });
+
+    // Alone: handled without waiting for more (no timer), in a window of its own.
+    await broker.publish('', names.intake, body({ n: 0 }), { messageId: 'lone' });
+    await waitFor(async () => windows.length === 1, 5_000, 'the lone message handled');
+    expect(windows[0]).toEqual(['lone']);
+
+    // Two windows held: the 20 messages sent meanwhile are delivered but gather until one of them settles.
+    await broker.publish('', names.intake, body({ n: 1 }), { messageId: 'a' });
+    await waitFor(async () => windows.length === 2, 5_000, 'window a');
+    await broker.publish('', names.intake, body({ n: 2 }), { messageId: 'b' });
+    await waitFor(async () => windows.length === 3 && held === 2, 5_000, 'window b');
+    const later = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    for (const id of later) await broker.publish('', names.intake, body({ id }), { messageId: id });
+    await new Promise((r) => setTimeout(r, 300)); // delivered (prefetch 100) while both windows are held
+    expect(windows).toHaveLength(3);
+    release();
+    await waitFor(async () => windows.flat().length === 23, 5_000, 'every message handled');
+    expect(windows.slice(3)).toEqual([later]); // one window, in arrival order
+    await waitFor(async () => (await inspector.messageCount(names.intake)) === 0, 5_000, 'all acked');
+  });
+
   it('logs each decision with ids and codes, never the message body', async () => {
     const marker = 'DUPONT-Jeanne-1958-03-02';
     consumeIntake(async (d) => (d.messageId === 'ok' ? 'ack' : { retry: 'INT_UNEXPECTED' }), 2);
