@@ -5,6 +5,7 @@ import { decideOutcome, type HandlerResult, type Outcome } from './failure-polic
 import { AckCoalescer } from './ack-coalescer';
 import { settleWithin } from './async';
 import { RETRY_ATTEMPTS_HEADER } from './dead-letter';
+import { WindowGatherer } from './window-gatherer';
 import { retryQueueArguments } from './retry-queue';
 import type { BatchHandler, ConsumerHandle, Delivery, MessageHandler } from './types';
 
@@ -71,10 +72,7 @@ export class Consumer implements ConsumerHandle {
   private readonly inflight = new Set<Promise<void>>();
   private readonly coalescers = new WeakMap<Channel, AckCoalescer>();
   /** Batch mode: messages received and not yet handed to the batch handler. */
-  private window: Array<{ channel: Channel; msg: ConsumeMessage }> = [];
-  private windowFlush: NodeJS.Immediate | null = null;
-  /** Batch mode: windows handed to the batch handler and not yet settled. */
-  private windowsInFlight = 0;
+  private readonly windows: WindowGatherer<{ channel: Channel; msg: ConsumeMessage }>;
   /** Paused for a dependency outage: not subscribed until `ready()` resolves. */
   private paused = false;
   private pauseAttempt = 0;
@@ -85,6 +83,7 @@ export class Consumer implements ConsumerHandle {
     private readonly deps: ConsumerDeps,
   ) {
     this.queue = settings.queue;
+    this.windows = new WindowGatherer({ max: settings.batchMax, ahead: settings.windowsAhead, hand: (window) => this.handWindow(window) });
   }
 
   /** Subscribe on the current connection unless already subscribed there. Idempotent, never throws. */
@@ -110,7 +109,7 @@ export class Consumer implements ConsumerHandle {
     this.resubscribeTimer = null;
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.pauseTimer = null;
-    this.flushWindow();
+    this.windows.flush();
     // Every wait on the broker is bounded: a hung broker must not hang the shutdown.
     await settleWithin([this.attachChain], left());
     const channel = this.channel;
@@ -197,9 +196,7 @@ export class Consumer implements ConsumerHandle {
       return;
     }
     if (this.settings.batchHandler) {
-      this.window.push({ channel, msg });
-      if (this.window.length >= this.settings.batchMax) this.flushWindow();
-      else this.scheduleWindow();
+      this.windows.add({ channel, msg });
       return;
     }
     this.track(this.handleOne(channel, msg));
@@ -215,35 +212,15 @@ export class Consumer implements ConsumerHandle {
     this.inflight.add(work);
   }
 
-  /**
-   * Natural batching: with fewer than `windowsAhead` windows being handled, the messages of this event-loop turn
-   * (one socket read delivers many) go at once, so a lone message never waits on a timer; otherwise they gather
-   * until a window settles (or the window is full), so windows grow with the load and their transactions with them.
-   */
-  private scheduleWindow(): void {
-    if (this.windowFlush || this.windowsInFlight >= this.settings.windowsAhead) return;
-    this.windowFlush = setImmediate(() => {
-      this.windowFlush = null;
-      if (this.windowsInFlight < this.settings.windowsAhead) this.flushWindow();
-    });
-  }
-
-  /** Hands the window gathered so far to the batch handler (one channel per window: a reconnect starts a new one). */
-  private flushWindow(): void {
-    if (this.windowFlush) clearImmediate(this.windowFlush);
-    this.windowFlush = null;
-    const window = this.window;
-    this.window = [];
-    if (!window.length) return;
+  /** A window from the gatherer (one channel per window: a reconnect starts a new one); settles when it is done. */
+  private handWindow(window: Array<{ channel: Channel; msg: ConsumeMessage }>): Promise<void> {
     if (this.stopping || this.paused) {
       for (const w of window) this.settle(w.channel, w.msg, 'release');
-      return;
+      return Promise.resolve();
     }
-    this.windowsInFlight += 1;
-    this.track(this.handleWindow(window).finally(() => {
-      this.windowsInFlight -= 1;
-      if (this.window.length > 0) this.scheduleWindow();
-    }));
+    const job = this.handleWindow(window);
+    this.track(job);
+    return job.catch(() => undefined);
   }
 
   private async handleWindow(window: Array<{ channel: Channel; msg: ConsumeMessage }>): Promise<void> {
@@ -327,7 +304,7 @@ export class Consumer implements ConsumerHandle {
     const tag = this.consumerTag;
     this.consumerTag = null;
     if (channel && tag) channel.cancel(tag).catch(() => undefined);
-    for (const w of this.window.splice(0)) this.settle(w.channel, w.msg, 'release');
+    for (const w of this.windows.takeBack()) this.settle(w.channel, w.msg, 'release');
     this.scheduleResumeCheck();
   }
 
