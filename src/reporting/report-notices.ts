@@ -4,8 +4,7 @@
  * relay): leased, published outside any transaction, then marked. The body names the version and where to read
  * it; the figures stay behind the API.
  */
-import type { Logger } from '../shared/logger';
-import { noticeRelayStep, type NoticeBus, type NoticeOutbox } from '../shared/notice-relay';
+import { noticeRelayStep, type NoticeRelayWiring } from '../shared/notice-relay';
 import type { ReportNotice } from './report-store';
 
 export const REPORT_READY_KEY = 'report.ready';
@@ -28,19 +27,7 @@ export function reportReadyMessage(n: ReportNotice) {
   };
 }
 
-export interface ReportRelayDeps {
-  outbox: NoticeOutbox<ReportNotice>;
-  bus: NoticeBus;
-  exchange: string;
-  now: () => Date;
-  logger: Logger;
-  /** This relay's lease owner name (unique per process). */
-  owner: string;
-  /** How long a claim holds (above the broker's confirm timeout). */
-  leaseMs?: number;
-}
-
-export function reportRelayStep(deps: ReportRelayDeps) {
+export function reportRelayStep(deps: NoticeRelayWiring<ReportNotice>) {
   return noticeRelayStep<ReportNotice>({
     ...deps,
     routingKey: () => REPORT_READY_KEY,

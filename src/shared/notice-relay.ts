@@ -36,6 +36,9 @@ export interface NoticeBus {
 /** How long a claim holds by default: well above the broker's confirm timeout (10 s by default). */
 export const DEFAULT_NOTICE_LEASE_MS = 60_000;
 
+/** What a relay of one kind of notice is given by its composition root; the kind itself says the rest. */
+export type NoticeRelayWiring<N> = Pick<NoticeRelayDeps<N>, 'outbox' | 'bus' | 'exchange' | 'now' | 'logger' | 'owner' | 'leaseMs' | 'batchSize'>;
+
 export interface NoticeRelayDeps<N> {
   outbox: NoticeOutbox<N>;
   bus: NoticeBus;
