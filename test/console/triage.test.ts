@@ -22,6 +22,10 @@ describe('console: triage', () => {
   });
 
   const queueRows = (page: import('playwright-core').Page) => page.locator('table.queue-table tbody tr');
+  /** Waits until the queue shows `n` rows (a filter's answer replaces the rows shown until then). */
+  const rowCount = (page: import('playwright-core').Page, n: number) =>
+    page.waitForFunction((want) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } })
+      .document.querySelectorAll('table.queue-table tbody tr').length === want, n, { timeout: 20_000 });
 
   it('filters the queue by reason and sending country, oldest first, with counts and age colours', async () => {
     await sendAged(h, orphan('5510001'), 60);
@@ -40,7 +44,7 @@ describe('console: triage', () => {
     await page.getByRole('button', { name: /Refusé par l’institution/ }).click();
     await page.waitForURL((u) => u.searchParams.getAll('reason').join() === 'BOUNCED');
     await page.locator('.case-link', { hasText: '5510003' }).waitFor();
-    await expect(queueRows(page).count()).resolves.toBe(1);
+    await rowCount(page, 1); // the unfiltered rows stay on screen until the filtered list arrives
     await h.step(page, 'filtered-bounced');
 
     await page.getByRole('button', { name: 'Effacer les filtres' }).click();
@@ -48,7 +52,7 @@ describe('console: triage', () => {
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForURL((u) => u.searchParams.get('senderCountry') === 'BE');
     await page.locator('.case-link', { hasText: '5510002' }).waitFor();
-    await expect(queueRows(page).count()).resolves.toBe(1);
+    await rowCount(page, 1);
     await h.step(page, 'filtered-country');
     expect(errors).toEqual([]);
   });
