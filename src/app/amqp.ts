@@ -3,6 +3,7 @@
  * and the per-institution queues. Handlers only translate: the domain services do the work and commit before
  * the message is acknowledged.
  */
+import { settleWithin } from '../bus/async';
 import { Broker } from '../bus/broker';
 import { jsonMessageHandler } from '../bus/json-handler';
 import type { BatchHandler, ConsumerHandle } from '../bus/types';
@@ -121,12 +122,24 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
   return {
     broker, relay, consumers, stopConsumers,
     async stop(timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(0, deadline - Date.now());
       await stopConsumers(timeoutMs);
-      await relay.stop();
+      // The relay's publications wait on the broker (confirms, a queue declared on demand): within the grace only,
+      // as the consumers' waits are. What is cut short keeps its lease and is published after it, by this
+      // instance's next start or another instance: the at-least-once of the outbox, nothing lost.
+      let finished = await settleWithin([relay.stop()], left());
       // What routing handed over and the relay has not published yet goes now, while the broker is still here
       // (otherwise it would wait for its lease to expire after the restart). Bounded: the inbox holds a few batches.
-      if (deps.inbox?.size && broker.isConnected()) await relay.drain(Math.ceil(deps.inbox.size / cfg.outboxRelayBatch) + 1).catch(() => 0);
-      await broker.close(timeoutMs);
+      if (finished && deps.inbox?.size && broker.isConnected()) {
+        finished = await settleWithin([relay.drain(Math.ceil(deps.inbox.size / cfg.outboxRelayBatch) + 1).catch(() => 0)], left());
+      }
+      if (!finished) {
+        deps.logger.warn('forwards not all published within the shutdown grace; the rest go once their lease expires', {
+          event: 'forward.relay_stop_timeout', handedOver: deps.inbox?.size ?? 0,
+        });
+      }
+      await broker.close(Math.max(left(), 1_000));
     },
   };
 }
