@@ -125,23 +125,29 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
       const deadline = Date.now() + timeoutMs;
       const left = () => Math.max(0, deadline - Date.now());
       await stopConsumers(timeoutMs);
-      // The relay's publications wait on the broker (confirms, a queue declared on demand): within the grace only,
-      // as the consumers' waits are. What is cut short keeps its lease and is published after it, by this
-      // instance's next start or another instance: the at-least-once of the outbox, nothing lost.
-      let finished = await settleWithin([relay.stop()], left());
-      // What routing handed over and the relay has not published yet goes now, while the broker is still here
-      // (otherwise it would wait for its lease to expire after the restart). Bounded: the inbox holds a few batches.
-      if (finished && deps.inbox?.size && broker.isConnected()) {
-        finished = await settleWithin([relay.drain(Math.ceil(deps.inbox.size / cfg.outboxRelayBatch) + 1).catch(() => 0)], left());
-      }
-      if (!finished) {
-        deps.logger.warn('forwards not all published within the shutdown grace; the rest go once their lease expires', {
-          event: 'forward.relay_stop_timeout', handedOver: deps.inbox?.size ?? 0,
-        });
-      }
+      await stopRelay(relay, { broker, inbox: deps.inbox, batch: cfg.outboxRelayBatch, logger: deps.logger }, left);
       await broker.close(Math.max(left(), 1_000));
     },
   };
+}
+
+/**
+ * The relay's publications wait on the broker (confirms, a queue declared on demand): within the shutdown grace
+ * only, as the consumers' waits are. What is cut short keeps its lease and is published after it, by this
+ * instance's next start or another instance: the outbox's at-least-once, nothing lost.
+ */
+async function stopRelay(relay: WorkerLoop, deps: { broker: Broker; inbox?: RelayInbox; batch: number; logger: Logger }, left: () => number): Promise<void> {
+  let finished = await settleWithin([relay.stop()], left());
+  // What routing handed over and the relay has not published yet goes now, while the broker is still here
+  // (otherwise it would wait for its lease to expire after the restart). Bounded: the inbox holds a few batches.
+  if (finished && deps.inbox?.size && deps.broker.isConnected()) {
+    finished = await settleWithin([relay.drain(Math.ceil(deps.inbox.size / deps.batch) + 1).catch(() => 0)], left());
+  }
+  if (!finished) {
+    deps.logger.warn('forwards not all published within the shutdown grace; the rest go once their lease expires', {
+      event: 'forward.relay_stop_timeout', handedOver: deps.inbox?.size ?? 0,
+    });
+  }
 }
 
 export function brokerProbe(broker: Broker) {
