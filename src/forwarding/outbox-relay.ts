@@ -20,6 +20,7 @@ import type { Clock } from '../shared/clock';
 import { isAppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
+import { settleEach } from '../shared/settle-each';
 import { forwardMessages, type OutboxItem } from './messages';
 
 /** An outbox row claimed under a lease. */
@@ -161,12 +162,7 @@ export function outboxRelayStep(deps: RelayDeps): () => Promise<boolean> {
     if (!deps.bus.isConnected()) return false;
     const items = await next(deps.clock.now());
     if (items.length === 0) return false;
-    const settled = await Promise.allSettled(items.map(publishOne));
-    const published = items.filter((_, i) => settled[i].status === 'fulfilled');
-    const failures = items.flatMap((item, i) => {
-      const s = settled[i];
-      return s.status === 'rejected' ? [{ item, error: s.reason as unknown }] : [];
-    });
+    const { done: published, failed: failures } = await settleEach(items, publishOne);
     const at = deps.clock.now();
     if (published.length > 0) {
       const marked = await deps.outbox.markPublished(deps.owner, published.map((p) => p.forwardId), at);

@@ -10,6 +10,7 @@
  */
 import { nextAttemptAt, NOTIFY_RETRY, type BackoffPolicy } from './backoff';
 import type { Logger } from './logger';
+import { settleEach } from './settle-each';
 
 /** A notice claimed under a lease, with its failed publications so far. */
 export type LeasedNotice<N> = N & { publishAttempts: number };
@@ -70,12 +71,7 @@ export function noticeRelayStep<N>(deps: NoticeRelayDeps<N>): () => Promise<bool
     const now = deps.now();
     const claimed = await deps.outbox.claim(deps.owner, now, deps.batchSize ?? 100, new Date(now.getTime() + leaseMs));
     if (claimed.length === 0) return false;
-    const settled = await Promise.allSettled(claimed.map(publish));
-    const sent = claimed.filter((_, i) => settled[i].status === 'fulfilled');
-    const failed = claimed.flatMap((notice, i) => {
-      const s = settled[i];
-      return s.status === 'rejected' ? [{ notice, error: s.reason as unknown }] : [];
-    });
+    const { done: sent, failed } = await settleEach(claimed, publish);
     const at = deps.now();
     if (sent.length > 0) {
       const marked = await deps.outbox.markSent(deps.owner, sent, at);
@@ -85,13 +81,13 @@ export function noticeRelayStep<N>(deps: NoticeRelayDeps<N>): () => Promise<bool
     }
     if (failed.length > 0) {
       await deps.outbox.markFailed(deps.owner, failed.map((f) => ({
-        notice: f.notice, nextAttemptAt: nextAttemptAt(at, f.notice.publishAttempts + 1, deps.retry ?? NOTIFY_RETRY),
+        notice: f.item, nextAttemptAt: nextAttemptAt(at, f.item.publishAttempts + 1, deps.retry ?? NOTIFY_RETRY),
         error: String((f.error as Error)?.message ?? f.error).slice(0, 500),
       })));
     }
     for (const n of sent) deps.logger.info('notice sent', { event: `${deps.event}_sent`, ...deps.describe(n) });
     for (const f of failed) {
-      deps.logger.warn('notice not sent; will retry', { event: `${deps.event}_send_failed`, ...deps.describe(f.notice), error: (f.error as Error)?.message });
+      deps.logger.warn('notice not sent; will retry', { event: `${deps.event}_send_failed`, ...deps.describe(f.item), error: (f.error as Error)?.message });
     }
     return failed.length === 0;
   };
