@@ -53,7 +53,8 @@ import { PgCaseStore } from '../store/case-repository';
 import { PgRoutingQueue } from '../store/routing-queue';
 import { PgOutboxRepository } from '../store/outbox-repository';
 import { workQueueDepth } from '../store/work-queue';
-import { PgRoutingConfigRepository, storedEnvelopesSince } from '../store/routing-config-repository';
+import { PgRoutingConfigRepository, storedEnvelopePagesSince } from '../store/routing-config-repository';
+import { SimulationSlots } from '../routing/draft-simulation';
 import { TriageService } from '../triage/triage-service';
 import { startHelpdesk, type Helpdesk } from './helpdesk';
 import { startReports, type Reports } from './reports';
@@ -184,7 +185,9 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       accessRouter(access, config.cookieSecure),
       adminRouter({ access, accounts, audit }),
       intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick()),
-      routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
+      routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopePages: (since) => storedEnvelopePagesSince(db, since),
+        simulation: { timeLimitMs: config.simulationTimeLimitMs, slots: new SimulationSlots(config.simulationMaxConcurrent) },
+      }),
       casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
       helpdesk.router,
       learningRouter({ learning, overview }),

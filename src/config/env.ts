@@ -92,6 +92,11 @@ export interface AppConfig {
   reportMonthlyCron: string;
   /** Key of the HMAC that matches a person's cases on their French PIN (learning loop); generated and kept in the database when absent. */
   pinHashKey?: string;
+  /** Security review #21 (sec-a): draft simulation bounds, machine-token lifetime, report regeneration spacing. */
+  simulationTimeLimitMs: number;
+  simulationMaxConcurrent: number;
+  tokenLifetimeDays: number;
+  reportRegenerateMinSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -284,6 +289,10 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     triageOldBusinessHours: read.int('TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000),
     reportMonthlyCron: read.cron('REPORT_MONTHLY_CRON', '0 6 1 * *'),
     pinHashKey: pinHashKey(read),
+    simulationTimeLimitMs: read.int('SIMULATION_TIME_LIMIT_MS', 30_000, 100, 600_000),
+    simulationMaxConcurrent: read.int('SIMULATION_MAX_CONCURRENT', 2, 1, 64),
+    tokenLifetimeDays: read.int('TOKEN_LIFETIME_DAYS', 365, 1, 36_500),
+    reportRegenerateMinSeconds: read.int('REPORT_REGENERATE_MIN_SECONDS', 60, 0, 86_400),
   };
 }
 

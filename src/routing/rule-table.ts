@@ -155,6 +155,8 @@ function describe(e: ErrorObject, data: unknown): ErrorDetail | null {
       return { path: at, message: `must be ${String(e.params.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ')}, got ${show(value)}` };
     case 'const':
       return { path: at, message: `must be ${show(e.params.allowedValue)}` };
+    case 'maxItems':
+      return { path: at, message: `holds ${Array.isArray(value) ? value.length : 'too many'} items; at most ${String(e.params.limit)} are allowed` };
     default:
       return { path: at, message: e.message ?? `fails ${e.keyword}` };
   }

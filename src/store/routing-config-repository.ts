@@ -54,13 +54,21 @@ export class PgRoutingConfigRepository implements RoutingConfigRepository {
 
 /** Stored envelopes delivered since a date, in delivery order (a case's SEDs as the pipeline saw them), in pages. */
 export async function* storedEnvelopesSince(db: Database, since: Date, pageSize = 500): AsyncGenerator<Envelope> {
+  for await (const page of storedEnvelopePagesSince(db, since, pageSize)) yield* page;
+}
+
+/**
+ * The same, a page at a time (keyset paging, one short query per page): the draft simulation hands each page to
+ * its worker thread and reads the next only when the worker took it, so memory does not grow with the database.
+ */
+export async function* storedEnvelopePagesSince(db: Database, since: Date, pageSize = 500): AsyncGenerator<Envelope[]> {
   let after: { at: Date; id: string } = { at: since, id: '' };
   for (;;) {
     const rows = await db.query<{ envelope_id: string; legal_delivery_at: Date; body: Envelope }>(
       `SELECT envelope_id, legal_delivery_at, body FROM envelopes
         WHERE legal_delivery_at >= $1 AND body IS NOT NULL AND (legal_delivery_at, envelope_id) > ($2::timestamptz, $3::text)
         ORDER BY legal_delivery_at, envelope_id LIMIT $4`, [since, after.at, after.id, pageSize]);
-    for (const r of rows) yield r.body;
+    if (rows.length > 0) yield rows.map((r) => r.body);
     if (rows.length < pageSize) return;
     const last = rows[rows.length - 1];
     after = { at: last.legal_delivery_at, id: last.envelope_id };

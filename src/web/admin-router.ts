@@ -6,8 +6,10 @@ import type { AuditTrail } from '../audit/audit-trail';
 import { AppError } from '../shared/errors';
 import { makeCursor, parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
+import { jsonBody } from './request-validation';
 
-const json = express.json({ limit: '16kb' });
+/** The shared body reader (size from Content-Length, charset, Content-Encoding, depth…: 4xx, never 500). */
+const json = jsonBody(16 * 1024);
 
 const tokenView = (t: TokenRow) => ({
   id: t.id, role: t.role, institutionId: t.institutionId, label: t.label, createdAt: t.createdAt.toISOString(), createdBy: t.createdBy,

@@ -12,6 +12,8 @@ export function sendError(res: Response, err: AppError, extra: Record<string, un
 
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    // A body refused before it was read in full (413 from Content-Length): close rather than drain the rest.
+    if (!req.complete) res.set('Connection', 'close');
     if (isAppError(err)) {
       if (err.status >= 500) logger.error('request failed', { event: 'http.error', code: err.code, method: req.method, route: req.route?.path ?? req.path });
       sendError(res, err);

@@ -34,7 +34,11 @@ export function intakeRouter(
   const r = Router();
 
   r.post('/api/envelopes', requireRole('intake'), async (req, res) => {
-    const { raw, size, truncated } = await readRaw(req, intake.limits.maxBytes + KEEP_BEYOND_LIMIT_BYTES);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    // Declared over the limit: quarantined from its length alone and answered at once, not a byte read (issue #21).
+    const { raw, size, truncated } = declared > intake.limits.maxBytes
+      ? { raw: Buffer.alloc(0), size: declared, truncated: true }
+      : await readRaw(req, intake.limits.maxBytes + KEEP_BEYOND_LIMIT_BYTES);
     const result = await intake.receive(raw, 'http', { truncated, declaredSize: size });
     switch (result.status) {
       case 'accepted':
@@ -45,6 +49,7 @@ export function intakeRouter(
         res.status(200).json({ envelopeId: result.envelopeId, status: 'duplicate' });
         return;
       case 'quarantined':
+        if (!req.complete) res.set('Connection', 'close');
         sendError(res, result.error, { quarantineId: result.quarantineId });
     }
   });

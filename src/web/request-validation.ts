@@ -18,16 +18,7 @@ export const BODY_LIMITS = Object.freeze({ small: 64 * 1024, rules: 6 * 1024 * 1
 export function jsonBody(limit: number = BODY_LIMITS.small): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > limit) throw new AppError('VAL_TOO_LARGE', `The request body is ${declared} bytes; the limit of this endpoint is ${limit} bytes.`, [{ path: '/', message: `over ${limit} bytes` }]);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > limit) throw new AppError('VAL_TOO_LARGE', `The request body is over the limit of this endpoint (${limit} bytes).`, [{ path: '/', message: `over ${limit} bytes` }]);
-        chunks.push(chunk);
-      }
-      const raw = Buffer.concat(chunks);
+      const raw = await readBodyBytes(req, limit);
       if (raw.length === 0) {
         req.body = {};
         return next();
@@ -40,6 +31,39 @@ export function jsonBody(limit: number = BODY_LIMITS.small): RequestHandler {
       next(e);
     }
   };
+}
+
+/**
+ * The body's bytes, bounded: refused from its Content-Length before a byte is read (the 413 goes out at once and the
+ * connection is closed rather than drained), counted while read when the length is not declared; a body in another
+ * charset than UTF-8 or compressed (Content-Encoding) is refused before reading too (415, VAL_UNSUPPORTED_ENCODING).
+ */
+export async function readBodyBytes(req: Request, limit: number): Promise<Buffer> {
+  refuseUnreadable(req, limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new AppError('VAL_TOO_LARGE', `The request body is over the limit of this endpoint (${limit} bytes).`, [{ path: '/', message: `over ${limit} bytes` }]);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** What the headers alone tell: a declared length over the limit (413), a charset or Content-Encoding not read here (415). */
+export function refuseUnreadable(req: Request, limit: number): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    throw new AppError('VAL_TOO_LARGE', `The request body is ${declared} bytes; the limit of this endpoint is ${limit} bytes.`, [{ path: '/', message: `over ${limit} bytes` }]);
+  }
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') {
+    throw new AppError('VAL_UNSUPPORTED_ENCODING', `Content-Encoding "${printable(encoding)}" is not accepted: send the JSON uncompressed.`, [{ path: 'content-encoding', message: 'only identity' }]);
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(req.headers['content-type'] ?? ''))?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new AppError('VAL_UNSUPPORTED_ENCODING', `The charset "${printable(charset)}" is not accepted: JSON bodies are UTF-8.`, [{ path: 'content-type', message: 'charset must be utf-8' }]);
+  }
 }
 
 /** The forms path parameters take. Anything else is refused before a lookup. */

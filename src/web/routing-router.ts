@@ -1,15 +1,14 @@
 import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
-import { compareTables } from '../routing/draft-comparison';
+import { simulateDraft, type SimulationSlots } from '../routing/draft-simulation';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
-import { loadRuleTable } from '../routing/rule-table';
 import type { RoutingConfigService, VersionMeta } from '../routing/versions';
 import { AppError } from '../shared/errors';
 import { parsePageRequest, toPage } from '../shared/paging';
 import type { EnvelopeValidator } from '../validation/envelope-validator';
 import { requireRole } from './auth';
-import { BODY_LIMITS, jsonBody, pathParam } from './request-validation';
+import { BODY_LIMITS, jsonBody, pathParam, readBodyBytes } from './request-validation';
 
 const json = jsonBody(BODY_LIMITS.rules);
 
@@ -60,7 +59,10 @@ export function routingRouter(deps: {
   config: RoutingConfigService; validator: EnvelopeValidator;
   /** The case's current route (affinity), read only. */
   caseRoute: (caseId: string) => Promise<string | null>;
-  storedEnvelopes: (since: Date) => AsyncIterable<Envelope>;
+  /** The stored envelopes delivered since a date, a page at a time, in delivery order. */
+  storedEnvelopePages: (since: Date) => AsyncIterable<Envelope[]>;
+  /** Draft simulation bounds: the time limit and the slots (one per person, a few in all). */
+  simulation: { timeLimitMs: number; slots: SimulationSlots };
 }): Router {
   const r = Router();
 
@@ -109,15 +111,20 @@ export function routingRouter(deps: {
     res.status(201).json({ ...meta, createdAt: meta.createdAt.toISOString() });
   });
 
-  r.post('/api/rules/simulate', requireRole('operator', 'admin'), json, async (req, res) => {
-    const b = (req.body ?? {}) as { rules?: unknown; description?: string; since?: unknown };
-    const cfg = await deps.config.current();
-    const draft = loadRuleTable({ description: b.description, rules: b.rules }, cfg.directory);
-    const since = typeof b.since === 'string' ? new Date(b.since) : new Date(0);
-    if (Number.isNaN(since.getTime())) throw new AppError('REQ_INVALID_BODY', 'since must be a date (YYYY-MM-DD or RFC 3339).', [{ path: '/since', message: 'is not a date' }]);
-    const envelopes = [];
-    for await (const e of deps.storedEnvelopes(since)) envelopes.push(e);
-    res.json({ basedOnVersion: cfg.ruleSetVersion, since: since.toISOString(), ...compareTables(envelopes, cfg.ruleTable, draft, cfg.directory) });
+  // The body is read as bytes here and parsed in the simulation's worker thread: a 3.5 MB draft blocks no one.
+  r.post('/api/rules/simulate', requireRole('operator', 'admin'), async (req, res) => {
+    const body = await readBodyBytes(req, BODY_LIMITS.rules);
+    const release = deps.simulation.slots.take(req.principal!.id);
+    try {
+      const cfg = await deps.config.current();
+      const { since, ...report } = await simulateDraft({
+        current: cfg.ruleTable, body: body.length ? body : Buffer.from('{}'), maxBodyBytes: BODY_LIMITS.rules, directory: cfg.directory,
+        pages: (from) => deps.storedEnvelopePages(from), timeLimitMs: deps.simulation.timeLimitMs,
+      });
+      res.json({ basedOnVersion: cfg.ruleSetVersion, since, ...report });
+    } finally {
+      release();
+    }
   });
 
   r.get('/api/institutions', requireRole('any'), async (req, res) => {
