@@ -37,11 +37,24 @@ export function parsePageRequest(query: Record<string, unknown>, opts: { textKey
     decoded = undefined;
   }
   const badText = (s: unknown) => typeof s !== 'string' || s.length > 200 || [...s].some((c) => c.charCodeAt(0) < 0x20);
-  const badDate = (s: string) => !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(s) || Number.isNaN(Date.parse(s));
+  const badDate = (s: string) => !isRealInstant(s);
   if (!Array.isArray(decoded) || decoded.length !== 2 || badText(decoded[0]) || badText(decoded[1]) || (!opts.textKeys && badDate(decoded[0] as string))) {
     throw new AppError('REQ_INVALID_QUERY', 'cursor is not one this service returned.', [{ path: 'cursor', message: 'unreadable cursor' }]);
   }
   return { limit, after: { at: decoded[0], id: decoded[1] } };
+}
+
+/**
+ * A UTC instant as this service writes it (toISOString) that names a real moment the database can store: no 31 February,
+ * no hour 24, no year 0 (JavaScript rolls those over where PostgreSQL refuses them: a forged cursor was a 500, #21).
+ */
+function isRealInstant(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?Z$/.exec(s);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  if (year < 1 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return day >= 1 && date.getUTCDate() === day && date.getUTCMonth() === month - 1;
 }
 
 export function makeCursor(at: Date | string, id: string | number): string {

@@ -96,6 +96,7 @@ export function routingRouter(deps: {
   r.get('/api/rules/versions/:from/diff/:to', requireRole('any'), async (req, res) => {
     const version = (v: string) => {
       const n = Number(v);
+      if (/^\d+$/.test(v) && n > 2_147_483_647) throw new AppError('VAL_INVALID_PARAMETER', `The version "${v.slice(0, 20)}" is out of range: versions are whole numbers from 1 to 2147483647.`, [{ path: 'version', message: 'out of range' }]);
       if (!Number.isInteger(n) || n < 1) throw new AppError('RTE_VERSION_NOT_FOUND', `No rule table version "${v}" (versions are whole numbers from 1; see GET /api/rules/versions).`);
       return n;
     };
