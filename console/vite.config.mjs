@@ -21,6 +21,8 @@ export default defineConfig({
     // No inline script: the service sends a Content-Security-Policy of default-src 'self'.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
-    sourcemap: true,
+    // Maps are written for whoever debugs a release (dist/console/assets/*.map) but not referenced from the bundles,
+    // and the service does not serve them (console-router.ts): the console's source is not published (#21).
+    sourcemap: 'hidden',
   },
 });

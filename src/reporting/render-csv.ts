@@ -8,12 +8,20 @@ import { reportTables, type Cell } from './report-tables';
 
 export type CsvSeparator = ',' | ';';
 
+/**
+ * Text a spreadsheet would read as a formula (directory names are operator-edited: `=HYPERLINK(…)`) is prefixed
+ * with an apostrophe, as OWASP advises for cells starting with = + - @ TAB or CR; numbers are written as numbers.
+ */
+function neutralised(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 function field(v: Cell, sep: CsvSeparator): string {
   if (v === null || v === undefined) return '';
   let s: string;
   if (typeof v === 'number') s = sep === ';' ? String(v).replace('.', ',') : String(v);
   else if (typeof v === 'boolean') s = v ? 'oui' : 'non';
-  else s = v;
+  else s = neutralised(v);
   return s.includes(sep) || /["\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

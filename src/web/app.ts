@@ -5,7 +5,7 @@ import type { AccessService } from '../access/access';
 import type { Logger } from '../shared/logger';
 import { identify } from './auth';
 import { errorHandler, notFound } from './http-errors';
-import { rejectHostileUrls } from './request-validation';
+import { noStore, rejectHostileUrls } from './request-validation';
 
 export interface AppOptions {
   access: AccessService;
@@ -17,6 +17,15 @@ export interface AppOptions {
   guards?: Array<[path: string, handler: express.RequestHandler]>;
   /** Honour X-Forwarded-For / X-Forwarded-Proto (behind a TLS-terminating proxy). */
   trustProxy?: boolean;
+}
+
+/** Answers that carry personal data (cases, tickets, a routing trace): never kept by a browser or a proxy. */
+const PERSONAL_DATA_PATHS = ['/api/cases', '/api/triage', '/api/tickets', '/api/routing/simulate', '/api/institutions/:institutionId/forwards', '/api/forwards'];
+
+/** HSTS on answers to requests that came over TLS (directly, or through a trusted proxy's X-Forwarded-Proto). */
+function hstsOverTls(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  if (req.secure) res.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  next();
 }
 
 export function createApp(opts: AppOptions): express.Express {
@@ -34,12 +43,18 @@ export function createApp(opts: AppOptions): express.Express {
       },
     },
     referrerPolicy: { policy: 'no-referrer' },
+    // Consistent with frame-ancestors 'none' (older browsers read only this one).
+    xFrameOptions: { action: 'deny' },
+    // Sent over TLS only (below): over plain HTTP it means nothing to a browser and misleads a scanner.
+    strictTransportSecurity: false,
   }));
+  app.use(hstsOverTls);
   // Before anything reads a parameter: a path or query that does not decode, or holds NUL/control characters, is 400.
   app.use(rejectHostileUrls);
   for (const r of opts.publicRouters) app.use(r);
   app.use(identify(opts.access));
   for (const [path, handler] of opts.guards ?? []) app.use(path, handler);
+  app.use(PERSONAL_DATA_PATHS, noStore);
   for (const r of opts.routers) app.use(r);
   app.use(notFound);
   app.use(errorHandler(opts.logger));

@@ -17,6 +17,8 @@ export function serveConsole(dir: string): Router {
   const index = path.join(dir, 'index.html');
   const built = () => existsSync(index);
 
+  // Source maps stay on the server (vite's sourcemap: 'hidden'): not published.
+  r.use('/assets', (req: Request, _res: Response, next: NextFunction) => next(req.path.endsWith('.map') ? 'router' : undefined));
   r.use('/assets', express.static(path.join(dir, 'assets'), { index: false, redirect: false, immutable: true, maxAge: '365d' }));
   r.use(express.static(dir, {
     index: false, redirect: false,

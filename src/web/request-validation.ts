@@ -8,7 +8,7 @@ import { DEFAULT_MESSAGE_LIMITS, kindOf, readJsonInput } from '../intake/input-r
 import { AppError, type ErrorCode } from '../shared/errors';
 
 /** Body limits per route kind (the envelope route reads its own body: 5 MiB, quarantined when over). */
-export const BODY_LIMITS = Object.freeze({ small: 64 * 1024, rules: 6 * 1024 * 1024 });
+export const BODY_LIMITS = Object.freeze({ small: 64 * 1024, rules: 6 * 1024 * 1024, envelopeSimulation: 1024 * 1024 });
 
 /**
  * Reads a JSON object body with the intake's bounded reader (size, encoding, depth, lengths, storable text):

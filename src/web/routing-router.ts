@@ -8,7 +8,8 @@ import { AppError } from '../shared/errors';
 import { parsePageRequest, toPage } from '../shared/paging';
 import type { EnvelopeValidator } from '../validation/envelope-validator';
 import { requireRole } from './auth';
-import { BODY_LIMITS, jsonBody, pathParam, readBodyBytes } from './request-validation';
+import { BODY_LIMITS, jsonBody, noStore, pathParam, readBodyBytes } from './request-validation';
+import type { Role } from '../access/access';
 
 const json = jsonBody(BODY_LIMITS.rules);
 
@@ -66,11 +67,14 @@ export function routingRouter(deps: {
 }): Router {
   const r = Router();
 
-  r.post('/api/routing/simulate', requireRole('any'), json, async (req, res) => {
+  // Any principal may simulate (CONTRACT §3), but only those who may read cases learn where a case is routed: for
+  // the others the envelope is routed as its case's first SED (no case affinity). 1 MiB is ample for one envelope.
+  r.post('/api/routing/simulate', requireRole('any'), noStore, jsonBody(BODY_LIMITS.envelopeSimulation), async (req, res) => {
     deps.validator.check(req.body);
     const envelope = req.body as Envelope;
     const cfg = await deps.config.current();
-    const caseRoute = await deps.caseRoute(envelope.caseId);
+    const readsCases = ['operator', 'admin'].some((r) => req.principal!.roles.has(r as Role));
+    const caseRoute = readsCases ? await deps.caseRoute(envelope.caseId) : null;
     const { decision } = routeEnvelope(envelope, { ruleTable: cfg.ruleTable, directory: cfg.directory, caseRoute });
     res.json({
       outcome: decision.outcome, institutionId: decision.institutionId, reason: decision.reason, ruleId: decision.ruleId,
