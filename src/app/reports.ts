@@ -31,6 +31,8 @@ export interface ReportsDeps {
   scheduleTimezone?: string;
   /** The report.ready relay's lease: owner name (unique per process; default a new id) and duration (config.outboxLeaseMs). */
   noticeLease?: { owner?: string; leaseMs?: number };
+  /** On-demand regeneration of one period at most once per this many seconds (config.reportRegenerateMinSeconds). */
+  regenerateMinSeconds?: number;
 }
 
 export interface Reports {
@@ -60,7 +62,7 @@ export function startReports(deps: ReportsDeps): Reports {
     scheduler.start();
   }
   return {
-    service, router: reportsRouter(service), jobs,
+    service, router: reportsRouter(service, { minSeconds: deps.regenerateMinSeconds ?? 0, now: () => clock.now() }), jobs,
     async stop() {
       await scheduler?.stop();
     },

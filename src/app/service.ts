@@ -284,6 +284,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
     scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'report-relay'),
+    regenerateMinSeconds: config.reportRegenerateMinSeconds,
   });
 
   let stopping = false;

@@ -51,7 +51,8 @@ export interface CaseReadModel {
   /** The institution a case is currently forwarded to (case affinity), or null. */
   caseRoute(caseId: string): Promise<string | null>;
   /** Forwards addressed to one institution (pull mode), oldest first; `status` pending = not yet acknowledged. */
-  institutionForwards(institutionId: string, status: string | undefined, page: PageRequest): Promise<Page<Record<string, unknown>>>;
+  /** `withholdSuperseded`: a superseded forward's SED is not given (the institution no longer handles the case, #21). */
+  institutionForwards(institutionId: string, status: string | undefined, page: PageRequest, opts?: { withholdSuperseded?: boolean }): Promise<Page<Record<string, unknown>>>;
 }
 
 export interface CaseViewer {

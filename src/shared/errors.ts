@@ -86,6 +86,7 @@ export const ERRORS = {
   RPT_PERIOD_INVALID: { status: 400, retry: false, doc: 'The report period is not a month YYYY-MM or a year YYYY.' },
   RPT_PERIOD_IN_FUTURE: { status: 422, retry: false, doc: 'The report period has not started yet.' },
   RPT_VERSION_NOT_FOUND: { status: 404, retry: false, doc: 'No stored report version for this period (and number).' },
+  RPT_REGENERATE_TOO_SOON: { status: 429, retry: false, doc: 'The report of this period was generated less than REPORT_REGENERATE_MIN_SECONDS ago; Retry-After says when it may be regenerated.' },
   RPT_FORMAT_INVALID: { status: 400, retry: false, doc: 'Unknown report format or CSV separator (format json, csv or html; separator , or ;).' },
 } as const satisfies Record<string, { status: number; retry: boolean; doc: string }>;
 

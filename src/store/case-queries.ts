@@ -123,8 +123,8 @@ export class PgCaseQueries implements CaseReadModel {
     return r?.institution_id ?? null;
   }
 
-  async institutionForwards(institutionId: string, status: string | undefined, page: PageRequest): Promise<Page<Record<string, unknown>>> {
-    const params: unknown[] = [page.limit + 1, institutionId];
+  async institutionForwards(institutionId: string, status: string | undefined, page: PageRequest, opts: { withholdSuperseded?: boolean } = {}): Promise<Page<Record<string, unknown>>> {
+    const params: unknown[] = [page.limit + 1, institutionId, opts.withholdSuperseded === true];
     const where = ['f.institution_id = $2'];
     if (status) {
       params.push(status);
@@ -135,7 +135,8 @@ export class PgCaseQueries implements CaseReadModel {
       where.push(`(f.created_at, f.forward_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
     }
     const rows = await this.db.query<{ forward_id: string; case_id: string; envelope_id: string; institution_id: string; status: string; created_at: Date; rule_id: string | null; explanation: string; body: Envelope | null; acked_at: Date | null; buc_type: string; sed_type: string; legal_delivery_at: Date; sender_institution_id: string; sender_country: string }>(
-      `SELECT f.forward_id, f.case_id, f.envelope_id, f.institution_id, f.status, f.created_at, f.rule_id, f.acked_at, d.explanation, e.body,
+      `SELECT f.forward_id, f.case_id, f.envelope_id, f.institution_id, f.status, f.created_at, f.rule_id, f.acked_at, d.explanation,
+              CASE WHEN f.status = 'superseded' AND $3::boolean THEN NULL ELSE e.body END AS body,
               e.buc_type, e.sed_type, e.legal_delivery_at, e.sender_institution_id, e.sender_country
          FROM forwards f JOIN decisions d ON d.id = f.decision_id JOIN envelopes e ON e.envelope_id = f.envelope_id
         WHERE ${where.join(' AND ')} ORDER BY f.created_at, f.forward_id LIMIT $1`, params);

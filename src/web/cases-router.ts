@@ -154,7 +154,7 @@ function forwardRoutes(r: Router, deps: CasesDeps): void {
       throw new AppError('AUTH_FORBIDDEN', `This token belongs to another institution than ${institutionId}.`);
     }
     const status = queryEnum(req, 'status', ['pending', 'accepted', 'rejected', 'superseded'] as const);
-    res.json(await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>)));
+    res.json(await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>), { withholdSuperseded: !p.roles.has('operator') && !p.roles.has('admin') }));
   });
 
   r.post('/api/forwards/:forwardId/ack', requireRole('institution', 'admin'), json, async (req, res) => {

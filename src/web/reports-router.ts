@@ -10,6 +10,7 @@ import type { ReportService } from '../reporting/report-service';
 import type { VersionSummary } from '../reporting/report-store';
 import { AppError } from '../shared/errors';
 import { requireRole } from './auth';
+import { spacedRegeneration, type RegenerationSpacing } from './report-regeneration';
 
 /** Supervisors regenerate; until the supervisor role exists (w10-api), admin holds it, and admin keeps it after. */
 const SUPERVISOR = 'supervisor' as Role;
@@ -34,7 +35,7 @@ function send(res: Response, req: Request, report: Parameters<typeof renderRepor
   res.send(out.body);
 }
 
-export function reportsRouter(service: ReportService): Router {
+export function reportsRouter(service: ReportService, spacing: RegenerationSpacing = { minSeconds: 0, now: () => new Date() }): Router {
   const r = Router();
   const read = requireRole('operator', 'admin');
   const regenerate = requireRole(SUPERVISOR, 'admin');
@@ -57,7 +58,7 @@ export function reportsRouter(service: ReportService): Router {
       res.json({ items: versions.map(summary), nextCursor: null });
     });
 
-    r.post(`/api/reports/${kind}/:${param}`, regenerate, async (req, res) => {
+    r.post(`/api/reports/${kind}/:${param}`, regenerate, spacedRegeneration(service, kind, param, spacing), async (req, res) => {
       const query = req.query as Record<string, unknown>;
       parseFormat(query.format, query.separator);
       const report = await service.generate({ kind, period: String(req.params[param]), by: req.principal!.id, trigger: 'on-demand' });

@@ -53,6 +53,26 @@ function matchesInstitution(i: InstitutionRow, s: InstitutionSearch, directory: 
   return true;
 }
 
+const TERRITORY_FIELDS = ['name', 'pensionFund', 'sicknessFund', 'familyFund', 'note'] as const;
+
+/**
+ * A territory change: the fields given over the territory as it is (a change of one fund keeps the others), a new
+ * territory from its fields alone. A change with no field (only a reason) is refused: it published a version that
+ * blanked the territory's funds (#21).
+ */
+function territoryChange(b: { territory?: unknown }, current: TerritoryRow | undefined, departement: string): TerritoryRow {
+  const t = b.territory;
+  if (t === null || typeof t !== 'object' || Array.isArray(t)) {
+    throw new AppError('REQ_INVALID_BODY', 'territory is required: an object with the fields to change (name, pensionFund, sicknessFund, familyFund, note).', [{ path: '/territory', message: 'missing or not an object' }]);
+  }
+  const given = Object.keys(t).filter((k) => k !== 'departement');
+  const unknown = given.filter((k) => !(TERRITORY_FIELDS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new AppError('REQ_INVALID_BODY', `Unknown territory field(s): ${unknown.join(', ')}.`, unknown.map((k) => ({ path: `/territory/${k}`, message: 'unknown field' })));
+  if (given.length === 0) throw new AppError('REQ_INVALID_BODY', 'territory names no field to change.', [{ path: '/territory', message: 'no field given' }]);
+  const base = current ?? { name: '', pensionFund: null, sicknessFund: null, familyFund: null, note: '' };
+  return { ...base, ...t, departement } as TerritoryRow;
+}
+
 const versionItems = (items: VersionMeta[]) => items.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
 
 // long-function: the routes of one router, read top to bottom like the API table; each handler is a few lines.
@@ -155,8 +175,8 @@ export function routingRouter(deps: {
   });
 
   r.put('/api/territories/:departement', requireRole('supervisor'), json, async (req, res) => {
-    const b = (req.body ?? {}) as { territory?: Record<string, unknown> };
-    const row = { name: '', pensionFund: null, sicknessFund: null, familyFund: null, note: '', ...(b.territory ?? {}), departement: pathParam(req, 'departement', 'departement') } as unknown as TerritoryRow;
+    const departement = pathParam(req, 'departement', 'departement');
+    const row = territoryChange((req.body ?? {}) as { territory?: unknown }, (await deps.config.current()).directory.territory(departement), departement);
     const meta = await deps.config.putTerritory(row, changeBy(req));
     res.status(201).json({ ...meta, createdAt: meta.createdAt.toISOString() });
   });
