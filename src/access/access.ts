@@ -57,6 +57,8 @@ export interface TokenRow {
   createdBy: string | null;
   country: string | null;
   revokedAt: Date | null;
+  /** Past this the token is refused; null for tokens issued before tokens expired (migration 019). */
+  expiresAt: Date | null;
 }
 
 export interface AccountRow {
@@ -121,6 +123,8 @@ export interface AccessOptions {
   /** Whether an institution id is in the directory in force (tokens for unknown institutions are refused). */
   institutionKnown?: (institutionId: string) => Promise<boolean>;
   session?: Partial<SessionSettings>;
+  /** Lifetime of a machine token when its creation names none (TOKEN_LIFETIME_DAYS; default 365). */
+  tokenLifetimeDays?: number;
 }
 
 export const DEFAULT_SESSION: SessionSettings = { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000 };
@@ -136,6 +140,15 @@ const invalidBody = (path: string, message: string, sentence: string) => new App
 export interface LoginResult {
   sessionId: string;
   principal: Principal;
+}
+
+export const DEFAULT_TOKEN_LIFETIME_DAYS = 365;
+
+/** An expired machine token is refused with its own code, so its owner knows to ask for a new one (not a typo). */
+function refuseExpiredToken(row: TokenRow, now: Date): void {
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) {
+    throw new AppError('AUTH_TOKEN_EXPIRED', `The bearer token expired on ${row.expiresAt.toISOString()}: ask an administrator for a new one.`);
+  }
 }
 
 export class AccessService {
@@ -154,16 +167,20 @@ export class AccessService {
    * `country` (role helpdesk only, an EESSI country code the caller has checked): the token of that country's
    * desk. A help-desk token without one is the national desk's integration and sees every country.
    */
-  async issueToken(role: Role, institutionId: string | null, createdBy: string, label: string | null = null, country: string | null = null): Promise<{ id: string; token: string }> {
+  async issueToken(
+    role: Role, institutionId: string | null, createdBy: string, label: string | null = null, country: string | null = null, expiresInDays?: number,
+  ): Promise<{ id: string; token: string; expiresAt: Date }> {
     if (!MACHINE_ROLES.includes(role)) throw invalidBody('/role', `"${role}" is not a machine role`, `role must be one of ${MACHINE_ROLES.join(', ')}`);
     if (role === 'institution') await this.checkInstitution(institutionId);
     if (country !== null && role !== 'helpdesk') throw invalidBody('/country', 'is only allowed with role helpdesk', 'Only a helpdesk token can name a country.');
     const token = `lt_${randomBytes(24).toString('base64url')}`;
     const id = newId('tok');
-    const row = { id, sha256: sha256(token), role, institutionId: role === 'institution' ? institutionId : null, country, label, createdAt: this.clock.now(), createdBy };
+    const createdAt = this.clock.now();
+    const expiresAt = new Date(createdAt.getTime() + (expiresInDays ?? this.opts.tokenLifetimeDays ?? DEFAULT_TOKEN_LIFETIME_DAYS) * 86_400_000);
+    const row = { id, sha256: sha256(token), role, institutionId: role === 'institution' ? institutionId : null, country, label, createdAt, createdBy, expiresAt };
     await this.repo.insertToken(row);
-    await this.opts.audit?.record({ actor: createdBy, action: 'token.issue', subjectType: 'token', subjectId: id, after: { role, institutionId: row.institutionId, country, label } });
-    return { id, token };
+    await this.opts.audit?.record({ actor: createdBy, action: 'token.issue', subjectType: 'token', subjectId: id, after: { role, institutionId: row.institutionId, country, label, expiresAt: expiresAt.toISOString() } });
+    return { id, token, expiresAt };
   }
 
   private async checkInstitution(institutionId: string | null): Promise<void> {
@@ -195,6 +212,7 @@ export class AccessService {
     }
     const row = await this.repo.tokenBySha256(sha256(token));
     if (!row || row.revokedAt) throw new AppError('AUTH_INVALID', 'The bearer token is unknown or revoked.');
+    refuseExpiredToken(row, this.clock.now());
     return { kind: 'token', id: row.id, roles: new Set([row.role]), institutionId: row.institutionId ?? undefined, country: row.country ?? undefined };
   }
 

@@ -139,7 +139,7 @@ async function buildCore(
     windowMinutes: config.loginWindowMinutes, blockMinutes: config.loginBlockMinutes,
   });
   const access = new AccessService(accessRepo, clock, config.bootstrapToken, {
-    audit, throttle, session: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
+    audit, throttle, session: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs }, tokenLifetimeDays: config.tokenLifetimeDays,
     institutionKnown: async (id) => (await routingConfig.current()).directory.institution(id) !== undefined,
   });
   const caseStore = new PgCaseStore(db);
@@ -183,7 +183,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
     guards: [['/api/envelopes', perPrincipalRateLimit(config.intakeRatePerMinute)]],
     routers: [
       accessRouter(access, config.cookieSecure),
-      adminRouter({ access, accounts, audit }),
+      adminRouter({ access, accounts, audit, now: () => clock.now() }),
       intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick()),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopePages: (since) => storedEnvelopePagesSince(db, since),
         simulation: { timeLimitMs: config.simulationTimeLimitMs, slots: new SimulationSlots(config.simulationMaxConcurrent) },

@@ -59,6 +59,7 @@ export const ERRORS = {
   // Security review #21 (sec-a): bounded costly work, forged inputs
   RTE_SIMULATION_LIMIT: { status: 422, retry: false, doc: 'A draft simulation reached its time limit (SIMULATION_TIME_LIMIT_MS) or its memory limit and was stopped: simulate over a shorter period or a smaller draft.' },
   VAL_UNSUPPORTED_ENCODING: { status: 415, retry: false, doc: 'A request body in another charset than UTF-8, or compressed (Content-Encoding other than identity): JSON bodies are sent as plain UTF-8.' },
+  AUTH_TOKEN_EXPIRED: { status: 401, retry: false, doc: 'The machine token is past its expiry (TOKEN_LIFETIME_DAYS, or expiresInDays at its creation): an admin issues a new one.' },
   RTE_SIMULATION_BUSY: { status: 429, retry: false, doc: 'A simulation of the same person is still running, or the most simulations the service runs at once (SIMULATION_MAX_CONCURRENT) are; Retry-After says when to try again.' },
 
   // Cases, triage, forwarding

@@ -2,9 +2,10 @@ import type { AccessRepository, AccountPatch, AccountRole, AccountRow, Role, Ses
 import { toPage, type Page, type PageRequest } from '../shared/paging';
 import type { Database } from './database';
 
-interface TokenDbRow { id: string; role: Role; institution_id: string | null; country: string | null; label: string | null; created_at: Date; created_by: string | null; revoked_at: Date | null }
+interface TokenDbRow { id: string; role: Role; institution_id: string | null; country: string | null; label: string | null; created_at: Date; created_by: string | null; revoked_at: Date | null; expires_at?: Date | null }
 const tokenOf = (r: TokenDbRow): TokenRow => ({
   id: r.id, role: r.role, institutionId: r.institution_id, country: r.country ?? null, label: r.label, createdAt: r.created_at, createdBy: r.created_by, revokedAt: r.revoked_at,
+  expiresAt: r.expires_at ?? null,
 });
 
 interface AccountDbRow {
@@ -24,10 +25,10 @@ const PATCH_COLUMNS: Record<keyof AccountPatch, string> = {
 export class PgAccessRepository implements AccessRepository {
   constructor(private readonly db: Database) {}
 
-  async insertToken(t: { id: string; sha256: string; role: Role; institutionId: string | null; country?: string | null; label: string | null; createdAt: Date; createdBy: string }): Promise<void> {
+  async insertToken(t: { id: string; sha256: string; role: Role; institutionId: string | null; country?: string | null; label: string | null; createdAt: Date; createdBy: string; expiresAt?: Date | null }): Promise<void> {
     await this.db.query(
-      `INSERT INTO api_tokens (id, token_sha256, role, institution_id, country, label, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-      [t.id, t.sha256, t.role, t.institutionId, t.country ?? null, t.label, t.createdAt, t.createdBy],
+      `INSERT INTO api_tokens (id, token_sha256, role, institution_id, country, label, created_at, created_by, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+      [t.id, t.sha256, t.role, t.institutionId, t.country ?? null, t.label, t.createdAt, t.createdBy, t.expiresAt ?? null],
     );
   }
 

@@ -100,9 +100,19 @@ export function accessRouter(access: AccessService, secureCookies: SecureCookies
     if (country !== null && !(EESSI_COUNTRIES as readonly string[]).includes(country)) {
       throw new AppError('REQ_INVALID_BODY', `country must be an EESSI country code (${EESSI_COUNTRIES.join(', ')}).`, [{ path: '/country', message: `"${country}" is not an EESSI country code` }]);
     }
-    const issued = await access.issueToken(role, institutionId, req.principal!.id, label, country);
-    res.status(201).json({ id: issued.id, token: issued.token, role, institutionId, ...(country !== null && { country }) });
+    const issued = await access.issueToken(role, institutionId, req.principal!.id, label, country, tokenLifetimeOf(req.body));
+    res.status(201).json({ id: issued.id, token: issued.token, role, institutionId, ...(country !== null && { country }), expiresAt: issued.expiresAt.toISOString() });
   });
 
   return r;
+}
+
+/** `expiresInDays` of a new machine token: a whole number of days from 1 to 36500, or absent (TOKEN_LIFETIME_DAYS). */
+function tokenLifetimeOf(body: unknown): number | undefined {
+  const v = (body as { expiresInDays?: unknown } | null)?.expiresInDays;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 36_500) {
+    throw new AppError('REQ_INVALID_BODY', 'expiresInDays must be a whole number of days from 1 to 36500.', [{ path: '/expiresInDays', message: `got ${JSON.stringify(v)?.slice(0, 40)}` }]);
+  }
+  return v;
 }

@@ -11,9 +11,11 @@ import { jsonBody } from './request-validation';
 /** The shared body reader (size from Content-Length, charset, Content-Encoding, depth…: 4xx, never 500). */
 const json = jsonBody(16 * 1024);
 
-const tokenView = (t: TokenRow) => ({
-  id: t.id, role: t.role, institutionId: t.institutionId, label: t.label, createdAt: t.createdAt.toISOString(), createdBy: t.createdBy,
-  state: t.revokedAt ? 'revoked' : 'active', revokedAt: t.revokedAt ? t.revokedAt.toISOString() : null,
+/** A token as the list shows it: a counterpart desk's country, its expiry (null: issued before tokens expired). */
+const tokenView = (t: TokenRow, now: Date = new Date()) => ({
+  id: t.id, role: t.role, institutionId: t.institutionId, country: t.country, label: t.label, createdAt: t.createdAt.toISOString(), createdBy: t.createdBy,
+  state: t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt <= now ? 'expired' : 'active', revokedAt: t.revokedAt ? t.revokedAt.toISOString() : null,
+  expiresAt: t.expiresAt ? t.expiresAt.toISOString() : null,
 });
 
 const text = (v: unknown, key: string, max = 200): string | undefined => {
@@ -24,7 +26,7 @@ const text = (v: unknown, key: string, max = 200): string | undefined => {
   return v;
 };
 
-export function adminRouter(deps: { access: AccessService; accounts: AccountService; audit: AuditTrail }): Router {
+export function adminRouter(deps: { access: AccessService; accounts: AccountService; audit: AuditTrail; now?: () => Date }): Router {
   const r = Router();
   const admin = requireRole('admin');
   const by = (req: express.Request) => req.principal!.id;
@@ -56,7 +58,7 @@ export function adminRouter(deps: { access: AccessService; accounts: AccountServ
 
   r.get('/api/admin/tokens', admin, async (req, res) => {
     const page = await deps.access.listTokens(parsePageRequest(req.query as Record<string, unknown>));
-    res.json({ items: page.items.map(tokenView), nextCursor: page.nextCursor });
+    res.json({ items: page.items.map((t) => tokenView(t, deps.now?.())), nextCursor: page.nextCursor });
   });
 
   r.post('/api/admin/tokens/:id/revoke', admin, async (req, res) => {
