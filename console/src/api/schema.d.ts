@@ -586,8 +586,10 @@ export interface paths {
          * Route an envelope without storing or forwarding it
          * @description Checks the envelope as intake would, then routes it with the rule table and directory in force, judged at
          *     its `legalDeliveryAt`, and answers the decision with the full trace of the rules tried. Nothing is stored,
-         *     forwarded or quarantined. Case affinity is read: when the envelope's case is already forwarded, the rule
-         *     `AFFINITY` sends it to the same institution.
+         *     forwarded or quarantined. Case affinity is read for principals who may read cases (operator, admin): when
+         *     the envelope's case is already forwarded, the rule `AFFINITY` sends it to the same institution. For every
+         *     other principal the envelope is routed as its case's first SED, so the answer never tells where an existing
+         *     case went (#21). Answered with `Cache-Control: no-store`.
          */
         post: operations["simulateRouting"];
         delete?: never;
@@ -749,6 +751,11 @@ export interface paths {
          *     draft, each side with its own case states as production would have decided them (a case's route carries
          *     its later SEDs, a case in triage holds them; no operator intervening), and counts the decisions that differ, by deciding
          *     rule and by target (institution id or `triage:<reason>`), with up to 20 examples. Nothing is published.
+         *
+         *     Bounded (#21): the draft is read, checked and replayed in a worker thread while the service reads the stored
+         *     envelopes page by page, so the service keeps answering; a draft holds at most 5000 rules of at most 50
+         *     conditions (schemas/rule-table.schema.json); one simulation at a time per person and `SIMULATION_MAX_CONCURRENT`
+         *     in all (429 `RTE_SIMULATION_BUSY`); stopped at `SIMULATION_TIME_LIMIT_MS` (422 `RTE_SIMULATION_LIMIT`).
          */
         post: operations["simulateDraftRules"];
         delete?: never;
@@ -834,8 +841,10 @@ export interface paths {
         /**
          * Add or replace the competent funds of one département
          * @description Publishes a new directory version in which this département's row (its competent pension, sickness and
-         *     family funds, which territorial routing rules use) is added or replaced. Fields left out are empty or
-         *     null. Each fund must be an institution of the directory. `basedOnVersion` guards against overwriting
+         *     family funds, which territorial routing rules use) is added or changed. The fields given replace those of
+         *     the row in force, the others are kept (a new département starts from empty fields); a `territory` naming no
+         *     field is refused (422), so a reason alone never blanks a territory's funds (#21). Each fund must be an
+         *     institution of the directory. `basedOnVersion` guards against overwriting
          *     someone else's change.
          */
         put: operations["putTerritory"];
@@ -1410,6 +1419,8 @@ export interface components {
             country?: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "EL" | "HU" | "IS" | "IE" | "IT" | "LV" | "LI" | "LT" | "LU" | "MT" | "NL" | "NO" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "CH" | "UK" | "EU";
             /** @description A note on what the token is for. */
             label?: string;
+            /** @description Lifetime of the token in days (default `TOKEN_LIFETIME_DAYS`, 365). Past it the token is refused: 401 `AUTH_TOKEN_EXPIRED`. */
+            expiresInDays?: number;
         };
         IssuedToken: {
             /** @description Token id (`tok_…`), recorded as the actor of what the token does. */
@@ -1421,6 +1432,11 @@ export interface components {
             institutionId: string | null;
             /** @description Only for a counterpart desk's `helpdesk` token: its country. */
             country?: string;
+            /**
+             * Format: date-time
+             * @description When the token stops working.
+             */
+            expiresAt?: string;
         };
         QuarantineSummary: {
             id: string;
@@ -1953,9 +1969,16 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             createdBy: string | null;
             /** @enum {string} */
-            state: "active" | "revoked";
+            state: "active" | "revoked" | "expired";
             /** Format: date-time */
             revokedAt: string | null;
+            /** @description A counterpart desk's `helpdesk` token: its country (null: every country, or another role). */
+            country?: string | null;
+            /**
+             * Format: date-time
+             * @description When the token stops working; null for tokens issued before tokens expired (they keep working until revoked).
+             */
+            expiresAt?: string | null;
         };
         AuditEntry: {
             id: number;
@@ -2516,12 +2539,13 @@ export interface components {
              * @description Last day in force, inclusive.
              */
             validTo?: string;
-            /** @description Conditions, all of which must hold. An empty list always holds. */
+            /** @description Conditions, all of which must hold (at most 50). An empty list always holds. */
             when: components["schemas"]["condition"][];
             then: components["schemas"]["target"];
             /** @description Where the rule comes from (regulation, circular, practice). */
             source?: string;
         };
+        /** @description At most 5000 rules: a draft is simulated over the whole history (issue #21). */
         rules: components["schemas"]["rule"][];
         /** @description The SED in CDM/CPI JSON shape: exactly one root key, the SED type (variants such as P3000_FR allowed). */
         sed: {
@@ -2595,7 +2619,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `AUTH_MISSING`: no bearer token or session; `AUTH_INVALID`: the token or session is unknown, revoked or expired, or the Authorization header is not `Bearer <token>`. */
+        /** @description `AUTH_MISSING`: no bearer token or session; `AUTH_INVALID`: the token or session is unknown, revoked or expired, or the Authorization header is not `Bearer <token>`; `AUTH_TOKEN_EXPIRED`: the machine token is past its `expiresAt`. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -2631,7 +2655,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `VAL_TOO_LARGE`: the body is over the endpoint's limit (64 KiB; 6 MiB for the routing endpoints). */
+        /** @description `VAL_UNSUPPORTED_ENCODING`: the body is declared in another charset than UTF-8, or compressed (`Content-Encoding` other than `identity`); refused before it is read. Every JSON body of the API is read this way. */
+        UnsupportedEncoding: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `VAL_TOO_LARGE`: the body is over the endpoint's limit (64 KiB; 1 MiB for the routing simulation; 6 MiB for rule tables), judged from `Content-Length` before the body is read when it is declared. */
         BodyTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -3045,6 +3078,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
             422: components["responses"]["InvalidBody"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
@@ -3906,7 +3940,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description An envelope (CONTRACT.md §2), at most 6 MB. */
+        /** @description An envelope (CONTRACT.md §2), at most 1 MiB. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["envelope.schema"];
@@ -4230,8 +4264,17 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["BodyTooLarge"];
-            /** @description `RTE_RULESET_INVALID`: the draft is invalid; `REQ_INVALID_BODY`: `since` is not a date. */
+            /** @description `RTE_RULESET_INVALID`: the draft is invalid (or over 5000 rules, 50 conditions a rule); `REQ_INVALID_BODY`: `since` is not a date; `RTE_SIMULATION_LIMIT`: stopped at its time or memory limit. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RTE_SIMULATION_BUSY`: a simulation of the same person is running, or the most the service runs at once; `Retry-After` says when to try again. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5158,6 +5201,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `RPT_REGENERATE_TOO_SOON`: the period was generated less than `REPORT_REGENERATE_MIN_SECONDS` ago; `Retry-After` says when. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -5314,6 +5366,15 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description `RPT_PERIOD_IN_FUTURE`: the period has not started yet. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `RPT_REGENERATE_TOO_SOON`: the period was generated less than `REPORT_REGENERATE_MIN_SECONDS` ago; `Retry-After` says when. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
