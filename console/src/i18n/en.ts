@@ -673,4 +673,7 @@ export const en: Catalogue = {
   'ticket.event.unassigned': 'assignment removed',
   'ticket.event.automatic': 'automatic (case follow-up)',
   'ticket.event.viaCounterpart': 'counterpart’s message',
+  // Security review #21 (sec-a): token expiry
+  'tokens.state.expired': 'expired',
+  'tokens.expires': 'expires',
 };

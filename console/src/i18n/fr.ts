@@ -675,6 +675,9 @@ export const fr = {
   'ticket.event.unassigned': 'attribution retirée',
   'ticket.event.automatic': 'automatique (suite du dossier)',
   'ticket.event.viaCounterpart': 'message du correspondant',
+  // Security review #21 (sec-a): token expiry
+  'tokens.state.expired': 'expiré',
+  'tokens.expires': 'expire le',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -92,9 +92,9 @@ export function TokensPage() {
             {tokens.data.items.map((tok) => (
               <tr key={tok.id}>
                 <th scope="row"><code>{tok.id}</code></th>
-                <td>{t(`tokens.role.${tok.role}`)}{tok.institutionId && <> <code>{tok.institutionId}</code></>}</td>
+                <td>{t(`tokens.role.${tok.role}`)}{tok.institutionId && <> <code>{tok.institutionId}</code></>}{tok.country && <> <code>{tok.country}</code></>}</td>
                 <td>{tok.label ?? <span class="muted">—</span>}</td>
-                <td><Badge tone={tok.state === 'active' ? 'ok' : 'muted'}>{t(`tokens.state.${tok.state}`)}</Badge>{tok.revokedAt && <span class="muted"> {dateTime(tok.revokedAt)}</span>}</td>
+                <td><Badge tone={tok.state === 'active' ? 'ok' : 'muted'}>{t(`tokens.state.${tok.state}`)}</Badge>{tok.revokedAt && <span class="muted"> {dateTime(tok.revokedAt)}</span>}{!tok.revokedAt && tok.expiresAt && <span class="muted"> {t('tokens.expires')} {dateTime(tok.expiresAt)}</span>}</td>
                 <td class="nowrap">{dateTime(tok.createdAt)}{tok.createdBy && <span class="muted"> · {tok.createdBy}</span>}</td>
                 <td>{tok.state === 'active' && <button type="button" class="btn btn-small btn-danger" aria-label={`${t('tokens.revoke')} ${tok.id}`} onClick={() => void revoke(tok)}>{t('tokens.revoke')}</button>}</td>
               </tr>
