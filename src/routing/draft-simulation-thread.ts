@@ -39,7 +39,7 @@ export interface SimulationThreadInput {
 
 export type ToThread = { kind: 'page'; envelopes: Envelope[] } | { kind: 'end' };
 export type FromThread =
-  | { kind: 'ready'; since: string } | { kind: 'ack' } | { kind: 'report'; report: ReturnType<DraftComparison['report']> }
+  | { kind: 'loaded' } | { kind: 'ready'; since: string } | { kind: 'ack' } | { kind: 'report'; report: ReturnType<DraftComparison['report']> }
   | { kind: 'error'; code?: string; message: string; details?: Array<{ path: string; message: string }> };
 
 function failure(e: unknown): FromThread {
@@ -71,6 +71,7 @@ function run(): void {
   if (!port) return;
   const input = workerData as SimulationThreadInput;
   yieldToTheService(input.niceness);
+  port.postMessage({ kind: 'loaded' } satisfies FromThread);
   let comparison: DraftComparison;
   let since: Date;
   try {
