@@ -133,12 +133,12 @@ async function buildCore(
   const intake = new IntakeService({ repo: intakeRepo, validator, clock, logger, metrics, limits: config.inputLimits });
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock, audit);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
-  const throttle = new SqlLoginThrottle(db, {
+  const throttle = new SqlLoginThrottle(db, clock, {
     maxFailuresPerAccount: config.loginMaxFailuresPerAccount, maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
     windowMinutes: config.loginWindowMinutes, blockMinutes: config.loginBlockMinutes,
   });
   const access = new AccessService(accessRepo, clock, config.bootstrapToken, {
-    audit, throttle, session: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
+    audit, throttle, logger, session: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
     institutionKnown: async (id) => (await routingConfig.current()).directory.institution(id) !== undefined,
   });
   const caseStore = new PgCaseStore(db);
