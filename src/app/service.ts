@@ -183,9 +183,9 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
     routers: [
       accessRouter(access, config.cookieSecure),
       adminRouter({ access, accounts, audit }),
-      intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick()),
+      intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick(), audit),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
-      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
+      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, audit }),
       helpdesk.router,
       learningRouter({ learning, overview }),
       catalogueRouter(catalogue),

@@ -74,10 +74,10 @@ export function accessRouter(access: AccessService, secureCookies: SecureCookies
     const p = req.principal!;
     if (p.kind !== 'session') throw new AppError('AUTH_FORBIDDEN', 'Only a console session has a password to change.');
     const s = await access.changePassword(p.username!, bodyString(req.body, 'currentPassword', true, 1000)!, bodyString(req.body, 'newPassword', true, 1000)!, req.ip ?? 'unknown');
-    // Every session of the account ended; this one goes on under a new id and CSRF token.
+    // Every session of the account ended; this one goes on under a new id (the cookie) and a new CSRF token (GET /api/session).
     setCookie(req, res, s);
     res.set('Cache-Control', 'no-store');
-    res.json(sessionBody(s.principal));
+    res.status(204).end();
   });
 
   r.delete('/api/session', async (req, res) => {

@@ -80,6 +80,7 @@ describe.each(storageDrivers())('console access on %s', (_name, open) => {
     for (let i = 0; i < 10; i += 1) {
       const res = await request(t.svc.app).post('/api/session').send({ username: ADMIN.username, password: `wrong-${i}` });
       expect(res.status).toBe(401);
+      clock.advance(60_000); // past the progressive delay (up to 32 s after the 9th failure)
     }
     const right = await request(t.svc.app).post('/api/session').send(ADMIN);
     expect(right.status).toBe(429);
@@ -116,7 +117,7 @@ describe.each(storageDrivers())('console access on %s', (_name, open) => {
   });
 
   it('marks the cookie Secure over TLS (trust proxy) and off a loopback host', async () => {
-    const secure = await startTestService(tdb.db, clock, { TRUST_PROXY: 'true' });
+    const secure = await startTestService(tdb.db, clock, { TRUST_PROXY: 'loopback' });
     try {
       const tls = await request(secure.svc.app).post('/api/session').set('X-Forwarded-Proto', 'https').send(ADMIN);
       expect(tls.headers['set-cookie'][0]).toMatch(/; Secure/);
