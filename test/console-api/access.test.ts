@@ -16,7 +16,7 @@ import { FixedClock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import { Writable } from 'node:stream';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
-import { ADMIN, bearer, login, person, startTestService, type TestService } from './support';
+import { ADMIN, bearer, login, ownPassword, person, startTestService, type TestService } from './support';
 
 describe.each(storageDrivers())('console access on %s', (_name, open) => {
   let tdb: TestDatabase;
@@ -174,12 +174,12 @@ describe.each(storageDrivers())('console access on %s', (_name, open) => {
     const op = await person(t.svc, admin, 'olga', 'operator');
     expect((await request(t.svc.app).post('/api/admin/accounts/olga/disable').set(admin.headers)).body.state).toBe('disabled');
     expect((await request(t.svc.app).get('/api/session').set({ Cookie: op.cookie })).status).toBe(401);
-    expect((await request(t.svc.app).post('/api/session').send({ username: 'olga', password: 'olga-own-password-1' })).status).toBe(401);
+    expect((await request(t.svc.app).post('/api/session').send({ username: 'olga', password: ownPassword('olga') })).status).toBe(401);
     await request(t.svc.app).post('/api/admin/accounts/olga/enable').set(admin.headers).expect(200);
-    await login(t.svc, 'olga', 'olga-own-password-1');
+    await login(t.svc, 'olga', ownPassword('olga'));
     const reset = await request(t.svc.app).post('/api/admin/accounts/olga/reset-password').set(admin.headers);
     expect(reset.body.mustChangePassword).toBe(true);
-    expect((await request(t.svc.app).post('/api/session').send({ username: 'olga', password: 'olga-own-password-1' })).status).toBe(401);
+    expect((await request(t.svc.app).post('/api/session').send({ username: 'olga', password: ownPassword('olga') })).status).toBe(401);
     await login(t.svc, 'olga', reset.body.temporaryPassword);
     expect((await request(t.svc.app).post('/api/admin/accounts/root/disable').set(admin.headers)).body.error.code).toBe('ACC_LAST_ADMIN');
     const audit = await request(t.svc.app).get('/api/admin/audit?subjectId=olga').set(admin.headers);
