@@ -80,10 +80,11 @@ const sourceIp = (req: Request) => req.ip;
 /** A person with a help-desk agent's account (not a help-desk machine token: counterpart desks never read cases). */
 const isAgent = (p: Principal) => p.kind === 'session' && p.accountRole === 'agent';
 
-/** The case view: operators and admins, and help-desk agents read-only (issue #20). */
-function requireCaseReader(req: Request, res: Response, next: NextFunction): void {
-  if (req.principal && isAgent(req.principal)) return next();
-  requireRole('operator', 'admin')(req, res, next);
+/** The helpdesk role reads a case only as a person (an agent's session), never as a machine token. */
+function agentsOnly(req: Request, _res: Response, next: NextFunction): void {
+  const p = req.principal!;
+  if (p.roles.has('operator') || p.roles.has('admin') || isAgent(p)) return next();
+  throw new AppError('AUTH_FORBIDDEN', 'A help-desk token cannot read cases; a help-desk agent reads them in the console.');
 }
 
 interface CasesDeps {
@@ -109,7 +110,7 @@ function caseRoutes(r: Router, deps: CasesDeps): void {
     res.json(await deps.views.search(searchFilterOf(query), parsePageRequest(query)));
   });
 
-  r.get('/api/cases/:caseId', requireCaseReader, async (req, res) => {
+  r.get('/api/cases/:caseId', requireRole('operator', 'admin', 'helpdesk'), agentsOnly, async (req, res) => {
     const p = req.principal!;
     const view = await deps.views.view(caseId(req), { actor: p.id, seesFacts: p.roles.has('operator'), sourceIp: sourceIp(req) });
     if (isAgent(p)) {

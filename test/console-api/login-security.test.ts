@@ -158,7 +158,7 @@ describe.each(storageDrivers())('login security on %s', (_name, open) => {
     const seen: number[] = [];
     let cursor: string | null = '';
     for (let pages = 0; cursor !== null && pages < 20; pages += 1) {
-      const res = await request(t.svc.app).get(`/api/admin/audit?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(admin.headers);
+      const res: request.Response = await request(t.svc.app).get(`/api/admin/audit?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(admin.headers);
       expect(res.status).toBe(200);
       seen.push(...res.body.items.map((e: { id: number }) => e.id));
       cursor = res.body.nextCursor;
