@@ -154,12 +154,16 @@ export class TicketService {
 
   /** Applies `{action, message?, on?, visibility?, assignee?, priority?}`; HDK_INVALID_TRANSITION (409) when the state refuses it. */
   async act(id: string, body: unknown, actor: Actor): Promise<TicketView> {
-    const parsed = counterpartAction(parseTicketAction(body), actor, typeof body === 'object' && body !== null && 'visibility' in body);
-    requireResponseMessage(parsed);
+    const asked = parseTicketAction(body);
+    const explicitVisibility = typeof body === 'object' && body !== null && 'visibility' in body;
     const now = this.deps.clock.now();
     let before: TicketRecord | undefined;
+    let parsed = asked;
     const { detail, replied } = await this.deps.store.inTransaction(async (w) => {
       before = visibleTo(await w.lockTicket(id), actor, id);
+      // After the lookup: another country's ticket stays "not found" whatever the action.
+      parsed = counterpartAction(asked, actor, explicitVisibility);
+      requireResponseMessage(parsed);
       // The counterpart desk acting with its own token is the counterpart: nothing is echoed back to it.
       return this.applyIn(w, before, parsed, actor, now, { reply: actor.country === undefined || actor.country !== before.counterpartCountry });
     });

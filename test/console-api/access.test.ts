@@ -183,7 +183,7 @@ describe.each(storageDrivers())('console access on %s', (_name, open) => {
     await login(t.svc, 'olga', reset.body.temporaryPassword);
     expect((await request(t.svc.app).post('/api/admin/accounts/root/disable').set(admin.headers)).body.error.code).toBe('ACC_LAST_ADMIN');
     const audit = await request(t.svc.app).get('/api/admin/audit?subjectId=olga').set(admin.headers);
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['account.reset', 'account.enable', 'account.disable', 'account.password-change', 'account.create']);
+    expect(audit.body.items.map((e: { action: string }) => e.action).filter((a: string) => a.startsWith('account.'))).toEqual(['account.reset', 'account.enable', 'account.disable', 'account.password-change', 'account.create']);
   });
 
   it('applies a changed BOOTSTRAP_ADMIN_PASSWORD at the next start, and leaves console changes alone otherwise', async () => {

@@ -58,6 +58,7 @@ function UserBar() {
           {LOCALES.map((l) => <option key={l} value={l}>{l === 'fr' ? 'Français' : 'English'}</option>)}
         </select>
       </label>
+      <Link to="/my-password" class="btn btn-ghost btn-small">{t('ownPassword.link')}</Link>
       <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>{t('user.logout')}</button>
     </div>
   );
