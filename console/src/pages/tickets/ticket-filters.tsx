@@ -153,8 +153,8 @@ export function TicketFilters({ value, me, onApply }: { value: TicketFilter; me:
       </div>
       <div class="filter filter-actions">
         <button type="submit" class="btn">{t('tickets.filter.apply')}</button>
-        {me && <button type="button" class="btn btn-ghost" onClick={() => onApply({ ...NO_FILTER, assignee: me })}>{t('tickets.filter.mine')}</button>}
-        {isFiltered(value) && <button type="button" class="btn btn-ghost" onClick={() => onApply(NO_FILTER)}>{t('tickets.filter.clear')}</button>}
+        {me && <button type="button" class="btn btn-ghost" onClick={() => onApply({ ...NO_FILTER, assignee: me, sort: value.sort })}>{t('tickets.filter.mine')}</button>}
+        {isFiltered(value) && <button type="button" class="btn btn-ghost" onClick={() => onApply({ ...NO_FILTER, sort: value.sort })}>{t('tickets.filter.clear')}</button>}
       </div>
     </form>
   );
