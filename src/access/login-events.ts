@@ -8,7 +8,7 @@ import { isAppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { LoginFailureOutcome } from './access';
 
-export type LoginFailure = 'unknown-account' | 'disabled' | 'wrong-password' | 'wrong-current-password';
+type LoginFailure = 'unknown-account' | 'disabled' | 'wrong-password' | 'wrong-current-password';
 
 const UNKNOWN = '(unknown)';
 

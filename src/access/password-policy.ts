@@ -14,8 +14,8 @@ import { MIN_PASSWORD_LENGTH } from './passwords';
 /** zxcvbn's score (0–4) a password needs: 3 = "safely unguessable: moderate protection from offline attacks". */
 const MIN_SCORE = 3;
 
-export const PASSWORD_REFUSALS = ['too-short', 'contains-username', 'common', 'repetitive', 'guessable'] as const;
-export type PasswordRefusal = (typeof PASSWORD_REFUSALS)[number];
+const PASSWORD_REFUSALS = ['too-short', 'contains-username', 'common', 'repetitive', 'guessable'] as const;
+type PasswordRefusal = (typeof PASSWORD_REFUSALS)[number];
 
 let factory: ZxcvbnFactory | undefined;
 /** Built on first use (the dictionaries take a few MB): a service that never changes a password never loads them. */
