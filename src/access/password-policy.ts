@@ -14,8 +14,7 @@ import { MIN_PASSWORD_LENGTH } from './passwords';
 /** zxcvbn's score (0–4) a password needs: 3 = "safely unguessable: moderate protection from offline attacks". */
 const MIN_SCORE = 3;
 
-const PASSWORD_REFUSALS = ['too-short', 'contains-username', 'common', 'repetitive', 'guessable'] as const;
-type PasswordRefusal = (typeof PASSWORD_REFUSALS)[number];
+type PasswordRefusal = 'too-short' | 'contains-username' | 'common' | 'repetitive' | 'guessable';
 
 let factory: ZxcvbnFactory | undefined;
 /** Built on first use (the dictionaries take a few MB): a service that never changes a password never loads them. */
