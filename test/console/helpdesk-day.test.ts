@@ -93,8 +93,12 @@ describe(`console: a help-desk day (${driver})`, () => {
 
   it('pages the audit trail with "next", and asks before resetting a password', async () => {
     for (let i = 0; i < 101; i += 1) expect((await h.api('POST', '/api/admin/tokens', { role: 'intake', label: `lot ${i}` })).status).toBe(201);
+    // Someone failed on the admin's account: the admin is told at the next login.
+    const wrong = await fetch(`${h.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ACCOUNTS.admin.username, password: 'Not-the-right-one-1' }) });
+    expect(wrong.status).toBe(401);
     const { page, errors } = await h.open(ACCOUNTS.admin, { path: '/admin/audit' });
     await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.getByText('1 tentative(s) de connexion échouée(s) sur votre compte').waitFor();
     const first = await page.locator('tbody tr').count();
     expect(first).toBe(100);
     await page.getByRole('link', { name: 'Page suivante' }).click();

@@ -717,5 +717,6 @@ export const en: Catalogue = {
   'ownPassword.weak.contains-username': 'The new password must not contain your username.',
   'ownPassword.weak.common': 'This password is among the most common or found in breaches: choose another.',
   'ownPassword.weak.repetitive': 'This password is a repetition, a sequence or a keyboard pattern: choose another.',
+  'loginAlert.text': '{n} failed login(s) on your account since your last login. If it was not you, change your password and tell the administrator.',
   'ownPassword.weak.guessable': 'This password is too easy to guess: make it longer, with less common words.',
 };

@@ -719,6 +719,7 @@ export const fr = {
   'ownPassword.weak.contains-username': 'Le nouveau mot de passe ne doit pas contenir votre identifiant.',
   'ownPassword.weak.common': 'Ce mot de passe fait partie des plus courants ou de ceux trouvés dans des fuites : choisissez-en un autre.',
   'ownPassword.weak.repetitive': 'Ce mot de passe est une répétition, une suite ou un motif de clavier : choisissez-en un autre.',
+  'loginAlert.text': '{n} tentative(s) de connexion échouée(s) sur votre compte depuis votre dernière connexion. Si ce n’était pas vous, changez votre mot de passe et prévenez l’administrateur.',
   'ownPassword.weak.guessable': 'Ce mot de passe est trop facile à deviner : allongez-le, avec des mots moins courants.',
 } as const;
 
