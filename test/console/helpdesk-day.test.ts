@@ -7,7 +7,7 @@
 import { ACCOUNTS, HARNESS_START_MS, consoleDrivers, startConsoleHarness, type ConsoleHarness } from './harness';
 import { lyon } from './seed';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000); // a loaded CI machine: the day is about 80 s alone
 
 const driver = consoleDrivers().includes('postgres') ? 'postgres' : 'pglite';
 
