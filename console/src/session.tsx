@@ -6,6 +6,7 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, ok, setCsrfToken, setUnauthorizedHandler, type Schemas } from './api/client';
+import { clearSessionDrafts } from './components/session-draft';
 
 /** The roles a session holds because of its account's role (computed by the service). */
 export type SessionRole = 'operator' | 'supervisor' | 'helpdesk' | 'admin';
@@ -71,6 +72,7 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
       if (!(e instanceof ApiError) || e.status !== 401) throw e;
     }
     setNotice('loggedOut');
+    clearSessionDrafts();
     adopt(null);
   }, [adopt]);
 

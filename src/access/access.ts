@@ -10,8 +10,11 @@ import { LIAISON_BODY_ID } from '../intake/envelope';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { newId } from '../shared/ids';
+import type { Logger } from '../shared/logger';
 import type { Page, PageRequest } from '../shared/paging';
-import { burnDummyVerification, hashPassword, MIN_PASSWORD_LENGTH, safeEqual, verifyPassword } from './passwords';
+import { LoginEvents } from './login-events';
+import { checkPasswordPolicy } from './password-policy';
+import { burnDummyVerification, hashPassword, safeEqual, verifyPassword } from './passwords';
 
 
 /** The roles a principal can hold (what requireRole checks). */
@@ -104,12 +107,19 @@ export interface AccessRepository {
   deleteSessionsOf(username: string): Promise<void>;
 }
 
-/** Login throttling (per account and per source address); implemented over the service's database. */
+export interface LoginFailureOutcome {
+  /** Failed logins on the account (any address) since its last successful login; 0 for an unknown account. */
+  accountFailures: number;
+  /** True once, when they reach the account limit: the alert is raised. */
+  alert: boolean;
+}
+
+/** Login throttling (per account + address, and per address); implemented over the service's database. */
 export interface LoginThrottle {
-  /** Throws AUTH_THROTTLED (with retryAfterSeconds) when the account or the address is throttled now. */
-  check(username: string, address: string): Promise<void>;
-  failed(username: string, address: string): Promise<void>;
-  succeeded(username: string, address: string): Promise<void>;
+  /** Counts this try *before* the password is checked; throws AUTH_THROTTLED (with retryAfterSeconds) when it must wait. */
+  begin(username: string, address: string): Promise<void>;
+  failed(username: string, address: string, accountExists: boolean): Promise<LoginFailureOutcome>;
+  succeeded(username: string, address: string): Promise<{ failuresSinceLastLogin: number }>;
 }
 
 export interface SessionSettings {
@@ -125,6 +135,8 @@ export interface AccessOptions {
   session?: Partial<SessionSettings>;
   /** Lifetime of a machine token when its creation names none (TOKEN_LIFETIME_DAYS; default 365). */
   tokenLifetimeDays?: number;
+  /** Where logins, failures, throttling and logouts are logged (never a password, never a typed unknown username). */
+  logger?: Logger;
 }
 
 export const DEFAULT_SESSION: SessionSettings = { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000 };
@@ -140,6 +152,8 @@ const invalidBody = (path: string, message: string, sentence: string) => new App
 export interface LoginResult {
   sessionId: string;
   principal: Principal;
+  /** Failed logins on the account since its last successful one (the person is told: someone may be trying). */
+  failedLoginsSinceLastLogin?: number;
 }
 
 export const DEFAULT_TOKEN_LIFETIME_DAYS = 365;
@@ -153,6 +167,7 @@ function refuseExpiredToken(row: TokenRow, now: Date): void {
 
 export class AccessService {
   private readonly session: SessionSettings;
+  private readonly events: LoginEvents;
 
   constructor(
     private readonly repo: AccessRepository,
@@ -161,6 +176,7 @@ export class AccessService {
     private readonly opts: AccessOptions = {},
   ) {
     this.session = { ...DEFAULT_SESSION, ...opts.session };
+    this.events = new LoginEvents(opts.audit, opts.logger);
   }
 
   /**
@@ -221,22 +237,35 @@ export class AccessService {
     await this.repo.upsertOperator({ username, passwordHash: await hashPassword(password), role, createdAt: this.clock.now() }, true);
   }
 
+  /** Counts the try first (throttle), checks the password, opens a session; each outcome is logged and audited. */
   async login(username: string, password: string, address = 'unknown'): Promise<LoginResult> {
-    await this.opts.throttle?.check(username, address);
+    try {
+      await this.opts.throttle?.begin(username, address);
+    } catch (e) {
+      await this.events.throttled(username, address, e, await this.repo.operator(username).then(Boolean));
+      throw e;
+    }
     const op = await this.repo.operator(username);
     // The same scrypt work whether the account exists, is disabled or not: no timing oracle on usernames.
     const ok = op && !op.disabledAt ? await verifyPassword(password, op.passwordHash) : (await burnDummyVerification(password), false);
     if (!op || !ok) {
-      await this.opts.throttle?.failed(username, address);
+      const outcome = await this.opts.throttle?.failed(username, address, Boolean(op));
+      await this.events.failed(op ? username : undefined, address, !op ? 'unknown-account' : op.disabledAt ? 'disabled' : 'wrong-password', outcome);
       throw new AppError('AUTH_INVALID', 'Unknown user or wrong password.');
     }
-    await this.opts.throttle?.succeeded(username, address);
+    const counted = await this.opts.throttle?.succeeded(username, address);
+    const result = await this.openSession(op, address);
+    await this.events.succeeded(username, address, counted?.failuresSinceLastLogin ?? 0);
+    return { ...result, failedLoginsSinceLastLogin: counted?.failuresSinceLastLogin ?? 0 };
+  }
+
+  private async openSession(op: AccountRow, address: string): Promise<LoginResult> {
     const sessionId = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.session.absoluteMs);
-    await this.repo.insertSession({ idSha256: sha256(sessionId), username, createdAt: now, expiresAt, sourceIp: address });
-    await this.repo.updateAccount(username, { lastLoginAt: now });
-    const principal = this.sessionPrincipal(sessionId, { username, role: op.role, mustChangePassword: op.mustChangePassword, createdAt: now, expiresAt, lastSeenAt: now });
+    await this.repo.insertSession({ idSha256: sha256(sessionId), username: op.username, createdAt: now, expiresAt, sourceIp: address });
+    await this.repo.updateAccount(op.username, { lastLoginAt: now });
+    const principal = this.sessionPrincipal(sessionId, { username: op.username, role: op.role, mustChangePassword: op.mustChangePassword, createdAt: now, expiresAt, lastSeenAt: now });
     return { sessionId, principal };
   }
 
@@ -269,19 +298,31 @@ export class AccessService {
     return typeof presented === 'string' && safeEqual(presented, csrfTokenOf(sessionId));
   }
 
-  async logout(sessionId: string): Promise<void> {
+  /** Ends the session; `who` (the live session's username) is logged and audited with the address. */
+  async logout(sessionId: string, who?: { username: string; address: string }): Promise<void> {
     await this.repo.deleteSession(sha256(sessionId));
+    if (who) await this.events.loggedOut(who.username, who.address);
   }
 
-  /** The person's own password change (after a reset it is required before anything else). */
-  async changePassword(username: string, current: string, next: string): Promise<void> {
+  /**
+   * The person's own password change (after a reset it is required before anything else). A wrong current password
+   * counts as a failed login (throttled the same way); the new one must pass the password policy. Every session of
+   * the account ends, and the caller gets a new one (new id, new CSRF token) in place of the current.
+   */
+  async changePassword(username: string, current: string, next: string, address = 'unknown'): Promise<LoginResult> {
+    await this.opts.throttle?.begin(username, address);
     const op = await this.repo.operator(username);
     if (!op || op.disabledAt || !(await verifyPassword(current, op.passwordHash))) {
+      const outcome = await this.opts.throttle?.failed(username, address, Boolean(op));
+      await this.events.failed(username, address, 'wrong-current-password', outcome);
       throw new AppError('AUTH_INVALID', 'The current password is wrong.', [{ path: '/currentPassword', message: 'does not match' }]);
     }
-    if (next.length < MIN_PASSWORD_LENGTH) throw invalidBody('/newPassword', `must be at least ${MIN_PASSWORD_LENGTH} characters`, `The new password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+    await this.opts.throttle?.succeeded(username, address);
+    checkPasswordPolicy(next, username);
     if (next === current) throw invalidBody('/newPassword', 'is the current password', 'The new password must differ from the current one.');
     await this.repo.updateAccount(username, { passwordHash: await hashPassword(next), mustChangePassword: false, passwordChangedAt: this.clock.now() });
-    await this.opts.audit?.record({ actor: `operator:${username}`, action: 'account.password-change', subjectType: 'account', subjectId: username });
+    await this.repo.deleteSessionsOf(username);
+    await this.opts.audit?.record({ actor: `operator:${username}`, action: 'account.password-change', subjectType: 'account', subjectId: username, data: { sessionsEnded: true }, sourceIp: address });
+    return this.openSession({ ...op, mustChangePassword: false }, address);
   }
 }

@@ -106,7 +106,7 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
   await calendars.record(store, clock.now());
   let replies: WorkerLoop | undefined;
   const service = new TicketService({
-    store, config, snapshots, calendars, clock, logger, metrics, audit: deps.audit, replies: Boolean(deps.bus), onReply: () => replies?.kick(),
+    store, config, snapshots, calendars, clock, logger, metrics, audit: deps.audit, replies: Boolean(deps.bus), onReply: () => replies?.kick(), slaStartMaxDaysBack: settings.slaStartMaxDaysBack,
   });
   const inbound = new InboundMessages({ store, service, clock, logger, metrics });
   if (deps.bus) {

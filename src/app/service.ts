@@ -134,12 +134,12 @@ async function buildCore(
   const intake = new IntakeService({ repo: intakeRepo, validator, clock, logger, metrics, limits: config.inputLimits });
   const routingConfig = new RoutingConfigService(new PgRoutingConfigRepository(db), clock, audit);
   await routingConfig.seed(loadRoutingConfig(config.configDir));
-  const throttle = new SqlLoginThrottle(db, {
+  const throttle = new SqlLoginThrottle(db, clock, {
     maxFailuresPerAccount: config.loginMaxFailuresPerAccount, maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
     windowMinutes: config.loginWindowMinutes, blockMinutes: config.loginBlockMinutes,
   });
   const access = new AccessService(accessRepo, clock, config.bootstrapToken, {
-    audit, throttle, session: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs }, tokenLifetimeDays: config.tokenLifetimeDays,
+    audit, throttle, logger, session: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs }, tokenLifetimeDays: config.tokenLifetimeDays,
     institutionKnown: async (id) => (await routingConfig.current()).directory.institution(id) !== undefined,
   });
   const caseStore = new PgCaseStore(db);
@@ -184,11 +184,11 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
     routers: [
       accessRouter(access, config.cookieSecure),
       adminRouter({ access, accounts, audit, now: () => clock.now() }),
-      intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick()),
+      intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick(), audit),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopePages: (since) => storedEnvelopePagesSince(db, since),
         simulation: { timeLimitMs: config.simulationTimeLimitMs, slots: new SimulationSlots(config.simulationMaxConcurrent) },
       }),
-      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
+      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, audit }),
       helpdesk.router,
       learningRouter({ learning, overview }),
       catalogueRouter(catalogue),

@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 import { CONTRACT_MAX_ENVELOPE_BYTES, DEFAULT_INPUT_LIMITS, type InputLimits } from '../intake/input-limits';
 import { AppError } from '../shared/errors';
 
@@ -77,7 +78,8 @@ export interface AppConfig {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   cookieSecure: 'auto' | 'always' | 'never';
-  trustProxy: boolean;
+  /** Which proxies' X-Forwarded-* is believed (src/config/trust-proxy.ts): none, a hop count, or address ranges. */
+  trustProxy: TrustProxy;
   /** Login throttling (per account and per address), counted in the database. */
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
@@ -146,6 +148,12 @@ class EnvReader {
       return def;
     }
     return n;
+  }
+
+  trustProxy(key: string): TrustProxy {
+    const { value, errors } = parseTrustProxy(key, this.raw(key));
+    this.errors.push(...errors);
+    return value;
   }
 
   bool(key: string, def: boolean): boolean {
@@ -222,6 +230,7 @@ function helpdeskSettings(read: EnvReader): HelpdeskSettings {
     noticeRelayBatch: read.int('HELPDESK_NOTICE_BATCH', d.noticeRelayBatch, 1, 10_000),
     sweepLimit: read.int('HELPDESK_SWEEP_LIMIT', d.sweepLimit, 1, 1_000_000),
     pipelineWatchBatch: read.int('HELPDESK_PIPELINE_WATCH_BATCH', d.pipelineWatchBatch, 1, 100_000),
+    slaStartMaxDaysBack: read.int('HELPDESK_SLA_START_MAX_DAYS_BACK', d.slaStartMaxDaysBack, 0, 3650),
   };
 }
 
@@ -279,7 +288,7 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     sessionIdleMs: read.int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000,
     sessionAbsoluteMs: read.int('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 30) * 3_600_000,
     cookieSecure: read.oneOf('COOKIE_SECURE', 'auto', ['auto', 'always', 'never'] as const),
-    trustProxy: read.bool('TRUST_PROXY', false),
+    trustProxy: read.trustProxy('TRUST_PROXY'),
     loginMaxFailuresPerAccount: read.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 1, 1000),
     loginMaxFailuresPerAddress: read.int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 1, 100_000),
     loginWindowMinutes: read.int('LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),

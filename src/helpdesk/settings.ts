@@ -19,6 +19,8 @@ export interface HelpdeskSettings {
   sweepLimit: number;
   /** Candidates (forwards, orphan cases) one pipeline watch looks at; the rest waits for the next run. */
   pipelineWatchBatch: number;
+  /** How far back (days) a ticket's requested slaStartAt may go. */
+  slaStartMaxDaysBack: number;
 }
 
 export const DEFAULT_HELPDESK_SETTINGS: Readonly<HelpdeskSettings> = Object.freeze({
@@ -30,4 +32,5 @@ export const DEFAULT_HELPDESK_SETTINGS: Readonly<HelpdeskSettings> = Object.free
   noticeRelayBatch: 100,
   sweepLimit: 10_000,
   pipelineWatchBatch: 500,
+  slaStartMaxDaysBack: 30,
 });

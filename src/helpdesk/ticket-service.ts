@@ -17,7 +17,8 @@ import type { HelpdeskConfig } from './helpdesk-config';
 import type { HelpdeskMetrics } from './helpdesk-metrics';
 import type { PolicySnapshots } from './policy-snapshots';
 import type { Priority } from './sla-policy';
-import { slaStartOf, ticketIdempotencyKey } from './ticket';
+import { ticketIdempotencyKey } from './ticket';
+import { boundedSlaStart, counterpartAction, requireResponseMessage } from './ticket-guards';
 import { outboundMessage } from './ticket-conversation';
 import { parseNewTicket, parseTicketAction, type Actor, type ParsedAction } from './ticket-request';
 import { applyAction } from './ticket-state';
@@ -56,6 +57,8 @@ export interface TicketServiceDeps {
   replies: boolean;
   /** Called once a transaction that wrote a reply committed (wakes the reply relay). */
   onReply?: () => void;
+  /** How far back a requested slaStartAt may go, in days (HELPDESK_SLA_START_MAX_DAYS_BACK; default 30). */
+  slaStartMaxDaysBack?: number;
 }
 
 type TicketFields = Omit<NewTicketRecord, 'state' | 'policyVersion' | 'createdAt' | 'updatedAt' | 'resolvedAt' | 'closedAt' | 'assignee' | 'sla'
@@ -101,7 +104,7 @@ export class TicketService {
         counterpartCountry: req.counterpartCountry, counterpartRef: req.counterpartRef, autoKey: null, origin: {},
         caseId: req.caseId ?? null, bucType: req.bucType ?? null, sedType: req.sedType ?? null, category: req.category,
         priority: req.priority, subject: req.subject, description: req.description, source, createdBy: actor.id,
-        slaStartAt: slaStartOf(req, now),
+        slaStartAt: boundedSlaStart(req.slaStartAt, now, this.deps.slaStartMaxDaysBack ?? 30, req.caseId ? await w.caseReceivedAt(req.caseId) : undefined),
       }, actor, now);
       return { id, created: true };
     });
@@ -151,11 +154,16 @@ export class TicketService {
 
   /** Applies `{action, message?, on?, visibility?, assignee?, priority?}`; HDK_INVALID_TRANSITION (409) when the state refuses it. */
   async act(id: string, body: unknown, actor: Actor): Promise<TicketView> {
-    const parsed = parseTicketAction(body);
+    const asked = parseTicketAction(body);
+    const explicitVisibility = typeof body === 'object' && body !== null && 'visibility' in body;
     const now = this.deps.clock.now();
     let before: TicketRecord | undefined;
+    let parsed = asked;
     const { detail, replied } = await this.deps.store.inTransaction(async (w) => {
       before = visibleTo(await w.lockTicket(id), actor, id);
+      // After the lookup: another country's ticket stays "not found" whatever the action.
+      parsed = counterpartAction(asked, actor, explicitVisibility);
+      requireResponseMessage(parsed);
       // The counterpart desk acting with its own token is the counterpart: nothing is echoed back to it.
       return this.applyIn(w, before, parsed, actor, now, { reply: actor.country === undefined || actor.country !== before.counterpartCountry });
     });

@@ -123,6 +123,8 @@ export interface TicketReader extends CalendarRevisionReader {
   policyVersion(version: string): Promise<StoredPolicyVersion | undefined>;
   /** The thread of each ticket, oldest first. */
   messagesOf(ticketIds: string[]): Promise<Map<string, ThreadMessage[]>>;
+  /** The legal receipt time of the case's first SED; undefined when no such case is stored. */
+  caseReceivedAt(caseId: string): Promise<Date | undefined>;
 }
 
 export interface TicketWriter extends TicketReader {
@@ -164,7 +166,14 @@ export interface TicketFilter {
   source?: TicketSource;
   /** Breached (either clock) as of `now`, from the stored SLA snapshot. */
   breached?: boolean;
+  /** Words found (any case) in the subject or the counterpart reference. */
+  q?: string;
+  /** `created` (default): newest first; `due`: the next due time first (the running clock's), stopped clocks last. */
+  order?: TicketOrder;
 }
+
+export const TICKET_ORDERS = ['created', 'due'] as const;
+export type TicketOrder = (typeof TICKET_ORDERS)[number];
 
 export interface TicketStore extends CalendarRevisionStore {
   inTransaction<T>(fn: (w: TicketWriter) => Promise<T>): Promise<T>;

@@ -89,6 +89,14 @@ export const ERRORS = {
   RPT_VERSION_NOT_FOUND: { status: 404, retry: false, doc: 'No stored report version for this period (and number).' },
   RPT_REGENERATE_TOO_SOON: { status: 429, retry: false, doc: 'The report of this period was generated less than REPORT_REGENERATE_MIN_SECONDS ago; Retry-After says when it may be regenerated.' },
   RPT_FORMAT_INVALID: { status: 400, retry: false, doc: 'Unknown report format or CSV separator (format json, csv or html; separator , or ;).' },
+
+  // Sessions, passwords and counterpart desks (issues #20, #21)
+  AUTH_LOGIN_MEDIA_TYPE: { status: 415, retry: false, doc: 'A login must be sent as application/json (a form or text/plain body is refused: no login from another site).' },
+  AUTH_CROSS_SITE: { status: 403, retry: false, doc: 'A login from another site (Origin or Sec-Fetch-Site says so) is refused: no login CSRF.' },
+  ACC_PASSWORD_WEAK: { status: 422, retry: false, doc: 'The new password is refused by the password policy; `reason` says why (too-short, contains-username, common, repetitive, guessable).' },
+  HDK_COUNTERPART_FORBIDDEN: { status: 403, retry: false, doc: "A counterpart desk's help-desk token may only add external comments and reopen; the other actions are the French desk's." },
+  HDK_MESSAGE_REQUIRED: { status: 422, retry: false, doc: 'A response to the requester needs a message (an empty response would stop the first-response clock and send nothing).' },
+  HDK_SLA_START_INVALID: { status: 422, retry: false, doc: 'slaStartAt is in the future, before the receipt of the case\'s SED, or further back than HELPDESK_SLA_START_MAX_DAYS_BACK days.' },
 } as const satisfies Record<string, { status: number; retry: boolean; doc: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -99,9 +99,24 @@ function listWhere(filter: TicketFilter, page: PageRequest, now: Date): { where:
       OR (resolution_clock = 'running' AND resolution_due_at < ?::timestamptz))`;
     add(filter.breached ? breached : `NOT ${breached}`, now, now);
   }
-  if (page.after) add('(created_at, id) < (?::timestamptz, ?)', page.after.at, page.after.id);
+  if (filter.q) {
+    // Each word, any case, in the subject or the counterpart reference (LIKE's own characters taken literally).
+    for (const word of filter.q.trim().split(/\s+/).filter(Boolean).slice(0, 8)) {
+      const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      add("(subject ILIKE ? ESCAPE '\\' OR counterpart_ref ILIKE ? ESCAPE '\\')", like, like);
+    }
+  }
+  if (page.after) {
+    if (filter.order === 'due') add(`(${NEXT_DUE}, id) > (?::timestamptz, ?)`, page.after.at, page.after.id);
+    else add('(created_at, id) < (?::timestamptz, ?)', page.after.at, page.after.id);
+  }
   return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
+
+/** The next due time of a ticket: the running clock's due time; a ticket with no clock running sorts last. */
+const NO_DUE = '9999-12-31T00:00:00.000Z';
+const NEXT_DUE = `(CASE WHEN response_clock = 'running' THEN first_response_due_at
+  WHEN resolution_clock = 'running' THEN resolution_due_at ELSE '${NO_DUE}'::timestamptz END)`;
 
 export class PgTicketReader implements TicketReader {
   constructor(protected readonly tx: Sql) {}
@@ -114,9 +129,19 @@ export class PgTicketReader implements TicketReader {
   async listTickets(filter: TicketFilter, page: PageRequest, now: Date): Promise<Page<TicketRecord>> {
     const { where, params } = listWhere(filter, page, now);
     params.push(page.limit + 1);
+    if (filter.order === 'due') {
+      const rows = await this.tx.query<TicketRow & { next_due: Date }>(
+        `SELECT *, ${NEXT_DUE} AS next_due FROM tickets ${where} ORDER BY next_due, id LIMIT $${params.length}`, params);
+      return toPage(rows, page.limit, ticketFromRow, (r) => [r.next_due, r.id]);
+    }
     const rows = await this.tx.query<TicketRow>(
       `SELECT * FROM tickets ${where} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
     return toPage(rows, page.limit, ticketFromRow, (r) => [r.created_at, r.id]);
+  }
+
+  async caseReceivedAt(caseId: string): Promise<Date | undefined> {
+    const [r] = await this.tx.query<{ at: Date }>('SELECT first_legal_delivery_at AS at FROM cases WHERE case_id = $1', [caseId]);
+    return r ? new Date(r.at) : undefined;
   }
 
   async eventsOf(ticketIds: string[]): Promise<Map<string, TicketEventRecord[]>> {

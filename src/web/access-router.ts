@@ -1,9 +1,10 @@
 /** Console sessions (log in, who am I, password change, log out) and machine-token issuing. */
 import { Router, type Request, type Response } from 'express';
-import { MACHINE_ROLES, type AccessService, type Principal, type Role } from '../access/access';
+import { MACHINE_ROLES, type AccessService, type LoginResult, type Principal, type Role } from '../access/access';
 import { EESSI_COUNTRIES } from '../helpdesk/ticket';
 import { AppError } from '../shared/errors';
 import { SESSION_COOKIE, requireRole, sessionIdOf } from './auth';
+import { loginGuard } from './login-guard';
 import { jsonBody } from './request-validation';
 
 export function bodyString(body: unknown, key: string, required: boolean, max = 2000): string | undefined {
@@ -48,16 +49,18 @@ export function accessRouter(access: AccessService, secureCookies: SecureCookies
   const json = jsonBody();
   const clear = (req: Request, res: Response) => res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req, secureCookies) });
 
-  r.post('/api/session', json, async (req, res) => {
+  const setCookie = (req: Request, res: Response, s: LoginResult) => res.cookie(SESSION_COOKIE, s.sessionId, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req, secureCookies), expires: s.principal.expiresAt, path: '/' });
+
+  r.post('/api/session', loginGuard, json, async (req, res) => {
     const username = bodyString(req.body, 'username', true, 100)!;
     const password = bodyString(req.body, 'password', true, 1000)!;
     // Whatever cookie came with the login (stale, expired, someone else's) is replaced, and its session ended.
     const previous = sessionIdOf(req);
     if (previous) await access.logout(previous);
     const s = await access.login(username, password, req.ip ?? 'unknown');
-    res.cookie(SESSION_COOKIE, s.sessionId, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req, secureCookies), expires: s.principal.expiresAt, path: '/' });
+    setCookie(req, res, s);
     res.set('Cache-Control', 'no-store');
-    res.status(201).json(sessionBody(s.principal));
+    res.status(201).json({ ...sessionBody(s.principal), failedLoginsSinceLastLogin: s.failedLoginsSinceLastLogin ?? 0 });
   });
 
   r.get('/api/session', requireRole('any'), (req, res) => {
@@ -70,7 +73,10 @@ export function accessRouter(access: AccessService, secureCookies: SecureCookies
   r.post('/api/session/password', requireRole('any'), json, async (req, res) => {
     const p = req.principal!;
     if (p.kind !== 'session') throw new AppError('AUTH_FORBIDDEN', 'Only a console session has a password to change.');
-    await access.changePassword(p.username!, bodyString(req.body, 'currentPassword', true, 1000)!, bodyString(req.body, 'newPassword', true, 1000)!);
+    const s = await access.changePassword(p.username!, bodyString(req.body, 'currentPassword', true, 1000)!, bodyString(req.body, 'newPassword', true, 1000)!, req.ip ?? 'unknown');
+    // Every session of the account ended; this one goes on under a new id (the cookie) and a new CSRF token (GET /api/session).
+    setCookie(req, res, s);
+    res.set('Cache-Control', 'no-store');
     res.status(204).end();
   });
 
@@ -79,11 +85,11 @@ export function accessRouter(access: AccessService, secureCookies: SecureCookies
     if (sid) {
       // A live session must be ended with its CSRF token (no logging people out from another site); a dead
       // cookie is only cleared.
-      const live = await access.authenticateSession(sid).then(() => true, () => false);
+      const live = await access.authenticateSession(sid).catch(() => undefined);
       if (live && !access.csrfMatches(sid, req.get('x-csrf-token'))) {
         throw new AppError('AUTH_FORBIDDEN', 'Logging out needs the x-csrf-token header of the session.');
       }
-      await access.logout(sid);
+      await access.logout(sid, live?.username ? { username: live.username, address: req.ip ?? 'unknown' } : undefined);
     }
     clear(req, res);
     res.status(204).end();

@@ -67,9 +67,10 @@ export function adminRouter(deps: { access: AccessService; accounts: AccountServ
 
   r.get('/api/admin/audit', admin, async (req, res) => {
     const q = req.query as Record<string, unknown>;
-    const page = parsePageRequest(q);
+    // The trail pages by entry id alone (newest first): its cursor carries no time.
+    const page = parsePageRequest(q, { textKeys: true });
     const beforeId = page.after ? Number(page.after.id) : undefined;
-    if (beforeId !== undefined && !Number.isSafeInteger(beforeId)) throw new AppError('REQ_INVALID_QUERY', 'cursor is not one this service returned.', [{ path: 'cursor', message: 'unreadable cursor' }]);
+    if (beforeId !== undefined && (!Number.isSafeInteger(beforeId) || beforeId < 1)) throw new AppError('REQ_INVALID_QUERY', 'cursor is not one this service returned.', [{ path: 'cursor', message: 'unreadable cursor' }]);
     const rows = await deps.audit.list({
       subjectType: text(q.subjectType, 'subjectType'), subjectId: text(q.subjectId, 'subjectId'), actor: text(q.actor, 'actor'), action: text(q.action, 'action'),
       beforeId, limit: page.limit + 1,

@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 import type { AccessService } from '../access/access';
+import type { TrustProxy } from '../config/trust-proxy';
 import type { Logger } from '../shared/logger';
 import { identify } from './auth';
 import { errorHandler, notFound } from './http-errors';
@@ -15,8 +16,8 @@ export interface AppOptions {
   routers: Router[];
   /** Path-scoped middleware run after identification and before the routers (e.g. the intake rate limit). */
   guards?: Array<[path: string, handler: express.RequestHandler]>;
-  /** Honour X-Forwarded-For / X-Forwarded-Proto (behind a TLS-terminating proxy). */
-  trustProxy?: boolean;
+  /** Whose X-Forwarded-For / X-Forwarded-Proto to honour: no one, a hop count, or proxies' address ranges (never any). */
+  trustProxy?: TrustProxy;
 }
 
 /** Answers that carry personal data (cases, tickets, a routing trace): never kept by a browser or a proxy. */

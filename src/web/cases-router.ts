@@ -1,4 +1,6 @@
-import { Router, type Request } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Principal } from '../access/access';
+import type { AuditTrail } from '../audit/audit-trail';
 import type { CaseActions } from '../cases/case-actions';
 import type { CaseReadModel, CaseSearchFilter, CaseViews } from '../cases/case-view';
 import type { ForwardingService } from '../forwarding/forwarding-service';
@@ -75,8 +77,20 @@ function searchFilterOf(query: Record<string, unknown>): CaseSearchFilter {
 
 const sourceIp = (req: Request) => req.ip;
 
+/** A person with a help-desk agent's account (not a help-desk machine token: counterpart desks never read cases). */
+const isAgent = (p: Principal) => p.kind === 'session' && p.accountRole === 'agent';
+
+/** The helpdesk role reads a case only as a person (an agent's session), never as a machine token. */
+function agentsOnly(req: Request, _res: Response, next: NextFunction): void {
+  const p = req.principal!;
+  if (p.roles.has('operator') || p.roles.has('admin') || isAgent(p)) return next();
+  throw new AppError('AUTH_FORBIDDEN', 'A help-desk token cannot read cases; a help-desk agent reads them in the console.');
+}
+
 interface CasesDeps {
   views: CaseViews; read: CaseReadModel; triage: TriageService; queue: TriageQueue; actions: CaseActions; forwarding: ForwardingService; clock: Clock;
+  /** Reads of personal data outside the case view (an institution's forwards read by a person) are recorded here. */
+  audit?: AuditTrail;
 }
 
 const caseId = (req: Request) => pathParam(req, 'caseId', 'id', 'CAS_NOT_FOUND');
@@ -96,9 +110,14 @@ function caseRoutes(r: Router, deps: CasesDeps): void {
     res.json(await deps.views.search(searchFilterOf(query), parsePageRequest(query)));
   });
 
-  r.get('/api/cases/:caseId', requireRole('operator', 'admin'), async (req, res) => {
+  r.get('/api/cases/:caseId', requireRole('operator', 'admin', 'helpdesk'), agentsOnly, async (req, res) => {
     const p = req.principal!;
     const view = await deps.views.view(caseId(req), { actor: p.id, seesFacts: p.roles.has('operator'), sourceIp: sourceIp(req) });
+    if (isAgent(p)) {
+      // A help-desk agent reads the case behind a ticket without the SED facts; decisions and notes may still name
+      // people, so the read is on record.
+      await deps.audit?.record({ actor: p.id, action: 'case.read', subjectType: 'case', subjectId: view.caseId, sourceIp: sourceIp(req), data: { as: 'agent' } });
+    }
     // The SED facts are personal data: never kept by a browser or a proxy.
     res.set('Cache-Control', 'no-store');
     res.json(view);
@@ -154,7 +173,15 @@ function forwardRoutes(r: Router, deps: CasesDeps): void {
       throw new AppError('AUTH_FORBIDDEN', `This token belongs to another institution than ${institutionId}.`);
     }
     const status = queryEnum(req, 'status', ['pending', 'accepted', 'rejected', 'superseded'] as const);
-    res.json(await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>), { withholdSuperseded: !p.roles.has('operator') && !p.roles.has('admin') }));
+    const page = await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>), { withholdSuperseded: !p.roles.has('operator') && !p.roles.has('admin') });
+    // Full SEDs read by anyone but the institution's own token (an operator, a person, the bootstrap token) are on record.
+    if (p.institutionId !== institutionId) {
+      await deps.audit?.record({
+        actor: p.id, action: 'institution.read-forwards', subjectType: 'institution', subjectId: institutionId, sourceIp: sourceIp(req),
+        data: { forwards: page.items.length, ...(status !== undefined && { status }) },
+      });
+    }
+    res.json(page);
   });
 
   r.post('/api/forwards/:forwardId/ack', requireRole('institution', 'admin'), json, async (req, res) => {

@@ -9,7 +9,7 @@ import { EESSI_COUNTRIES } from '../helpdesk/ticket';
 import { ticketSourceOf, type Actor } from '../helpdesk/ticket-request';
 import type { TicketService } from '../helpdesk/ticket-service';
 import { TICKET_STATES, type TicketState } from '../helpdesk/ticket-state';
-import { TICKET_SOURCES, type TicketFilter, type TicketSource } from '../helpdesk/ticket-store';
+import { TICKET_ORDERS, TICKET_SOURCES, type TicketFilter, type TicketSource } from '../helpdesk/ticket-store';
 import { PRIORITIES, type Priority } from '../helpdesk/sla-policy';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
@@ -86,7 +86,17 @@ export function ticketFilterOf(query: Record<string, unknown>): TicketFilter {
     assigned,
     source: oneOf<TicketSource>(query, 'source', TICKET_SOURCES),
     breached: flagOf(query, 'breached'),
+    q: searchText(query.q),
+    order: oneOf(query, 'sort', TICKET_ORDERS),
   };
+}
+
+/** Free text for `q`: words of the subject or the counterpart reference. */
+function searchText(v: unknown): string | undefined {
+  const q = text(v, 'q')?.trim();
+  if (q === undefined || q === '') return undefined;
+  if (q.length > 200) throw new AppError('REQ_INVALID_QUERY', 'q must be at most 200 characters.', [{ path: 'q', message: `${q.length} characters` }]);
+  return q;
 }
 
 export function helpdeskRouter(service: TicketService): Router {

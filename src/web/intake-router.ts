@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import type { AuditTrail } from '../audit/audit-trail';
 import type { IntakeService } from '../intake/intake-service';
 import type { QuarantineQueries } from '../intake/quarantine-queries';
 import { QUARANTINE_STATUSES, type QuarantineService } from '../intake/quarantine-service';
@@ -29,7 +30,7 @@ async function readRaw(req: Request, keep: number): Promise<{ raw: Buffer; size:
 }
 
 export function intakeRouter(
-  intake: IntakeService, quarantine: QuarantineQueries, lifecycle: QuarantineService, onAccepted: () => void = () => undefined,
+  intake: IntakeService, quarantine: QuarantineQueries, lifecycle: QuarantineService, onAccepted: () => void = () => undefined, audit?: AuditTrail,
 ): Router {
   const r = Router();
 
@@ -63,6 +64,8 @@ export function intakeRouter(
   r.get('/api/quarantine/:id', requireRole('operator', 'admin'), noStore, async (req, res) => {
     const item = await quarantine.get(pathParam(req, 'id', 'id', 'ITK_QUARANTINE_NOT_FOUND'));
     if (!item) throw new AppError('ITK_QUARANTINE_NOT_FOUND', `No quarantined input with id ${req.params.id}.`);
+    // The raw input is a whole SED, personal data: every read is on record (issue #21).
+    await audit?.record({ actor: req.principal!.id, action: 'quarantine.read-raw-input', subjectType: 'quarantine', subjectId: String(req.params.id), sourceIp: req.ip });
     res.json(item);
   });
 

@@ -89,7 +89,7 @@ describe(`console: help desk (${driver})`, () => {
   });
 
   it('lists tickets with the SLA colours of the service and narrows them by state, priority, country and assignee, in the URL, paged', async () => {
-    const { page, errors } = await openAt(ACCOUNTS.agent, '/tickets');
+    const { page, errors } = await openAt(ACCOUNTS.agent, '/tickets?sort=created');
     await page.getByRole('heading', { level: 1, name: 'Tickets' }).waitFor();
     expect(await listedIds(page)).toEqual([ids.fr, ids.it, ids.be, ids.de]);
     for (const [id, text, tone] of [[ids.de, 'Échéance proche', 'warn'], [ids.be, 'Dans les délais', 'ok'], [ids.it, 'Délai dépassé', 'danger'], [ids.fr, 'Dans les délais', 'ok']] as const) {
@@ -113,7 +113,7 @@ describe(`console: help desk (${driver})`, () => {
     await expect(page.getByLabel('Pays du correspondant').inputValue()).resolves.toBe('DE');
     await h.step(page, 'filtered-by-country');
 
-    await page.goto('/tickets?priority=P1&priority=P2');
+    await page.goto('/tickets?sort=created&priority=P1&priority=P2');
     await row(page, ids.it).waitFor();
     expect(await listedIds(page)).toEqual([ids.it, ids.de]);
     await expect(page.getByRole('checkbox', { name: 'P2' }).isChecked()).resolves.toBe(true);
@@ -136,7 +136,7 @@ describe(`console: help desk (${driver})`, () => {
     expect(await listedIds(page)).toEqual([ids.fr, ids.be, ids.de]);
     await h.step(page, 'unassigned');
 
-    await page.goto('/tickets?limit=2');
+    await page.goto('/tickets?sort=created&limit=2');
     await row(page, ids.it).waitFor();
     expect(await listedIds(page)).toEqual([ids.fr, ids.it]);
     await page.getByRole('link', { name: 'Page suivante' }).click();
@@ -166,7 +166,7 @@ describe(`console: help desk (${driver})`, () => {
     await page.locator('.timeline').getByText('system:escalation').waitFor();
     await h.step(page, 'view-warning');
 
-    await act(page, 'Répondre', 'Envoyer la réponse', (p) => p.getByLabel('Message (facultatif)').fill('Le P2000 a été transmis à la Carsat Rhône-Alpes le 20/11.'));
+    await act(page, 'Répondre', 'Envoyer la réponse', (p) => p.getByLabel('Réponse au demandeur (obligatoire)').fill('Le P2000 a été transmis à la Carsat Rhône-Alpes le 20/11.'));
     await header.getByText('Dans les délais').waitFor();
     await clock(page, 'firstResponse').getByText('arrêtée').waitFor();
     expect(await clock(page, 'firstResponse').locator('.badge').innerText()).toBe('Dans les délais');
@@ -229,7 +229,7 @@ describe(`console: help desk (${driver})`, () => {
       await p.getByRole('textbox', { name: 'Commentaire' }).fill('Nous consultons l’institution compétente.');
       await p.getByLabel('Externe : le demandeur le reçoit').check();
     });
-    await act(page, 'Répondre', 'Envoyer la réponse', (p) => p.getByLabel('Message (facultatif)').fill('Le dossier relève de la CPAM de Lille.'));
+    await act(page, 'Répondre', 'Envoyer la réponse', (p) => p.getByLabel('Réponse au demandeur (obligatoire)').fill('Le dossier relève de la CPAM de Lille.'));
     await act(page, 'Mettre en attente', 'Suspendre le délai', async (p) => {
       await p.getByLabel('En attente de').selectOption('counterpart');
       await expect(p.getByLabel('Externe : le demandeur le reçoit').isChecked()).resolves.toBe(true);

@@ -138,7 +138,7 @@ describe.each(storageDrivers())('help desk scopes, priorities and lists on %s', 
         clock.set(paris(`2025-05-06T10:0${i}:00`));
         ids.push((await open_(ticketBody({ counterpartRef: `R-${i}`, ...over }), national).expect(201)).body.id);
       }
-      await act(ids[0], { action: 'respond' }).expect(200);
+      await act(ids[0], { action: 'respond', message: 'Answered' }).expect(200);
       await act(ids[2], { action: 'assign', assignee: 'bob' }).expect(200);
       const ofList = async (q: string) => (await list(q).expect(200)).body.items.map((t: { id: string }) => t.id);
       expect(await ofList('?state=open')).toEqual([ids[0]]);
@@ -172,7 +172,7 @@ describe.each(storageDrivers())('help desk scopes, priorities and lists on %s', 
       expect(await statusAt('2025-05-06T11:29:00')).toBe('on-time');
       expect(await statusAt('2025-05-06T11:30:00')).toBe('warning');
       expect(await statusAt('2025-05-06T12:00:01')).toBe('breached');
-      await act(t.id, { action: 'respond' }).expect(200);
+      await act(t.id, { action: 'respond', message: 'Answered' }).expect(200);
       expect(await statusAt('2025-05-06T12:10:00')).toBe('breached'); // a late response stays late
     });
 
@@ -196,7 +196,7 @@ describe.each(storageDrivers())('help desk scopes, priorities and lists on %s', 
       for (const [name, at, expected] of rows) {
         if (name.startsWith('answered')) {
           clock.set(paris('2025-05-06T11:50:00'));
-          await act(t.id, { action: 'respond' }).expect(200);
+          await act(t.id, { action: 'respond', message: 'Answered' }).expect(200);
         }
         if (name.startsWith('paused')) {
           clock.set(paris('2025-05-07T09:01:00'));

@@ -135,7 +135,7 @@ describe.each(storageDrivers())('help desk API on %s', (_name, open) => {
     const p1 = await make('R1', { priority: 'P1', caseId: 'C-1' }, '2025-05-06T09:00:00');
     const p4 = await make('R2', { priority: 'P4', counterpartCountry: 'BE' }, '2025-05-06T09:10:00');
     const p2 = await make('R3', { priority: 'P2' }, '2025-05-06T09:20:00');
-    await act(p2, { action: 'respond' });
+    await act(p2, { action: 'respond', message: 'Answered' });
     clock.set(paris('2025-05-06T11:30:00')); // the P1 has gone 2 h 30 unanswered: breached by time alone
     const ids = async (query: string) => (await request(app).get(`/api/tickets${query}`).set(desk).expect(200)).body.items.map((i: { id: string }) => i.id);
     expect(await ids('')).toEqual([p2, p4, p1]);

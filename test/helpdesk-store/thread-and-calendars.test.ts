@@ -113,7 +113,7 @@ describe.each(storageDrivers())('thread and calendar revisions on %s', (_name, o
     const after = (await hd.service.create(ticketBody({ priority: 'P3', counterpartRef: 'AFTER' }), counterpartDesk, 'counterpart')).ticket;
     expect(after.sla.resolutionDueAt).toBe('2025-11-28T16:00:00.000Z'); // Mon 17 closed: Fri 28, not Thu 27
     expect((await hd.service.get(before.id, operator)).sla.resolutionDueAt).toBe('2025-11-24T16:00:00.000Z'); // unchanged
-    await hd.service.act(before.id, { action: 'respond' }, operator);
+    await hd.service.act(before.id, { action: 'respond', message: 'Answered' }, operator);
     expect((await hd.service.get(before.id, operator)).sla.resolutionDueAt).toBe('2025-11-24T16:00:00.000Z');
     expect((await hd.service.get(after.id, operator)).events[0].data).toEqual(expect.objectContaining({
       calendars: { desk: ['FR-desk', 2], counterpart: ['country:DE', 1] },

@@ -106,7 +106,7 @@ describe.each(storageDrivers())('escalation job on %s', (driver, open) => {
   it('raises nothing for a response given in time and a resolution clock paused below its threshold', async () => {
     const id = await openP1('2025-05-06T09:00:00');
     clock.set(paris('2025-05-06T09:30:00'));
-    await hd.service.act(id, { action: 'respond' }, operator);
+    await hd.service.act(id, { action: 'respond', message: 'Answered' }, operator);
     await hd.service.act(id, { action: 'wait', on: 'counterpart' }, operator);
     // Response stopped in time; resolution paused after 30 min of its 8 h: nothing at all, days later.
     expect(await escalateAt('2025-05-13T10:00:00')).toEqual([]);

@@ -90,6 +90,15 @@ export interface paths {
          *     sent with the login (stale or not) is ignored and its session ended: the login replaces it. Failed logins
          *     are throttled per account (10 in 15 minutes by default) and per address: 429 with `Retry-After`. An unknown
          *     user costs the same time as a wrong password.
+         *     Each try is counted before the password is checked (10 means at most 10 checks, concurrent tries included),
+         *     keyed on the account **and** the client address (a stranger elsewhere cannot lock the owner out); from the 5th
+         *     failure each next try from that address waits 1, 2, 4… s. Failures on the account from any address are told
+         *     to the person at the next login (`failedLoginsSinceLastLogin`), and past the account limit an alert is raised
+         *     (log `auth.account_alert`, audit `account.login-alert`). Success, failure, throttling and logout are logged and
+         *     audited with the client address (`session.login`, `session.login-failed`, `session.login-throttled`,
+         *     `session.logout`), never the password. Only `application/json` is accepted (415 `AUTH_LOGIN_MEDIA_TYPE`), and a
+         *     request whose `Origin` is another origin or whose `Sec-Fetch-Site` is neither `same-origin` nor `none` is 403
+         *     `AUTH_CROSS_SITE`: no login CSRF.
          */
         post: operations["login"];
         /**
@@ -147,6 +156,10 @@ export interface paths {
          * @description Changes the password of the session's account (at least 10 characters, different from the current one). After
          *     an admin created or reset the account (`mustChangePassword: true`) this is the only call the session may make
          *     besides `GET /api/session`; everything else answers 403 `AUTH_PASSWORD_CHANGE_REQUIRED`.
+         *     The new password must pass the password policy (422 `ACC_PASSWORD_WEAK` with `reason`: `too-short`,
+         *     `contains-username`, `common` (common or breached passwords), `repetitive`, `guessable`). A wrong current
+         *     password counts as a failed login (throttled alike: 429). Once changed, every session of the account ends and
+         *     this one is rotated: a new cookie (`Set-Cookie`) and a new CSRF token (read it with `GET /api/session`).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -456,7 +469,8 @@ export interface paths {
         };
         /**
          * One rejected input, with its raw bytes
-         * @description The quarantined input with the raw input as received (UTF-8 text, or base64 when it is not valid UTF-8).
+         * @description The quarantined input with the raw input as received (UTF-8 text, or base64 when it is not valid UTF-8). The raw
+         *     input is a whole SED (personal data): each read is audited (`quarantine.read-raw-input`).
          */
         get: operations["getQuarantined"];
         put?: never;
@@ -893,6 +907,9 @@ export interface paths {
          *     `facts`, the SED's key facts (person, birth date, residence, PINs, French references): personal data,
          *     so each such read is recorded in the audit trail (`case.read-personal-data`) and the answer carries
          *     `Cache-Control: no-store`. The case is named by its id only: personal data never goes into a URL.
+         *     A help-desk agent (a console session of role `agent`) reads the case behind a ticket read-only and without
+         *     `facts`; each such read is audited (`case.read`, `data.as: agent`). The helpdesk role passes the role check, but a
+         *     help-desk machine token (a desk's integration, a counterpart desk) is then refused: 403 `AUTH_FORBIDDEN`.
          */
         get: operations["getCase"];
         put?: never;
@@ -1032,7 +1049,8 @@ export interface paths {
          * @description The forwards made to this institution, oldest first, each with the SED, its sender, `legalDeliveryAt` and
          *     the routing decision (rule and explanation). `status=pending` gives those not yet acknowledged; without
          *     `status` every forward is listed. An `institution` token sees its own institution only (403 otherwise);
-         *     operators and admins see any institution's.
+         *     operators and admins see any institution's; such a read (anyone but the institution's own token) is audited
+         *     (`institution.read-forwards`, with the number of forwards).
          */
         get: operations["listInstitutionForwards"];
         put?: never;
@@ -1092,6 +1110,9 @@ export interface paths {
          *     `schemas/sla-policy.schema.json`; business calendars in `schemas/calendars.schema.json`). The ticket source is
          *     `operator` from a console session, `institution` for `counterpartCountry` FR, `counterpart` otherwise.
          *     A counterpart desk's token (one naming a country) opens tickets of its own country only.
+         *     `slaStartAt` may not be in the future (beyond 5 minutes of clock skew), more than
+         *     `HELPDESK_SLA_START_MAX_DAYS_BACK` days back (default 30), or before the legal receipt of the case's first SED
+         *     when `caseId` names a stored case: 422 `HDK_SLA_START_INVALID`.
          */
         post: operations["openTicket"];
         delete?: never;
@@ -1145,6 +1166,9 @@ export interface paths {
          *     (not FR, not automatic) each external message goes to the counterpart desk on `liaison.helpdesk-out`: a
          *     response, an external comment, the question of a wait on the counterpart (`information-request`), the
          *     resolution and a reopening (see `thread`). Answers the ticket as after the action.
+         *     `respond` needs a non-blank message (422 `HDK_MESSAGE_REQUIRED`): a response is what the requester is told.
+         *     A counterpart desk's token (one naming a country) may only `comment` (external; its comments are external by
+         *     default) and `reopen`; anything else is 403 `HDK_COUNTERPART_FORBIDDEN`.
          */
         post: operations["actOnTicket"];
         delete?: never;
@@ -1406,6 +1430,8 @@ export interface components {
             idleExpiresAt: components["schemas"]["Timestamp"];
             /** @description After a reset: change the password (POST /api/session/password) before anything else. */
             mustChangePassword: boolean;
+            /** @description Login answer only: failed logins on the account (any address) since its last successful one. */
+            failedLoginsSinceLastLogin?: number;
         };
         TokenRequest: {
             /** @enum {string} */
@@ -1965,6 +1991,8 @@ export interface components {
             /** @enum {string} */
             role: "intake" | "institution" | "helpdesk";
             institutionId: string | null;
+            /** @description A counterpart desk's help-desk token: its EESSI country; null otherwise (the national desk's token has none). */
+            country?: string | null;
             label: string | null;
             createdAt: components["schemas"]["Timestamp"];
             createdBy: string | null;
@@ -2869,7 +2897,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `AUTH_CROSS_SITE`: the login comes from another site (`Origin`, `Sec-Fetch-Site`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["BodyTooLarge"];
+            /** @description `AUTH_LOGIN_MEDIA_TYPE`: the body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             422: components["responses"]["InvalidBody"];
             429: components["responses"]["Throttled"];
             500: components["responses"]["Unexpected"];
@@ -3009,7 +3055,16 @@ export interface operations {
             };
             403: components["responses"]["Forbidden"];
             413: components["responses"]["BodyTooLarge"];
-            422: components["responses"]["InvalidBody"];
+            /** @description `ACC_PASSWORD_WEAK`: the password policy refuses the new password (`reason` beside `error`); `REQ_INVALID_BODY`: a field is missing, or the new password is the current one. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -4913,6 +4968,10 @@ export interface operations {
                 source?: components["schemas"]["TicketSource"];
                 /** @description `true`: the first-response or the resolution target is breached now (a breach recorded at the last change, or a running clock past its due time); `false`: neither. */
                 breached?: "true" | "false";
+                /** @description Free text (at most 200 characters); each word must appear, in any case, in the subject or the counterpart reference. */
+                q?: string;
+                /** @description `created` (default): newest first; `due`: the next due time first (the running clock's due time: first response, else resolution), tickets with no running clock last. */
+                sort?: "created" | "due";
             };
             header?: never;
             path?: never;
@@ -4978,7 +5037,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CountryForbidden"];
             413: components["responses"]["BodyTooLarge"];
-            422: components["responses"]["InvalidBody"];
+            /** @description `REQ_INVALID_BODY`: the body does not match the ticket schema; `HDK_SLA_START_INVALID`: `slaStartAt` out of its bounds. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -5041,7 +5108,15 @@ export interface operations {
             };
             400: components["responses"]["MalformedJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description `AUTH_FORBIDDEN`: the credentials lack the role; `HDK_COUNTERPART_FORBIDDEN`: a counterpart desk's token tried an action other than an external comment or a reopening. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["TicketNotFound"];
             /** @description `HDK_INVALID_TRANSITION`: the action is not allowed in the ticket's state (e.g. `close` before `resolve`, `wait` on the party already waited on, `priority` to the priority the ticket has or on a resolved ticket). `state` and `action` are given beside `error`. */
             409: {
@@ -5053,7 +5128,15 @@ export interface operations {
                 };
             };
             413: components["responses"]["BodyTooLarge"];
-            422: components["responses"]["InvalidBody"];
+            /** @description `REQ_INVALID_BODY`: the action is malformed; `HDK_MESSAGE_REQUIRED`: a `respond` without a message. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { LOCALES, useI18n, type Locale } from '../i18n/i18n';
 import { NAV_GROUPS } from '../pages/page';
 import { PAGES } from '../pages';
+import { LoginAlert } from './login-alert';
 import { Link, match, useLocation } from '../router';
 import { sessionRoles, useSession } from '../session';
 
@@ -58,6 +59,7 @@ function UserBar() {
           {LOCALES.map((l) => <option key={l} value={l}>{l === 'fr' ? 'Français' : 'English'}</option>)}
         </select>
       </label>
+      <Link to="/my-password" class="btn btn-ghost btn-small">{t('ownPassword.link')}</Link>
       <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>{t('user.logout')}</button>
     </div>
   );
@@ -78,7 +80,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
       </header>
       <div class="body">
         <Nav />
-        <main id="main" class="main" tabIndex={-1}>{children}</main>
+        <main id="main" class="main" tabIndex={-1}><LoginAlert />{children}</main>
       </div>
     </div>
   );

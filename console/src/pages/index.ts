@@ -14,7 +14,8 @@ import { searchPage } from './search';
 import { tokensPage } from './tokens';
 import { reportsPage } from './reports';
 import { rulesDraftPage, rulesPage } from './rules';
-import { ticketPage, ticketsPage } from './tickets';
+import { newTicketPage, ticketPage, ticketsPage } from './tickets';
+import { ownPasswordPage } from './own-password';
 
 export { HOME_PATH, LOGIN_PATH } from './paths';
 
@@ -32,5 +33,7 @@ export const PAGES: PageDef[] = [
   quarantinePage,
   reportsPage,
   ticketsPage,
+  newTicketPage, // before ticketPage: /tickets/new is not a ticket id
   ticketPage,
+  ownPasswordPage,
 ];

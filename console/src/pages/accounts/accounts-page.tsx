@@ -81,6 +81,7 @@ export function AccountsPage() {
         await ok(api.POST('/api/admin/accounts/{username}/enable', path));
         setOutcome({ text: t('accounts.enabled', { username: a.username }) });
       } else {
+        if (!window.confirm(t('accounts.confirmReset', { username: a.username }))) return;
         const r = await ok(api.POST('/api/admin/accounts/{username}/reset-password', path));
         setOutcome({ text: t('accounts.resetDone', { username: a.username }), password: r.temporaryPassword });
       }

@@ -1,5 +1,6 @@
 import type { PageDef } from '../page';
 import { TICKET_PATH, TICKETS_PATH } from '../paths';
+import { NewTicketPage } from './ticket-new';
 import { TicketPage } from './ticket-page';
 import { TicketsPage } from './tickets-page';
 
@@ -13,5 +14,8 @@ export const ticketsPage: PageDef = {
   component: TicketsPage,
   nav: { group: 'desk', order: 10 },
 };
+
+/** Opening a ticket for a call or a mail (issue #20). */
+export const newTicketPage: PageDef = { path: `${TICKETS_PATH}/new`, title: 'ticketNew.title', roles: DESK_ROLES, component: NewTicketPage };
 
 export const ticketPage: PageDef = { path: TICKET_PATH, title: 'tickets.title', roles: DESK_ROLES, component: TicketPage };

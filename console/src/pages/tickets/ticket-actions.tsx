@@ -7,6 +7,7 @@
  * after a 409 the ticket is read again, the message typed is kept.
  */
 import { useState } from 'preact/hooks';
+import { useSessionDraft } from '../../components/session-draft';
 import { ApiError, api, ok, type Schemas } from '../../api/client';
 import { ErrorNotice, Notice } from '../../components/status';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -110,11 +111,11 @@ function ActionDetails({ ticket, draft, set, me }: { ticket: Ticket; draft: Draf
 /** The message of an action (required with a comment) and who may read it. */
 function MessageFields({ draft, set }: { draft: Draft; set: (d: Partial<Draft>) => void }) {
   const { t } = useI18n();
-  const required = draft.action === 'comment';
+  const required = draft.action === 'comment' || draft.action === 'respond';
   return (
     <>
       <div class="field">
-        <label for="ta-message">{required ? t('ticket.form.comment') : t('ticket.form.message')}</label>
+        <label for="ta-message">{draft.action === 'respond' ? t('ticket.form.response') : required ? t('ticket.form.comment') : t('ticket.form.message')}</label>
         <textarea id="ta-message" rows={3} value={draft.message} required={required} maxLength={20000}
           onInput={(e) => set({ message: e.currentTarget.value })} />
       </div>
@@ -136,7 +137,9 @@ export function TicketActions({ ticket, onChanged }: { ticket: Ticket; onChanged
   const { t } = useI18n();
   const { session } = useSession();
   const me = session?.username ?? '';
-  const [stored, setDraft] = useState<Draft>(() => initial(ticket, me));
+  // Kept for the tab (sessionStorage): a session that ends mid-action finds the choice and the message again after
+  // the login; cleared once the action is done and at logout.
+  const [stored, setDraft] = useSessionDraft<Draft>(`ticket-action:${ticket.id}`, () => initial(ticket, me));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState<ActionName | null>(null);
@@ -152,12 +155,17 @@ export function TicketActions({ ticket, onChanged }: { ticket: Ticket; onChanged
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!draft.action) return;
+    // A response is what the requester is told: without a message it would stop the clock and say nothing.
+    if (draft.action === 'respond' && draft.message.trim() === '') {
+      setError(new Error(t('ticket.form.responseRequired')));
+      return;
+    }
     setBusy(true);
     setError(undefined);
     setDone(null);
     try {
       await ok(api.POST('/api/tickets/{id}/actions', { params: { path: { id: ticket.id } }, body: bodyOf(draft) }));
-      setDraft((d) => ({ ...d, message: '' }));
+      setDraft((d) => ({ ...d, message: '' }), { clear: true });
       // The confirmation shows with the ticket as the action left it, not before (the form stays busy meanwhile).
       await onChanged();
       setDone(draft.action);

@@ -1,6 +1,7 @@
 /**
  * The ticket list's filters, as the GET /api/tickets query takes them, kept in the URL (shareable, back button):
- * states and priorities (any of those ticked), counterpart country, assignee or "nobody", breached, source, case.
+ * states and priorities (any of those ticked), counterpart country, assignee or "nobody", breached, source, case,
+ * free text (subject, counterpart reference), and the order: next due time first unless asked otherwise.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../../api/client';
@@ -18,9 +19,13 @@ export interface TicketFilter {
   breached: '' | 'true' | 'false';
   source: string;
   caseId: string;
+  /** Words of the subject or the counterpart reference. */
+  q: string;
+  /** '' = next due time first (the desk's default); 'created' = newest first. */
+  sort: '' | 'created';
 }
 
-export const NO_FILTER: TicketFilter = { state: [], priority: [], counterpartCountry: '', assignee: '', unassigned: false, breached: '', source: '', caseId: '' };
+export const NO_FILTER: TicketFilter = { state: [], priority: [], counterpartCountry: '', assignee: '', unassigned: false, breached: '', source: '', caseId: '', q: '', sort: '' };
 
 function pick<T extends string>(values: string[], allowed: readonly T[]): T[] {
   return values.flatMap((v) => v.split(',')).filter((v): v is T => (allowed as readonly string[]).includes(v));
@@ -37,6 +42,8 @@ export function filterFromQuery(q: URLSearchParams): TicketFilter {
     breached: breached === 'true' || breached === 'false' ? breached : '',
     source: q.get('source') ?? '',
     caseId: q.get('caseId') ?? '',
+    q: q.get('q') ?? '',
+    sort: q.get('sort') === 'created' ? 'created' : '',
   };
 }
 
@@ -44,7 +51,7 @@ export function filterFromQuery(q: URLSearchParams): TicketFilter {
 export function queryOfFilter(f: TicketFilter): Record<string, string | string[] | undefined> {
   return {
     state: f.state, priority: f.priority, counterpartCountry: f.counterpartCountry, assignee: f.unassigned ? undefined : f.assignee,
-    assigned: f.unassigned ? 'false' : undefined, breached: f.breached, source: f.source, caseId: f.caseId,
+    assigned: f.unassigned ? 'false' : undefined, breached: f.breached, source: f.source, caseId: f.caseId, q: f.q || undefined, sort: f.sort || undefined,
   };
 }
 
@@ -59,13 +66,15 @@ export function apiQueryOf(f: TicketFilter, cursor: string | undefined, limit: n
     breached: f.breached || undefined,
     source: (f.source || undefined) as Schemas['TicketSource'] | undefined,
     caseId: f.caseId || undefined,
+    q: f.q || undefined,
+    sort: (f.sort || 'due') as 'created' | 'due',
     cursor,
     limit,
   };
 }
 
 export function isFiltered(f: TicketFilter): boolean {
-  return JSON.stringify(f) !== JSON.stringify(NO_FILTER);
+  return JSON.stringify({ ...f, sort: '' }) !== JSON.stringify(NO_FILTER);
 }
 
 function Checks<T extends string>({ legend, values, chosen, label, onChange, name }: {
@@ -91,10 +100,14 @@ export function TicketFilters({ value, me, onApply }: { value: TicketFilter; me:
   const { t } = useI18n();
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [JSON.stringify(value)]);
-  const text = (k: 'counterpartCountry' | 'assignee' | 'breached' | 'source' | 'caseId') => (e: Event) =>
+  const text = (k: 'counterpartCountry' | 'assignee' | 'breached' | 'source' | 'caseId' | 'q' | 'sort') => (e: Event) =>
     setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value });
   return (
-    <form class="filters ticket-filters" aria-label={t('tickets.filters')} onSubmit={(e) => { e.preventDefault(); onApply({ ...draft, assignee: draft.assignee.trim(), caseId: draft.caseId.trim() }); }}>
+    <form class="filters ticket-filters" aria-label={t('tickets.filters')} onSubmit={(e) => { e.preventDefault(); onApply({ ...draft, assignee: draft.assignee.trim(), caseId: draft.caseId.trim(), q: draft.q.trim() }); }}>
+      <div class="filter">
+        <label for="tf-q">{t('tickets.filter.q')}</label>
+        <input id="tf-q" type="search" value={draft.q} onInput={text('q')} size={20} maxLength={200} />
+      </div>
       <Checks legend={t('tickets.filter.state')} name="state" values={TICKET_STATES} chosen={draft.state} label={(s) => stateLabel(t, s)} onChange={(state) => setDraft({ ...draft, state })} />
       <Checks legend={t('tickets.filter.priority')} name="priority" values={PRIORITIES} chosen={draft.priority} label={(p) => p} onChange={(priority) => setDraft({ ...draft, priority })} />
       <div class="filter">
@@ -131,10 +144,17 @@ export function TicketFilters({ value, me, onApply }: { value: TicketFilter; me:
         <label for="tf-case">{t('tickets.filter.case')}</label>
         <input id="tf-case" value={draft.caseId} onInput={text('caseId')} size={10} />
       </div>
+      <div class="filter">
+        <label for="tf-sort">{t('tickets.filter.sort')}</label>
+        <select id="tf-sort" value={draft.sort} onChange={text('sort')}>
+          <option value="">{t('tickets.filter.sort.due')}</option>
+          <option value="created">{t('tickets.filter.sort.created')}</option>
+        </select>
+      </div>
       <div class="filter filter-actions">
         <button type="submit" class="btn">{t('tickets.filter.apply')}</button>
-        {me && <button type="button" class="btn btn-ghost" onClick={() => onApply({ ...NO_FILTER, assignee: me })}>{t('tickets.filter.mine')}</button>}
-        {isFiltered(value) && <button type="button" class="btn btn-ghost" onClick={() => onApply(NO_FILTER)}>{t('tickets.filter.clear')}</button>}
+        {me && <button type="button" class="btn btn-ghost" onClick={() => onApply({ ...NO_FILTER, assignee: me, sort: value.sort })}>{t('tickets.filter.mine')}</button>}
+        {isFiltered(value) && <button type="button" class="btn btn-ghost" onClick={() => onApply({ ...NO_FILTER, sort: value.sort })}>{t('tickets.filter.clear')}</button>}
       </div>
     </form>
   );

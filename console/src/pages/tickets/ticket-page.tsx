@@ -23,8 +23,8 @@ type Ticket = Schemas['Ticket'];
 function TicketFacts({ ticket: k }: { ticket: Ticket }) {
   const { t, dateTime } = useI18n();
   const session = useSession();
-  const caseLink = k.caseId && session.has('operator')
-    ? <Link to={href(CASE_PATH, { caseId: k.caseId })}>{k.caseId}</Link>
+  const caseLink = k.caseId && (session.has('operator') || session.has('helpdesk'))
+    ? <Link to={href(CASE_PATH, { caseId: k.caseId }, { ticket: k.id })}>{k.caseId}</Link>
     : k.caseId;
   return (
     <section class="panel" aria-labelledby="facts-title">

@@ -1,5 +1,5 @@
 /**
- * The help desk's tickets, newest first as the service pages them (keyset cursor), with the SLA due times and the
+ * The help desk's tickets, next due time first unless asked otherwise, as the service pages them (keyset cursor), with the SLA due times and the
  * colour the service computed (`sla.status`; each clock's own status beside its due time), filters in the URL,
  * and a refresh every 30 s while the page is used (a colour changes with time, not only with actions).
  */
@@ -113,7 +113,7 @@ export function TicketsPage({ query }: PageProps) {
 
   return (
     <>
-      <PageHeader title={t('tickets.title')} subtitle={t('tickets.subtitle')} />
+      <PageHeader title={t('tickets.title')} subtitle={t('tickets.subtitle')} actions={<Link to={`${TICKETS_PATH}/new`} class="btn btn-primary">{t('ticketNew.open')}</Link>} />
       <TicketFilters value={filter} me={session?.username} onApply={go} />
       {list.error !== undefined && <ErrorNotice error={list.error} onRetry={list.reload} />}
       {list.loading && !list.data && <Loading />}

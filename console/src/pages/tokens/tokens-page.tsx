@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../../api/client';
+import { TokenCountry } from './token-country';
 import { Badge } from '../../components/badge';
 import { PageHeader } from '../../components/page-header';
 import { ErrorNotice, Loading } from '../../components/status';
@@ -92,7 +93,7 @@ export function TokensPage() {
             {tokens.data.items.map((tok) => (
               <tr key={tok.id}>
                 <th scope="row"><code>{tok.id}</code></th>
-                <td>{t(`tokens.role.${tok.role}`)}{tok.institutionId && <> <code>{tok.institutionId}</code></>}{tok.country && <> <code>{tok.country}</code></>}</td>
+                <td>{t(`tokens.role.${tok.role}`)}{tok.institutionId && <> <code>{tok.institutionId}</code></>}<TokenCountry country={tok.country} /></td>
                 <td>{tok.label ?? <span class="muted">—</span>}</td>
                 <td><Badge tone={tok.state === 'active' ? 'ok' : 'muted'}>{t(`tokens.state.${tok.state}`)}</Badge>{tok.revokedAt && <span class="muted"> {dateTime(tok.revokedAt)}</span>}{!tok.revokedAt && tok.expiresAt && <span class="muted"> {t('tokens.expires')} {dateTime(tok.expiresAt)}</span>}</td>
                 <td class="nowrap">{dateTime(tok.createdAt)}{tok.createdBy && <span class="muted"> · {tok.createdBy}</span>}</td>
