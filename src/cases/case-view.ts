@@ -50,8 +50,8 @@ export interface CaseReadModel {
   search(filter: CaseSearchFilter, page: PageRequest): Promise<Page<CaseSummary>>;
   /** The institution a case is currently forwarded to (case affinity), or null. */
   caseRoute(caseId: string): Promise<string | null>;
-  /** Forwards addressed to one institution (pull mode), oldest first; `status` pending = not yet acknowledged. */
-  institutionForwards(institutionId: string, status: string | undefined, page: PageRequest): Promise<Page<Record<string, unknown>>>;
+  /** Released forwards addressed to one institution at `now` (pull mode), oldest first; `status` pending = not yet acknowledged. */
+  institutionForwards(institutionId: string, status: string | undefined, page: PageRequest, now: Date): Promise<Page<Record<string, unknown>>>;
 }
 
 export interface CaseViewer {

@@ -123,9 +123,10 @@ export class PgCaseQueries implements CaseReadModel {
     return r?.institution_id ?? null;
   }
 
-  async institutionForwards(institutionId: string, status: string | undefined, page: PageRequest): Promise<Page<Record<string, unknown>>> {
-    const params: unknown[] = [page.limit + 1, institutionId];
-    const where = ['f.institution_id = $2'];
+  async institutionForwards(institutionId: string, status: string | undefined, page: PageRequest, now: Date): Promise<Page<Record<string, unknown>>> {
+    // Only released forwards (migration 017): not held for an operator's undo window, never cancelled ones.
+    const params: unknown[] = [page.limit + 1, institutionId, now];
+    const where = ['f.institution_id = $2', `f.status <> 'cancelled'`, '(f.release_at IS NULL OR f.release_at <= $3)'];
     if (status) {
       params.push(status);
       where.push(`f.status = $${params.length}`);

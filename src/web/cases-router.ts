@@ -138,6 +138,10 @@ function triageRoutes(r: Router, deps: CasesDeps): void {
     res.json(await deps.triage.assign(caseId(req), req.body, req.principal!.id));
   });
 
+  r.post('/api/triage/:caseId/undo', requireRole('operator'), async (req, res) => {
+    res.json(await deps.triage.undo(caseId(req), req.principal!.id));
+  });
+
   r.post('/api/triage/:caseId/return', requireRole('operator'), json, async (req, res) => {
     res.json(await deps.triage.returnCase(caseId(req), req.body, req.principal!.id));
   });
@@ -154,7 +158,7 @@ function forwardRoutes(r: Router, deps: CasesDeps): void {
       throw new AppError('AUTH_FORBIDDEN', `This token belongs to another institution than ${institutionId}.`);
     }
     const status = queryEnum(req, 'status', ['pending', 'accepted', 'rejected', 'superseded'] as const);
-    res.json(await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>)));
+    res.json(await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>), deps.clock.now()));
   });
 
   r.post('/api/forwards/:forwardId/ack', requireRole('institution', 'admin'), json, async (req, res) => {
