@@ -60,12 +60,13 @@ function useResults(q: string, validAt: string, caseId: string | undefined) {
   return { found, busy };
 }
 
-function PickerItem({ c, checked, onPick, onKey }: { c: Choice; checked: boolean; onPick: (c: Choice) => void; onKey: (e: KeyboardEvent) => void }) {
+/** One institution as a radio; a click on a busy (stale) list is undone, never a choice. */
+function PickerItem({ c, checked, busy, onPick, onKey }: { c: Choice; checked: boolean; busy: boolean; onPick: (c: Choice) => void; onKey: (e: KeyboardEvent) => void }) {
   const { t } = useI18n();
   return (
     <label class={checked ? 'picker-item chosen' : 'picker-item'}>
       <input type="radio" name="institution" value={c.id} checked={checked} data-name={c.name}
-        onClick={(e) => { e.preventDefault(); onPick(c); }} onChange={() => undefined} onKeyDown={onKey} />
+        onClick={(e) => { if (busy) e.preventDefault(); }} onChange={() => onPick(c)} onKeyDown={onKey} />
       <span class="picker-name">{c.name}</span>
       <span class="picker-meta"><code>{c.id}</code>{c.acronym && <> · {c.acronym}</>}{c.networks && c.networks.length > 0 && <> · {c.networks.join(', ')}</>}
         {c.why && c.why.length > 0 && <> · {c.why.map((w) => t(`case.picker.why.${w}` as MessageKey)).join(', ')}</>}</span>
@@ -132,14 +133,14 @@ export function InstitutionPicker({ validAt, value, onChange, exclude, caseId }:
         {pinned && (
           <div class="picker-pinned">
             <p class="picker-caption">{t('case.picker.pinned')}</p>
-            <PickerItem c={pinned} checked onPick={pick} onKey={onRadioKey} />
+            <PickerItem c={pinned} checked busy={busy} onPick={pick} onKey={onRadioKey} />
           </div>
         )}
         <div role="presentation" class={busy ? 'picker-results stale' : 'picker-results'}>
           {!q.trim() && found.data?.items.some((i) => i.why) && <p class="picker-caption">{t('case.picker.candidates')}</p>}
           {found.data && !busy && results.length === 0 && <p class="muted">{t('case.forward.none')}</p>}
           {busy && <p class="visually-hidden" role="status">{t('case.picker.busy')}</p>}
-          {results.map((c) => <PickerItem key={c.id} c={c} checked={c.id === value?.id} onPick={pick} onKey={onRadioKey} />)}
+          {results.map((c) => <PickerItem key={c.id} c={c} checked={c.id === value?.id} busy={busy} onPick={pick} onKey={onRadioKey} />)}
           {found.data?.more && <p class="muted">{t('case.forward.more', { n: SHOWN })}</p>}
         </div>
       </fieldset>
