@@ -109,4 +109,23 @@ describe.each(storageDrivers())('forward undo on %s', (_name, open) => {
     await expect(svc.triage.undo('C-MINE', 'operator:someone.else')).rejects.toMatchObject({ code: 'TRI_UNDO_FORBIDDEN', status: 403 });
     expect((await getCase('C-MINE')).status).toBe('forwarded');
   });
+
+  it('finds an institution by words in any order, accents ignored, and opens the picker on the case\'s candidates', async () => {
+    const ids = async (q: string) => ((await request(svc.app).get(`/api/institutions?q=${encodeURIComponent(q)}&validAt=2026-11-20`).set(auth)).body.items as Array<{ id: string }>).map((i) => i.id);
+    for (const q of ['cpam 69', 'cpam rhône', 'maladie rhône', 'Rhone CPAM', 'CPAM069', 'FR:CPAM069']) expect((await ids(q))[0]).toBe('FR:CPAM069');
+    expect(await ids('cpam 69')).toEqual(['FR:CPAM069']);
+    expect(await ids('caf ain')).toEqual(['FR:CAF001']);
+    expect(await ids('maladie rhône')).toEqual(expect.arrayContaining(['FR:CPAM013']));
+    expect(await ids('cpam nowhere')).toEqual([]);
+    // A sickness case in the Nord (several CPAMs): triage, and the picker offers the Nord's four CPAMs by name.
+    await send(makeEnvelope({
+      caseId: 'C-NORD', documentId: 'n1', bucType: 'S_BUC_05', sedType: 'S044',
+      person: { PersonIdentification: { familyName: 'Nord', forename: 'Jean', dateBirth: '1960-01-01', sex: { value: ['01'] } }, ResidenceAddress: { town: 'Lille', postalCode: '59000', country: { value: ['FR'] } } },
+    }));
+    expect((await getCase('C-NORD')).triage).toEqual(expect.objectContaining({ reason: 'AMBIGUOUS_TERRITORY' }));
+    const candidates = (await request(svc.app).get('/api/triage/C-NORD/candidates').set(auth).expect(200)).body.items as Array<{ institutionId: string; name: string; why: string[] }>;
+    expect(candidates.map((c) => c.institutionId)).toEqual(['FR:CPAM0591', 'FR:CPAM0592', 'FR:CPAM0593', 'FR:CPAM0594']);
+    expect(candidates[0]).toEqual(expect.objectContaining({ name: 'CPAM de Lille-Douai', why: ['residence'], departement: '59' }));
+  });
 });
+
