@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { ACCOUNTS, HARNESS_START_MS, startConsoleHarness, type ConsoleHarness } from './harness';
-import { orphan } from './seed';
+import { lyon, orphan } from './seed';
 
 jest.setTimeout(180_000);
 
@@ -119,4 +119,41 @@ describe('console: the institution picker sends only what it shows', () => {
     expect(suggested.map((s: { institutionId: string }) => s.institutionId)).not.toContain('FR:CAF001');
     expect(errors).toEqual([]);
   });
+
+  it('shows in French no English sentence the service produced: decisions, traces, suggestion bases', async () => {
+    await h.send(orphan('7720001'));
+    await h.send(orphan('7720002'));
+    await h.send(lyon('7720003'));
+    expect((await h.api('POST', '/api/triage/7720001/assign', { institutionId: 'FR:CARSATRA1' })).status).toBe(200);
+    // The service's own English for these cases: every explanation, every reason a rule did not decide, every basis.
+    const english = new Set<string>();
+    for (const id of ['7720001', '7720002', '7720003']) {
+      const c = (await h.api('GET', `/api/cases/${id}`)).body;
+      for (const d of c.decisions) {
+        english.add(d.explanation);
+        for (const s of d.trace) for (const w of [s.failed, s.skipped, s.explanation]) if (w) english.add(w);
+      }
+    }
+    for (const s of (await h.api('GET', '/api/triage/7720002/suggestions')).body.items) english.add(s.basis);
+    expect(english.size).toBeGreaterThan(10);
+    const { page, errors } = await h.open(ACCOUNTS.operator);
+    for (const path of ['/cases/7720002', '/cases/7720003', '/cases/7720001', '/triage']) {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      if (path.startsWith('/cases/')) {
+        await page.getByRole('region', { name: 'Décisions de routage' }).waitFor();
+        for (const more of await page.locator('details:not([open]) > summary').all()) await more.click();
+      }
+      if (path === '/cases/7720002') await page.getByText(/1 sur 1 dossiers semblables sont allés à Carsat Rhône-Alpes/).waitFor();
+      const text = await page.locator('body').innerText();
+      const found = [...english].filter((e) => text.includes(e));
+      expect({ path, found }).toEqual({ path, found: [] });
+      await h.step(page, `french-${path.replace(/\W+/g, '-')}`);
+    }
+    // A suggestion from one case is weighed as such: "1 sur 1" says it is weak.
+    await page.goto('/cases/7720002');
+    await page.locator('li[data-confidence="weak"]').getByText('faible : trop peu de dossiers').waitFor();
+    expect(errors).toEqual([]);
+  });
 });
+

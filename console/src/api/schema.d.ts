@@ -1668,6 +1668,20 @@ export interface components {
             institutionId?: string;
             reason?: string;
             explanation?: string;
+            /**
+             * @description `failed` / `skipped` as a stable code and its parameters, for a console in any language (the English
+             *     stays in `failed` / `skipped`): `rule.disabled`, `rule.noDate`, `rule.notYetInForce` {date, since},
+             *     `rule.noLongerInForce` {date, until}, `condition.failed` {fact}, `target.noDate` {institutionId},
+             *     `target.invalid` {institutionId, date}, `target.noDepartement` {fund}, `target.noTerritory` {departement},
+             *     `target.noFund` {departement, fund}, `target.noReference` {networks}, `target.ambiguousReference`
+             *     {n, networks, institutionIds}, `target.noCaseRoute`.
+             */
+            detail?: {
+                code: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            };
         };
         RoutingSimulation: {
             /** @enum {string} */

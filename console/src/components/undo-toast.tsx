@@ -42,7 +42,7 @@ export function UndoToast() {
   }, [offer]);
   if (state.done) {
     return <div class="undo-toast" role="status"><span>{state.done}</span>
-      <button type="button" class="btn btn-small btn-ghost" onClick={() => setState({ busy: false })}>{t('app.close')}</button></div>;
+      <button type="button" class="btn btn-small" onClick={() => setState({ busy: false })}>{t('app.close')}</button></div>;
   }
   if (!offer) return null;
   const left = Math.ceil((new Date(offer.releaseAt).getTime() - now) / 1000);
