@@ -74,6 +74,7 @@ function PickerItem({ c, checked, busy, onPick, onKey }: { c: Choice; checked: b
   );
 }
 
+// long-function: one component, its keyboard handlers beside the list they move through.
 export function InstitutionPicker({ validAt, value, onChange, exclude, caseId }: {
   validAt: string; value: Choice | null; onChange: (c: Choice | null) => void; exclude?: string | null; caseId?: string;
 }) {
