@@ -1,5 +1,5 @@
 /** The case's actions as dialogs: forward / re-assign (directory), return (reason), reopen (note). */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../../components/dialog';
 import { ErrorNotice } from '../../components/status';
 import { useI18n } from '../../i18n/i18n';
@@ -55,7 +55,7 @@ export function ForwardDialog({ caseId, open, onClose, validAt, mode, current, o
   });
   const confirmButton = useRef<HTMLButtonElement>(null);
   // The picker leaves the form when the confirmation shows: focus goes to the confirming button, not to <body>.
-  useEffect(() => { if (confirming) confirmButton.current?.focus(); }, [confirming]);
+  useLayoutEffect(() => { if (confirming) confirmButton.current?.focus(); }, [confirming]);
   const reassign = mode === 'reassign';
   const submitLabel = choice ? t(reassign ? 'case.reassign.submitTo' : 'case.forward.submitTo', { name: shortName(choice) }) : t(reassign ? 'case.reassign.submit' : 'case.forward.submit');
   return (
