@@ -27,7 +27,7 @@ const SECTOR_NETWORKS: Record<string, string[]> = {
   S: ['SICKNESS_GENERAL'], AW: ['SICKNESS_GENERAL'], P: ['PENSION_GENERAL'], FB: ['FAMILY_GENERAL'],
 };
 
-export const MAX_RESIDENCE_CANDIDATES = 8;
+const MAX_RESIDENCE_CANDIDATES = 8;
 
 export function pickerCandidates(facts: RoutingFacts, directory: Directory, suggestions: Suggestion[], at: string): PickerCandidate[] {
   const out = new Map<string, PickerCandidate>();

@@ -65,7 +65,7 @@ export function wilsonLowerBound(k: number, n: number, z = 1.96): number {
   return Math.round(Math.max(0, lower) * 1000) / 1000;
 }
 
-export function confidenceOf(lowerBound: number): Suggestion['confidence'] {
+function confidenceOf(lowerBound: number): Suggestion['confidence'] {
   return lowerBound >= 0.6 ? 'strong' : lowerBound >= 0.3 ? 'moderate' : 'weak';
 }
 

@@ -9,7 +9,7 @@
 import type { Directory, InstitutionRow } from './directory';
 
 /** Lower case, accents off, every run of other characters a single space. */
-export function foldText(s: string): string {
+function foldText(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 }
 

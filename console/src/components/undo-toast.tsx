@@ -9,7 +9,7 @@ import { useI18n } from '../i18n/i18n';
 import { navigate, href } from '../router';
 import { ErrorNotice } from './status';
 
-export interface PendingUndo {
+interface PendingUndo {
   caseId: string;
   institutionName: string;
   releaseAt: string;

@@ -26,7 +26,7 @@ export interface Choice {
 }
 
 const SHOWN = 20;
-export const SEARCH_DEBOUNCE_MS = 200;
+const SEARCH_DEBOUNCE_MS = 200;
 
 /** The calendar date (YYYY-MM-DD) of an instant in the desk's zone. */
 export function deskDate(iso: string): string {
