@@ -43,16 +43,16 @@ export function ForwardDialog({ caseId, open, onClose, validAt, mode, current, o
   const [note, setNote] = useState('');
   const [missing, setMissing] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
-    if (!choice) {
-      setMissing(true);
-      return;
-    }
-    if (!confirming) {
-      setConfirming(true);
-      return;
-    }
-    await onSubmit(choice, note.trim());
+    if (choice) await onSubmit(choice, note.trim());
   });
+  // Choosing, then confirming, happen here without a round trip (the button never goes disabled under focus);
+  // only the confirmed choice is sent, once: a second Enter or click while it is sent is ignored.
+  const onFormSubmit = (e: Event) => {
+    e.preventDefault();
+    if (!choice) setMissing(true);
+    else if (!confirming) setConfirming(true);
+    else if (!busy) void submit(e);
+  };
   const confirmButton = useRef<HTMLButtonElement>(null);
   // The picker leaves the form when the confirmation shows: focus goes to the confirming button, not to <body>.
   useLayoutEffect(() => { if (confirming) confirmButton.current?.focus(); }, [confirming]);
@@ -60,7 +60,7 @@ export function ForwardDialog({ caseId, open, onClose, validAt, mode, current, o
   const submitLabel = choice ? t(reassign ? 'case.reassign.submitTo' : 'case.forward.submitTo', { name: shortName(choice) }) : t(reassign ? 'case.reassign.submit' : 'case.forward.submit');
   return (
     <Dialog id={mode} open={open} onClose={onClose} title={t(reassign ? 'case.reassign.title' : 'case.forward.title', { caseId })}>
-      <form onSubmit={submit}>
+      <form onSubmit={onFormSubmit}>
         {confirming && choice ? (
           <ForwardConfirmation caseId={caseId} choice={choice} note={note.trim()} reassign={reassign} />
         ) : (
@@ -78,7 +78,7 @@ export function ForwardDialog({ caseId, open, onClose, validAt, mode, current, o
           {confirming
             ? <button type="button" class="btn" onClick={() => setConfirming(false)}>{t('case.forward.change')}</button>
             : <button type="button" class="btn" onClick={onClose}>{t('app.cancel')}</button>}
-          <button type="submit" ref={confirmButton} class="btn btn-primary" disabled={busy} data-institution={choice?.id ?? ''}>
+          <button type="submit" ref={confirmButton} class="btn btn-primary" aria-disabled={busy} data-institution={choice?.id ?? ''}>
             {busy ? t('case.working') : confirming ? t(reassign ? 'case.reassign.confirm' : 'case.forward.confirm') : submitLabel}
           </button>
         </div>
