@@ -2,6 +2,7 @@
  * The shell: who is logged in, which page the path names, the navigation the session's roles allow.
  * Without a session every path leads to the login form (the page asked for is kept in ?next=).
  */
+import { focusPageHeading } from './components/focus-heading';
 import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from './i18n/i18n';
 import { Layout } from './components/layout';
@@ -48,8 +49,7 @@ export function App() {
       first.current = false;
       return;
     }
-    const h = document.getElementById('page-title');
-    if (h && !document.querySelector('dialog[open]') && !(document.activeElement instanceof HTMLInputElement)) h.focus({ preventScroll: false });
+    focusPageHeading();
   }, [loc.path]);
 
   // Until the effect above has moved to the path the session calls for, show no page: the login form only ever

@@ -148,7 +148,7 @@ async function buildCore(
   const late: { followCase?: CaseFactListener } = {};
   const onFact: CaseFactListener = (w, fact) => (late.followCase ? late.followCase(w, fact) : Promise.resolve());
   const learning = new LearningService({ repo: new PgLearningRepository(db), routingConfig, logger, pinHashKey: config.pinHashKey });
-  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit, onFact, learning });
+  const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit, onFact, learning, undoSeconds: config.triageUndoSeconds });
   const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics, onFact });
   const routingWorker = new WorkerLoop('routing', routingStep({

@@ -5,7 +5,7 @@
 import type { Envelope } from '../intake/envelope';
 
 export type CaseStatus = 'forwarded' | 'triage' | 'returned';
-export type ForwardStatus = 'pending' | 'accepted' | 'rejected' | 'superseded';
+export type ForwardStatus = 'pending' | 'accepted' | 'rejected' | 'superseded' | 'cancelled';
 export type EnvelopeState = 'received' | 'forwarded' | 'triage' | 'returned';
 
 export interface CaseRecord {
@@ -102,6 +102,22 @@ export interface CaseChanges {
 
 export const emptyChanges = (): CaseChanges => ({ cases: [], decisions: [], forwards: [], events: [], envelopeStates: [] });
 
+/** A forward held for the undo window (migration 017). */
+export interface HeldForward {
+  forwardId: string;
+  envelopeId: string;
+  institutionId: string;
+  decisionId: number;
+  releaseAt: Date;
+}
+
+export interface LatestDecision {
+  decisionId: number;
+  decidedBy: string;
+  institutionId: string | null;
+  cancelled: boolean;
+}
+
 export interface CaseWriter {
   /** Writes a change set (cases first, then decisions, forwards, events) at `at`; returns the decision ids by key. */
   apply(changes: CaseChanges, at: Date): Promise<Map<string, number>>;
@@ -124,6 +140,16 @@ export interface CaseWriter {
   releaseClaim(caseId: string): Promise<void>;
   /** Marks the case's pending and accepted forwards to this institution superseded; answers their ids. */
   supersedeForwards(caseId: string, institutionId: string): Promise<string[]>;
+  /** Holds these forwards until `releaseAt` (the undo window): neither relayed nor pulled before. */
+  holdForwards(forwardIds: string[], releaseAt: Date): Promise<void>;
+  /** The case's forwards still held at `now`, locked. */
+  heldForwardsOfCase(caseId: string, now: Date): Promise<HeldForward[]>;
+  /** Cancels forwards still held at `at`; answers the ids cancelled. */
+  cancelHeldForwards(forwardIds: string[], at: Date): Promise<string[]>;
+  /** Marks a decision undone (it no longer teaches the learning loop). */
+  cancelDecision(decisionId: number, at: Date): Promise<void>;
+  latestDecision(caseId: string): Promise<LatestDecision | undefined>;
+  lastEventData(caseId: string, kind: string): Promise<Record<string, unknown> | undefined>;
 }
 
 export interface CaseStore {

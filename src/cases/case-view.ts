@@ -50,9 +50,9 @@ export interface CaseReadModel {
   search(filter: CaseSearchFilter, page: PageRequest): Promise<Page<CaseSummary>>;
   /** The institution a case is currently forwarded to (case affinity), or null. */
   caseRoute(caseId: string): Promise<string | null>;
-  /** Forwards addressed to one institution (pull mode), oldest first; `status` pending = not yet acknowledged. */
+  /** Released forwards addressed to one institution at `now` (pull mode), oldest first; `status` pending = not yet acknowledged. */
   /** `withholdSuperseded`: a superseded forward's SED is not given (the institution no longer handles the case, #21). */
-  institutionForwards(institutionId: string, status: string | undefined, page: PageRequest, opts?: { withholdSuperseded?: boolean }): Promise<Page<Record<string, unknown>>>;
+  institutionForwards(institutionId: string, status: string | undefined, page: PageRequest, now: Date, opts?: { withholdSuperseded?: boolean }): Promise<Page<Record<string, unknown>>>;
 }
 
 export interface CaseViewer {

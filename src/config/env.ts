@@ -89,6 +89,8 @@ export interface AppConfig {
   intakeRatePerMinute: number;
   /** Triage: how long a claim lasts, and from how many business hours a case is "old". */
   triageClaimMinutes: number;
+  /** TRIAGE_UNDO_SECONDS: an operator's forward from triage is held this long (undo) before release; 0 = none. */
+  triageUndoSeconds: number;
   triageOldBusinessHours: number;
   /** When the monthly report of the month before is generated (node-cron, in scheduleTimezone). */
   reportMonthlyCron: string;
@@ -295,6 +297,7 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     loginBlockMinutes: read.int('LOGIN_BLOCK_MINUTES', 15, 1, 24 * 60),
     intakeRatePerMinute: read.int('INTAKE_RATE_PER_MINUTE', 60_000, 1, 10_000_000),
     triageClaimMinutes: read.int('TRIAGE_CLAIM_MINUTES', 5, 1, 240),
+    triageUndoSeconds: read.int('TRIAGE_UNDO_SECONDS', 10, 0, 300),
     triageOldBusinessHours: read.int('TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000),
     reportMonthlyCron: read.cron('REPORT_MONTHLY_CRON', '0 6 1 * *'),
     pinHashKey: pinHashKey(read),

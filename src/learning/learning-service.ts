@@ -12,6 +12,7 @@ import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { DecisionLearning } from '../triage/triage-service';
 import { caseFeatures, pinHasher, type CaseFeatures, type PinHasher } from './features';
+import { pickerCandidates, type PickerCandidate } from './picker-candidates';
 import { proposeRule, type Proposal } from './rule-proposal';
 import { PERSON_LEVEL, rankSuggestions, SIMILARITY_LEVELS, type SimilarityLevel, type Suggestion } from './similarity';
 
@@ -110,7 +111,16 @@ export class LearningService implements DecisionLearning {
     const levels = features.pinHash ? [PERSON_LEVEL, ...SIMILARITY_LEVELS] : [...SIMILARITY_LEVELS];
     const counts = await Promise.all(levels.map(async (level) => ({ level, counts: await this.deps.repo.similarCounts(level, features, caseId) })));
     const at = evidence.firstLegalDeliveryAt.toISOString();
-    return { caseId, items: rankSuggestions(counts, features, (id) => cfg.directory.isValidAt(id, at)) };
+    return { caseId, items: rankSuggestions(counts, features, (id) => cfg.directory.isValidAt(id, at), undefined, (id) => cfg.directory.institution(id)?.name ?? null) };
+  }
+
+  /** What the institution picker opens on: the case's references, the funds of its residence, the suggestions. */
+  async candidatesForPicker(caseId: string): Promise<{ caseId: string; items: PickerCandidate[] }> {
+    const evidence = await this.deps.repo.evidence(caseId);
+    if (!evidence) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
+    const cfg = await this.deps.routingConfig.current();
+    const [{ facts }, suggested] = await Promise.all([this.featuresOf(evidence, cfg), this.suggestions(caseId)]);
+    return { caseId, items: pickerCandidates(facts, cfg.directory, suggested.items, evidence.firstLegalDeliveryAt.toISOString()) };
   }
 
   /** A draft rule from the case's latest manual decision (or `institutionId` for a case still in triage). */

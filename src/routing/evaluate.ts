@@ -15,7 +15,7 @@ import { failedCondition, heldCondition } from './conditions';
 import type { Directory } from './directory';
 import { extractFacts, type RoutingFacts } from './facts';
 import type { Rule, RuleTable } from './rule-table';
-import { resolveTarget } from './targets';
+import { resolveTarget, type TraceDetail } from './targets';
 
 export type Outcome = 'forward' | 'triage';
 
@@ -31,6 +31,8 @@ export interface TraceStep {
   institutionId?: string;
   reason?: string;
   explanation?: string;
+  /** `failed` / `skipped` as a stable code and parameters, for the console's languages (issue #20). */
+  detail?: TraceDetail;
 }
 
 export interface Decision {
@@ -49,24 +51,28 @@ export interface Decision {
 /** The triage reason when no rule decides (a table without a catch-all rule). */
 export const NO_RULE_REASON = 'NO_RULE';
 
-function notInForce(rule: Rule, date: string | null): string | null {
-  if (rule.enabled === false) return 'disabled';
+function notInForce(rule: Rule, date: string | null): { why: string; detail: TraceDetail } | null {
+  const out = (why: string, code: string, params: Record<string, string> = {}) => ({ why, detail: { code, params } });
+  if (rule.enabled === false) return out('disabled', 'rule.disabled');
   if (rule.validFrom === undefined && rule.validTo === undefined) return null;
-  if (date === null) return 'cannot tell whether it is in force: legalDeliveryAt is not a valid time';
-  if (rule.validFrom !== undefined && date < rule.validFrom) return `not yet in force at ${date} (since ${rule.validFrom})`;
-  if (rule.validTo !== undefined && date > rule.validTo) return `no longer in force at ${date} (until ${rule.validTo})`;
+  if (date === null) return out('cannot tell whether it is in force: legalDeliveryAt is not a valid time', 'rule.noDate');
+  if (rule.validFrom !== undefined && date < rule.validFrom) return out(`not yet in force at ${date} (since ${rule.validFrom})`, 'rule.notYetInForce', { date, since: rule.validFrom });
+  if (rule.validTo !== undefined && date > rule.validTo) return out(`no longer in force at ${date} (until ${rule.validTo})`, 'rule.noLongerInForce', { date, until: rule.validTo });
   return null;
 }
 
 function tryRule(rule: Rule, facts: RoutingFacts, directory: Directory): TraceStep {
   const skipped = notInForce(rule, facts.legalDeliveryDate);
-  if (skipped !== null) return { ruleId: rule.id, matched: false, skipped };
+  if (skipped !== null) return { ruleId: rule.id, matched: false, skipped: skipped.why, detail: skipped.detail };
   for (const condition of rule.when) {
     const failed = failedCondition(condition, facts);
-    if (failed !== null) return { ruleId: rule.id, matched: false, failed };
+    if (failed !== null) {
+      const fact = 'anyOf' in condition ? 'anyOf' : condition.fact;
+      return { ruleId: rule.id, matched: false, failed, detail: { code: 'condition.failed', params: { fact } } };
+    }
   }
   const target = resolveTarget(rule.then, facts, directory);
-  if (!target.ok) return { ruleId: rule.id, matched: false, failed: target.why };
+  if (!target.ok) return { ruleId: rule.id, matched: false, failed: target.why, detail: target.detail };
   const because = rule.when.length === 0 ? '' : `, because ${rule.when.map((c) => heldCondition(c, facts)).join(' and ')}`;
   const explanation = `${rule.id}: ${target.explanation}${because}`;
   return target.outcome === 'forward'

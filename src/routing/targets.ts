@@ -15,25 +15,33 @@ import type { ForwardTarget, RuleTarget } from './rule-table';
 export type TargetResult =
   | { ok: true; outcome: 'forward'; institutionId: string; explanation: string }
   | { ok: true; outcome: 'triage'; reason: string; explanation: string }
-  | { ok: false; why: string };
+  | { ok: false; why: string; detail: TraceDetail };
+
+/** Why, as a stable code and its parameters (the console words it in its language; `why` stays the English). */
+export interface TraceDetail {
+  code: string;
+  params: Record<string, string | number>;
+}
+
+const no = (why: string, code: string, params: Record<string, string | number> = {}): TargetResult => ({ ok: false, why, detail: { code, params } });
 
 function validTarget(id: string, how: string, facts: RoutingFacts, directory: Directory): TargetResult {
   const date = facts.legalDeliveryDate;
-  if (date === null) return { ok: false, why: `cannot check ${id}: legalDeliveryAt is not a valid time` };
+  if (date === null) return no(`cannot check ${id}: legalDeliveryAt is not a valid time`, 'target.noDate', { institutionId: id });
   const check = directory.validityAt(id, date);
-  if (!check.valid) return { ok: false, why: `target ${check.why}` };
+  if (!check.valid) return no(`target ${check.why}`, 'target.invalid', { institutionId: id, date });
   return { ok: true, outcome: 'forward', institutionId: id, explanation: `forward to ${id}${how}` };
 }
 
 function territoryTarget(fund: 'pensionFund' | 'sicknessFund' | 'familyFund', facts: RoutingFacts, directory: Directory): TargetResult {
   const departement = facts.residence?.departement ?? null;
-  if (departement === null) return { ok: false, why: 'no known département of residence for the territory fund' };
+  if (departement === null) return no('no known département of residence for the territory fund', 'target.noDepartement', { fund });
   const territory = directory.territory(departement);
-  if (territory === undefined) return { ok: false, why: `département ${departement} is not in the territories table` };
+  if (territory === undefined) return no(`département ${departement} is not in the territories table`, 'target.noTerritory', { departement });
   const id = territory[fund];
   if (id === null) {
     const note = territory.note ? ` (${territory.note})` : '';
-    return { ok: false, why: `département ${departement} has no ${fund}${note}` };
+    return no(`département ${departement} has no ${fund}${note}`, 'target.noFund', { departement, fund });
   }
   return validTarget(id, ` (${fund} of département ${departement})`, facts, directory);
 }
@@ -41,9 +49,11 @@ function territoryTarget(fund: 'pensionFund' | 'sicknessFund' | 'familyFund', fa
 function referenceTarget(networks: string[] | undefined, facts: RoutingFacts, directory: Directory): TargetResult {
   const candidates = refsInNetworks(facts.frenchRefs, networks);
   const where = networks === undefined ? '' : ` in ${networks.join('/')}`;
-  if (candidates.length === 0) return { ok: false, why: `no French reference${where} to forward to` };
+  const nets = networks?.join('/') ?? '';
+  if (candidates.length === 0) return no(`no French reference${where} to forward to`, 'target.noReference', { networks: nets });
   if (candidates.length > 1) {
-    return { ok: false, why: `${candidates.length} French references${where} (${candidates.map((r) => r.institutionId).join(', ')}): ambiguous, the rule does not choose` };
+    const ids = candidates.map((r) => r.institutionId).join(', ');
+    return no(`${candidates.length} French references${where} (${ids}): ambiguous, the rule does not choose`, 'target.ambiguousReference', { n: candidates.length, networks: nets, institutionIds: ids });
   }
   return validTarget(candidates[0].institutionId, ` (the SED's French reference${where})`, facts, directory);
 }
@@ -52,7 +62,7 @@ function forwardTarget(target: ForwardTarget, facts: RoutingFacts, directory: Di
   if ('institutionId' in target) return validTarget(target.institutionId, '', facts, directory);
   if ('territoryFund' in target) return territoryTarget(target.territoryFund, facts, directory);
   if ('reference' in target) return referenceTarget(target.reference.networks, facts, directory);
-  if (facts.caseRoute === null) return { ok: false, why: 'the case has no earlier forward' };
+  if (facts.caseRoute === null) return no('the case has no earlier forward', 'target.noCaseRoute');
   return validTarget(facts.caseRoute, ' (where this case was forwarded before)', facts, directory);
 }
 

@@ -73,6 +73,8 @@ export const ERRORS = {
   FWD_NOT_FOUND: { status: 404, retry: false, doc: 'No such forward (or not visible to this institution).' },
   FWD_ALREADY_ACKNOWLEDGED: { status: 409, retry: false, doc: 'The forward was already acknowledged differently.' },
   FWD_PUBLISH_FAILED: { status: 503, retry: true, doc: 'The broker did not confirm the forward.' },
+  TRI_UNDO_UNAVAILABLE: { status: 409, retry: false, doc: 'No forward of the case is held for undo any more (the undo window ended, it was undone, or the case changed since); `why` beside the error.' },
+  TRI_UNDO_FORBIDDEN: { status: 403, retry: false, doc: 'Only the operator who forwarded the case from triage can undo it (decidedBy beside the error).' },
 
   // Learning loop
   LRN_NO_MANUAL_DECISION: { status: 409, retry: false, doc: 'The case has no operator decision to propose a rule from (and no institution was named).' },

@@ -123,9 +123,10 @@ export class PgCaseQueries implements CaseReadModel {
     return r?.institution_id ?? null;
   }
 
-  async institutionForwards(institutionId: string, status: string | undefined, page: PageRequest, opts: { withholdSuperseded?: boolean } = {}): Promise<Page<Record<string, unknown>>> {
-    const params: unknown[] = [page.limit + 1, institutionId, opts.withholdSuperseded === true];
-    const where = ['f.institution_id = $2'];
+  async institutionForwards(institutionId: string, status: string | undefined, page: PageRequest, now: Date, opts: { withholdSuperseded?: boolean } = {}): Promise<Page<Record<string, unknown>>> {
+    // Only released forwards (migration 017): not held for an operator's undo window, never cancelled ones.
+    const params: unknown[] = [page.limit + 1, institutionId, opts.withholdSuperseded === true, now];
+    const where = ['f.institution_id = $2', `f.status <> 'cancelled'`, '(f.release_at IS NULL OR f.release_at <= $4)'];
     if (status) {
       params.push(status);
       where.push(`f.status = $${params.length}`);

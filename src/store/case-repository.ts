@@ -5,6 +5,7 @@ import type {
 import type { Envelope } from '../intake/envelope';
 import { applyCaseChanges, insertCaseEvents, upsertCases } from './case-changes';
 import type { Database, Sql } from './database';
+import * as hold from './forward-hold';
 
 export interface CaseRow {
   case_id: string; buc_type: string; sender_institution_id: string; sender_country: string; status: CaseRecord['status'];
@@ -122,6 +123,13 @@ export class PgCaseWriter implements CaseWriter {
       [caseId, institutionId]);
     return rows.map((r) => r.forward_id).sort();
   }
+
+  holdForwards(forwardIds: string[], releaseAt: Date) { return hold.holdForwards(this.tx, forwardIds, releaseAt); }
+  heldForwardsOfCase(caseId: string, now: Date) { return hold.heldForwardsOfCase(this.tx, caseId, now); }
+  cancelHeldForwards(forwardIds: string[], at: Date) { return hold.cancelHeldForwards(this.tx, forwardIds, at); }
+  cancelDecision(decisionId: number, at: Date) { return hold.cancelDecision(this.tx, decisionId, at); }
+  latestDecision(caseId: string) { return hold.latestDecision(this.tx, caseId); }
+  lastEventData(caseId: string, kind: string) { return hold.lastEventData(this.tx, caseId, kind); }
 }
 
 export class PgCaseStore implements CaseStore {

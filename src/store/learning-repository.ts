@@ -39,7 +39,7 @@ export class PgLearningRepository implements LearningRepository {
   async latestManualForward(caseId: string): Promise<ManualDecision | undefined> {
     const [d] = await this.db.query<{ id: number; institution_id: string; decided_by: string; decided_at: Date }>(
       `SELECT id, institution_id, decided_by, decided_at FROM decisions
-        WHERE case_id = $1 AND outcome = 'forward' AND decided_by <> 'router' AND institution_id IS NOT NULL ORDER BY id DESC LIMIT 1`, [caseId]);
+        WHERE case_id = $1 AND outcome = 'forward' AND decided_by <> 'router' AND institution_id IS NOT NULL AND cancelled_at IS NULL ORDER BY id DESC LIMIT 1`, [caseId]);
     return d && { decisionId: Number(d.id), institutionId: d.institution_id, decidedBy: d.decided_by, decidedAt: d.decided_at };
   }
 

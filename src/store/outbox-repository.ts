@@ -12,6 +12,7 @@ const CLAIM = `
   WITH due AS (
     SELECT forward_id FROM forwards
      WHERE published_at IS NULL AND status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+       AND (release_at IS NULL OR release_at <= $1)
      ORDER BY next_attempt_at, forward_id LIMIT $2 FOR UPDATE SKIP LOCKED),
   leased AS (
     UPDATE forwards f SET lease_owner = $3, lease_until = $4 FROM due WHERE f.forward_id = due.forward_id

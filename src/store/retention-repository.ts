@@ -21,7 +21,7 @@ export async function purgeExpired(tx: Sql, before: Date, at: Date, limit = 5_00
          WHERE e.body IS NOT NULL AND e.received_at < $1
            AND (c.status = 'returned'
                 OR (c.status = 'forwarded'
-                    AND NOT EXISTS (SELECT 1 FROM forwards f WHERE f.case_id = c.case_id AND f.status NOT IN ('accepted', 'superseded'))))
+                    AND NOT EXISTS (SELECT 1 FROM forwards f WHERE f.case_id = c.case_id AND f.status NOT IN ('accepted', 'superseded', 'cancelled'))))
          LIMIT $3)
       RETURNING envelope_id`,
     [before, at, limit]);

@@ -13,6 +13,7 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { claimedError } from './triage-queue';
+import { undoAssignment, type UndoResult } from './triage-undo';
 
 export const MANUAL_RULE = 'MANUAL';
 
@@ -31,6 +32,8 @@ export interface TriageDeps {
   onFact?: CaseFactListener;
   /** Told once after an operator's assignment (the learning loop records the decision and proposes a rule). */
   learning?: DecisionLearning;
+  /** TRIAGE_UNDO_SECONDS: an assignment's forwards are held this long (undo window) before release; 0 = at once. */
+  undoSeconds?: number;
 }
 
 /** The target must be a French institution of the directory, valid at the case's receipt, not the liaison body. */
@@ -55,11 +58,13 @@ export class TriageService {
     return c;
   }
 
-  async assign(caseId: string, body: unknown, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[] }> {
+  // long-function: one transaction read top to bottom (lock, check, decide, forward, hold), then audit and learning.
+  async assign(caseId: string, body: unknown, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[]; releaseAt: string | null }> {
     const institutionId = requiredText(body, 'institutionId', 20);
     const note = optionalText(body, 'note');
     const cfg = await this.deps.routingConfig.current();
     const at = this.deps.clock.now();
+    const releaseAt = this.deps.undoSeconds ? new Date(at.getTime() + this.deps.undoSeconds * 1000) : null;
     const result = await this.deps.store.inTransaction(async (w) => {
       const c = await this.lockInTriage(w, caseId, by, at);
       checkTarget(cfg, c, institutionId);
@@ -70,17 +75,26 @@ export class TriageService {
         decidedAt: at, decidedBy: by, note,
       });
       const held = await w.envelopesOfCase(caseId, 'triage');
-      await w.addEvent(caseId, 'assigned', at, { institutionId, by, previousReason: c.triageReason, envelopes: held.length });
+      // The triage state before, so that an undo puts the case back exactly as it was.
+      const before = { triageReason: c.triageReason, triageSince: c.triageSince?.toISOString() ?? null, triageDetail: c.triageDetail };
+      await w.addEvent(caseId, 'assigned', at, { institutionId, by, previousReason: c.triageReason, envelopes: held.length, decisionId, before });
       await w.releaseClaim(caseId);
       const forwardIds = await forwardCase(w, { caseRecord: c, envelopes: held, institutionId, decisionId, ruleId: MANUAL_RULE, at });
+      if (releaseAt) await w.holdForwards(forwardIds, releaseAt);
       const followed = await this.deps.onFact?.(w, { kind: 'left-triage', caseId, outcome: 'assigned', institutionId, at });
       return { forwardIds, previousReason: c.triageReason, followed };
     });
     result.followed?.();
-    await this.deps.audit?.record({ actor: by, action: 'triage.assign', subjectType: 'case', subjectId: caseId, before: { status: 'triage', reason: result.previousReason }, after: { status: 'forwarded', institutionId }, data: { forwardIds: result.forwardIds } });
+    const releasedAt = releaseAt?.toISOString() ?? null;
+    await this.deps.audit?.record({ actor: by, action: 'triage.assign', subjectType: 'case', subjectId: caseId, before: { status: 'triage', reason: result.previousReason }, after: { status: 'forwarded', institutionId }, data: { forwardIds: result.forwardIds, releaseAt: releasedAt } });
     this.deps.logger.info('triage case assigned', { event: 'triage.assigned', caseId, institutionId, by, forwards: result.forwardIds.length });
     await this.deps.learning?.operatorDecided({ caseId, institutionId, decidedBy: by, decidedAt: at });
-    return { caseId, institutionId, forwardIds: result.forwardIds };
+    return { caseId, institutionId, forwardIds: result.forwardIds, releaseAt: releasedAt };
+  }
+
+  /** Cancels the caller's forward still held in its undo window; the case goes back to triage as it was. */
+  undo(caseId: string, by: string): Promise<UndoResult> {
+    return undoAssignment(this.deps, caseId, by);
   }
 
   async returnCase(caseId: string, body: unknown, by: string): Promise<{ caseId: string; status: 'returned' }> {

@@ -157,6 +157,10 @@ function triageRoutes(r: Router, deps: CasesDeps): void {
     res.json(await deps.triage.assign(caseId(req), req.body, req.principal!.id));
   });
 
+  r.post('/api/triage/:caseId/undo', requireRole('operator'), async (req, res) => {
+    res.json(await deps.triage.undo(caseId(req), req.principal!.id));
+  });
+
   r.post('/api/triage/:caseId/return', requireRole('operator'), json, async (req, res) => {
     res.json(await deps.triage.returnCase(caseId(req), req.body, req.principal!.id));
   });
@@ -173,7 +177,7 @@ function forwardRoutes(r: Router, deps: CasesDeps): void {
       throw new AppError('AUTH_FORBIDDEN', `This token belongs to another institution than ${institutionId}.`);
     }
     const status = queryEnum(req, 'status', ['pending', 'accepted', 'rejected', 'superseded'] as const);
-    const page = await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>), { withholdSuperseded: !p.roles.has('operator') && !p.roles.has('admin') });
+    const page = await deps.read.institutionForwards(institutionId, status, parsePageRequest(req.query as Record<string, unknown>), deps.clock.now(), { withholdSuperseded: !p.roles.has('operator') && !p.roles.has('admin') });
     // Full SEDs read by anyone but the institution's own token (an operator, a person, the bootstrap token) are on record.
     if (p.institutionId !== institutionId) {
       await deps.audit?.record({

@@ -34,6 +34,10 @@ export function learningRouter(deps: { learning: LearningService; overview: Over
     res.json(await deps.learning.suggestions(String(req.params.caseId)));
   });
 
+  r.get('/api/triage/:caseId/candidates', requireRole('operator'), async (req, res) => {
+    res.json(await deps.learning.candidatesForPicker(String(req.params.caseId)));
+  });
+
   r.post('/api/rules/proposals', requireRole('operator'), json, async (req, res) => {
     const b = (req.body ?? {}) as { caseId?: unknown; institutionId?: unknown };
     const caseId = caseIdOf(b.caseId, '/caseId');

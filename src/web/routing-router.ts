@@ -3,6 +3,7 @@ import type { Envelope } from '../intake/envelope';
 import { simulateDraft, type SimulationSlots } from '../routing/draft-simulation';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
+import { searchInstitutions } from '../routing/institution-search';
 import type { RoutingConfigService, VersionMeta } from '../routing/versions';
 import { AppError } from '../shared/errors';
 import { parsePageRequest, toPage } from '../shared/paging';
@@ -30,7 +31,7 @@ function queryText(query: Record<string, unknown>, key: string, pattern: RegExp,
   return v;
 }
 
-/** Directory search: by name, acronym or id (`q`, any part, case and accents ignored), network, validity at a date. */
+/** Directory search: words of name, acronym, id, départements (`q`, any order, case and accents ignored), network, validity at a date. */
 function institutionSearchOf(query: Record<string, unknown>): InstitutionSearch {
   const validAt = queryText(query, 'validAt', /^\d{4}-\d{2}-\d{2}$/, 'a calendar date YYYY-MM-DD');
   if (validAt && Number.isNaN(new Date(`${validAt}T00:00:00Z`).getTime())) throw new AppError('REQ_INVALID_QUERY', 'validAt must be a real date.', [{ path: 'validAt', message: `"${validAt}" is not a real date` }]);
@@ -41,15 +42,10 @@ function institutionSearchOf(query: Record<string, unknown>): InstitutionSearch 
   };
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-
-function matchesInstitution(i: InstitutionRow, s: InstitutionSearch, directory: { isValidAt(id: string, at: string): boolean }): boolean {
+/** Network and validity; the words of `q` are matched and ranked by searchInstitutions. */
+function keepInstitution(i: InstitutionRow, s: InstitutionSearch, directory: { isValidAt(id: string, at: string): boolean }): boolean {
   if (s.network && !i.networks.includes(s.network)) return false;
   if (s.validAt && !directory.isValidAt(i.id, s.validAt)) return false;
-  if (s.q) {
-    const needle = fold(s.q.trim());
-    if (![i.id, i.name, i.acronym].some((h) => fold(h).includes(needle))) return false;
-  }
   return true;
 }
 
@@ -155,7 +151,7 @@ export function routingRouter(deps: {
   r.get('/api/institutions', requireRole('any'), async (req, res) => {
     const cfg = await deps.config.current();
     const search = institutionSearchOf(req.query as Record<string, unknown>);
-    const all = cfg.directory.institutions.filter((i) => matchesInstitution(i, search, cfg.directory)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const all = searchInstitutions(cfg.directory, search.q, (i) => keepInstitution(i, search, cfg.directory));
     res.json({ version: cfg.directoryVersion, ...pageOf(req.query as Record<string, unknown>, all, (i) => i.id) });
   });
 

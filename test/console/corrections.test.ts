@@ -70,8 +70,9 @@ describe(`console: claims and corrections (${driver})`, () => {
     await dialog.getByRole('radio', { name: /Carsat Auvergne/ }).check();
     await dialog.getByLabel('Pourquoi (conservé avec la décision)').fill('Résidence réelle à Clermont-Ferrand');
     await h.step(page, 'reassign-dialog');
-    await dialog.getByRole('button', { name: 'Réattribuer à l’institution choisie' }).click();
-    await page.getByText(/Dossier 6620001 réattribué à FR:CARSATAU1/).waitFor();
+    await dialog.getByRole('button', { name: 'Réattribuer à Carsat Auvergne' }).click();
+    await dialog.getByRole('button', { name: 'Confirmer la réattribution' }).click();
+    await page.getByText(/Dossier 6620001 réattribué à Carsat Auvergne \(FR:CARSATAU1\)/).waitFor();
     const forwards = page.getByRole('region', { name: 'Transferts' });
     await forwards.locator('tr', { hasText: 'FR:CARSATRA1' }).getByText('remplacé').waitFor();
     await forwards.locator('tr', { hasText: 'FR:CARSATAU1' }).getByText('en attente').waitFor();

@@ -96,9 +96,9 @@ describe('console: quarantine and overview', () => {
     const { page, errors } = await h.open(ACCOUNTS.operator, { path: '/cases/SG-3' });
     await page.getByRole('heading', { name: 'Décisions pour des dossiers semblables' }).waitFor();
     // OV-2 (the overview test's orphan) is similar too, but no operator decided it: it does not count.
-    await page.getByText('2 sur 2 dossiers semblables sont allés à FR:CARSATRA1').waitFor();
+    await page.getByText('2 sur 2 dossiers semblables sont allés à Carsat Rhône-Alpes').waitFor();
     await h.step(page, 'suggestions');
-    const accept = page.getByRole('button', { name: 'Accepter : transmettre à FR:CARSATRA1' });
+    const accept = page.getByRole('button', { name: 'Transférer à Carsat Rhône-Alpes (FR:CARSATRA1)' });
     await expect(accept.isEnabled()).resolves.toBe(true);
     await accept.click();
     await page.getByRole('heading', { level: 1, name: 'File de tri' }).waitFor();

@@ -106,15 +106,17 @@ describe('console: triage', () => {
     await expect(dialog.getByRole('radio', { name: /ancienne caisse/ }).count()).resolves.toBe(0);
     await h.step(page, 'forward-dialog');
     await dialog.getByLabel('Note (facultative)').fill('Résidence connue par téléphone');
-    await dialog.getByRole('button', { name: 'Transférer à l’institution choisie' }).click();
+    await dialog.getByRole('button', { name: 'Transférer à Carsat Rhône-Alpes' }).click();
+    await dialog.getByRole('button', { name: 'Confirmer le transfert' }).click();
 
-    await page.getByText('Dossier 5530001 transféré à FR:CARSATRA1.').waitFor();
+    await page.getByText('Dossier 5530001 transféré à Carsat Rhône-Alpes (FR:CARSATRA1).').waitFor();
     await page.locator('.case-link', { hasText: '5530002' }).waitFor();
     await expect(page.locator('.case-link', { hasText: '5530001' }).count()).resolves.toBe(0);
     await h.step(page, 'queue-after-forward');
 
     const token = await h.institutionToken('FR:CARSATRA1');
-    const pending = await h.api('GET', '/api/institutions/FR:CARSATRA1/forwards?status=pending', undefined, token);
+    h.clock.offsetMs = 11_000; // past the undo window (TRIAGE_UNDO_SECONDS): the forward is released
+    const pending = await h.api('GET', '/api/institutions/FR:CARSATRA1/forwards?status=pending', undefined, token).finally(() => { h.clock.offsetMs = 0; });
     expect(pending.body.items).toEqual([expect.objectContaining({ caseId: '5530001', institutionId: 'FR:CARSATRA1' })]);
     expect(errors).toEqual([]);
   });
@@ -160,12 +162,15 @@ describe('console: triage', () => {
     const dialog = page.getByRole('dialog', { name: 'Transférer le dossier 5550001' });
     await dialog.getByLabel(/Rechercher une institution/).waitFor();
     await page.keyboard.type('Hauts-de-France');
-    await dialog.getByRole('radio', { name: /Carsat Hauts-de-France/ }).waitFor();
+    // ↓ chooses only from the answer to what was typed (a list still searching ignores it, see picker.test.ts).
+    await dialog.locator('#picker-list[data-busy="false"] input[value="FR:CARSATHF1"]').waitFor();
     await page.keyboard.press('ArrowDown');
     await expect(dialog.getByRole('radio', { name: /Carsat Hauts-de-France/ }).isChecked()).resolves.toBe(true);
     await h.step(page, 'keyboard-forward');
     await page.keyboard.press('Enter');
-    await page.getByText('Dossier 5550001 transféré à FR:CARSATHF1.').waitFor();
+    await dialog.getByRole('button', { name: 'Confirmer le transfert' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByText('Dossier 5550001 transféré à Carsat Hauts-de-France (FR:CARSATHF1).').waitFor();
     // Back on the queue, the forwarded case has left it (as the operator sees it) before n picks the next one.
     await queueRows(page).filter({ hasText: '5550002' }).first().waitFor();
     await queueRows(page).filter({ hasText: '5550001' }).first().waitFor({ state: 'detached' });

@@ -121,6 +121,7 @@ describe.each(storageDrivers())('case flow on %s', (_name, open) => {
     const triage = await request(svc.app).get('/api/triage?reason=BOUNCED').set(auth);
     expect(triage.body.items.map((i: { caseId: string }) => i.caseId)).toEqual(['C-BNC']);
     await request(svc.app).post('/api/triage/C-BNC/assign').set(auth).send({ institutionId: 'FR:CARSATSE1' }).expect(200);
+    clock.advance(10_000); // past the operator's undo window (TRIAGE_UNDO_SECONDS): the forward is released
     const se = await institutionToken('FR:CARSATSE1');
     const pending = await request(svc.app).get('/api/institutions/FR:CARSATSE1/forwards?status=pending').set('Authorization', `Bearer ${se}`);
     expect(pending.body.items).toHaveLength(1);

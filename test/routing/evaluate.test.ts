@@ -30,14 +30,17 @@ describe('effective dates of rules (Europe/Paris calendar date of legalDeliveryA
 
   it('says why a default rule was skipped the day before its since', () => {
     const { decision } = routeEnvelope(envelope({ bucType: 'R_BUC_07', at: '2024-09-30T12:00:00Z', refs: ['FR:CARSATRA1'] }), { directory, ruleTable });
-    expect(stepOf(decision, 'R-CNAV-RECOVERY')).toEqual({ ruleId: 'R-CNAV-RECOVERY', matched: false, skipped: 'not yet in force at 2024-09-30 (since 2024-10-01)' });
+    expect(stepOf(decision, 'R-CNAV-RECOVERY')).toEqual({
+      ruleId: 'R-CNAV-RECOVERY', matched: false, skipped: 'not yet in force at 2024-09-30 (since 2024-10-01)',
+      detail: { code: 'rule.notYetInForce', params: { date: '2024-09-30', since: '2024-10-01' } },
+    });
   });
 
   it('skips a disabled rule and says so', () => {
     const t = tableOf({ id: 'OFF', enabled: false, when: [], then: { forward: { institutionId: 'FR:CPAM075' } } }, fallback);
     const d = evaluate(extractFacts(envelope(), directory), t, directory);
     expect(d.ruleId).toBe('FALLBACK');
-    expect(stepOf(d, 'OFF')).toEqual({ ruleId: 'OFF', matched: false, skipped: 'disabled' });
+    expect(stepOf(d, 'OFF')).toEqual({ ruleId: 'OFF', matched: false, skipped: 'disabled', detail: { code: 'rule.disabled', params: {} } });
   });
 });
 
@@ -57,7 +60,7 @@ describe('targets that cannot be used do not match; evaluation continues', () =>
     const env = envelope({ at, residence: residence === undefined ? undefined : residence === null ? null : { country: 'FR', postalCode: residence } });
     const d = evaluate(extractFacts(env, directory), t, directory);
     expect(d.ruleId).toBe('FALLBACK');
-    expect(stepOf(d, 'TRY')).toEqual({ ruleId: 'TRY', matched: false, failed });
+    expect(stepOf(d, 'TRY')).toEqual({ ruleId: 'TRY', matched: false, failed, detail: expect.objectContaining({ code: expect.stringMatching(/^target\./) }) });
   });
 
   it('an institution past its validTo is not a target the day after', () => {
@@ -100,7 +103,7 @@ describe('the trace, in words', () => {
     },
     { name: 'unknown reference', spec: { bucType: 'H_BUC_01', refs: ['FR:UNKNOWN01'] }, ruleId: 'ANY-REFERENCED', failed: '0 French references, rule needs exactly 1 (no valid French reference; ignored: FR:UNKNOWN01 is not in the directory)' },
   ])('$name', ({ spec, ruleId, failed }) => {
-    expect(stepOf(decide(spec), ruleId)).toEqual({ ruleId, matched: false, failed });
+    expect(stepOf(decide(spec), ruleId)).toEqual({ ruleId, matched: false, failed, detail: expect.objectContaining({ code: expect.stringMatching(/^(condition|target)\./) }) });
   });
 
   it('explains the decision with the conditions that held', () => {

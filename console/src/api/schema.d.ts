@@ -960,9 +960,57 @@ export interface paths {
          * Forward an orphan case to an institution
          * @description An operator's decision (rule `MANUAL`): forwards the case and every envelope of it held in triage to the
          *     chosen French institution, which must be valid at the case's first `legalDeliveryAt` and may not be the
-         *     liaison body itself. Later SEDs of the case follow it (affinity).
+         *     liaison body itself. Later SEDs of the case follow it (affinity). The forwards are held for
+         *     `TRIAGE_UNDO_SECONDS` (`releaseAt`; null when 0) before the relay or the institution's pull sees them:
+         *     `POST /api/triage/{caseId}/undo` cancels them until then.
          */
         post: operations["assignTriageCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triage/{caseId}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo an operator's forward within its undo window
+         * @description An assignment's forwards are held for `TRIAGE_UNDO_SECONDS` (default 10; `releaseAt` in the assignment's
+         *     answer): neither relayed to the broker nor listed to the institution's pull. Within that window the operator
+         *     who decided can cancel them: the forwards become `cancelled` (never released), the decision is marked
+         *     cancelled and no longer teaches the learning loop, and the case is back in triage exactly as it was
+         *     (reason, since, detail; its envelopes held again). Audited (`triage.undo`).
+         */
+        post: operations["undoTriageAssignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triage/{caseId}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The institutions the picker opens on for a case
+         * @description Before the operator types: the SED's French references, the institutions of the sector's networks covering
+         *     the département of residence (all the CPAMs of a département with several), and the suggestions; each once,
+         *     with its name and every reason it is offered. Only institutions valid at the case's legal receipt.
+         */
+        get: operations["getPickerCandidates"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1542,6 +1590,19 @@ export interface components {
             matchedOn: ("bucType" | "sector" | "senderCountry" | "residence" | "refNetworks" | "pinHash")[];
             /** @enum {string} */
             level: "same-person" | "buc-sender-residence-networks" | "buc-residence-networks" | "buc-residence" | "sector-residence";
+            /** @description The name in the directory in force. */
+            institutionName: string | null;
+            /** @description Wilson score lower bound (95 %) of similarCases / ofSimilar: 1 of 1 is 0.21, 7 of 8 is 0.53. */
+            lowerBound: number;
+            /**
+             * @description strong: lowerBound ≥ 0.6; moderate: ≥ 0.3; weak below.
+             * @enum {string}
+             */
+            confidence: "strong" | "moderate" | "weak";
+            /** @description The compared values by feature name (bucType, sector, senderCountry, residence, refNetworks), for a translated basis. */
+            basisParams: {
+                [key: string]: string;
+            };
         };
         RuleProposal: {
             caseId: string;
@@ -1649,6 +1710,20 @@ export interface components {
             institutionId?: string;
             reason?: string;
             explanation?: string;
+            /**
+             * @description `failed` / `skipped` as a stable code and its parameters, for a console in any language (the English
+             *     stays in `failed` / `skipped`): `rule.disabled`, `rule.noDate`, `rule.notYetInForce` {date, since},
+             *     `rule.noLongerInForce` {date, until}, `condition.failed` {fact}, `target.noDate` {institutionId},
+             *     `target.invalid` {institutionId, date}, `target.noDepartement` {fund}, `target.noTerritory` {departement},
+             *     `target.noFund` {departement, fund}, `target.noReference` {networks}, `target.ambiguousReference`
+             *     {n, networks, institutionIds}, `target.noCaseRoute`.
+             */
+            detail?: {
+                code: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            };
         };
         RoutingSimulation: {
             /** @enum {string} */
@@ -1909,16 +1984,36 @@ export interface components {
             caseId: string;
             institutionId: string;
             forwardIds: string[];
+            /**
+             * Format: date-time
+             * @description When the held forwards are released (the end of the undo window); null without a window.
+             */
+            releaseAt: string | null;
+        };
+        PickerCandidate: {
+            institutionId: components["schemas"]["institutionId"];
+            name: string;
+            acronym: string;
+            why: ("reference" | "residence" | "suggestion")[];
+            /** @description The département of residence (for `residence`). */
+            departement?: string;
+            suggestion?: {
+                similarCases: number;
+                ofSimilar: number;
+                /** @enum {string} */
+                confidence: "strong" | "moderate" | "weak";
+                lowerBound: number;
+            };
         };
         ReturnRequest: {
             /** @description Why the case is not for France or cannot be handled (trimmed, cut at 2,000 characters; blank is refused). */
             reason: string;
         };
         /**
-         * @description `pending` until the institution acknowledges; `superseded` when an operator re-assigned the case elsewhere.
+         * @description `pending` until the institution acknowledges; `superseded` when an operator re-assigned the case elsewhere; `cancelled` when the operator undid the forward within its undo window (never released).
          * @enum {string}
          */
-        ForwardStatus: "pending" | "accepted" | "rejected" | "superseded";
+        ForwardStatus: "pending" | "accepted" | "rejected" | "superseded" | "cancelled";
         InstitutionForward: {
             forwardId: string;
             caseId: string;
@@ -4350,7 +4445,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Only institutions of this routing network (e.g. `PENSION_GENERAL`, `MSA`, `SPECIAL_PENSION`). */
                 network?: string;
-                /** @description Search by id, name or acronym (any part; case and accents ignored), e.g. `cpam`, `rhone`, `CARSATRA1`. */
+                /** @description Words in any order, each matching the start of a word of the id, name, acronym, département numbers or names (case and accents ignored), best first; e.g. `cpam 69`, `maladie rhône`, `CARSATRA1`. */
                 q?: string;
                 /** @description Only institutions valid on this calendar date (e.g. the Paris date of a case's `legalDeliveryAt`). */
                 validAt?: string;
@@ -4712,6 +4807,108 @@ export interface operations {
             413: components["responses"]["BodyTooLarge"];
             /** @description `REQ_INVALID_BODY`: no `institutionId`; `FWD_TARGET_INVALID`: not a French institution, the liaison body, unknown, or not valid at the case receipt time. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    undoTriageAssignment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Undone; the case is in triage again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        /** @enum {string} */
+                        status: "triage";
+                        /** @description Where the undone forward would have gone. */
+                        institutionId: string;
+                        cancelledForwardIds: string[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `AUTH_FORBIDDEN`: not an operator; `TRI_UNDO_FORBIDDEN`: another operator forwarded the case (`decidedBy` beside `error`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CAS_NOT_FOUND`: no such case. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `TRI_UNDO_UNAVAILABLE`: nothing held to cancel: the window ended (the forward is released), it was undone already, or the case changed since (`why`: not-held, changed, released). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getPickerCandidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The candidates, references first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        items: components["schemas"]["PickerCandidate"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `CAS_NOT_FOUND`: no such case. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

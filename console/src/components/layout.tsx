@@ -1,5 +1,6 @@
 /** The frame around every page: the bar with who is logged in, the navigation by group, the content. */
 import type { ComponentChildren } from 'preact';
+import { UndoToast } from './undo-toast';
 import { LOCALES, useI18n, type Locale } from '../i18n/i18n';
 import { NAV_GROUPS } from '../pages/page';
 import { PAGES } from '../pages';
@@ -82,6 +83,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <Nav />
         <main id="main" class="main" tabIndex={-1}><LoginAlert />{children}</main>
       </div>
+      <UndoToast />
     </div>
   );
 }

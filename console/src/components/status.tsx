@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import { serviceErrorText } from '../i18n/service-errors';
 
 export function Loading() {
   const { t } = useI18n();
@@ -10,16 +11,18 @@ export function Loading() {
 
 /** The service's message (it says what is wrong and where), with its code for the help desk. */
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const e = error instanceof ApiError ? error : null;
+  // The console's own sentence for the code (issue #20: French everywhere); the service's English message otherwise.
+  const own = e ? serviceErrorText(locale, e.code) : undefined;
   return (
     <div class="notice notice-error" role="alert">
       <strong>{t('app.error')}</strong>{' '}
-      <span>{e ? e.message : error instanceof Error ? error.message : String(error)}</span>
+      <span>{own ?? (e ? e.message : error instanceof Error ? error.message : String(error))}</span>
       {e && <code class="error-code">{e.code}</code>}
       {e && e.details.length > 0 && (
         <ul class="error-details">
-          {e.details.map((d) => <li key={d.path}><code>{d.path}</code> {d.message}</li>)}
+          {e.details.map((d) => <li key={d.path}><code>{d.path}</code>{own ? null : <> {d.message}</>}</li>)}
         </ul>
       )}
       {onRetry && <button type="button" class="btn btn-small" onClick={onRetry}>{t('app.retry')}</button>}

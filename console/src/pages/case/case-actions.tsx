@@ -2,6 +2,7 @@
 import { api, ok } from '../../api/client';
 import { useI18n } from '../../i18n/i18n';
 import { ForwardDialog, ReopenDialog, ReturnDialog } from './case-dialogs';
+import { forwardFromTriage } from './forward-action';
 
 export type ActionName = 'forward' | 'return' | 'reassign' | 'reopen';
 
@@ -16,14 +17,11 @@ export function CaseActionDialogs({ caseId, validAt, current, open, onClose, onL
   return (
     <>
       <ForwardDialog caseId={caseId} validAt={validAt} mode="forward" open={open === 'forward'} onClose={onClose}
-        onSubmit={async (institutionId, note) => {
-          await ok(api.POST('/api/triage/{caseId}/assign', { params: { path: { caseId } }, body: { institutionId, ...(note ? { note } : {}) } }));
-          onLeave(t('case.forward.done', { caseId, institutionId }));
-        }} />
+        onSubmit={async (choice, note) => onLeave(await forwardFromTriage(t, caseId, choice, note))} />
       <ForwardDialog caseId={caseId} validAt={validAt} mode="reassign" current={current} open={open === 'reassign'} onClose={onClose}
-        onSubmit={async (institutionId, note) => {
-          await ok(api.POST('/api/cases/{caseId}/reassign', { params: { path: { caseId } }, body: { institutionId, ...(note ? { note } : {}) } }));
-          onStay(t('case.reassign.done', { caseId, institutionId }));
+        onSubmit={async (choice, note) => {
+          await ok(api.POST('/api/cases/{caseId}/reassign', { params: { path: { caseId } }, body: { institutionId: choice.id, ...(note ? { note } : {}) } }));
+          onStay(t('case.reassign.done', { caseId, institutionId: `${choice.name} (${choice.id})` }));
         }} />
       <ReturnDialog caseId={caseId} open={open === 'return'} onClose={onClose}
         onSubmit={async (reason) => {

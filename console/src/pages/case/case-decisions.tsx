@@ -2,7 +2,8 @@
 import type { Schemas } from '../../api/client';
 import { actorName } from '../../codes';
 import { Badge, type Tone } from '../../components/badge';
-import { useI18n, type Translate } from '../../i18n/i18n';
+import { useI18n, type Locale, type Translate } from '../../i18n/i18n';
+import { decisionSentence, stepWhy } from './trace-words';
 import { reasonLabel } from '../queue/queue-filters';
 
 type Decision = Schemas['CaseView']['decisions'][number];
@@ -10,20 +11,20 @@ type Step = Schemas['TraceStep'];
 
 const OUTCOME_TONE: Record<Decision['outcome'], Tone> = { forward: 'ok', triage: 'warn', return: 'muted' };
 
-function stepText(t: Translate, s: Step): string {
-  if (s.skipped) return t('case.trace.skipped', { ruleId: s.ruleId, why: s.skipped });
-  if (s.failed) return t('case.trace.failed', { ruleId: s.ruleId, why: s.failed });
+function stepText(t: Translate, locale: Locale, s: Step): string {
+  if (s.skipped) return t('case.trace.skipped', { ruleId: s.ruleId, why: stepWhy(locale, s) });
+  if (s.failed) return t('case.trace.failed', { ruleId: s.ruleId, why: stepWhy(locale, s) });
   return s.matched ? t('case.trace.matched', { ruleId: s.ruleId }) : t('case.trace.notMatched', { ruleId: s.ruleId });
 }
 
 function StepLine({ step: s }: { step: Step }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   return (
     <>
-      <span>{stepText(t, s)}</span>
+      <span>{stepText(t, locale, s)}</span>
       {s.matched && s.outcome === 'forward' && s.institutionId && <strong> {t('case.trace.to', { institutionId: s.institutionId })}</strong>}
       {s.matched && s.outcome === 'triage' && <strong> {t('case.trace.toTriage', { reason: s.reason ? reasonLabel(t, s.reason) : '' })}</strong>}
-      {s.explanation && <span class="trace-explanation"> — {s.explanation}</span>}
+      {s.explanation && locale !== 'fr' && <span class="trace-explanation"> — {s.explanation}</span>}
     </>
   );
 }
@@ -49,7 +50,7 @@ function Trace({ steps }: { steps: Step[] }) {
 }
 
 export function CaseDecisions({ decisions }: { decisions: Decision[] }) {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   const newestFirst = [...decisions].reverse();
   return (
     <section class="panel" aria-labelledby="decisions-title">
@@ -64,7 +65,7 @@ export function CaseDecisions({ decisions }: { decisions: Decision[] }) {
               {d.ruleId && <span class="muted">{t('case.decision.rule', { ruleId: d.ruleId })}</span>}
               <span class="muted decision-by">{t('case.decision.by', { by: actorName(d.decidedBy), at: dateTime(d.decidedAt) })}</span>
             </div>
-            <p class="decision-explanation">{d.explanation}</p>
+            <p class="decision-explanation">{decisionSentence(t, locale, d)}</p>
             {(d.ruleSetVersion !== null || d.directoryVersion !== null) && (
               <p class="muted decision-versions">{t('case.decision.versions', { rules: d.ruleSetVersion ?? '—', directory: d.directoryVersion ?? '—' })}{d.envelopeId ? ` · ${d.envelopeId}` : ''}</p>
             )}

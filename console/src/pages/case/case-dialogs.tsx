@@ -1,9 +1,9 @@
 /** The case's actions as dialogs: forward / re-assign (directory), return (reason), reopen (note). */
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../../components/dialog';
 import { ErrorNotice } from '../../components/status';
 import { useI18n } from '../../i18n/i18n';
-import { InstitutionPicker } from './institution-picker';
+import { InstitutionPicker, shortName, type Choice } from './institution-picker';
 
 interface ActionProps {
   caseId: string;
@@ -30,37 +30,72 @@ function useSubmit(run: () => Promise<void>) {
   return { busy, error, submit };
 }
 
+/**
+ * Forward / re-assign: the button names the institution checked in the picker ("Transférer à CPAM — Rhône"), and
+ * a confirmation step names it again in full with its id before anything is sent; what is sent is that choice.
+ */
 export function ForwardDialog({ caseId, open, onClose, validAt, mode, current, onSubmit }: ActionProps & {
-  validAt: string; mode: 'forward' | 'reassign'; current?: string | null; onSubmit: (institutionId: string, note: string) => Promise<void>;
+  validAt: string; mode: 'forward' | 'reassign'; current?: string | null; onSubmit: (institution: Choice, note: string) => Promise<void>;
 }) {
   const { t } = useI18n();
-  const [institutionId, setInstitutionId] = useState('');
+  const [choice, setChoice] = useState<Choice | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const [note, setNote] = useState('');
   const [missing, setMissing] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
-    if (!institutionId) {
-      setMissing(true);
-      return;
-    }
-    await onSubmit(institutionId, note.trim());
+    if (choice) await onSubmit(choice, note.trim());
   });
+  // Choosing, then confirming, happen here without a round trip (the button never goes disabled under focus);
+  // only the confirmed choice is sent, once: a second Enter or click while it is sent is ignored.
+  const onFormSubmit = (e: Event) => {
+    e.preventDefault();
+    if (!choice) setMissing(true);
+    else if (!confirming) setConfirming(true);
+    else if (!busy) void submit(e);
+  };
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  // The picker leaves the form when the confirmation shows: focus goes to the confirming button, not to <body>.
+  useLayoutEffect(() => { if (confirming) confirmButton.current?.focus(); }, [confirming]);
   const reassign = mode === 'reassign';
+  const submitLabel = choice ? t(reassign ? 'case.reassign.submitTo' : 'case.forward.submitTo', { name: shortName(choice) }) : t(reassign ? 'case.reassign.submit' : 'case.forward.submit');
   return (
     <Dialog id={mode} open={open} onClose={onClose} title={t(reassign ? 'case.reassign.title' : 'case.forward.title', { caseId })}>
-      <form onSubmit={submit}>
-        <InstitutionPicker validAt={validAt} value={institutionId} exclude={current} onChange={(id) => { setInstitutionId(id); setMissing(false); }} />
-        <div class="field">
-          <label for="forward-note">{t(reassign ? 'case.reassign.note' : 'case.forward.note')}</label>
-          <textarea id="forward-note" value={note} rows={2} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
-        </div>
+      <form onSubmit={onFormSubmit}>
+        {confirming && choice ? (
+          <ForwardConfirmation caseId={caseId} choice={choice} note={note.trim()} reassign={reassign} />
+        ) : (
+          <>
+            <InstitutionPicker validAt={validAt} value={choice} exclude={current} caseId={reassign ? undefined : caseId} onChange={(c) => { setChoice(c); setMissing(false); }} />
+            <div class="field">
+              <label for="forward-note">{t(reassign ? 'case.reassign.note' : 'case.forward.note')}</label>
+              <textarea id="forward-note" value={note} rows={2} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
+            </div>
+          </>
+        )}
         {missing && <p class="notice notice-warning" role="alert">{t('case.forward.choose')}</p>}
         {error !== undefined && <ErrorNotice error={error} />}
         <div class="dialog-actions">
-          <button type="button" class="btn" onClick={onClose}>{t('app.cancel')}</button>
-          <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? t('case.working') : t(reassign ? 'case.reassign.submit' : 'case.forward.submit')}</button>
+          {confirming
+            ? <button type="button" class="btn" onClick={() => setConfirming(false)}>{t('case.forward.change')}</button>
+            : <button type="button" class="btn" onClick={onClose}>{t('app.cancel')}</button>}
+          <button type="submit" ref={confirmButton} class="btn btn-primary" aria-disabled={busy} data-institution={choice?.id ?? ''}>
+            {busy ? t('case.working') : confirming ? t(reassign ? 'case.reassign.confirm' : 'case.forward.confirm') : submitLabel}
+          </button>
         </div>
       </form>
     </Dialog>
+  );
+}
+
+function ForwardConfirmation({ caseId, choice, note, reassign }: { caseId: string; choice: Choice; note: string; reassign: boolean }) {
+  const { t } = useI18n();
+  return (
+    <div class="confirm" role="group" aria-labelledby="forward-confirm-title">
+      <p id="forward-confirm-title"><strong>{t(reassign ? 'case.reassign.confirmQuestion' : 'case.forward.confirmQuestion', { caseId })}</strong></p>
+      <p class="confirm-target"><span class="picker-name">{choice.name}</span> <code>{choice.id}</code></p>
+      {note && <p class="hint">{t('case.forward.confirmNote', { note })}</p>}
+      {!reassign && <p class="hint">{t('case.forward.undoHint')}</p>}
+    </div>
   );
 }
 

@@ -21,6 +21,7 @@ import { queryOf } from '../queue/queue-page';
 import { CaseDecisions } from './case-decisions';
 import { CaseActionDialogs } from './case-actions';
 import { CaseSuggestions, MakeRuleLink } from './case-learning';
+import { forwardFromTriage } from './forward-action';
 import { CaseFacts } from './case-facts';
 import { CaseNote } from './case-note';
 import { CaseEnvelopes, CaseForwards, CaseHistory } from './case-records';
@@ -112,10 +113,7 @@ export function CasePage({ params, query }: PageProps) {
       <div class="case-grid">
         <div class="case-main">
           <CaseSummary view={c} />
-          {c.status === 'triage' && <CaseSuggestions caseId={caseId} canAct={canAct} onAccept={async (institutionId) => {
-            await ok(api.POST('/api/triage/{caseId}/assign', { params: { path: { caseId } }, body: { institutionId } }));
-            done(t('case.forward.done', { caseId, institutionId }));
-          }} />}
+          {c.status === 'triage' && <CaseSuggestions caseId={caseId} canAct={canAct} onAccept={async (choice) => done(await forwardFromTriage(t, caseId, choice))} />}
           {c.facts && <CaseFacts facts={c.facts} />}
           <MakeRuleLink caseId={caseId} decidedByOperator={c.decisions.some((d) => d.decidedBy !== 'router' && d.outcome === 'forward')} />
           <CaseDecisions decisions={c.decisions} />

@@ -6,9 +6,9 @@ import { useI18n, type MessageKey } from '../../i18n/i18n';
 
 type View = Schemas['CaseView'];
 
-const EVENT_KINDS = ['routed', 'triaged', 'forwarded', 'published', 'assigned', 'accepted', 'bounced', 'returned', 'note', 'reassigned', 'reopened', 'superseded', 'received'];
+const EVENT_KINDS = ['routed', 'triaged', 'forwarded', 'published', 'assigned', 'accepted', 'bounced', 'returned', 'note', 'reassigned', 'reopened', 'superseded', 'received', 'undone'];
 
-const FWD_TONE: Record<View['forwards'][number]['status'], Tone> = { pending: 'info', accepted: 'ok', rejected: 'danger', superseded: 'muted' };
+const FWD_TONE: Record<View['forwards'][number]['status'], Tone> = { pending: 'info', accepted: 'ok', rejected: 'danger', superseded: 'muted', cancelled: 'muted' };
 
 export function CaseEnvelopes({ envelopes }: { envelopes: View['envelopes'] }) {
   const { t, dateTime } = useI18n();

@@ -47,7 +47,7 @@ function ClaimCell({ claim }: { claim: TriageItem['claim'] }) {
 }
 
 export function QueuePage({ query }: PageProps) {
-  const { t, dateTime, number } = useI18n();
+  const { t, dateTime, number, locale } = useI18n();
   const { session } = useSession();
   useTitle(`${t('queue.title')} · ${t('app.name')}`);
   const filter = filterFromQuery(query);
@@ -117,7 +117,7 @@ export function QueuePage({ query }: PageProps) {
                   </a>
                 </td>
                 <td><Badge tone={AGE_TONE[c.age.class]}>{t(`queue.age.${c.age.class}`)}</Badge> <span class="age-hours">{t('queue.ageHours', { n: number(c.age.businessHours) })}</span></td>
-                <td><span class="reason">{reasonLabel(t, c.triageReason)}</span>{c.explanation && <span class="explanation" title={c.explanation}>{c.explanation}</span>}</td>
+                <td><span class="reason">{reasonLabel(t, c.triageReason)}</span>{c.explanation && locale !== 'fr' && <span class="explanation" title={c.explanation}>{c.explanation}</span>}</td>
                 <td><code>{c.bucType}</code></td>
                 <td><span class="country">{c.senderCountry}</span> <code class="muted">{c.senderInstitutionId}</code></td>
                 <td class="nowrap">{dateTime(c.triageSince)}</td>
