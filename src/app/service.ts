@@ -146,7 +146,7 @@ async function buildCore(
   // broker, so the facts reach it through this late binding (the pipeline watch's sweep covers the start-up gap).
   const late: { followCase?: CaseFactListener } = {};
   const onFact: CaseFactListener = (w, fact) => (late.followCase ? late.followCase(w, fact) : Promise.resolve());
-  const learning = new LearningService({ repo: new PgLearningRepository(db), routingConfig, logger, pinHashKey: config.pinHashKey });
+  const learning = new LearningService({ repo: new PgLearningRepository(db), routingConfig, logger, pinHashKey: config.pinHashKey, minSupport: config.learningMinSupport, minAgreement: config.learningMinAgreementPercent / 100 });
   const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit, onFact, learning });
   const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics, onFact });

@@ -92,6 +92,10 @@ export interface AppConfig {
   reportMonthlyCron: string;
   /** Key of the HMAC that matches a person's cases on their French PIN (learning loop); generated and kept in the database when absent. */
   pinHashKey?: string;
+  /** Rule induction: fewest agreeing decisions a candidate rule needs (LEARNING_MIN_SUPPORT). */
+  learningMinSupport: number;
+  /** Rule induction: least share of the decisions a candidate covers that must agree, in percent. */
+  learningMinAgreementPercent: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -110,7 +114,7 @@ export const AMQP_NAME_KEYS = [
  * Prefixes the service owns: every key under them must be one the service reads, so a typo fails the start instead
  * of being ignored. Other variables (PATH, HOME, NODE_OPTIONS, TEST_*) are none of the service's business.
  */
-const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_', 'REPORT_', 'PIN_'];
+const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_', 'REPORT_', 'PIN_', 'LEARNING_'];
 
 const CRON_SHAPE = /^\S+( \S+){4,5}$/;
 const toSnake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -284,6 +288,8 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     triageOldBusinessHours: read.int('TRIAGE_OLD_BUSINESS_HOURS', 8, 1, 2000),
     reportMonthlyCron: read.cron('REPORT_MONTHLY_CRON', '0 6 1 * *'),
     pinHashKey: pinHashKey(read),
+    learningMinSupport: read.int('LEARNING_MIN_SUPPORT', 5, 2, 1000),
+    learningMinAgreementPercent: read.int('LEARNING_MIN_AGREEMENT_PERCENT', 90, 50, 100),
   };
 }
 

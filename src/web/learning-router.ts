@@ -44,7 +44,7 @@ export function learningRouter(deps: { learning: LearningService; overview: Over
   });
 
   r.get('/api/rules/candidates', requireRole('operator'), async (req, res) => {
-    const min = intQuery(req.query.min, 'min', 3, 2, 1000);
+    const min = intQuery(req.query.min, 'min', deps.learning.minSupport, 2, 1000);
     const limit = intQuery(req.query.limit, 'limit', 20, 1, 100);
     res.json({ min, items: await deps.learning.candidates(min, limit) });
   });
