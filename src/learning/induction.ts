@@ -2,10 +2,10 @@
  * Rule induction from decisions: sequential covering in the manner of CN2 and RIPPER, over the non-personal
  * selectors of selectors.ts. Pure, deterministic, no I/O.
  *
- * The rules form a decision list. Repeatedly, the most general rule that qualifies is found among the examples
- * not yet covered: a beam search per institution (CN2), general to specific, one condition per level, beams ranked
- * by Laplace accuracy (p + 1) / (p + n + 2); the first level where some rule qualifies wins, the rule with the
- * most agreeing decisions first. A rule qualifies when it covers at least `minSupport` decisions for its
+ * Repeatedly, the rule that qualifies and takes the most decisions not yet covered is found: a beam search per
+ * institution (CN2), general to specific, one condition per level, beams ranked by Laplace accuracy
+ * (p + 1) / (p + n + 2); a rule that qualifies is not specialised further, and of equal takes the one with fewer
+ * conditions wins. A rule qualifies when it covers at least `minSupport` decisions for its
  * institution not covered by an earlier rule, agrees with at least `minAgreement` of all the decisions it covers,
  * and the institution serves the sector of every case it covers. It is then pruned (RIPPER): a condition whose
  * removal keeps the rule qualified goes. The decisions it agrees with are marked covered and the search starts
@@ -104,27 +104,30 @@ class Search {
     return next.sort((a, b) => laplace(b.p, b.covered.length - b.p) - laplace(a.p, a.covered.length - a.p) || b.p - a.p);
   }
 
-  /** The most general qualifying rule (and its institution), or null. */
+  /**
+   * The qualifying rule that takes the most decisions not yet covered (ties: fewer conditions, then fewer
+   * decisions against it), and its institution; null when none qualifies.
+   */
   best(): { institutionId: string; rule: Scored } | null {
     const counts = new Map<string, number>();
     this.examples.forEach((e, i) => { if (this.open[i] === 1) counts.set(e.institutionId, (counts.get(e.institutionId) ?? 0) + 1); });
     const classes = [...counts].filter(([, n]) => n >= this.s.minSupport).map(([id]) => id).sort();
     const all = this.examples.map((_e, i) => i);
-    const beams = new Map(classes.map((c) => [c, [{ selectors: [] as Selector[], covered: all, p: counts.get(c) ?? 0 }]]));
-    for (let depth = 0; depth <= (this.s.maxConditions ?? 4); depth += 1) {
-      let found: { institutionId: string; rule: Scored } | null = null;
-      for (const c of classes) {
-        const beam = beams.get(c) as Scored[];
+    let found: { institutionId: string; rule: Scored } | null = null;
+    // A rule without a sector condition gets one (learned-rule.ts): count it.
+    const size = (r: Scored) => r.selectors.length + (r.selectors.some((x) => x.attribute === 'sector') ? 0 : 1);
+    const better = (a: Scored, b: Scored) => a.p > b.p || (a.p === b.p && (size(a) < size(b) || (size(a) === size(b) && a.covered.length < b.covered.length)));
+    for (const c of classes) {
+      let beam: Scored[] = [{ selectors: [], covered: all, p: counts.get(c) ?? 0 }];
+      for (let depth = 0; depth <= (this.s.maxConditions ?? 4) && beam.length > 0; depth += 1) {
         for (const rule of beam) {
-          if (!this.qualifies(c, rule.covered)) continue;
-          const better = found === null || rule.p > found.rule.p || (rule.p === found.rule.p && rule.covered.length < found.rule.covered.length);
-          if (better) found = { institutionId: c, rule };
+          if (this.qualifies(c, rule.covered) && (found === null || better(rule, found.rule))) found = { institutionId: c, rule };
         }
+        // A rule that qualifies is not specialised further: its specialisations take no more.
+        beam = this.specialise(c, beam.filter((r) => !this.qualifies(c, r.covered))).slice(0, this.s.beamWidth ?? 6);
       }
-      if (found) return found;
-      for (const c of classes) beams.set(c, this.specialise(c, beams.get(c) as Scored[]).slice(0, this.s.beamWidth ?? 6));
     }
-    return null;
+    return found;
   }
 
   /** RIPPER-style pruning towards generality: drop any condition the rule still qualifies without. */
@@ -147,7 +150,8 @@ class Search {
 }
 
 function leftOutOf(selectors: readonly Selector[], agreeing: readonly Example[]): LeftOut[] {
-  const used = new Set(selectors.map((s) => s.attribute));
+  // A learned rule always names its sectors (a selector, or the guard learned-rule.ts adds).
+  const used = new Set<Attribute>(['sector', ...selectors.map((s) => s.attribute)]);
   const out: LeftOut[] = [];
   for (const attribute of ATTRIBUTES) {
     if (used.has(attribute)) continue;
@@ -187,4 +191,28 @@ export function induceRules(examples: readonly Example[], settings: InductionSet
     for (const i of rule.covered) if (sorted[i].institutionId === found.institutionId) open[i] = 0;
   }
   return out;
+}
+
+/**
+ * Rules that forward to the same institution with the same conditions but for the sector become one rule for
+ * those sectors (each qualified on its own, so together they do too): fewer rules for a supervisor to read.
+ */
+export function mergeBySector(rules: readonly InducedRule[]): InducedRule[] {
+  const groups = new Map<string, InducedRule[]>();
+  for (const r of rules) {
+    const key = `${r.institutionId}|${r.selectors.filter((x) => x.attribute !== 'sector').map((x) => x.key).sort().join('&')}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((g) => {
+    if (g.length === 1) return g[0];
+    const selectors = g[0].selectors.filter((x) => x.attribute !== 'sector');
+    const agreeing = g.flatMap((r) => r.agreeing);
+    return {
+      institutionId: g[0].institutionId, selectors, agreeing,
+      covered: g.flatMap((r) => r.covered),
+      counterExamples: g.flatMap((r) => r.counterExamples),
+      leftOut: leftOutOf(selectors, agreeing),
+      sectors: [...new Set(g.flatMap((r) => r.sectors))].sort(),
+    };
+  });
 }

@@ -12,7 +12,7 @@ import { evaluate } from '../routing/evaluate';
 import { extractFacts, type RoutingFacts } from '../routing/facts';
 import type { RuleTable } from '../routing/rule-table';
 import type { RoutingConfig } from '../routing/versions';
-import { induceRules, type Example } from './induction';
+import { induceRules, mergeBySector, type Example } from './induction';
 import { candidateOf, monthsSpanned, placeLearned, withLearned, type Candidate } from './learned-rule';
 import type { Envelope } from '../intake/envelope';
 import type { Proposal } from './rule-proposal';
@@ -59,25 +59,49 @@ function prepare(raw: readonly DecisionExample[], cfg: RoutingConfig): Prepared[
   return out;
 }
 
+/** The first index from which the table only triages: a rule placed there takes nothing a rule forwards. */
+export function tailStart(table: RuleTable): number {
+  let i = table.rules.length;
+  while (i > 0 && !('forward' in table.rules[i - 1].then)) i -= 1;
+  return i;
+}
+
+/**
+ * Examples by where their rule can go: all those held by the table's last triage rules together (nothing but
+ * triage follows them), the others by the triage rule that holds them (forwarding rules follow it).
+ */
+function byPlace(prepared: readonly Prepared[], table: RuleTable): Map<number, Prepared[]> {
+  const tail = tailStart(table);
+  const groups = new Map<number, Prepared[]>();
+  for (const p of prepared) {
+    const key = p.triageIndex >= tail ? -1 : p.triageIndex;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return groups;
+}
+
 export function learnCandidates(raw: readonly DecisionExample[], cfg: RoutingConfig, s: { minSupport: number; minAgreement: number }): Candidate[] {
+  const table = cfg.ruleTable;
   const prepared = prepare(raw, cfg);
   const byCase = new Map(prepared.map((p) => [p.example.caseId, p]));
-  const induced = induceRules(prepared.map((p) => p.example), {
-    minSupport: s.minSupport, minAgreement: s.minAgreement,
-    allowed: (institutionId, sector) => inSectorNetwork(cfg.directory, institutionId, sector),
-  });
   const months = monthsSpanned(prepared.map((p) => p.example));
-  const taken = new Set(cfg.ruleTable.rules.map((r) => r.id));
+  const taken = new Set(table.rules.map((r) => r.id));
   const out: Candidate[] = [];
-  for (const r of induced) {
-    const place = placeLearned(cfg.ruleTable, r.covered.map((e) => (byCase.get(e.caseId) as Prepared).triageIndex));
-    if (place === null) continue;
-    const candidate = candidateOf(r, place, months, taken);
-    const draft = withLearned(cfg.ruleTable, candidate.rule, place.position);
-    const decidedByIt = r.covered.every((e) => evaluate((byCase.get(e.caseId) as Prepared).facts, draft, cfg.directory).ruleId === candidate.rule.id);
-    if (decidedByIt) out.push(candidate);
+  for (const [at, group] of [...byPlace(prepared, table)].sort((a, b) => a[0] - b[0])) {
+    const induced = mergeBySector(induceRules(group.map((p) => p.example), {
+      minSupport: s.minSupport, minAgreement: s.minAgreement,
+      allowed: (institutionId, sector) => inSectorNetwork(cfg.directory, institutionId, sector),
+    }));
+    for (const r of induced) {
+      const place = at >= 0 ? { position: at, insertBefore: table.rules[at].id } : placeLearned(table, r.covered.map((e) => (byCase.get(e.caseId) as Prepared).triageIndex));
+      if (place === null) continue;
+      const candidate = candidateOf(r, place, months, taken, at >= 0 ? table.rules[at] : null);
+      const draft = withLearned(table, candidate.rule, place.position);
+      const decidedByIt = r.covered.every((e) => evaluate((byCase.get(e.caseId) as Prepared).facts, draft, cfg.directory).ruleId === candidate.rule.id);
+      if (decidedByIt) out.push(candidate);
+    }
   }
-  return out;
+  return out.sort((a, b) => b.ofSimilar - a.ofSimilar || (a.rule.id < b.rule.id ? -1 : 1));
 }
 
 /**

@@ -98,13 +98,20 @@ export function monthsSpanned(examples: readonly Example[]): number {
   return Math.max(1, (Math.max(...times) - Math.min(...times)) / monthMs);
 }
 
-export function candidateOf(r: InducedRule, place: Placement, months: number, taken: Set<string>): Candidate {
-  const conditions = [...r.selectors.map((s) => s.words), ...(sectorGuard(r).length ? [`sector ${r.sectors.join(' or ')} (the institution's sectors)`] : [])];
+/**
+ * The candidate for an induced rule. `within`: the triage rule it goes before when forwarding rules follow that
+ * one; the learned rule then carries its conditions too, so that it takes only the cases that rule triages.
+ */
+export function candidateOf(r: InducedRule, place: Placement, months: number, taken: Set<string>, within: Rule | null = null): Candidate {
+  const conditions = [
+    ...(sectorGuard(r).length ? [`sector ${r.sectors.join(' or ')}`] : []), ...r.selectors.map((s) => s.words),
+    ...(within ? [`what ${within.id} holds`] : []),
+  ];
   const values = r.selectors.map((s) => s.key.split(/[=~]/)[1]);
   const rule: Rule = {
     id: uniqueId(idPart(`LEARNED-${[...(r.selectors.some((s) => s.attribute === 'sector') ? [] : r.sectors), ...values].join('-')}-${r.institutionId}`).slice(0, 80), taken),
     description: `${conditions.join(', ')}: forward to ${r.institutionId} (learned from ${r.agreeing.length} of ${r.covered.length} operator decisions)`,
-    when: [...sectorGuard(r), ...r.selectors.map((s) => s.condition)],
+    when: [...sectorGuard(r), ...r.selectors.map((s) => s.condition), ...(within ? within.when : [])],
     then: { forward: { institutionId: r.institutionId } },
     source: `learned from operators' decisions: ${r.agreeing.length} of ${r.covered.length} agree`,
   };

@@ -1,6 +1,6 @@
 /**
  * What rule induction may put in a learned rule: one test on one non-personal fact of a case (sector, BUC type,
- * SED type, sending country, residence country or département, no known residence, a French reference in a
+ * SED type, sending country, residence country or département, a residence known or not, a French reference in a
  * network, no French reference, a French PIN present or not), as a rule-table condition and in words. A learned
  * rule never names a person: the French PIN appears only as "present" or "absent", never its value, and the
  * residence stops at the département.
@@ -84,6 +84,7 @@ export function selectorsFor(examples: readonly ExampleFacts[]): Selector[] {
       if (v !== null && v !== '') add(textSelector(t.attribute, t.words, v, t.value));
     }
     if (!e.residenceKnown) add({ key: 'residence=none', attribute: 'residence', condition: { fact: 'residence', exists: false }, words: 'no known residence', holds: (x) => !x.residenceKnown });
+    else add({ key: 'residence=known', attribute: 'residence', condition: { fact: 'residence', exists: true }, words: 'a known residence', holds: (x) => x.residenceKnown });
     if (e.refNetworks.length === 0) {
       add({ key: 'frenchRefs=none', attribute: 'frenchRefs', condition: { fact: 'frenchRefs', count: { max: 0 } }, words: 'no French reference', holds: (x) => x.refNetworks.length === 0 });
     }

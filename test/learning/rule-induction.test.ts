@@ -81,9 +81,9 @@ const ROWS: Row[] = [
     ],
     // Each institution's cases differ from the others' in one way or two: that is all the rules keep.
     expected: [
-      { institutionId: 'FR:CARSATHF1', features: { sector: 'P', bucType: 'P_BUC_01' }, decisions: 5, ofSimilar: 5, insertBefore: 'ANY-AMBIGUOUS' },
-      { institutionId: 'FR:CARSATLR1', features: { sector: 'P', refNetworks: [] }, decisions: 5, ofSimilar: 5, insertBefore: 'FALLBACK' },
       { institutionId: 'FR:CNAV00001', features: { sector: 'P', bucType: 'P_BUC_02', refNetworks: ['PENSION_GENERAL'] }, decisions: 6, ofSimilar: 6, insertBefore: 'ANY-AMBIGUOUS' },
+      { institutionId: 'FR:CARSATLR1', features: { sector: 'P', refNetworks: [] }, decisions: 5, ofSimilar: 5, insertBefore: 'FALLBACK' },
+      { institutionId: 'FR:CARSATHF1', features: { sector: 'P', bucType: 'P_BUC_01' }, decisions: 5, ofSimilar: 5, insertBefore: 'ANY-AMBIGUOUS' },
     ],
   },
   {

@@ -675,6 +675,21 @@ export const fr = {
   'ticket.event.unassigned': 'attribution retirée',
   'ticket.event.automatic': 'automatique (suite du dossier)',
   'ticket.event.viaCounterpart': 'message du correspondant',
+  // Candidate rules learned from decisions (issue #18)
+  'candidates.title': 'Règles candidates',
+  'candidates.subtitle': 'Apprises des décisions des opérateurs (au moins {min} décisions concordantes), sur la table v{version}',
+  'candidates.caption': 'Règles candidates, les plus utiles d’abord',
+  'candidates.none': 'Aucune règle candidate : pas assez de décisions concordantes.',
+  'candidates.open': 'toutes les règles candidates',
+  'candidates.choose': 'Retenir {id}',
+  'candidates.chosen': 'Retenue',
+  'candidates.conditions': 'Conditions',
+  'candidates.before': 'avant {id}',
+  'candidates.agreement': 'Accord',
+  'candidates.perMonth': 'Dossiers par mois',
+  'candidates.counter': 'Contre-exemples',
+  'candidates.leftOut': 'Conditions écartées (sans effet sur le choix)',
+  'candidates.draft': '{n} règle(s) retenue(s) : un brouillon',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -13,7 +13,7 @@ import { queuePage } from './queue';
 import { searchPage } from './search';
 import { tokensPage } from './tokens';
 import { reportsPage } from './reports';
-import { rulesDraftPage, rulesPage } from './rules';
+import { rulesCandidatesPage, rulesDraftPage, rulesPage } from './rules';
 import { ticketPage, ticketsPage } from './tickets';
 
 export { HOME_PATH, LOGIN_PATH } from './paths';
@@ -28,6 +28,7 @@ export const PAGES: PageDef[] = [
   overviewPage,
   rulesPage,
   rulesDraftPage,
+  rulesCandidatesPage,
   directoryPage,
   quarantinePage,
   reportsPage,
