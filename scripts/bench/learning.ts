@@ -81,15 +81,18 @@ async function receive(svc: Service, envelopes: Envelope[], ctx: BenchContext, l
 }
 
 /** The operator works through the whole triage queue by the practice (5 % at random when `noise`). */
-async function operate(client: Api, facts: Map<string, RoutingFacts>, noise: number, rng: Prng): Promise<number> {
+async function operate(client: Api, facts: Map<string, RoutingFacts>, noise: number, rng: Prng): Promise<{ decided: number; noisy: number }> {
   let decided = 0;
+  let noisyOnes = 0;
   for (;;) {
     const page = await client.get<{ items: Array<{ caseId: string }> }>('/api/triage?limit=100');
-    if (page.items.length === 0) return decided;
+    if (page.items.length === 0) return { decided, noisy: noisyOnes };
     for (const { caseId } of page.items) {
       const f = facts.get(caseId);
       if (!f) throw new Error(`case ${caseId} not sent by the bench`);
-      const to = rng.next() < noise ? noisy(f, rng) : practice(f);
+      const careless = rng.next() < noise;
+      if (careless) noisyOnes += 1;
+      const to = careless ? noisy(f, rng) : practice(f);
       await client.send('POST', `/api/triage/${encodeURIComponent(caseId)}/assign`, { institutionId: to });
       decided += 1;
     }
@@ -171,7 +174,7 @@ async function scenario(databaseUrl: string | undefined, noise: number, ctx: Ben
     const label = noise ? 'noisy operator' : 'consistent operator';
     await receive(svc, one, ctx, `${label}: month 1`);
     const m1 = await figures(db, one, byEnvelope);
-    const decided = await operate(client, facts, noise, new Prng(`learning-noise-${noise}`));
+    const { decided, noisy: noisyDecisions } = await operate(client, facts, noise, new Prng(`learning-noise-${noise}`));
     const sup = await supervise(client);
     await receive(svc, two, ctx, `${label}: month 2`);
     const m2 = await figures(db, two, byEnvelope);
@@ -181,7 +184,7 @@ async function scenario(databaseUrl: string | undefined, noise: number, ctx: Ben
     return {
       benchmark: `learned rules, ${label}${databaseUrl ? ', PostgreSQL' : ', PGlite'}`,
       figures: {
-        'month 1 auto': pct(m1.auto), 'month 2 auto': pct(m2.auto), learnable: pct(m2.learnable), 'decisions m1': decided,
+        'month 1 auto': pct(m1.auto), 'month 2 auto': pct(m2.auto), learnable: pct(m2.learnable), 'decisions m1': decided, 'noisy decisions': noisyDecisions,
         'rules published': sup.accepted, 'learned forwards m2': m2.learnedForwards, 'wrong forwards': `${m2.wrong} (${pct(wrongShare)})`,
         'gates passed': m2.gatesPassed, 'supervisor actions': sup.actions, 'simulated m1': `${pct(sup.simulated.before)} → ${pct(sup.simulated.after)}`,
       },

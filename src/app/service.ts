@@ -21,9 +21,11 @@ import type { AppConfig } from '../config/env';
 import { loadBucCatalogue } from '../config/catalogue';
 import { BucCatalogue } from '../intake/buc-catalogue';
 import { QuarantineService } from '../intake/quarantine-service';
+import { LearnedRulesService } from '../learning/learned-rules';
 import { LearningService } from '../learning/learning-service';
 import { OverviewService, ticketsAtRiskFrom } from '../overview/overview-service';
 import { PgBucCatalogueRepository } from '../store/buc-catalogue-repository';
+import { PgLearnedRulesRepository } from '../store/learned-rules-repository';
 import { PgLearningRepository } from '../store/learning-repository';
 import { PgOverviewQueries } from '../store/overview-queries';
 import { catalogueRouter } from '../web/catalogue-router';
@@ -107,6 +109,8 @@ export interface Service {
   quarantine: QuarantineService;
   /** Suggestions, rule proposals and candidate rules from operators' decisions. */
   learning: LearningService;
+  /** Learned rules after publication: shadow agreement, live precision and drift. */
+  learnedRules: LearnedRulesService;
   overview: OverviewService;
   amqp?: AmqpSide;
   helpdesk: Helpdesk;
@@ -146,6 +150,10 @@ async function buildCore(
   // broker, so the facts reach it through this late binding (the pipeline watch's sweep covers the start-up gap).
   const late: { followCase?: CaseFactListener } = {};
   const onFact: CaseFactListener = (w, fact) => (late.followCase ? late.followCase(w, fact) : Promise.resolve());
+  const learnedRules = new LearnedRulesService({
+    repo: new PgLearnedRulesRepository(db), routingConfig,
+    drift: { minForwards: config.learningDriftMinForwards, maxUndoneShare: config.learningDriftMaxUndonePercent / 100 },
+  });
   const learning = new LearningService({ repo: new PgLearningRepository(db), routingConfig, logger, pinHashKey: config.pinHashKey, minSupport: config.learningMinSupport, minAgreement: config.learningMinAgreementPercent / 100 });
   const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit, onFact, learning });
   const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
@@ -158,7 +166,7 @@ async function buildCore(
     entries: new PgQuarantineRepository(db), intakeRepo, validator, clock, logger, metrics, audit, limits: config.inputLimits,
     beforeResubmit: () => catalogue.refresh(), onAccepted: () => routingWorker.kick(),
   });
-  return { audit, access, accounts, caseActions, catalogue, validator, intake, routingConfig, learning, triage, forwarding, routingWorker, quarantine, late };
+  return { audit, access, accounts, caseActions, catalogue, validator, intake, routingConfig, learning, learnedRules, triage, forwarding, routingWorker, quarantine, late };
 }
 
 type Core = Awaited<ReturnType<typeof buildCore>>;
@@ -187,7 +195,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
       casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
       helpdesk.router,
-      learningRouter({ learning, overview }),
+      learningRouter({ learning, overview, learnedRules: core.learnedRules }),
       catalogueRouter(catalogue),
       reports.router,
     ],
@@ -255,13 +263,19 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const { db, ownDb } = await migratedDatabase(config, opts, logger);
   const outbox = new PgOutboxRepository(db);
   // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
-  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined });
+  // The learned rules' gauges read through the core, built just below (the closure runs at scrape time).
+  let learnedRules: LearnedRulesService | undefined;
+  const metrics = createMetrics({
+    workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined,
+    learnedRules: async () => (learnedRules ? (await learnedRules.status()).live : []),
+  });
 
   let amqp: AmqpSide | undefined;
   // Routing hands the forwards it creates to this instance's relay in memory (leased to it), and wakes it, as
   // intake wakes routing. Without a broker, forwards are pulled over HTTP: no relay, no hand-over.
   const inbox = config.amqpUrl ? relayInbox(config, clock, () => amqp?.broker.isConnected() ?? false, () => amqp?.relay.kick()) : undefined;
   const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick(), inbox);
+  learnedRules = core.learnedRules;
   const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
   const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {

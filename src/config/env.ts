@@ -96,6 +96,10 @@ export interface AppConfig {
   learningMinSupport: number;
   /** Rule induction: least share of the decisions a candidate covers that must agree, in percent. */
   learningMinAgreementPercent: number;
+  /** Drift watch: a live learned rule drifts with at least this many forwards… */
+  learningDriftMinForwards: number;
+  /** …of which more than this share (percent) was bounced or re-assigned. */
+  learningDriftMaxUndonePercent: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -290,6 +294,8 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     pinHashKey: pinHashKey(read),
     learningMinSupport: read.int('LEARNING_MIN_SUPPORT', 5, 2, 1000),
     learningMinAgreementPercent: read.int('LEARNING_MIN_AGREEMENT_PERCENT', 90, 50, 100),
+    learningDriftMinForwards: read.int('LEARNING_DRIFT_MIN_FORWARDS', 20, 1, 100_000),
+    learningDriftMaxUndonePercent: read.int('LEARNING_DRIFT_MAX_UNDONE_PERCENT', 10, 0, 100),
   };
 }
 

@@ -109,7 +109,10 @@ export function learnCandidates(raw: readonly DecisionExample[], cfg: RoutingCon
  * institution): the candidate's general rule at its place, not the case's exact facts. Null when none covers it.
  */
 export function generalProposal(candidates: readonly Candidate[], facts: RoutingFacts, institutionId: string, cfg: RoutingConfig): Proposal | null {
-  const c = candidates.find((x) => x.institutionId === institutionId && x.rule.when.every((w) => failedCondition(w, facts) === null));
+  // The candidate whose rule, at its place, decides the case itself (another may hold for its facts but sit below
+  // the triage rule that stops it).
+  const decides = (x: Candidate) => evaluate({ ...facts, caseRoute: null }, withLearned(cfg.ruleTable, x.rule, x.position), cfg.directory).ruleId === x.rule.id;
+  const c = candidates.find((x) => x.institutionId === institutionId && x.rule.when.every((w) => failedCondition(w, facts) === null) && decides(x));
   if (c === undefined) return null;
   const draft = withLearned(cfg.ruleTable, c.rule, c.position);
   const decision = evaluate({ ...facts, caseRoute: null }, draft, cfg.directory);

@@ -43,7 +43,7 @@ export interface Candidate {
   leftOut: LeftOut[];
 }
 
-const idPart = (s: string) => s.toUpperCase().replace(/^FR:/, '').replace(/[^A-Z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+const idPart = (s: string) => s.toUpperCase().replace(/FR:/g, '').replace(/[^A-Z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 
 function uniqueId(base: string, taken: Set<string>): string {
   let id = base;
