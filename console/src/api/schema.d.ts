@@ -742,6 +742,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rules/learned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Learned rules after publication (shadow agreement, live precision, drift)
+         * @description `shadow`: every rule of the table in force published in shadow (`shadowUntil`): the cases it would have
+         *     decided (their trace says so), how many an operator decided, and how often the operator chose what it
+         *     would have. `live`: every live learned rule (id `LEARNED-…`): its forwards so far, those undone (bounced or
+         *     re-assigned), its precision, and whether it drifts (at least `LEARNING_DRIFT_MIN_FORWARDS` forwards, more
+         *     than `LEARNING_DRIFT_MAX_UNDONE_PERCENT` % undone; also the gauge `liaison_learned_rule_drifting`).
+         */
+        get: operations["learnedRulesStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rules/simulate": {
         parameters: {
             query?: never;
@@ -1634,8 +1658,15 @@ export interface components {
             matched: boolean;
             /** @description The first condition that failed, or why the target could not be used. */
             failed?: string;
-            /** @description Why the rule was not tried (disabled, not in force at `legalDeliveryAt`). */
+            /** @description Why the rule was not tried (disabled, not in force at `legalDeliveryAt`, in shadow). */
             skipped?: string;
+            /** @description A rule published in shadow (`shadowUntil`) that would have decided this: what it would have done. It decided nothing. */
+            shadow?: {
+                /** @enum {string} */
+                outcome: "forward" | "triage";
+                institutionId?: string;
+                reason?: string;
+            };
             /** @enum {string} */
             outcome?: "forward" | "triage";
             institutionId?: string;
@@ -2550,6 +2581,11 @@ export interface components {
              * @description Last day in force, inclusive.
              */
             validTo?: string;
+            /**
+             * Format: date
+             * @description Published in shadow: up to this day (inclusive) the rule decides nothing, but the trace of every case it would have decided says so.
+             */
+            shadowUntil?: string;
             /** @description Conditions, all of which must hold. An empty list always holds. */
             when: components["schemas"]["condition"][];
             then: components["schemas"]["target"];
@@ -4229,6 +4265,47 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    learnedRulesStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The learned rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        shadow: {
+                            ruleId: string;
+                            /** Format: date */
+                            until: string;
+                            cases: number;
+                            decidedByOperators: number;
+                            agreed: number;
+                            agreement: number | null;
+                        }[];
+                        live: {
+                            ruleId: string;
+                            forwards: number;
+                            undone: number;
+                            precision: number | null;
+                            drifting: boolean;
+                        }[];
+                    };
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Unexpected"];

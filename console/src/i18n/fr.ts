@@ -690,6 +690,23 @@ export const fr = {
   'candidates.counter': 'Contre-exemples',
   'candidates.leftOut': 'Conditions écartées (sans effet sur le choix)',
   'candidates.draft': '{n} règle(s) retenue(s) : un brouillon',
+  'caseShadow.title': 'Règles en observation',
+  'caseShadow.forward': 'aurait transmis à {institutionId} (en observation : elle n’a rien décidé)',
+  'caseShadow.triage': 'aurait mis en tri ({reason}) (en observation : elle n’a rien décidé)',
+  'learned.title': 'Règles apprises',
+  'learned.shadow': 'En observation',
+  'learned.live': 'En vigueur',
+  'learned.rule': 'Règle',
+  'learned.until': 'Jusqu’au',
+  'learned.wouldHave': 'Dossiers qu’elle aurait décidés',
+  'learned.agreement': 'Accord avec les opérateurs',
+  'learned.makeLive': 'Mettre en vigueur',
+  'learned.madeLive': '{id} en vigueur : table v{version}.',
+  'learned.forwards': 'Transmissions',
+  'learned.undone': 'Renvoyées ou réaffectées',
+  'learned.precision': 'Précision',
+  'learned.drifting': 'dérive',
+  'candidates.shadowUntil': 'Publier en observation jusqu’au (facultatif)',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -14,18 +14,22 @@ import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../router';
 import { useSession } from '../../session';
 import { RULES_PATH } from '../paths';
+import { LearnedRulesPanel } from './learned-rules-panel';
 import { SimulationReport } from './simulation-report';
 
 type Candidate = Schemas['RuleCandidate'];
 type Rules = Schemas['RuleProposal']['draft']['rules'];
 
-/** The table in force with the chosen candidates' rules, each before its `insertBefore`, in the list's order. */
-export function draftWith(rules: Rules, chosen: Candidate[]): Rules {
+/**
+ * The table in force with the chosen candidates' rules, each before its `insertBefore`, in the list's order; in
+ * shadow until `shadowUntil` when one is given.
+ */
+export function draftWith(rules: Rules, chosen: Candidate[], shadowUntil = ''): Rules {
   const out = [...rules];
   for (const c of chosen) {
     if (out.some((r) => r.id === c.rule.id)) continue;
     const at = c.insertBefore === null ? -1 : out.findIndex((r) => r.id === c.insertBefore);
-    out.splice(at < 0 ? out.length : at, 0, c.rule);
+    out.splice(at < 0 ? out.length : at, 0, shadowUntil ? { ...c.rule, shadowUntil } : c.rule);
   }
   return out;
 }
@@ -59,6 +63,7 @@ export function CandidatesPage() {
   const [report, setReport] = useState<Schemas['DraftReport']>();
   const [simulatedFor, setSimulatedFor] = useState('');
   const [reason, setReason] = useState('');
+  const [shadowUntil, setShadowUntil] = useState('');
   const [published, setPublished] = useState<number>();
   const [error, setError] = useState<unknown>();
   if (current.error !== undefined) return <ErrorNotice error={current.error} onRetry={current.reload} />;
@@ -67,8 +72,8 @@ export function CandidatesPage() {
   const supervisor = session.has('supervisor');
   const items = candidates.data.items;
   const picked = items.filter((c) => chosen.includes(c.rule.id));
-  const rules = draftWith(current.data.rules, picked);
-  const key = chosen.join(',');
+  const rules = draftWith(current.data.rules, picked, shadowUntil);
+  const key = `${chosen.join(',')}|${shadowUntil}`;
   const run = async (fn: () => Promise<void>) => {
     setError(undefined);
     try { await fn(); } catch (err) { setError(err); }
@@ -92,6 +97,8 @@ export function CandidatesPage() {
         <section class="panel" aria-labelledby="candidates-draft">
           <div class="panel-header"><h2 id="candidates-draft">{t('candidates.draft', { n: picked.length })}</h2></div>
           <div class="panel-body">
+            <label for="candidates-shadow">{t('candidates.shadowUntil')}</label>
+            <input id="candidates-shadow" type="date" value={shadowUntil} onInput={(e) => { setShadowUntil(e.currentTarget.value); setReport(undefined); }} />
             <button type="button" class="btn" onClick={() => run(async () => { setReport(await ok(api.POST('/api/rules/simulate', { body: { rules } }))); setSimulatedFor(key); })}>{t('rules.simulate')}</button>
             {report && <SimulationReport report={report} />}
             {report && simulatedFor === key && (
@@ -114,6 +121,7 @@ export function CandidatesPage() {
         </section>
       )}
       {published !== undefined && <Notice kind="success">{t('rules.published', { version: published })}</Notice>}
+      <LearnedRulesPanel key={tick} onPublished={() => setTick((n) => n + 1)} />
       {error !== undefined && <ErrorNotice error={error} />}
     </>
   );

@@ -13,6 +13,7 @@ import type { PageProps } from '../page';
 import { RULES_CANDIDATES_PATH, RULES_DRAFT_PATH } from '../paths';
 import { loadDraft } from './draft-store';
 import { ProposalEditor } from './proposal-editor';
+import { LearnedRulesPanel } from './learned-rules-panel';
 import { RuleDiffView } from './rule-diff-view';
 
 export function RulesPage({ query }: PageProps) {
@@ -58,6 +59,7 @@ export function RulesPage({ query }: PageProps) {
           </table>
         )}
       </section>
+      <LearnedRulesPanel onPublished={() => setTick((n) => n + 1)} />
       <RuleDiffView versions={versions.data.items.map((v) => v.version)} />
       <table class="table"><caption>{t('rules.versions')}</caption>
         <thead><tr><th scope="col">{t('rules.version')}</th><th scope="col">{t('rules.author')}</th><th scope="col">{t('rules.when')}</th><th scope="col">{t('rules.reason')}</th></tr></thead>
