@@ -264,10 +264,10 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const outbox = new PgOutboxRepository(db);
   // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
   // The learned rules' gauges read through the core, built just below (the closure runs at scrape time).
-  let learnedRules: LearnedRulesService | undefined;
+  const learned: { rules?: LearnedRulesService } = {};
   const metrics = createMetrics({
     workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined,
-    learnedRules: async () => (learnedRules ? (await learnedRules.status()).live : []),
+    learnedRules: async () => (learned.rules ? (await learned.rules.status()).live : []),
   });
 
   let amqp: AmqpSide | undefined;
@@ -275,7 +275,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   // intake wakes routing. Without a broker, forwards are pulled over HTTP: no relay, no hand-over.
   const inbox = config.amqpUrl ? relayInbox(config, clock, () => amqp?.broker.isConnected() ?? false, () => amqp?.relay.kick()) : undefined;
   const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick(), inbox);
-  learnedRules = core.learnedRules;
+  learned.rules = core.learnedRules;
   const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
   const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {
