@@ -257,18 +257,24 @@ function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: strin
   return { owner: newId(`${relay}-${config.amqpConnectionName}`), leaseMs: config.outboxLeaseMs };
 }
 
+/**
+ * The process's metrics. Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a
+ * broker's confirm. The learned rules' gauges read through `learned`, set once the core is built (at scrape time).
+ */
+function serviceMetrics(config: Readonly<AppConfig>, db: Database, outbox: PgOutboxRepository, learned: { rules?: LearnedRulesService }): Metrics {
+  return createMetrics({
+    workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined,
+    learnedRules: async () => (learned.rules ? (await learned.rules.status()).live : []),
+  });
+}
+
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const { db, ownDb } = await migratedDatabase(config, opts, logger);
   const outbox = new PgOutboxRepository(db);
-  // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
-  // The learned rules' gauges read through the core, built just below (the closure runs at scrape time).
   const learned: { rules?: LearnedRulesService } = {};
-  const metrics = createMetrics({
-    workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined,
-    learnedRules: async () => (learned.rules ? (await learned.rules.status()).live : []),
-  });
+  const metrics = serviceMetrics(config, db, outbox, learned);
 
   let amqp: AmqpSide | undefined;
   // Routing hands the forwards it creates to this instance's relay in memory (leased to it), and wakes it, as
