@@ -261,11 +261,13 @@ function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: strin
  * The process's metrics. Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a
  * broker's confirm. The learned rules' gauges read through `learned`, set once the core is built (at scrape time).
  */
-function serviceMetrics(config: Readonly<AppConfig>, db: Database, outbox: PgOutboxRepository, learned: { rules?: LearnedRulesService }): Metrics {
-  return createMetrics({
+function serviceMetrics(config: Readonly<AppConfig>, db: Database, outbox: PgOutboxRepository): { metrics: Metrics; learned: { rules?: LearnedRulesService } } {
+  const learned: { rules?: LearnedRulesService } = {};
+  const metrics = createMetrics({
     workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined,
     learnedRules: async () => (learned.rules ? (await learned.rules.status()).live : []),
   });
+  return { metrics, learned };
 }
 
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
@@ -273,8 +275,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const { db, ownDb } = await migratedDatabase(config, opts, logger);
   const outbox = new PgOutboxRepository(db);
-  const learned: { rules?: LearnedRulesService } = {};
-  const metrics = serviceMetrics(config, db, outbox, learned);
+  const { metrics, learned } = serviceMetrics(config, db, outbox);
 
   let amqp: AmqpSide | undefined;
   // Routing hands the forwards it creates to this instance's relay in memory (leased to it), and wakes it, as
