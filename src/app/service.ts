@@ -21,9 +21,11 @@ import type { AppConfig } from '../config/env';
 import { loadBucCatalogue } from '../config/catalogue';
 import { BucCatalogue } from '../intake/buc-catalogue';
 import { QuarantineService } from '../intake/quarantine-service';
+import { LearnedRulesService } from '../learning/learned-rules';
 import { LearningService } from '../learning/learning-service';
 import { OverviewService, ticketsAtRiskFrom } from '../overview/overview-service';
 import { PgBucCatalogueRepository } from '../store/buc-catalogue-repository';
+import { PgLearnedRulesRepository } from '../store/learned-rules-repository';
 import { PgLearningRepository } from '../store/learning-repository';
 import { PgOverviewQueries } from '../store/overview-queries';
 import { catalogueRouter } from '../web/catalogue-router';
@@ -108,6 +110,8 @@ export interface Service {
   quarantine: QuarantineService;
   /** Suggestions, rule proposals and candidate rules from operators' decisions. */
   learning: LearningService;
+  /** Learned rules after publication: shadow agreement, live precision and drift. */
+  learnedRules: LearnedRulesService;
   overview: OverviewService;
   amqp?: AmqpSide;
   helpdesk: Helpdesk;
@@ -147,7 +151,11 @@ async function buildCore(
   // broker, so the facts reach it through this late binding (the pipeline watch's sweep covers the start-up gap).
   const late: { followCase?: CaseFactListener } = {};
   const onFact: CaseFactListener = (w, fact) => (late.followCase ? late.followCase(w, fact) : Promise.resolve());
-  const learning = new LearningService({ repo: new PgLearningRepository(db), routingConfig, logger, pinHashKey: config.pinHashKey });
+  const learnedRules = new LearnedRulesService({
+    repo: new PgLearnedRulesRepository(db), routingConfig,
+    drift: { minForwards: config.learningDriftMinForwards, maxUndoneShare: config.learningDriftMaxUndonePercent / 100 },
+  });
+  const learning = new LearningService({ repo: new PgLearningRepository(db), routingConfig, logger, pinHashKey: config.pinHashKey, minSupport: config.learningMinSupport, minAgreement: config.learningMinAgreementPercent / 100 });
   const triage = new TriageService({ store: caseStore, routingConfig, clock, logger, audit, onFact, learning, undoSeconds: config.triageUndoSeconds });
   const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics, onFact });
@@ -159,7 +167,7 @@ async function buildCore(
     entries: new PgQuarantineRepository(db), intakeRepo, validator, clock, logger, metrics, audit, limits: config.inputLimits,
     beforeResubmit: () => catalogue.refresh(), onAccepted: () => routingWorker.kick(),
   });
-  return { audit, access, accounts, caseActions, catalogue, validator, intake, routingConfig, learning, triage, forwarding, routingWorker, quarantine, late };
+  return { audit, access, accounts, caseActions, catalogue, validator, intake, routingConfig, learning, learnedRules, triage, forwarding, routingWorker, quarantine, late };
 }
 
 type Core = Awaited<ReturnType<typeof buildCore>>;
@@ -190,7 +198,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       }),
       casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, audit }),
       helpdesk.router,
-      learningRouter({ learning, overview }),
+      learningRouter({ learning, overview, learnedRules: core.learnedRules }),
       catalogueRouter(catalogue),
       reports.router,
     ],
@@ -252,19 +260,32 @@ function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: strin
   return { owner: newId(`${relay}-${config.amqpConnectionName}`), leaseMs: config.outboxLeaseMs };
 }
 
+/**
+ * The process's metrics. Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a
+ * broker's confirm. The learned rules' gauges read through `learned`, set once the core is built (at scrape time).
+ */
+function serviceMetrics(config: Readonly<AppConfig>, db: Database, outbox: PgOutboxRepository): { metrics: Metrics; learned: { rules?: LearnedRulesService } } {
+  const learned: { rules?: LearnedRulesService } = {};
+  const metrics = createMetrics({
+    workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined,
+    learnedRules: async () => (learned.rules ? (await learned.rules.status()).live : []),
+  });
+  return { metrics, learned };
+}
+
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const { db, ownDb } = await migratedDatabase(config, opts, logger);
   const outbox = new PgOutboxRepository(db);
-  // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
-  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined });
+  const { metrics, learned } = serviceMetrics(config, db, outbox);
 
   let amqp: AmqpSide | undefined;
   // Routing hands the forwards it creates to this instance's relay in memory (leased to it), and wakes it, as
   // intake wakes routing. Without a broker, forwards are pulled over HTTP: no relay, no hand-over.
   const inbox = config.amqpUrl ? relayInbox(config, clock, () => amqp?.broker.isConnected() ?? false, () => amqp?.relay.kick()) : undefined;
   const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick(), inbox);
+  learned.rules = core.learnedRules;
   const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
   const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {

@@ -101,6 +101,14 @@ export interface AppConfig {
   simulationMaxConcurrent: number;
   tokenLifetimeDays: number;
   reportRegenerateMinSeconds: number;
+  /** Rule induction: fewest agreeing decisions a candidate rule needs (LEARNING_MIN_SUPPORT). */
+  learningMinSupport: number;
+  /** Rule induction: least share of the decisions a candidate covers that must agree, in percent. */
+  learningMinAgreementPercent: number;
+  /** Drift watch: a live learned rule drifts with at least this many forwards… */
+  learningDriftMinForwards: number;
+  /** …of which more than this share (percent) was bounced or re-assigned. */
+  learningDriftMaxUndonePercent: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -119,7 +127,7 @@ export const AMQP_NAME_KEYS = [
  * Prefixes the service owns: every key under them must be one the service reads, so a typo fails the start instead
  * of being ignored. Other variables (PATH, HOME, NODE_OPTIONS, TEST_*) are none of the service's business.
  */
-const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_', 'REPORT_', 'PIN_'];
+const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_', 'REPORT_', 'PIN_', 'LEARNING_'];
 
 const CRON_SHAPE = /^\S+( \S+){4,5}$/;
 const toSnake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -305,6 +313,10 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     simulationMaxConcurrent: read.int('SIMULATION_MAX_CONCURRENT', 2, 1, 64),
     tokenLifetimeDays: read.int('TOKEN_LIFETIME_DAYS', 365, 1, 36_500),
     reportRegenerateMinSeconds: read.int('REPORT_REGENERATE_MIN_SECONDS', 60, 0, 86_400),
+    learningMinSupport: read.int('LEARNING_MIN_SUPPORT', 5, 2, 1000),
+    learningMinAgreementPercent: read.int('LEARNING_MIN_AGREEMENT_PERCENT', 90, 50, 100),
+    learningDriftMinForwards: read.int('LEARNING_DRIFT_MIN_FORWARDS', 20, 1, 100_000),
+    learningDriftMaxUndonePercent: read.int('LEARNING_DRIFT_MAX_UNDONE_PERCENT', 10, 0, 100),
   };
 }
 

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Envelope } from '../intake/envelope';
-import { evaluate } from '../routing/evaluate';
 import { extractFacts, type RoutingFacts } from '../routing/facts';
 import type { RoutingConfig, RoutingConfigService } from '../routing/versions';
 import { AppError } from '../shared/errors';
@@ -13,6 +12,9 @@ import type { Logger } from '../shared/logger';
 import type { DecisionLearning } from '../triage/triage-service';
 import { caseFeatures, pinHasher, type CaseFeatures, type PinHasher } from './features';
 import { pickerCandidates, type PickerCandidate } from './picker-candidates';
+import { DEFAULT_MIN_AGREEMENT, DEFAULT_MIN_SUPPORT, generalProposal, learnCandidates, type DecisionExample } from './learn-candidates';
+export type { DecisionExample } from './learn-candidates';
+import type { Candidate } from './learned-rule';
 import { proposeRule, type Proposal } from './rule-proposal';
 import { PERSON_LEVEL, rankSuggestions, SIMILARITY_LEVELS, type SimilarityLevel, type Suggestion } from './similarity';
 
@@ -40,23 +42,17 @@ export interface RecordedFeatures extends CaseFeatures, ManualDecision {
   routerRuleId: string | null;
 }
 
-export interface RepeatedDecision {
-  features: Omit<CaseFeatures, 'pinHash' | 'sector'>;
-  institutionId: string;
-  decisions: number;
-  ofSimilar: number;
-  exampleCaseIds: string[];
-  lastDecidedAt: Date;
-}
-
 export interface LearningRepository {
   evidence(caseId: string): Promise<CaseEvidence | undefined>;
   latestManualForward(caseId: string): Promise<ManualDecision | undefined>;
   saveFeatures(f: RecordedFeatures): Promise<void>;
   /** Institutions that similar decided cases (other than `exceptCaseId`) went to and still are with. */
   similarCounts(level: SimilarityLevel, f: CaseFeatures, exceptCaseId: string): Promise<Array<{ institutionId: string; cases: number }>>;
-  /** Feature groups where the same institution was chosen at least `min` times, most repeated first. */
-  repeatedDecisions(min: number, limit: number): Promise<RepeatedDecision[]>;
+  /**
+   * The latest `limit` operator decisions the case still follows (not bounced, not re-assigned since), with the
+   * SED the router decided on: what rule induction learns from.
+   */
+  decisionExamples(limit: number): Promise<DecisionExample[]>;
   /** The named secret, created with `generate()` by the first instance that asks. */
   secret(name: string, generate: () => string): Promise<string>;
 }
@@ -67,12 +63,13 @@ export interface LearningDeps {
   logger: Logger;
   /** PIN_HASH_KEY; when absent a key is generated once and kept in the database. */
   pinHashKey?: string;
+  /** Rule induction's thresholds (LEARNING_MIN_SUPPORT, LEARNING_MIN_AGREEMENT_PERCENT / 100). */
+  minSupport?: number;
+  minAgreement?: number;
 }
 
-export interface Candidate extends Omit<RepeatedDecision, 'lastDecidedAt'> {
-  lastDecidedAt: string;
-  share: number;
-}
+/** The most recent decisions induction reads. */
+const MAX_EXAMPLES = 5000;
 
 export class LearningService implements DecisionLearning {
   private hasher?: Promise<PinHasher>;
@@ -136,6 +133,9 @@ export class LearningService implements DecisionLearning {
     }
     const cfg = await this.deps.routingConfig.current();
     const { facts, features } = await this.featuresOf(evidence, cfg);
+    const candidates = learnCandidates(await this.deps.repo.decisionExamples(MAX_EXAMPLES), cfg, { minSupport: this.minSupport, minAgreement: this.minAgreement });
+    const general = generalProposal(candidates, facts, target, cfg);
+    if (general) return { caseId, institutionId: target, basedOnVersion: cfg.ruleSetVersion, ...general };
     const proposal = proposeRule({
       caseId, facts, features, institutionId: target, routerRuleId: evidence.routerRuleId,
       decidedBy: manual?.decidedBy ?? 'proposal', decidedAt: manual?.decidedAt ?? evidence.firstLegalDeliveryAt, table: cfg.ruleTable, directory: cfg.directory,
@@ -143,22 +143,22 @@ export class LearningService implements DecisionLearning {
     return { caseId, institutionId: target, basedOnVersion: cfg.ruleSetVersion, ...proposal };
   }
 
+  /** The default fewest agreeing decisions for a candidate (LEARNING_MIN_SUPPORT). */
+  get minSupport(): number {
+    return this.deps.minSupport ?? DEFAULT_MIN_SUPPORT;
+  }
+
+  private get minAgreement(): number {
+    return this.deps.minAgreement ?? DEFAULT_MIN_AGREEMENT;
+  }
+
   /**
-   * Where operators repeated the same decision at least `min` times for the same features, leaving out what the
-   * table in force already routes there by itself (checked on the latest example's SED).
+   * Candidate rules at the generality operators' decisions support (induction.ts), at least `min` agreeing
+   * decisions each, most useful first. Cases the table in force now forwards are not examples (a rule already
+   * does it, or they were bounced from it), nor are cases the identity gates stop: a learned rule goes below them.
    */
   async candidates(min: number, limit: number): Promise<Candidate[]> {
     const cfg = await this.deps.routingConfig.current();
-    const out: Candidate[] = [];
-    for (const r of await this.deps.repo.repeatedDecisions(min, limit * 2)) {
-      if (out.length >= limit) break;
-      const example = await this.deps.repo.evidence(r.exampleCaseIds[0]);
-      if (example) {
-        const d = evaluate(extractFacts(example.envelope, cfg.directory, null), cfg.ruleTable, cfg.directory);
-        if (d.outcome === 'forward' && d.institutionId === r.institutionId) continue;
-      }
-      out.push({ ...r, lastDecidedAt: r.lastDecidedAt.toISOString(), share: Math.round((r.decisions / r.ofSimilar) * 1000) / 1000 });
-    }
-    return out;
+    return learnCandidates(await this.deps.repo.decisionExamples(MAX_EXAMPLES), cfg, { minSupport: min, minAgreement: this.minAgreement }).slice(0, limit);
   }
 }

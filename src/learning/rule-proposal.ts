@@ -6,8 +6,8 @@
  * networks of the French references): a rule never names a person. The rule goes immediately before the rule that
  * sent the case to triage (or chose the institution that bounced it): every rule above it did not match this
  * case, so the draft changes nothing they decide, and it catches similar cases before they fall to triage.
- * Case affinity stays first, and the identity gate (GATE-NIR: never send personal data about a possibly wrong
- * person) is never jumped over.
+ * Case affinity stays first, and the identity gates (GATE-NO-PERSON, GATE-NIR: never send personal data about a
+ * possibly wrong person) are never jumped over.
  */
 import { evaluate } from '../routing/evaluate';
 import type { Directory } from '../routing/directory';
@@ -16,7 +16,7 @@ import type { Condition, Rule, RuleTable } from '../routing/rule-table';
 import type { CaseFeatures } from './features';
 
 /** Rules a learned rule must stay below. */
-const KEEP_ABOVE = ['AFFINITY', 'GATE-NIR'];
+const KEEP_ABOVE = ['AFFINITY', 'GATE-NO-PERSON', 'GATE-NIR'];
 
 export interface ProposalInput {
   caseId: string;

@@ -26,6 +26,8 @@ export interface TraceStep {
   failed?: string;
   /** Why the rule was not tried at all (disabled, not in force at legalDeliveryAt). */
   skipped?: string;
+  /** A rule in shadow (`shadowUntil`) that would have decided: what it would have done. It decided nothing. */
+  shadow?: { outcome: Outcome; institutionId?: string; reason?: string };
   /** On the deciding step only. */
   outcome?: Outcome;
   institutionId?: string;
@@ -61,9 +63,22 @@ function notInForce(rule: Rule, date: string | null): { why: string; detail: Tra
   return null;
 }
 
+/** A rule in shadow is tried as if live, then recorded as skipped, with what it would have decided. */
+function inShadow(rule: Rule, facts: RoutingFacts, directory: Directory): TraceStep | null {
+  const date = facts.legalDeliveryDate;
+  if (rule.shadowUntil === undefined || (date !== null && date > rule.shadowUntil)) return null;
+  const live = tryRule({ ...rule, shadowUntil: undefined }, facts, directory);
+  const skipped = `in shadow until ${rule.shadowUntil}`;
+  if (!live.matched) return { ruleId: rule.id, matched: false, skipped, ...(live.failed !== undefined && { failed: live.failed }) };
+  const shadow = live.outcome === 'forward' ? { outcome: live.outcome, institutionId: live.institutionId } : { outcome: 'triage' as const, reason: live.reason };
+  return { ruleId: rule.id, matched: false, skipped: `${skipped}: would have decided ${live.outcome === 'forward' ? `forward to ${live.institutionId}` : `triage ${live.reason}`}`, shadow };
+}
+
 function tryRule(rule: Rule, facts: RoutingFacts, directory: Directory): TraceStep {
   const skipped = notInForce(rule, facts.legalDeliveryDate);
   if (skipped !== null) return { ruleId: rule.id, matched: false, skipped: skipped.why, detail: skipped.detail };
+  const shadow = inShadow(rule, facts, directory);
+  if (shadow !== null) return shadow;
   for (const condition of rule.when) {
     const failed = failedCondition(condition, facts);
     if (failed !== null) {

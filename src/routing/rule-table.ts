@@ -58,6 +58,8 @@ export interface Rule {
   /** Calendar dates, inclusive, judged on the Europe/Paris date of legalDeliveryAt. */
   validFrom?: string;
   validTo?: string;
+  /** In shadow up to this calendar date, inclusive: the rule decides nothing, the trace says what it would have. */
+  shadowUntil?: string;
   when: Condition[];
   then: RuleTarget;
   source?: string;

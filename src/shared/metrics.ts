@@ -5,6 +5,36 @@ import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from 'prom
 export interface MetricSources {
   workQueueDepth?: () => Promise<Record<string, number>>;
   outboxBacklog?: () => Promise<number>;
+  /** Live learned rules: forwards so far, precision, drifting (src/learning/learned-rules.ts). */
+  learnedRules?: () => Promise<Array<{ ruleId: string; forwards: number; precision: number | null; drifting: boolean }>>;
+}
+
+type LearnedRow = { ruleId: string; forwards: number; precision: number | null; drifting: boolean };
+
+/** One gauge per figure of the live learned rules, read together at scrape time. */
+function learnedRuleGauges(registry: Registry, source: MetricSources['learnedRules']) {
+  let rows: Promise<LearnedRow[]> | null = null;
+  // The three gauges are collected one after the other in one scrape: one read serves them all.
+  const read = () => {
+    rows ??= (source ? source().catch(() => []) : Promise.resolve([])).finally(() => setTimeout(() => { rows = null; }, 1000).unref());
+    return rows;
+  };
+  const gauge = (name: string, help: string, value: (r: LearnedRow) => number | null) => new Gauge({
+    name, help, labelNames: ['rule'], registers: [registry],
+    async collect() {
+      if (!source) return;
+      this.reset();
+      for (const r of await read()) {
+        const v = value(r);
+        if (v !== null) this.set({ rule: r.ruleId }, v);
+      }
+    },
+  });
+  return {
+    learnedRuleForwards: gauge('liaison_learned_rule_forwards', 'Forwards made so far by each live learned rule', (r) => r.forwards),
+    learnedRulePrecision: gauge('liaison_learned_rule_precision', 'Share of a live learned rule\'s forwards neither bounced nor re-assigned', (r) => r.precision),
+    learnedRuleDrifting: gauge('liaison_learned_rule_drifting', '1 when a live learned rule\'s forwards are undone beyond the drift threshold (LEARNING_DRIFT_*)', (r) => (r.drifting ? 1 : 0)),
+  };
 }
 
 export function createMetrics(sources: MetricSources = {}) {
@@ -38,6 +68,7 @@ export function createMetrics(sources: MetricSources = {}) {
       },
     }),
     brokerConnected: new Gauge({ name: 'liaison_broker_connected', help: '1 when the AMQP connection is up', registers: [registry] }),
+    ...learnedRuleGauges(registry, sources.learnedRules),
   };
   return m;
 }

@@ -1,7 +1,8 @@
 /** The learning loop's storage: decision features, similarity counts, repeated decisions, generated secrets. */
 import type { Envelope } from '../intake/envelope';
 import type { CaseFeatures } from '../learning/features';
-import type { CaseEvidence, LearningRepository, ManualDecision, RecordedFeatures, RepeatedDecision } from '../learning/learning-service';
+import type { DecisionExample } from '../learning/learn-candidates';
+import type { CaseEvidence, LearningRepository, ManualDecision, RecordedFeatures } from '../learning/learning-service';
 import type { SimilarityField, SimilarityLevel } from '../learning/similarity';
 import type { Database } from './database';
 
@@ -69,22 +70,16 @@ export class PgLearningRepository implements LearningRepository {
     return rows.map((r) => ({ institutionId: r.institution_id, cases: r.cases }));
   }
 
-  async repeatedDecisions(min: number, limit: number): Promise<RepeatedDecision[]> {
-    const rows = await this.db.query<{
-      buc_type: string; sender_country: string; residence: string; ref_networks: string; institution_id: string;
-      n: number; total: number; last_at: Date; examples: string[];
-    }>(
-      `WITH live AS (SELECT df.* FROM decision_features df ${LIVE}),
-            g AS (SELECT buc_type, sender_country, residence, ref_networks, institution_id, count(*)::int AS n, max(decided_at) AS last_at,
-                         (array_agg(case_id ORDER BY decided_at DESC, case_id))[1:3] AS examples
-                    FROM live GROUP BY buc_type, sender_country, residence, ref_networks, institution_id),
-            t AS (SELECT buc_type, sender_country, residence, ref_networks, sum(n)::int AS total FROM g GROUP BY buc_type, sender_country, residence, ref_networks)
-       SELECT g.*, t.total FROM g JOIN t USING (buc_type, sender_country, residence, ref_networks)
-        WHERE g.n >= $1 ORDER BY g.n DESC, g.last_at DESC LIMIT $2`, [min, limit]);
-    return rows.map((r) => ({
-      features: { bucType: r.buc_type, senderCountry: r.sender_country, residence: r.residence, refNetworks: r.ref_networks ? r.ref_networks.split(',') : [] },
-      institutionId: r.institution_id, decisions: r.n, ofSimilar: r.total, exampleCaseIds: r.examples, lastDecidedAt: r.last_at,
-    }));
+  async decisionExamples(limit: number): Promise<DecisionExample[]> {
+    // The SED the router last decided on (as evidence() reads it), else the case's first.
+    const rows = await this.db.query<{ case_id: string; institution_id: string; decided_at: Date; body: Envelope }>(
+      `SELECT df.case_id, df.institution_id, df.decided_at, e.body
+         FROM (SELECT df.* FROM decision_features df ${LIVE} ORDER BY df.decided_at DESC, df.case_id LIMIT $1) df
+         JOIN LATERAL (SELECT d.envelope_id FROM decisions d WHERE d.case_id = df.case_id AND d.decided_by = 'router'
+                          AND d.rule_id IS DISTINCT FROM 'CASE-IN-TRIAGE' ORDER BY d.id DESC LIMIT 1) rd ON true
+         JOIN envelopes e ON e.envelope_id = rd.envelope_id
+        ORDER BY df.decided_at DESC, df.case_id`, [limit]);
+    return rows.map((r) => ({ caseId: r.case_id, institutionId: r.institution_id, decidedAt: r.decided_at, envelope: r.body }));
   }
 
   async secret(name: string, generate: () => string): Promise<string> {

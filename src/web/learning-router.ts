@@ -1,5 +1,6 @@
 /** The learning loop and the supervisors' overview: suggestions, rule proposals, candidate rules, the overview. */
 import { Router } from 'express';
+import type { LearnedRulesService } from '../learning/learned-rules';
 import type { LearningService } from '../learning/learning-service';
 import type { OverviewService } from '../overview/overview-service';
 import { AppError } from '../shared/errors';
@@ -27,7 +28,7 @@ function caseIdOf(v: unknown, path: string): string {
   return v;
 }
 
-export function learningRouter(deps: { learning: LearningService; overview: OverviewService }): Router {
+export function learningRouter(deps: { learning: LearningService; overview: OverviewService; learnedRules: LearnedRulesService }): Router {
   const r = Router();
 
   r.get('/api/triage/:caseId/suggestions', requireRole('operator'), async (req, res) => {
@@ -48,9 +49,13 @@ export function learningRouter(deps: { learning: LearningService; overview: Over
   });
 
   r.get('/api/rules/candidates', requireRole('operator'), async (req, res) => {
-    const min = intQuery(req.query.min, 'min', 3, 2, 1000);
+    const min = intQuery(req.query.min, 'min', deps.learning.minSupport, 2, 1000);
     const limit = intQuery(req.query.limit, 'limit', 20, 1, 100);
     res.json({ min, items: await deps.learning.candidates(min, limit) });
+  });
+
+  r.get('/api/rules/learned', requireRole('operator'), async (_req, res) => {
+    res.json(await deps.learnedRules.status());
   });
 
   r.get('/api/overview', requireRole('operator'), async (_req, res) => {

@@ -713,12 +713,14 @@ export interface paths {
         put?: never;
         /**
          * Make this a rule: a draft rule from an operator's decision
-         * @description A draft rule pre-filled with the case's non-personal facts as conditions (BUC type, sending country,
-         *     residence département or country, networks of the French references), forwarding to the institution the
-         *     operator chose (the case's latest manual decision, or `institutionId` for a case still in triage), placed
-         *     just before the rule that sent the case to triage (never above `AFFINITY` or `GATE-NIR`), and the whole
-         *     draft table. Nothing is published: edit the rule, simulate the draft (`POST /api/rules/simulate`) and
-         *     publish it (`PUT /api/rules` with `basedOnVersion`).
+         * @description For a case a candidate rule covers (`GET /api/rules/candidates`: its conditions hold for the case and it
+         *     forwards to the institution the operator chose), the candidate's general rule, at its place. Otherwise a
+         *     draft rule pre-filled with the case's non-personal facts as conditions (BUC type, sending country,
+         *     residence département or country, networks of the French references). Either forwards to the institution
+         *     the operator chose (the case's latest manual decision, or `institutionId` for a case still in triage), is
+         *     placed just before the rule that sent the case(s) to triage (never above `AFFINITY`, `GATE-NO-PERSON` or
+         *     `GATE-NIR`), and comes with the whole draft table. Nothing is published: edit the rule, simulate the draft
+         *     (`POST /api/rules/simulate`) and publish it (`PUT /api/rules` with `basedOnVersion`).
          */
         post: operations["proposeRule"];
         delete?: never;
@@ -735,13 +737,43 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Where operators repeated the same decision
-         * @description Groups of decided cases with the same features (BUC type, sending country, residence, reference networks)
-         *     where operators chose the same institution at least `min` times, most repeated first, with the share of
-         *     the group it represents and example cases (`POST /api/rules/proposals` with one of them makes the rule).
-         *     Groups the table in force already routes there by itself are left out.
+         * Rules learned from operators' decisions, at the generality the decisions support
+         * @description Rule induction (sequential covering in the manner of CN2 / RIPPER) over the operators' latest decisions
+         *     that the cases still follow, each case routed again on its SED under the table in force: cases the table
+         *     now forwards, and cases an identity gate stops, teach nothing. A candidate keeps only the conditions that
+         *     changed the operators' choice (sector, BUC type, SED type, sending country, residence country or
+         *     département, French reference networks, French PIN present), covers at least `min` agreeing decisions,
+         *     agrees with at least `LEARNING_MIN_AGREEMENT_PERCENT` of those it covers, and forwards only to an
+         *     institution of its cases' sector. `rule` is the rule it proposes, to go before `insertBefore` (always
+         *     below `AFFINITY`, `GATE-NO-PERSON` and `GATE-NIR`); `counterExamples` are the covered decisions that
+         *     chose otherwise; `leftOut` the facts that varied without changing the choice; `perMonth` the cases a
+         *     month it would take off the queue. `POST /api/rules/proposals` with one of `exampleCaseIds` proposes it.
          */
         get: operations["listCandidateRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/learned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Learned rules after publication (shadow agreement, live precision, drift)
+         * @description `shadow`: every rule of the table in force published in shadow (`shadowUntil`): the cases it would have
+         *     decided (their trace says so), how many an operator decided, and how often the operator chose what it
+         *     would have. `live`: every live learned rule (id `LEARNED-…`): its forwards so far, those undone (bounced or
+         *     re-assigned), its precision, and whether it drifts (at least `LEARNING_DRIFT_MIN_FORWARDS` forwards, more
+         *     than `LEARNING_DRIFT_MAX_UNDONE_PERCENT` % undone; also the gauge `liaison_learned_rule_drifting`).
+         */
+        get: operations["learnedRulesStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1627,19 +1659,45 @@ export interface components {
             notes: string[];
         };
         RuleCandidate: {
+            /**
+             * @description The rule's conditions fact by fact: `sector` (a sector, or a list of them), `bucType`, `sedType`,
+             *     `senderCountry`, `residence.country`, `residence.departement`, `residence` (`none`), `refNetworks`
+             *     (networks a French reference is in; `[]` = no French reference), `frenchPin` (present or not).
+             */
             features: {
-                bucType: string;
-                senderCountry: string;
-                /** @description `dep:<département>`, `country:<code>` or `unknown`. */
-                residence: string;
-                refNetworks: string[];
+                [key: string]: string | boolean | string[];
             };
             institutionId: components["schemas"]["institutionId"];
+            /** @description Covered decisions that chose the institution. */
             decisions: number;
+            /** @description Decisions the rule covers. */
             ofSimilar: number;
             share: number;
             exampleCaseIds: string[];
             lastDecidedAt: components["schemas"]["Timestamp"];
+            rule: components["schemas"]["rule"];
+            /** @description Index in the table in force of the rule it goes before. */
+            position: number;
+            insertBefore: string | null;
+            /** @description The conditions in words. */
+            conditions: string[];
+            /** @description Covered decisions per month of the decisions examined. */
+            perMonth: number;
+            counterExamples: {
+                caseId: string;
+                institutionId: components["schemas"]["institutionId"];
+                decidedAt: components["schemas"]["Timestamp"];
+                /** @description The case (`/api/cases/{caseId}`). */
+                link: string;
+            }[];
+            /** @description Facts left out of the rule because they varied among the agreeing decisions without changing the choice. */
+            leftOut: {
+                attribute: string;
+                values: {
+                    value: string;
+                    decisions: number;
+                }[];
+            }[];
         };
         RuleTableDiff: {
             from: components["schemas"]["VersionMeta"];
@@ -1703,8 +1761,15 @@ export interface components {
             matched: boolean;
             /** @description The first condition that failed, or why the target could not be used. */
             failed?: string;
-            /** @description Why the rule was not tried (disabled, not in force at `legalDeliveryAt`). */
+            /** @description Why the rule was not tried (disabled, not in force at `legalDeliveryAt`, in shadow). */
             skipped?: string;
+            /** @description A rule published in shadow (`shadowUntil`) that would have decided this: what it would have done. It decided nothing. */
+            shadow?: {
+                /** @enum {string} */
+                outcome: "forward" | "triage";
+                institutionId?: string;
+                reason?: string;
+            };
             /** @enum {string} */
             outcome?: "forward" | "triage";
             institutionId?: string;
@@ -2095,8 +2160,6 @@ export interface components {
             state: "active" | "revoked" | "expired";
             /** Format: date-time */
             revokedAt: string | null;
-            /** @description A counterpart desk's `helpdesk` token: its country (null: every country, or another role). */
-            country?: string | null;
             /**
              * Format: date-time
              * @description When the token stops working; null for tokens issued before tokens expired (they keep working until revoked).
@@ -2662,6 +2725,11 @@ export interface components {
              * @description Last day in force, inclusive.
              */
             validTo?: string;
+            /**
+             * Format: date
+             * @description Published in shadow: up to this day (inclusive) the rule decides nothing, but the trace of every case it would have decided says so.
+             */
+            shadowUntil?: string;
             /** @description Conditions, all of which must hold (at most 50). An empty list always holds. */
             when: components["schemas"]["condition"][];
             then: components["schemas"]["target"];
@@ -4356,7 +4424,7 @@ export interface operations {
     listCandidateRules: {
         parameters: {
             query?: {
-                /** @description Fewest repeated decisions. */
+                /** @description Fewest agreeing decisions a candidate covers (default `LEARNING_MIN_SUPPORT`, 5). */
                 min?: number;
                 limit?: number;
             };
@@ -4379,6 +4447,47 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    learnedRulesStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The learned rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        shadow: {
+                            ruleId: string;
+                            /** Format: date */
+                            until: string;
+                            cases: number;
+                            decidedByOperators: number;
+                            agreed: number;
+                            agreement: number | null;
+                        }[];
+                        live: {
+                            ruleId: string;
+                            forwards: number;
+                            undone: number;
+                            precision: number | null;
+                            drifting: boolean;
+                        }[];
+                    };
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Unexpected"];

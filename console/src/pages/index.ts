@@ -13,7 +13,7 @@ import { queuePage } from './queue';
 import { searchPage } from './search';
 import { tokensPage } from './tokens';
 import { reportsPage } from './reports';
-import { rulesDraftPage, rulesPage } from './rules';
+import { rulesCandidatesPage, rulesDraftPage, rulesPage } from './rules';
 import { newTicketPage, ticketPage, ticketsPage } from './tickets';
 import { ownPasswordPage } from './own-password';
 
@@ -29,6 +29,7 @@ export const PAGES: PageDef[] = [
   overviewPage,
   rulesPage,
   rulesDraftPage,
+  rulesCandidatesPage,
   directoryPage,
   quarantinePage,
   reportsPage,

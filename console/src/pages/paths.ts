@@ -5,5 +5,6 @@ export const CASE_PATH = '/cases/:caseId';
 export const SEARCH_PATH = '/search';
 export const RULES_PATH = '/rules';
 export const RULES_DRAFT_PATH = '/rules/draft';
+export const RULES_CANDIDATES_PATH = '/rules/candidates';
 export const TICKETS_PATH = '/tickets';
 export const TICKET_PATH = '/tickets/:id';

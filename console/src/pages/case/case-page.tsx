@@ -24,6 +24,7 @@ import { CaseSuggestions, MakeRuleLink } from './case-learning';
 import { forwardFromTriage } from './forward-action';
 import { CaseFacts } from './case-facts';
 import { CaseNote } from './case-note';
+import { CaseShadow } from './case-shadow';
 import { CaseEnvelopes, CaseForwards, CaseHistory } from './case-records';
 import { deskDate } from './institution-picker';
 import { useClaim, type ClaimState } from './use-claim';
@@ -117,6 +118,7 @@ export function CasePage({ params, query }: PageProps) {
           {c.facts && <CaseFacts facts={c.facts} />}
           <MakeRuleLink caseId={caseId} decidedByOperator={c.decisions.some((d) => d.decidedBy !== 'router' && d.outcome === 'forward')} />
           <CaseDecisions decisions={c.decisions} />
+          <CaseShadow decisions={c.decisions} />
           <CaseEnvelopes envelopes={c.envelopes} />
           <CaseForwards forwards={c.forwards} />
         </div>

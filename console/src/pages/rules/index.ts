@@ -1,5 +1,6 @@
 import type { PageDef } from '../page';
-import { RULES_DRAFT_PATH, RULES_PATH } from '../paths';
+import { RULES_CANDIDATES_PATH, RULES_DRAFT_PATH, RULES_PATH } from '../paths';
+import { CandidatesPage } from './candidates-page';
 import { RulesDraftPage } from './draft-page';
 import { RulesPage } from './rules-page';
 
@@ -17,4 +18,12 @@ export const rulesDraftPage: PageDef = {
   title: 'rulesDraft.title',
   roles: ['supervisor'],
   component: RulesDraftPage,
+};
+
+/** Candidate rules learned from operators' decisions: operators read them, supervisors publish them. */
+export const rulesCandidatesPage: PageDef = {
+  path: RULES_CANDIDATES_PATH,
+  title: 'candidates.title',
+  roles: ['operator'],
+  component: CandidatesPage,
 };

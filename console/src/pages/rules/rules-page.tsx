@@ -10,9 +10,10 @@ import { useI18n } from '../../i18n/i18n';
 import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
 import type { PageProps } from '../page';
-import { RULES_DRAFT_PATH } from '../paths';
+import { RULES_CANDIDATES_PATH, RULES_DRAFT_PATH } from '../paths';
 import { loadDraft } from './draft-store';
 import { ProposalEditor } from './proposal-editor';
+import { LearnedRulesPanel } from './learned-rules-panel';
 import { RuleDiffView } from './rule-diff-view';
 
 export function RulesPage({ query }: PageProps) {
@@ -45,11 +46,11 @@ export function RulesPage({ query }: PageProps) {
           <button type="submit" class="btn">{t('rules.makeSubmit')}</button>
         </form>
         {candidates.data && candidates.data.items.length > 0 && (
-          <table class="table"><caption>{t('rules.candidates')}</caption>
+          <table class="table"><caption>{t('rules.candidates')} · <Link to={RULES_CANDIDATES_PATH}>{t('candidates.open')}</Link></caption>
             <thead><tr><th scope="col">{t('rules.features')}</th><th scope="col">{t('rules.target')}</th><th scope="col" class="num">{t('rules.repeated')}</th><th scope="col">{t('rules.action')}</th></tr></thead>
             <tbody>{candidates.data.items.map((c) => (
               <tr key={`${c.institutionId}${c.exampleCaseIds[0]}`}>
-                <td><code>{c.features.bucType}</code> · {c.features.senderCountry} · {c.features.residence} · {c.features.refNetworks.join('/') || '—'}</td>
+                <td>{c.conditions.join(' · ')}</td>
                 <td><code>{c.institutionId}</code></td>
                 <td class="num">{t('rules.ofSimilar', { n: c.decisions, of: c.ofSimilar })}</td>
                 <td><button type="button" class="btn btn-small" onClick={() => navigate(`/rules?propose=${encodeURIComponent(c.exampleCaseIds[0] ?? "")}`)}>{t('rules.makeSubmit')}</button></td>
@@ -58,6 +59,7 @@ export function RulesPage({ query }: PageProps) {
           </table>
         )}
       </section>
+      <LearnedRulesPanel onPublished={() => setTick((n) => n + 1)} />
       <RuleDiffView versions={versions.data.items.map((v) => v.version)} />
       <table class="table"><caption>{t('rules.versions')}</caption>
         <thead><tr><th scope="col">{t('rules.version')}</th><th scope="col">{t('rules.author')}</th><th scope="col">{t('rules.when')}</th><th scope="col">{t('rules.reason')}</th></tr></thead>
