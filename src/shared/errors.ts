@@ -68,6 +68,9 @@ export const ERRORS = {
   FWD_NOT_FOUND: { status: 404, retry: false, doc: 'No such forward (or not visible to this institution).' },
   FWD_ALREADY_ACKNOWLEDGED: { status: 409, retry: false, doc: 'The forward was already acknowledged differently.' },
   FWD_PUBLISH_FAILED: { status: 503, retry: true, doc: 'The broker did not confirm the forward.' },
+  // The forward carried out in RINA (X007, CONTRACT §7)
+  FWD_X007_NOT_FOUND: { status: 404, retry: false, doc: 'The forward has no X007 in RINA (its case did not come through RINA, or it did not change the route).' },
+  FWD_X007_NOT_FAILED: { status: 409, retry: false, doc: 'Only a failed X007 can be retried (its state in the details).' },
 
   // Learning loop
   LRN_NO_MANUAL_DECISION: { status: 409, retry: false, doc: 'The case has no operator decision to propose a rule from (and no institution was named).' },
