@@ -68,6 +68,11 @@ import { RETENTION_JOB, retentionJob, scheduleRetention } from '../scheduler/ret
 import { runExclusively } from '../store/job-lock';
 import { Scheduler } from '../scheduler/scheduler';
 import { purgeExpired } from '../store/retention-repository';
+import type { Router } from 'express';
+import { CpiClient } from '../rina/cpi-client';
+import type { CpiPort } from '../rina/cpi-port';
+import { LIAISON_BODY_ID } from '../intake/envelope';
+import { startX007, x007CarriedInRina, type X007Side } from './rina-x007';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -114,6 +119,8 @@ export interface Service {
   retention: (now?: Date) => Promise<{ bodies: number; quarantined: number; ran: boolean }>;
   /** Monthly and yearly reports: versioned snapshots, renderings, scheduled run. */
   reports: Reports;
+  /** The forwards carried out in RINA (X007), its relay when RINA_URL is set. */
+  x007: X007Side;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -164,7 +171,7 @@ async function buildCore(
 type Core = Awaited<ReturnType<typeof buildCore>>;
 
 /** The HTTP side: one router per domain, behind the access check; health and metrics in front of it. */
-function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string) {
+function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string, more: Router[]) {
   const caseQueries = new PgCaseQueries(db);
   const { access, accounts, audit, caseActions, catalogue, intake, routingConfig, validator, triage, forwarding, routingWorker, learning, quarantine } = core;
   const triageQueue = new TriageQueue({
@@ -190,6 +197,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       learningRouter({ learning, overview }),
       catalogueRouter(catalogue),
       reports.router,
+      ...more,
     ],
   });
   return { app, triageQueue, overview };
@@ -263,11 +271,16 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const inbox = config.amqpUrl ? relayInbox(config, clock, () => amqp?.broker.isConnected() ?? false, () => amqp?.relay.kick()) : undefined;
   const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick(), inbox);
   const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
+  // One CPI client (one CAS session) for both halves of the RINA adapter (CONTRACT §7).
+  const cpi: CpiPort | undefined = config.rina ? new CpiClient({
+    baseUrl: config.rina.url, user: config.rina.user, password: config.rina.password, timeoutMs: config.rina.timeoutMs, maxAttempts: config.rina.maxAttempts,
+    retry: { initialMs: config.rina.retryInitialMs, maxMs: config.rina.retryMaxMs, factor: 2, jitter: 0.2 }, clock, logger,
+  }) : undefined;
   const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {
     amqp = await startAmqp({
       url: config.amqpUrl, settings: config, intake, forwarding, outbox, inbox, clock, logger, metrics,
-      onAccepted: () => routingWorker.kick(), databaseReady: () => db.ping(),
+      onAccepted: () => routingWorker.kick(), databaseReady: () => db.ping(), carriedInRina: cpi ? x007CarriedInRina(db) : undefined,
       institutionIds: async () => institutionsWithQueues((await routingConfig.current()).directory),
     });
   }
@@ -277,6 +290,10 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
   core.late.followCase = helpdesk.followCase;
+  const x007 = startX007({
+    db, cpi, liaisonBodyId: config.rina?.institutionId ?? LIAISON_BODY_ID, routingConfig, tickets: helpdesk.service, audit: core.audit, clock, logger, metrics,
+    workers: opts.workers !== false, idleMs: Math.max(config.workerPollMs, 1_000), connectionName: config.amqpConnectionName,
+  });
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
@@ -286,12 +303,12 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
-  const { app, triageQueue, overview } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir());
+  const { app, triageQueue, overview } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir(), [x007.router]);
   const server = opts.listen === false ? undefined : await listen(app, config.port);
   if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, ...core,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, x007, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold, routing before the relay.
       stopping = true;
@@ -303,6 +320,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       await retentionScheduler?.stop();
       await amqp?.stopConsumers(config.shutdownGraceMs);
       await routingWorker.stop();
+      await x007.stop();
       await amqp?.stop(config.shutdownGraceMs);
       await closing;
       if (ownDb) await db.close();
