@@ -1058,6 +1058,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/forwards/{forwardId}/x007": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The forward's X007 in RINA
+         * @description A forward of a case that came through RINA and moved it to a new institution (the first forward of a new
+         *     route, reassignments included) is carried out in RINA with an X007 "Forward case" (CONTRACT §7): created
+         *     from the case's Forward Case action, then sent. Its state: `pending` (waiting or retrying, `error` the CPI's
+         *     last answer), `created` (the X007 exists in RINA as `documentId`, not yet sent), `sent`, `failed` (no retry
+         *     can fix it, or retried too long: `error` is the CPI's answer, `ticketId` the help-desk ticket), `cancelled`
+         *     (the forward was superseded or rejected before its X007 went out: never sent).
+         */
+        get: operations["getForwardX007"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/forwards/{forwardId}/x007/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a failed X007
+         * @description Puts a `failed` X007 back, due at once with its attempts counted afresh: `created` when its document exists
+         *     in RINA (it is then sent, never made again), else `pending`. For once the cause is fixed in RINA (the case
+         *     offers its Forward Case action again, the refusal understood). Recorded in the audit trail
+         *     (`forward.x007-retry`). The answer is the state after the retry; the relay takes it within a second.
+         */
+        post: operations["retryForwardX007"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tickets": {
         parameters: {
             query?: never;
@@ -1796,6 +1844,8 @@ export interface components {
                 acknowledgedAt: string | null;
                 /** @description The rejection reason. */
                 reason: string | null;
+                /** @description The forward carried out in RINA (a case from RINA, a new route), else null. */
+                x007: null | components["schemas"]["X007Status"];
             }[];
             facts?: components["schemas"]["CaseFacts"];
             claim?: null | components["schemas"]["Claim"];
@@ -1905,6 +1955,26 @@ export interface components {
             status: "accepted" | "rejected";
             /** @description Required (not blank) with `rejected`: why the institution is not competent. Trimmed, cut at 2,000 characters. */
             reason?: string | null;
+        };
+        /** @description An X007 "Forward case" in RINA (CONTRACT §7), see GET /api/forwards/{forwardId}/x007. */
+        X007Status: {
+            /** @enum {string} */
+            state: "pending" | "created" | "sent" | "failed" | "cancelled";
+            /** @description The X007's document id in RINA, once created. */
+            documentId: string | null;
+            /** @description Failed attempts since the last retry. */
+            attempts: number;
+            /** @description The CPI's answer to the last failed attempt (no personal data). */
+            error: string | null;
+            /** @description The help-desk ticket of a failure (failed). */
+            ticketId: string | null;
+            updatedAt: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            sentAt: string | null;
+        };
+        ForwardX007: components["schemas"]["X007Status"] & {
+            forwardId: string;
+            caseId: string;
         };
         AcknowledgementResult: {
             forwardId: string;
@@ -2559,6 +2629,15 @@ export interface components {
     responses: {
         /** @description `ACC_ACCOUNT_NOT_FOUND`: no such account. */
         AccountNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `FWD_X007_NOT_FOUND`: the forward has no X007 in RINA (its case did not come through RINA, it did not change the route, or no such forward). */
+        X007NotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -4843,6 +4922,74 @@ export interface operations {
             };
             413: components["responses"]["BodyTooLarge"];
             422: components["responses"]["InvalidBody"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getForwardX007: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The forward id. */
+                forwardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The X007's state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForwardX007"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["X007NotFound"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    retryForwardX007: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The forward id. */
+                forwardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Put back; its state now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForwardX007"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["X007NotFound"];
+            /** @description `FWD_X007_NOT_FAILED`: the X007 is not failed (its state in `details`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
