@@ -1636,6 +1636,8 @@ export interface components {
                 inTriage: number;
                 quarantineOpen: number;
                 ticketsAtRisk: number;
+                /** @description Forwards of cases from RINA whose X007 failed (no retry could fix it; each has a help-desk ticket). */
+                x007Failed: number;
             };
             days: (components["schemas"]["FlowCounts"] & {
                 /** Format: date */
