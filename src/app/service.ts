@@ -73,6 +73,7 @@ import { CpiClient } from '../rina/cpi-client';
 import type { CpiPort } from '../rina/cpi-port';
 import { LIAISON_BODY_ID } from '../intake/envelope';
 import { startX007, x007CarriedInRina, type X007Side } from './rina-x007';
+import { observeCpiCalls, startRinaEvents, type RinaEventsSide } from './rina-events';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -121,6 +122,8 @@ export interface Service {
   reports: Reports;
   /** The forwards carried out in RINA (X007), its relay when RINA_URL is set. */
   x007: X007Side;
+  /** SEDs in from RINA (events, their worker, the import, the status) when RINA_URL is set. */
+  rina?: RinaEventsSide;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -275,6 +278,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const cpi: CpiPort | undefined = config.rina ? new CpiClient({
     baseUrl: config.rina.url, user: config.rina.user, password: config.rina.password, timeoutMs: config.rina.timeoutMs, maxAttempts: config.rina.maxAttempts,
     retry: { initialMs: config.rina.retryInitialMs, maxMs: config.rina.retryMaxMs, factor: 2, jitter: 0.2 }, clock, logger,
+    onCall: observeCpiCalls(metrics),
   }) : undefined;
   const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {
@@ -294,6 +298,10 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     db, cpi, liaisonBodyId: config.rina?.institutionId ?? LIAISON_BODY_ID, routingConfig, tickets: helpdesk.service, audit: core.audit, clock, logger, metrics,
     workers: opts.workers !== false, idleMs: Math.max(config.workerPollMs, 1_000), connectionName: config.amqpConnectionName,
   });
+  const rina = config.rina && cpi ? startRinaEvents({
+    db, cpi, intake, settings: config.rina, clock, logger, metrics, onAccepted: () => routingWorker.kick(), x007Counts: () => x007.counts(),
+    workers: opts.workers !== false, idleMs: config.workerPollMs, connectionName: config.amqpConnectionName,
+  }) : undefined;
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
@@ -303,12 +311,12 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
-  const { app, triageQueue, overview } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir(), [x007.router]);
+  const { app, triageQueue, overview } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir(), [x007.router, ...(rina ? [rina.router] : [])]);
   const server = opts.listen === false ? undefined : await listen(app, config.port);
   if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, x007, ...core,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, x007, rina, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold, routing before the relay.
       stopping = true;
@@ -319,6 +327,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       await helpdesk.stop(config.shutdownGraceMs);
       await retentionScheduler?.stop();
       await amqp?.stopConsumers(config.shutdownGraceMs);
+      await rina?.stop();
       await routingWorker.stop();
       await x007.stop();
       await amqp?.stop(config.shutdownGraceMs);

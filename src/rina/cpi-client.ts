@@ -179,7 +179,15 @@ export function toRinaCase(body: Json, caseId: string): RinaCase {
     const o = (p.organisation && typeof p.organisation === 'object' ? p.organisation : {}) as Json;
     return { role: str(p.role) ?? '', organisation: { id: str(o.id) ?? '', name: str(o.name), countryCode: str(o.countryCode) } };
   });
-  const documents: RinaDocumentRef[] = list(body.documents).map((d) => ({ id: str(d.id) ?? '', type: str(d.type) ?? '', direction: str(d.direction), status: str(d.status) }));
+  const documents: RinaDocumentRef[] = list(body.documents).map((d) => {
+    const creator = (d.creator && typeof d.creator === 'object' ? (d.creator as Json).organisation : undefined) as Json | undefined;
+    return {
+      id: str(d.id) ?? '', type: str(d.type) ?? '', direction: str(d.direction), status: str(d.status),
+      versions: list(d.versions).map((v) => str(v.id)).filter((v): v is string => v !== undefined),
+      creationDate: str(d.creationDate), receiveDate: str(d.receiveDate),
+      creator: creator && str(creator.id) ? { id: str(creator.id)!, name: str(creator.name), countryCode: str(creator.countryCode) } : undefined,
+    };
+  });
   const actions: RinaAction[] = list(body.actions).map((a) => ({
     id: str(a.id) ?? '', name: str(a.name), documentType: str(a.documentType), operation: str(a.operation), documentId: str(a.documentId) ?? undefined,
   }));

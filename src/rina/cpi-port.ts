@@ -7,7 +7,19 @@ export interface RinaOrganisation { id: string; name?: string; countryCode?: str
 
 export interface RinaParticipant { role: 'CaseOwner' | 'CounterParty' | string; organisation: RinaOrganisation }
 
-export interface RinaDocumentRef { id: string; type: string; direction?: string; status?: string }
+export interface RinaDocumentRef {
+  id: string;
+  type: string;
+  direction?: string;
+  status?: string;
+  /** Optional (added for the operator's import, which has no event to read them from): version ids, oldest first. */
+  versions?: string[];
+  /** RINA's dates as it writes them (2026-11-20T09:14:03.000+0000). */
+  creationDate?: string;
+  receiveDate?: string;
+  /** The organisation that created (sent) the document. */
+  creator?: RinaOrganisation;
+}
 
 export interface RinaAction { id: string; name?: string; documentType?: string; operation?: string; documentId?: string }
 
