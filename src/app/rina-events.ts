@@ -24,7 +24,8 @@ export interface RinaEventsDeps {
   settings: Readonly<RinaSettings>;
   clock: Clock;
   logger: Logger;
-  metrics: Metrics;
+  /** From registerRinaMetrics. */
+  rinaMetrics: RinaMetrics;
   /** Envelopes were accepted: wake routing. */
   onAccepted: () => void;
   /** The forward-out half's hook: X007 jobs by state, for GET /api/rina/status. */
@@ -47,15 +48,19 @@ export interface RinaEventsSide {
   stop(): Promise<void>;
 }
 
-/** The CPI client's per-call observer (liaison_rina_cpi_call_duration_seconds), for `new CpiClient({ onCall })`. */
-export function observeCpiCalls(metrics: Metrics): (call: string, status: number, ms: number) => void {
-  const m = createRinaMetrics(metrics.registry, async () => ({ waiting: 0, failed: 0, done: 0, oldestWaitingAt: null }), () => new Date());
-  return (call, status, ms) => m.cpiCalls.observe({ call, status: String(status) }, ms / 1000);
+/**
+ * The RINA metrics, registered whether RINA_URL is set or not (the alert rules name them; without RINA they read
+ * 0), and the CPI client's per-call observer (liaison_rina_cpi_call_duration_seconds) for `new CpiClient({ onCall })`.
+ */
+export function registerRinaMetrics(db: Database, metrics: Metrics, clock: Clock): { metrics: RinaMetrics; onCall: (call: string, status: number, ms: number) => void } {
+  const store = new PgRinaEventStore(db);
+  const m = createRinaMetrics(metrics.registry, () => store.counts(), () => clock.now());
+  return { metrics: m, onCall: (call, status, ms) => m.cpiCalls.observe({ call, status: String(status) }, ms / 1000) };
 }
 
 export function startRinaEvents(deps: RinaEventsDeps): RinaEventsSide {
   const store = new PgRinaEventStore(deps.db);
-  const metrics = createRinaMetrics(deps.metrics.registry, () => store.counts(), () => deps.clock.now());
+  const metrics = deps.rinaMetrics;
   const s = deps.settings;
   const events = new RinaEventService({
     store, cpi: deps.cpi, intake: deps.intake, clock: deps.clock, logger: deps.logger, metrics,

@@ -73,7 +73,7 @@ import { CpiClient } from '../rina/cpi-client';
 import type { CpiPort } from '../rina/cpi-port';
 import { LIAISON_BODY_ID } from '../intake/envelope';
 import { startX007, x007CarriedInRina, type X007Side } from './rina-x007';
-import { observeCpiCalls, startRinaEvents, type RinaEventsSide } from './rina-events';
+import { registerRinaMetrics, startRinaEvents, type RinaEventsSide } from './rina-events';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -275,10 +275,11 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick(), inbox);
   const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
   // One CPI client (one CAS session) for both halves of the RINA adapter (CONTRACT §7).
+  const rinaMetrics = registerRinaMetrics(db, metrics, clock); // always: the alert rules name them
   const cpi: CpiPort | undefined = config.rina ? new CpiClient({
     baseUrl: config.rina.url, user: config.rina.user, password: config.rina.password, timeoutMs: config.rina.timeoutMs, maxAttempts: config.rina.maxAttempts,
     retry: { initialMs: config.rina.retryInitialMs, maxMs: config.rina.retryMaxMs, factor: 2, jitter: 0.2 }, clock, logger,
-    onCall: observeCpiCalls(metrics),
+    onCall: rinaMetrics.onCall,
   }) : undefined;
   const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {
@@ -299,7 +300,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     workers: opts.workers !== false, idleMs: Math.max(config.workerPollMs, 1_000), connectionName: config.amqpConnectionName,
   });
   const rina = config.rina && cpi ? startRinaEvents({
-    db, cpi, intake, settings: config.rina, clock, logger, metrics, onAccepted: () => routingWorker.kick(), x007Counts: () => x007.counts(),
+    db, cpi, intake, settings: config.rina, clock, logger, rinaMetrics: rinaMetrics.metrics, onAccepted: () => routingWorker.kick(), x007Counts: () => x007.counts(),
     workers: opts.workers !== false, idleMs: config.workerPollMs, connectionName: config.amqpConnectionName,
   }) : undefined;
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
