@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/shared/logger';
 import { fillX007 } from '../../src/forwarding/x007';
 import { CpiClient } from '../../src/rina/cpi-client';
 import { RinaSimulator } from '../../scripts/rina-sim/server';
+import { documentEvent } from '../../scripts/rina-sim/sim-cases';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
 import { makeEnvelope } from '../helpers/envelopes';
 
@@ -88,6 +89,35 @@ describe.each(storageDrivers())('X007 in RINA for each forward of a case from RI
     const metrics = (await request(svc.app).get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/liaison_rina_x007_jobs\{state="sent"\} 1/);
     expect(metrics).toMatch(/liaison_rina_x007_sent_total 1/);
+  });
+
+  it('from RINA events: routed cases, orphans assigned by an operator and a reassignment each get their X007; /api/rina/status counts them', async () => {
+    const cases = Array.from({ length: 8 }, () => sim.addCase({ bucType: 'P_BUC_01' }));
+    for (const c of cases) {
+      const event = documentEvent(c, c.documents.find((d) => d.direction === 'IN')!, 'RECEIVE_DOCUMENT');
+      await request(svc.app).post('/api/rina/events').set(auth).send(event as object).expect(202);
+      await request(svc.app).post('/api/rina/events').set(auth).send(event as object).expect(202); // the same event again
+    }
+    await svc.rina!.worker.drain(50);
+    await svc.routingWorker.drain();
+    await relay();
+    const status = async (caseId: string) => (await caseView(caseId)).status as string;
+    const orphans: string[] = [];
+    const routed: string[] = [];
+    for (const c of cases) ((await status(c.id)) === 'triage' ? orphans : routed).push(c.id);
+    expect(orphans.length).toBeGreaterThan(0);
+    expect(routed.length).toBeGreaterThan(0);
+    for (const id of orphans) await request(svc.app).post(`/api/triage/${id}/assign`).set(auth).send({ institutionId: 'FR:CARSATAU1' }).expect(200);
+    const moved = (await caseView(routed[0])).institutionId === 'FR:CARSATSE1' ? 'FR:CARSATNE1' : 'FR:CARSATSE1';
+    await request(svc.app).post(`/api/cases/${routed[0]}/reassign`).set(auth).send({ institutionId: moved }).expect(200);
+    await relay();
+    // One X007 per forward that changed a case's route, naming its institution, all sent: routed, assigned, reassigned.
+    const routes = await tdb.db.query<{ case_id: string; institution_id: string }>('SELECT case_id, institution_id FROM forwards WHERE rina_instruction ORDER BY case_id');
+    expect(routes).toHaveLength(cases.length + 1);
+    expect(sim.x007s.map((x) => [x.caseId, x.institutionToAdd.institutionID, x.status]).sort())
+      .toEqual(routes.map((r) => [r.case_id, r.institution_id, 'sent']).sort());
+    const rina = (await request(svc.app).get('/api/rina/status').set(auth).expect(200)).body;
+    expect(rina.x007).toEqual(expect.objectContaining({ pending: 0, created: 0, sent: cases.length + 1, failed: 0 }));
   });
 
   it('never sends a second X007 for a forward: relay rounds again, the same SED again, a second SED of the case', async () => {
