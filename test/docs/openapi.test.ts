@@ -29,6 +29,7 @@ import { catalogueRouter } from '../../src/web/catalogue-router';
 import { reportsRouter } from '../../src/web/reports-router';
 import { routingRouter } from '../../src/web/routing-router';
 import { x007Router } from '../../src/web/x007-router';
+import { rinaRouter } from '../../src/web/rina-router';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DOC_PATH = path.join(ROOT, 'docs/openapi.yaml');
@@ -55,6 +56,7 @@ const FACTORIES: Record<string, () => Router> = {
   catalogueRouter: () => catalogueRouter(stub()),
   reportsRouter: () => reportsRouter(stub()),
   x007Router: () => x007Router(stub()),
+  rinaRouter: () => rinaRouter(stub(), stub()),
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
