@@ -26,15 +26,15 @@ export class X007Operations {
 
   async status(forwardId: string) {
     const s = await this.deps.admin.status(forwardId);
-    if (!s) throw new AppError('FWD_X007_NOT_FOUND', `The forward ${forwardId} has no X007 in RINA.`);
+    if (!s) throw new AppError('FWD_RINA_NOT_FOUND', `The forward ${forwardId} has no X007 in RINA.`);
     return x007View(forwardId, s);
   }
 
   async retry(forwardId: string, by: string) {
     const r = await this.deps.admin.retry(forwardId, this.deps.clock.now());
-    if (!r) throw new AppError('FWD_X007_NOT_FOUND', `The forward ${forwardId} has no X007 in RINA.`);
+    if (!r) throw new AppError('FWD_RINA_NOT_FOUND', `The forward ${forwardId} has no X007 in RINA.`);
     if (!r.changed) {
-      throw new AppError('FWD_X007_NOT_FAILED', `The X007 of forward ${forwardId} is ${r.state}: only a failed one can be retried.`, [{ path: 'state', message: r.state }]);
+      throw new AppError('FWD_RINA_NOT_FAILED', `The X007 of forward ${forwardId} is ${r.state}: only a failed one can be retried.`, [{ path: 'state', message: r.state }]);
     }
     await this.deps.audit.record({ actor: by, action: 'forward.x007-retry', subjectType: 'forward', subjectId: forwardId, data: { state: r.state } });
     this.deps.logger.info('X007 retry asked', { event: 'rina.x007_retry', forwardId, by, state: r.state });

@@ -13,6 +13,7 @@
  */
 import { CpiError, type CpiPort, type RinaCase } from '../rina/cpi-port';
 import type { BackoffPolicy } from '../shared/backoff';
+import { AppError } from '../shared/errors';
 import { leasedRelayStep, type LeasedOutbox } from '../shared/leased-relay';
 import type { Logger } from '../shared/logger';
 
@@ -173,7 +174,7 @@ export async function carryOutX007(deps: X007RelayDeps, job: X007Job): Promise<v
     documentId = await createX007(deps, job, c);
     // Recorded before sending: after a crash from here on, the next attempt sends this document, never a new one.
     if (!(await deps.outbox.markCreated(deps.owner, job.forwardId, documentId, deps.now()))) {
-      throw new Error(`X007 job of forward ${job.forwardId} no longer leased to this relay; its X007 ${documentId} is left to the holder`);
+      throw new AppError('INT_UNEXPECTED', `X007 job of forward ${job.forwardId} no longer leased to this relay; its X007 ${documentId} is left to the holder`);
     }
     job.state = 'created';
     job.documentId = documentId;

@@ -69,8 +69,8 @@ export const ERRORS = {
   FWD_ALREADY_ACKNOWLEDGED: { status: 409, retry: false, doc: 'The forward was already acknowledged differently.' },
   FWD_PUBLISH_FAILED: { status: 503, retry: true, doc: 'The broker did not confirm the forward.' },
   // The forward carried out in RINA (X007, CONTRACT §7)
-  FWD_X007_NOT_FOUND: { status: 404, retry: false, doc: 'The forward has no X007 in RINA (its case did not come through RINA, or it did not change the route).' },
-  FWD_X007_NOT_FAILED: { status: 409, retry: false, doc: 'Only a failed X007 can be retried (its state in the details).' },
+  FWD_RINA_NOT_FOUND: { status: 404, retry: false, doc: 'The forward has no X007 in RINA (its case did not come through RINA, or it did not change the route).' },
+  FWD_RINA_NOT_FAILED: { status: 409, retry: false, doc: 'Only a failed X007 can be retried (its state in the details).' },
 
   // RINA adapter, events in (RIN_): CONTRACT §7
   RIN_EVENT_INVALID: { status: 422, retry: false, doc: 'The RINA document event does not match its schema (schemas/rina-event.schema.json); it is kept in quarantine.' },

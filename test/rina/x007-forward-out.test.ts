@@ -177,8 +177,8 @@ describe.each(storageDrivers())('X007 in RINA for each forward of a case from RI
     sim.setForwardCase(caseId, true);
     const retried = await request(svc.app).post(`/api/forwards/${job.forward_id}/x007/retry`).set(auth).expect(200);
     expect(retried.body).toEqual(expect.objectContaining({ forwardId: job.forward_id, state: 'pending', error: 'HTTP 404: no Forward Case action on the case' }));
-    expect((await request(svc.app).post(`/api/forwards/${job.forward_id}/x007/retry`).set(auth).expect(409)).body.error.code).toBe('FWD_X007_NOT_FAILED');
-    expect((await request(svc.app).post('/api/forwards/fwd_nope/x007/retry').set(auth).expect(404)).body.error.code).toBe('FWD_X007_NOT_FOUND');
+    expect((await request(svc.app).post(`/api/forwards/${job.forward_id}/x007/retry`).set(auth).expect(409)).body.error.code).toBe('FWD_RINA_NOT_FAILED');
+    expect((await request(svc.app).post('/api/forwards/fwd_nope/x007/retry').set(auth).expect(404)).body.error.code).toBe('FWD_RINA_NOT_FOUND');
     await relay();
     expect(sim.x007s.map((x) => x.status)).toEqual(['sent']);
     expect((await jobs(caseId))[0].state).toBe('sent');

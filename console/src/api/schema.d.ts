@@ -2823,7 +2823,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `FWD_X007_NOT_FOUND`: the forward has no X007 in RINA (its case did not come through RINA, it did not change the route, or no such forward). */
+        /** @description `FWD_RINA_NOT_FOUND`: the forward has no X007 in RINA (its case did not come through RINA, it did not change the route, or no such forward). */
         X007NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -5168,7 +5168,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["X007NotFound"];
-            /** @description `FWD_X007_NOT_FAILED`: the X007 is not failed (its state in `details`). */
+            /** @description `FWD_RINA_NOT_FAILED`: the X007 is not failed (its state in `details`). */
             409: {
                 headers: {
                     [name: string]: unknown;
