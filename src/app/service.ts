@@ -69,11 +69,9 @@ import { runExclusively } from '../store/job-lock';
 import { Scheduler } from '../scheduler/scheduler';
 import { purgeExpired } from '../store/retention-repository';
 import type { Router } from 'express';
-import { CpiClient } from '../rina/cpi-client';
-import type { CpiPort } from '../rina/cpi-port';
-import { LIAISON_BODY_ID } from '../intake/envelope';
-import { startX007, x007CarriedInRina, type X007Side } from './rina-x007';
-import { registerRinaMetrics, startRinaEvents, type RinaEventsSide } from './rina-events';
+import { x007CarriedInRina, type X007Side } from './rina-x007';
+import type { RinaEventsSide } from './rina-events';
+import { rinaCpi, startRinaSides } from './rina';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -260,6 +258,7 @@ function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: strin
   return { owner: newId(`${relay}-${config.amqpConnectionName}`), leaseMs: config.outboxLeaseMs };
 }
 
+// long-function: the one start order of the service (and its stop order), read top to bottom; each step is a call.
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
@@ -275,12 +274,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick(), inbox);
   const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
   // One CPI client (one CAS session) for both halves of the RINA adapter (CONTRACT §7).
-  const rinaMetrics = registerRinaMetrics(db, metrics, clock); // always: the alert rules name them
-  const cpi: CpiPort | undefined = config.rina ? new CpiClient({
-    baseUrl: config.rina.url, user: config.rina.user, password: config.rina.password, timeoutMs: config.rina.timeoutMs, maxAttempts: config.rina.maxAttempts,
-    retry: { initialMs: config.rina.retryInitialMs, maxMs: config.rina.retryMaxMs, factor: 2, jitter: 0.2 }, clock, logger,
-    onCall: rinaMetrics.onCall,
-  }) : undefined;
+  const { cpi, rinaMetrics } = rinaCpi(config, db, clock, logger, metrics);
   const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {
     amqp = await startAmqp({
@@ -295,14 +289,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
   core.late.followCase = helpdesk.followCase;
-  const x007 = startX007({
-    db, cpi, liaisonBodyId: config.rina?.institutionId ?? LIAISON_BODY_ID, routingConfig, tickets: helpdesk.service, audit: core.audit, clock, logger, metrics,
-    workers: opts.workers !== false, idleMs: Math.max(config.workerPollMs, 1_000), connectionName: config.amqpConnectionName,
-  });
-  const rina = config.rina && cpi ? startRinaEvents({
-    db, cpi, intake, settings: config.rina, clock, logger, rinaMetrics: rinaMetrics.metrics, onAccepted: () => routingWorker.kick(), x007Counts: () => x007.counts(),
-    workers: opts.workers !== false, idleMs: config.workerPollMs, connectionName: config.amqpConnectionName,
-  }) : undefined;
+  const { x007, rina } = startRinaSides({ config, db, cpi, rinaMetrics, core, helpdesk, clock, logger, metrics, workers: opts.workers !== false });
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
