@@ -2,7 +2,7 @@
  * The forward carried out in RINA in the console (issue #19), in Chromium against the real service and the RINA
  * simulator: a case from RINA shows its X007's state on the case page; one that failed (the case offered no
  * Forward Case action) shows RINA's answer and its ticket, and an operator retries it once RINA offers the action
- * again: the X007 is then sent.
+ * again: the X007 is then sent. The top bar's RINA badge says what waits on RINA.
  */
 import type { Via } from '../../src/intake/intake-service';
 import { RinaSimulator } from '../../scripts/rina-sim/server';
@@ -47,6 +47,7 @@ describe(`console: X007 in RINA (${driver})`, () => {
     const row = page.locator('[data-x007]');
     await row.getByText('envoyé').waitFor();
     await row.getByText(sim.x007s[0].documentId).waitFor();
+    await page.locator('[data-rina="ok"]').waitFor(); // nothing waits on RINA
     await h.step(page, 'x007-sent');
     expect(errors).toEqual([]);
   });
@@ -58,6 +59,9 @@ describe(`console: X007 in RINA (${driver})`, () => {
     await row.getByText('en échec').waitFor();
     await row.getByText(/Réponse de RINA : HTTP 404/).waitFor();
     await row.getByRole('link', { name: /^Ticket / }).waitFor();
+    // The top bar's RINA badge: the CPI answers, one X007 failed.
+    await page.locator('[data-rina="danger"]').waitFor();
+    expect(await page.locator('.rina-badge').getAttribute('aria-label')).toContain('1 X007 en échec');
     await h.step(page, 'x007-failed');
 
     sim.setForwardCase(caseId, true);

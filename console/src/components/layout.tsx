@@ -5,6 +5,7 @@ import { NAV_GROUPS } from '../pages/page';
 import { PAGES } from '../pages';
 import { Link, match, useLocation } from '../router';
 import { sessionRoles, useSession } from '../session';
+import { RinaBadge } from './rina-badge';
 
 function Nav() {
   const { t } = useI18n();
@@ -74,6 +75,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           <span class="brand-name">{t('app.name')}</span>
           <span class="brand-org">{t('app.org')}</span>
         </Link>
+        <RinaBadge />
         <UserBar />
       </header>
       <div class="body">
