@@ -5,7 +5,7 @@
  */
 import type { CaseChanges, CaseEventRecord, CaseRecord } from '../cases/case-store';
 import type { Sql } from './database';
-import { insertX007Jobs } from './x007-repository';
+import { insertX007Jobs } from './x007-jobs';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));

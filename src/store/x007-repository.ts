@@ -1,33 +1,12 @@
 /**
  * The X007 outbox (rina_x007, migration 016): one job per forward that moves a case that came through RINA to a
- * new institution, written with the forward (insertX007Jobs, from applyCaseChanges); leased to one relay at a time
+ * new institution, written with the forward (x007-jobs.ts, from applyCaseChanges); leased to one relay at a time
  * (one committed statement, SKIP LOCKED), its steps recorded only where the relay still holds the lease.
  */
+import type { CaseEventRecord } from '../cases/case-store';
 import type { X007Failure, X007Job, X007Outbox, X007State, X007Status } from '../forwarding/x007';
-import type { Database, Sql } from './database';
-
-/**
- * A case came through RINA when one of its envelopes was taken in from a RINA document event (src/rina/,
- * envelopes.via = 'rina'). Its forwards are carried out in RINA by the service itself.
- */
-const RINA_ORIGIN = `EXISTS (SELECT 1 FROM envelopes e WHERE e.case_id = f.case_id AND e.via = 'rina')`;
-
-/**
- * In the forward's transaction: an X007 job for each of these forwards that moves its case to a new institution
- * (rina_instruction: the first forward of a new route, reassignments included) when the case came through RINA.
- * Keyed by the forward id: the same forward never gets a second job.
- */
-export async function insertX007Jobs(tx: Sql, forwards: ReadonlyArray<{ forwardId: string; rinaInstruction: boolean }>): Promise<void> {
-  const ids = forwards.filter((f) => f.rinaInstruction).map((f) => f.forwardId);
-  if (ids.length === 0) return;
-  await tx.query(
-    `INSERT INTO rina_x007 (forward_id, case_id, institution_id, state, next_attempt_at, created_at, updated_at)
-     SELECT f.forward_id, f.case_id, f.institution_id, 'pending', f.created_at, f.created_at, f.created_at
-       FROM forwards f
-      WHERE f.forward_id = ANY($1::text[]) AND f.rina_instruction AND ${RINA_ORIGIN}
-     ON CONFLICT (forward_id) DO NOTHING`,
-    [ids]);
-}
+import { insertCaseEvents } from './case-changes';
+import type { Database } from './database';
 
 /**
  * Jobs not yet sent whose forward is no longer live (superseded by a reassignment, rejected by its institution,
@@ -72,13 +51,18 @@ export class PgX007Outbox implements X007Outbox {
     return rows.length === 1;
   }
 
+  /** Marks the X007s sent, with a case event `x007-sent` each (the case's history shows the hand-over in RINA). */
   async markDone(owner: string, jobs: X007Job[], at: Date): Promise<number> {
     if (jobs.length === 0) return 0;
-    const rows = await this.db.query(
-      `UPDATE rina_x007 SET state = 'sent', sent_at = $2, updated_at = $2, last_error = NULL, lease_owner = NULL, lease_until = NULL
-        WHERE forward_id = ANY($1::text[]) AND lease_owner = $3 AND state IN ('pending', 'created') RETURNING forward_id`,
-      [jobs.map((j) => j.forwardId), at, owner]);
-    return rows.length;
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<EventRow>(
+        `UPDATE rina_x007 SET state = 'sent', sent_at = $2, updated_at = $2, last_error = NULL, lease_owner = NULL, lease_until = NULL
+          WHERE forward_id = ANY($1::text[]) AND lease_owner = $3 AND state IN ('pending', 'created')
+          RETURNING forward_id, case_id, institution_id, document_id`,
+        [jobs.map((j) => j.forwardId), at, owner]);
+      await insertCaseEvents(tx, rows.map((r) => x007Event(r, 'x007-sent', at)));
+      return rows.length;
+    });
   }
 
   async markFailed(owner: string, failures: Array<{ item: X007Job; nextAttemptAt: Date; error: string }>, at: Date): Promise<void> {
@@ -91,13 +75,18 @@ export class PgX007Outbox implements X007Outbox {
       [failures.map((f) => f.item.forwardId), failures.map((f) => f.nextAttemptAt.toISOString()), failures.map((f) => f.error), owner, at]);
   }
 
+  /** Marks the X007s failed (no retry can fix them), with a case event `x007-failed` each carrying the CPI's answer. */
   async markAbandoned(owner: string, failures: Array<{ item: X007Job; error: string }>, at: Date): Promise<void> {
     if (failures.length === 0) return;
-    await this.db.query(
-      `UPDATE rina_x007 x SET state = 'failed', attempts = x.attempts + 1, last_error = t.error, updated_at = $3, lease_owner = NULL, lease_until = NULL
-         FROM unnest($1::text[], $2::text[]) AS t(forward_id, error)
-        WHERE x.forward_id = t.forward_id AND x.lease_owner = $4 AND x.state IN ('pending', 'created')`,
-      [failures.map((f) => f.item.forwardId), failures.map((f) => f.error), at, owner]);
+    await this.db.transaction(async (tx) => {
+      const rows = await tx.query<EventRow & { last_error: string }>(
+        `UPDATE rina_x007 x SET state = 'failed', attempts = x.attempts + 1, last_error = t.error, updated_at = $3, lease_owner = NULL, lease_until = NULL
+           FROM unnest($1::text[], $2::text[]) AS t(forward_id, error)
+          WHERE x.forward_id = t.forward_id AND x.lease_owner = $4 AND x.state IN ('pending', 'created')
+          RETURNING x.forward_id, x.case_id, x.institution_id, x.document_id, x.last_error`,
+        [failures.map((f) => f.item.forwardId), failures.map((f) => f.error), at, owner]);
+      await insertCaseEvents(tx, rows.map((r) => x007Event(r, 'x007-failed', at, { reason: r.last_error })));
+    });
   }
 
   async failedWithoutTicket(limit: number): Promise<X007Failure[]> {
@@ -153,6 +142,12 @@ export class PgX007Outbox implements X007Outbox {
     return new Set(rows.map((r) => r.forward_id));
   }
 }
+
+interface EventRow { forward_id: string; case_id: string; institution_id: string; document_id: string | null }
+
+const x007Event = (r: EventRow, kind: string, at: Date, more: Record<string, unknown> = {}): CaseEventRecord => ({
+  caseId: r.case_id, envelopeId: null, at, kind, data: { forwardId: r.forward_id, institutionId: r.institution_id, documentId: r.document_id, ...more },
+});
 
 export const STATUS_COLUMNS = 'state, document_id, attempts, last_error, ticket_id, updated_at, sent_at';
 interface StatusRow { state: X007State; document_id: string | null; attempts: number; last_error: string | null; ticket_id: string | null; updated_at: Date | string; sent_at: Date | string | null }

@@ -84,6 +84,7 @@ describe.each(storageDrivers())('X007 in RINA for each forward of a case from RI
     expect(after).toEqual(expect.objectContaining({ state: 'sent', document_id: sim.x007s[0].documentId, last_error: null }));
     const view = await caseView(caseId);
     expect(view.forwards[0].x007).toEqual(expect.objectContaining({ state: 'sent', documentId: sim.x007s[0].documentId, error: null }));
+    expect(view.history).toContainEqual(expect.objectContaining({ kind: 'x007-sent', forwardId: job.forward_id, institutionId: 'FR:CARSATRA1', documentId: sim.x007s[0].documentId }));
     // Carried out here: the forward relay sends no liaison.rina instruction for it.
     expect(await svc.x007.outbox.carriedInRina([job.forward_id])).toEqual(new Set([job.forward_id]));
     const metrics = (await request(svc.app).get('/metrics').expect(200)).text;
@@ -170,7 +171,9 @@ describe.each(storageDrivers())('X007 in RINA for each forward of a case from RI
     expect(job.ticket_id).toEqual(expect.any(String));
     const ticket = (await request(svc.app).get(`/api/tickets/${job.ticket_id}`).set(auth).expect(200)).body;
     expect(ticket).toEqual(expect.objectContaining({ category: 'x007-failed', caseId, priority: 'P2' }));
-    expect((await caseView(caseId)).forwards[0].x007).toEqual(expect.objectContaining({ state: 'failed', ticketId: job.ticket_id }));
+    const failedView = await caseView(caseId);
+    expect(failedView.forwards[0].x007).toEqual(expect.objectContaining({ state: 'failed', ticketId: job.ticket_id }));
+    expect(failedView.history).toContainEqual(expect.objectContaining({ kind: 'x007-failed', forwardId: job.forward_id, reason: job.last_error }));
     expect(sim.x007s).toEqual([]);
 
     // Not failed any more: 409; unknown forward: 404.

@@ -190,6 +190,8 @@ export const en: Catalogue = {
   'case.x007.answer': 'RINA’s answer: {answer}',
   'case.x007.ticket': 'Ticket {ticketId}',
   'case.x007.retry': 'Retry the X007',
+  'case.event.x007-sent': 'X007 sent in RINA',
+  'case.event.x007-failed': 'X007 failed in RINA',
   'overview.now.x007Failed': 'X007s failed in RINA',
   'rina.badge': 'RINA',
   'rina.badge.ok': 'RINA answers; nothing waiting',

@@ -192,6 +192,8 @@ export const fr = {
   'case.x007.answer': 'Réponse de RINA : {answer}',
   'case.x007.ticket': 'Ticket {ticketId}',
   'case.x007.retry': 'Relancer l’X007',
+  'case.event.x007-sent': 'X007 envoyé dans RINA',
+  'case.event.x007-failed': 'X007 en échec dans RINA',
   'overview.now.x007Failed': 'X007 en échec dans RINA',
   'rina.badge': 'RINA',
   'rina.badge.ok': 'RINA répond ; rien n’attend',
