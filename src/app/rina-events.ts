@@ -2,6 +2,7 @@
  * SEDs in from RINA (CONTRACT §7 "Events in"), wired when RINA_URL is set: the event store, the worker that reads
  * the CPI and hands envelopes to intake, the operator's import, GET /api/rina/status and the metrics.
  */
+import type { AuditTrail } from '../audit/audit-trail';
 import type { IntakeService } from '../intake/intake-service';
 import type { CpiPort } from '../rina/cpi-port';
 import { RinaEventService } from '../rina/rina-event-service';
@@ -21,6 +22,7 @@ export interface RinaEventsDeps {
   db: Database;
   cpi: CpiPort;
   intake: IntakeService;
+  audit?: AuditTrail;
   settings: Readonly<RinaSettings>;
   clock: Clock;
   logger: Logger;
@@ -63,7 +65,7 @@ export function startRinaEvents(deps: RinaEventsDeps): RinaEventsSide {
   const metrics = deps.rinaMetrics;
   const s = deps.settings;
   const events = new RinaEventService({
-    store, cpi: deps.cpi, intake: deps.intake, clock: deps.clock, logger: deps.logger, metrics,
+    store, cpi: deps.cpi, intake: deps.intake, audit: deps.audit, clock: deps.clock, logger: deps.logger, metrics,
     settings: {
       ownInstitutionId: s.institutionId, batch: s.eventBatch, leaseMs: s.eventLeaseMs,
       retry: { initialMs: s.retryInitialMs, maxMs: s.retryMaxMs, factor: 2, jitter: 0.2 },

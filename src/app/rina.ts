@@ -49,7 +49,7 @@ export function startRinaSides(d: RinaSidesDeps): { x007: X007Side; rina?: RinaE
     clock, logger, metrics, workers: d.workers, idleMs: Math.max(config.workerPollMs, 1_000), connectionName: config.amqpConnectionName,
   });
   const rina = config.rina && cpi ? startRinaEvents({
-    db, cpi, intake: d.core.intake, settings: config.rina, clock, logger, rinaMetrics: d.rinaMetrics, onAccepted: () => d.core.routingWorker.kick(),
+    db, cpi, intake: d.core.intake, audit: d.core.audit, settings: config.rina, clock, logger, rinaMetrics: d.rinaMetrics, onAccepted: () => d.core.routingWorker.kick(),
     x007Counts: () => x007.counts(), workers: d.workers, idleMs: config.workerPollMs, connectionName: config.amqpConnectionName,
   }) : undefined;
   return { x007, rina };

@@ -5,6 +5,7 @@
  * via 'rina' (the mark of a case that came through RINA). While the CPI does not answer, events wait and are
  * retried with backoff; none is lost (leases: a crashed or stopped instance's events are taken over after them).
  */
+import type { AuditTrail } from '../audit/audit-trail';
 import type { IntakeInput, IntakeService } from '../intake/intake-service';
 import type { InputLimits } from '../intake/input-limits';
 import { readJsonInput } from '../intake/input-reader';
@@ -62,6 +63,8 @@ export interface RinaEventDeps {
   clock: Clock;
   logger: Logger;
   metrics?: RinaMetrics;
+  /** Where operators' imports are recorded (`rina.import`). */
+  audit?: AuditTrail;
   settings: RinaEventSettings;
   /** Envelopes were accepted: wake the routing stage. */
   onAccepted?: () => void;
@@ -185,7 +188,7 @@ export class RinaEventService {
   }
 
   /** Operator: read the case again and take in its received documents not taken yet (events RINA never sent). */
-  async importCase(caseId: string): Promise<ImportResult> {
+  async importCase(caseId: string, by = 'system'): Promise<ImportResult> {
     let c: RinaCase;
     try {
       c = await this.deps.cpi.getCase(caseId);
@@ -198,6 +201,7 @@ export class RinaEventService {
     const queued = notices.length ? await this.deps.store.add(notices, 'import', this.deps.clock.now()) : [];
     this.deps.logger.info('RINA case imported', { event: 'rina.case_imported', caseId, documents: notices.length, queued: queued.filter(Boolean).length });
     if (queued.some(Boolean)) this.deps.onStored?.();
+    await this.deps.audit?.record({ actor: by, action: 'rina.import', subjectType: 'case', subjectId: caseId, data: { documents: notices.length, queued: queued.filter(Boolean).length } });
     return {
       caseId: c.id, bucType: c.processDefinitionName,
       documents: notices.map((n, i) => ({ documentId: n.documentId, sedType: n.documentType, documentVersion: n.documentVersion, queued: queued[i] })),

@@ -38,7 +38,7 @@ export function rinaRouter(events: RinaEventService, status: RinaStatusService):
   });
 
   r.post('/api/rina/cases/:caseId/import', requireRole('operator', 'admin'), noStore, async (req, res) => {
-    res.json(await events.importCase(pathParam(req, 'caseId', 'id')));
+    res.json(await events.importCase(pathParam(req, 'caseId', 'id'), req.principal!.id));
   });
 
   r.get('/api/rina/status', requireRole('operator', 'admin'), noStore, async (_req, res) => {

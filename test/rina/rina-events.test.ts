@@ -199,6 +199,9 @@ describe.each(storageDrivers())('RINA events in, on %s', (_name, open) => {
     await worker();
     expect((await request(svc.app).post(`/api/rina/cases/${c.id}/import`).set(auth).expect(200)).body.documents[0].queued).toBe(false);
     expect(await envelopes()).toHaveLength(1);
+    expect(await tdb.db.query(`SELECT action, subject_id, data FROM audit_log WHERE action = 'rina.import' ORDER BY id`)).toEqual([
+      { action: 'rina.import', subject_id: c.id, data: { documents: 1, queued: 1 } }, { action: 'rina.import', subject_id: c.id, data: { documents: 1, queued: 0 } },
+    ]);
     expect((await request(svc.app).post('/api/rina/cases/999999/import').set(auth).expect(404)).body.error.code).toBe('RIN_CASE_NOT_FOUND');
     sim.goDown(60);
     expect((await request(svc.app).post(`/api/rina/cases/${c.id}/import`).set(auth).expect(503)).body.error.code).toBe('RIN_CPI_UNAVAILABLE');
