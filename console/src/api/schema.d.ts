@@ -1351,7 +1351,7 @@ export interface paths {
          *     not known yet (same case, document and latest version), as an event would; an event that failed (the CPI
          *     did not serve its document) is queued again. The worker then takes them in as for `POST /api/rina/events`;
          *     a document already taken in (by any channel) stays one envelope. The answer lists the documents and whether
-         *     each was queued now.
+         *     each was queued now. Recorded in the audit trail (`rina.import`).
          */
         post: operations["importRinaCase"];
         delete?: never;
