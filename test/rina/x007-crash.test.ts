@@ -25,6 +25,8 @@ describeIf(PG)('kill -9 while an X007 is carried out in RINA', () => {
   let tdb: TestDatabase;
   let sim: RinaSimulator;
   let child: ChildProcess | undefined;
+  /** Every process started, killed after each test whatever happened (none outlives the test). */
+  const started: ChildProcess[] = [];
   const rinaEnv = () => ({ RINA_URL: sim.url, RINA_USER: 'liaison', RINA_PASSWORD: 'liaison-secret', RINA_MAX_ATTEMPTS: '1', RINA_TIMEOUT_MS: '5000' });
 
   beforeAll(async () => {
@@ -32,8 +34,10 @@ describeIf(PG)('kill -9 while an X007 is carried out in RINA', () => {
     sim = new RinaSimulator();
     await sim.start();
   });
+  afterEach(() => {
+    for (const p of started.splice(0)) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  });
   afterAll(async () => {
-    child?.kill('SIGKILL');
     await sim.stop();
     await tdb.close();
   });
@@ -66,7 +70,8 @@ describeIf(PG)('kill -9 while an X007 is carried out in RINA', () => {
       env: { ...process.env, NODE_OPTIONS: '', BOOTSTRAP_TOKEN: TEST_TOKEN, DATABASE_URL: tdb.url!, PORT: String(port), LOG_LEVEL: 'error', WORKER_POLL_MS: '50', ...rinaEnv() },
       stdio: 'ignore',
     });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)), 30_000, 'child service up');
+    started.push(child);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)), 120_000, 'child service up');
   };
   const kill = async () => {
     child!.kill('SIGKILL');
@@ -96,7 +101,7 @@ describeIf(PG)('kill -9 while an X007 is carried out in RINA', () => {
     expect(sim.x007s.map((x) => x.status)).toEqual(['created']);
     await restartUntilSent(caseId);
     expect(sim.x007s.filter((x) => x.caseId === caseId).map((x) => x.status)).toEqual(['sent']);
-  }, 120_000);
+  }, 300_000);
 
   it('while the Send is in flight: RINA sends it after the process died, and the next process sends nothing more', async () => {
     const caseId = await caseWaitingForItsX007();
@@ -110,5 +115,5 @@ describeIf(PG)('kill -9 while an X007 is carried out in RINA', () => {
     await waitFor(() => sim.x007s.some((x) => x.caseId === caseId && x.status === 'sent'), 10_000, 'the Send landing after the kill');
     await restartUntilSent(caseId);
     expect(sim.x007s.filter((x) => x.caseId === caseId).map((x) => x.status)).toEqual(['sent']);
-  }, 120_000);
+  }, 300_000);
 });
