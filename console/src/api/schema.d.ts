@@ -2352,7 +2352,7 @@ export interface components {
             subject: string;
             description: string;
             source: components["schemas"]["TicketSource"];
-            /** @description Only on tickets the pipeline watch opened (`forward-unacknowledged`, `orphan-aged`), with the ids the desk needs. */
+            /** @description Only on automatic tickets (`forward-unacknowledged`, `orphan-aged` from the pipeline watch; `x007-failed` from the X007 relay, an X007 not carried out in RINA), with the ids the desk needs. */
             automatic?: {
                 key: string;
                 kind: string;
