@@ -19,7 +19,7 @@ import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { newId } from '../shared/ids';
 import { WorkerLoop } from '../shared/worker-loop';
-import type { OutboxRepository, RelayInbox } from '../forwarding/outbox-relay';
+import type { OutboxRepository, RelayDeps, RelayInbox } from '../forwarding/outbox-relay';
 
 /** The broker and consumer settings of AppConfig this side uses. */
 export type AmqpSettings = Pick<AppConfig,
@@ -44,6 +44,8 @@ export interface AmqpDeps {
   onAccepted: () => void;
   /** Resolves when the database answers: the consumers resume after a dependency pause only then. */
   databaseReady: () => Promise<void>;
+  /** With RINA_URL: the forwards carried out in RINA by the service (no liaison.rina instruction for them). */
+  carriedInRina?: RelayDeps['carriedInRina'];
 }
 
 export interface AmqpSide {
@@ -113,7 +115,7 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
       await broker.declareInstitutionQueues([id]);
     },
     clock: deps.clock, logger: deps.logger, metrics: deps.metrics, owner: deps.inbox?.owner ?? newId(`relay-${cfg.amqpConnectionName}`),
-    batchSize: cfg.outboxRelayBatch, leaseMs: cfg.outboxLeaseMs, inbox: deps.inbox,
+    batchSize: cfg.outboxRelayBatch, leaseMs: cfg.outboxLeaseMs, inbox: deps.inbox, carriedInRina: deps.carriedInRina,
   }), { idleMs: cfg.workerPollMs, logger: deps.logger });
   relay.start();
 

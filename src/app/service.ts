@@ -71,6 +71,10 @@ import { RETENTION_JOB, retentionJob, scheduleRetention } from '../scheduler/ret
 import { runExclusively } from '../store/job-lock';
 import { Scheduler } from '../scheduler/scheduler';
 import { purgeExpired } from '../store/retention-repository';
+import type { Router } from 'express';
+import { x007CarriedInRina, type X007Side } from './rina-x007';
+import type { RinaEventsSide } from './rina-events';
+import { rinaCpi, startRinaSides } from './rina';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -119,6 +123,10 @@ export interface Service {
   retention: (now?: Date) => Promise<{ bodies: number; quarantined: number; ran: boolean }>;
   /** Monthly and yearly reports: versioned snapshots, renderings, scheduled run. */
   reports: Reports;
+  /** The forwards carried out in RINA (X007), its relay when RINA_URL is set. */
+  x007: X007Side;
+  /** SEDs in from RINA (events, their worker, the import, the status) when RINA_URL is set. */
+  rina?: RinaEventsSide;
   /** Stop taking work, finish what is held, close everything. */
   stop(): Promise<void>;
 }
@@ -173,7 +181,7 @@ async function buildCore(
 type Core = Awaited<ReturnType<typeof buildCore>>;
 
 /** The HTTP side: one router per domain, behind the access check; health and metrics in front of it. */
-function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string) {
+function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string, more: Router[]) {
   const caseQueries = new PgCaseQueries(db);
   const { access, accounts, audit, caseActions, catalogue, intake, routingConfig, validator, triage, forwarding, routingWorker, learning, quarantine } = core;
   const triageQueue = new TriageQueue({
@@ -201,6 +209,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       learningRouter({ learning, overview, learnedRules: core.learnedRules }),
       catalogueRouter(catalogue),
       reports.router,
+      ...more,
     ],
   });
   return { app, triageQueue, overview };
@@ -273,6 +282,7 @@ function serviceMetrics(config: Readonly<AppConfig>, db: Database, outbox: PgOut
   return { metrics, learned };
 }
 
+// long-function: the one start order of the service (and its stop order), read top to bottom; each step is a call.
 export async function startService(config: Readonly<AppConfig>, opts: ServiceOptions = {}): Promise<Service> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
@@ -287,11 +297,13 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const core = await buildCore(config, db, clock, logger, metrics, () => amqp?.relay.kick(), inbox);
   learned.rules = core.learnedRules;
   const { intake, forwarding, routingConfig, routingWorker, catalogue } = core;
+  // One CPI client (one CAS session) for both halves of the RINA adapter (CONTRACT §7).
+  const { cpi, rinaMetrics } = rinaCpi(config, db, clock, logger, metrics);
   const catalogueRefresh = refreshEvery(catalogue, 10_000);
   if (config.amqpUrl) {
     amqp = await startAmqp({
       url: config.amqpUrl, settings: config, intake, forwarding, outbox, inbox, clock, logger, metrics,
-      onAccepted: () => routingWorker.kick(), databaseReady: () => db.ping(),
+      onAccepted: () => routingWorker.kick(), databaseReady: () => db.ping(), carriedInRina: cpi ? x007CarriedInRina(db) : undefined,
       institutionIds: async () => institutionsWithQueues((await routingConfig.current()).directory),
     });
   }
@@ -301,6 +313,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
   core.late.followCase = helpdesk.followCase;
+  const { x007, rina } = startRinaSides({ config, db, cpi, rinaMetrics, core, helpdesk, clock, logger, metrics, workers: opts.workers !== false });
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
@@ -310,12 +323,12 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
-  const { app, triageQueue, overview } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir());
+  const { app, triageQueue, overview } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir(), [x007.router, ...(rina ? [rina.router] : [])]);
   const server = opts.listen === false ? undefined : await listen(app, config.port);
   if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, ...core,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, x007, rina, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold, routing before the relay.
       stopping = true;
@@ -326,7 +339,9 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       await helpdesk.stop(config.shutdownGraceMs);
       await retentionScheduler?.stop();
       await amqp?.stopConsumers(config.shutdownGraceMs);
+      await rina?.stop();
       await routingWorker.stop();
+      await x007.stop();
       await amqp?.stop(config.shutdownGraceMs);
       await closing;
       if (ownDb) await db.close();

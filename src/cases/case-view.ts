@@ -6,6 +6,7 @@
  * trail, the answer is never cached, and nothing of it is logged.
  */
 import type { AuditTrail } from '../audit/audit-trail';
+import type { X007Status } from '../forwarding/x007';
 import type { Envelope } from '../intake/envelope';
 import type { Directory } from '../routing/directory';
 import { extractFacts, mainPersonOf } from '../routing/facts';
@@ -23,7 +24,11 @@ export interface CaseSnapshot {
   case: SnapshotCase | null;
   envelopes: Array<{ envelopeId: string; sedType: string; bucType: string; legalDeliveryAt: string; receivedAt: Date; state: string; via: string; duplicates: number; body: Envelope }>;
   decisions: Array<{ id: number; envelopeId: string | null; outcome: string; institutionId: string | null; reason: string | null; ruleId: string | null; ruleSetVersion: number | null; directoryVersion: number | null; explanation: string; trace: unknown[]; decidedAt: Date; decidedBy: string; note: string | null }>;
-  forwards: Array<{ forwardId: string; envelopeId: string; institutionId: string; ruleId: string | null; status: string; createdAt: Date; publishedAt: Date | null; acknowledgedAt: Date | null; reason: string | null }>;
+  forwards: Array<{
+    forwardId: string; envelopeId: string; institutionId: string; ruleId: string | null; status: string; createdAt: Date; publishedAt: Date | null; acknowledgedAt: Date | null; reason: string | null;
+    /** The forward carried out in RINA (a case that came through RINA, a new route), else null. */
+    x007: X007Status | null;
+  }>;
   events: Array<{ at: Date; kind: string; envelopeId: string | null; data: Record<string, unknown> }>;
   quarantined: Array<{ quarantineId: string; receivedAt: Date; errorCode: string }>;
   claim: { by: string; until: Date } | null;
@@ -115,7 +120,10 @@ export function shapeCaseView(caseId: string, s: CaseSnapshot) {
     claim: s.claim ? { by: s.claim.by, until: s.claim.until.toISOString() } : null,
     decisions: s.decisions.map((d) => ({ ...d, decidedAt: d.decidedAt.toISOString() })),
     envelopes: s.envelopes.map((e) => ({ envelopeId: e.envelopeId, sedType: e.sedType, legalDeliveryAt: e.legalDeliveryAt, receivedAt: e.receivedAt.toISOString(), state: e.state, via: e.via, duplicates: e.duplicates })),
-    forwards: s.forwards.map((f) => ({ ...f, createdAt: f.createdAt.toISOString(), publishedAt: iso(f.publishedAt), acknowledgedAt: iso(f.acknowledgedAt) })),
+    forwards: s.forwards.map((f) => ({
+      ...f, createdAt: f.createdAt.toISOString(), publishedAt: iso(f.publishedAt), acknowledgedAt: iso(f.acknowledgedAt),
+      x007: f.x007 && { ...f.x007, updatedAt: f.x007.updatedAt.toISOString(), sentAt: iso(f.x007.sentAt) },
+    })),
     quarantined: s.quarantined.map((q) => ({ ...q, receivedAt: q.receivedAt.toISOString() })),
     history: history(s),
   };

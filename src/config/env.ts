@@ -109,6 +109,29 @@ export interface AppConfig {
   learningDriftMinForwards: number;
   /** …of which more than this share (percent) was bounced or re-assigned. */
   learningDriftMaxUndonePercent: number;
+  /** RINA's CPI (CONTRACT §7): set only when RINA_URL is. */
+  rina?: Readonly<RinaSettings>;
+}
+
+/** The RINA adapter's settings (src/rina/): the CPI's address and account, timeouts and retries. */
+export interface RinaSettings {
+  url: string;
+  user: string;
+  password: string;
+  /** The liaison body's own id in RINA: the receiver of every SED taken in from it. */
+  institutionId: string;
+  /** Timeout of one CPI call, ms. */
+  timeoutMs: number;
+  /** Attempts of one CPI call on 5xx/timeouts before the work item waits for a later round. */
+  maxAttempts: number;
+  /** Backoff between those attempts, and between rounds of an event the CPI could not serve: doubling, ms. */
+  retryInitialMs: number;
+  retryMaxMs: number;
+  /** Events the worker leases per round, and how long the lease holds (a crashed instance's are taken after it). */
+  eventBatch: number;
+  eventLeaseMs: number;
+  /** Alert threshold: an event waiting longer than this is reported by /api/rina/status and the alert rule, s. */
+  eventMaxWaitSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -127,7 +150,7 @@ export const AMQP_NAME_KEYS = [
  * Prefixes the service owns: every key under them must be one the service reads, so a typo fails the start instead
  * of being ignored. Other variables (PATH, HOME, NODE_OPTIONS, TEST_*) are none of the service's business.
  */
-const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_', 'REPORT_', 'PIN_', 'LEARNING_'];
+const OWNED_PREFIXES = ['AMQP_', 'HELPDESK_', 'INTAKE_', 'OUTBOX_', 'WORKER_', 'DATABASE_', 'BOOTSTRAP_', 'SCHEDULE_', 'SHUTDOWN_', 'SESSION_', 'LOGIN_', 'TRIAGE_', 'COOKIE_', 'RETENTION_', 'REPORT_', 'PIN_', 'LEARNING_', 'RINA_'];
 
 const CRON_SHAPE = /^\S+( \S+){4,5}$/;
 const toSnake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -317,7 +340,30 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     learningMinAgreementPercent: read.int('LEARNING_MIN_AGREEMENT_PERCENT', 90, 50, 100),
     learningDriftMinForwards: read.int('LEARNING_DRIFT_MIN_FORWARDS', 20, 1, 100_000),
     learningDriftMaxUndonePercent: read.int('LEARNING_DRIFT_MAX_UNDONE_PERCENT', 10, 0, 100),
+    rina: rinaSettings(read),
   };
+}
+
+function rinaSettings(read: EnvReader): RinaSettings | undefined {
+  const url = read.url('RINA_URL', ['http:', 'https:']);
+  const settings: RinaSettings = {
+    url: url ?? '',
+    user: read.text('RINA_USER', ''),
+    password: read.text('RINA_PASSWORD', ''),
+    institutionId: read.text('RINA_INSTITUTION_ID', 'FR:CLEISS0002'),
+    timeoutMs: read.int('RINA_TIMEOUT_MS', 20_000, 100, 600_000),
+    maxAttempts: read.int('RINA_MAX_ATTEMPTS', 3, 1, 20),
+    retryInitialMs: read.int('RINA_RETRY_INITIAL_MS', 1_000, 1, 600_000),
+    retryMaxMs: read.int('RINA_RETRY_MAX_MS', 60_000, 1, 3_600_000),
+    eventBatch: read.int('RINA_EVENT_BATCH', 20, 1, 1000),
+    eventLeaseMs: read.int('RINA_EVENT_LEASE_MS', 120_000, 1000, 3_600_000),
+    eventMaxWaitSeconds: read.int('RINA_EVENT_MAX_WAIT_SECONDS', 900, 10, 7 * 86_400),
+  };
+  if (url === undefined) return undefined;
+  if (!settings.user || !settings.password) read.errors.push('RINA_USER and RINA_PASSWORD are needed with RINA_URL');
+  if (!/^[A-Z]{2}:[A-Za-z0-9]{4,10}$/.test(settings.institutionId)) read.errors.push(`RINA_INSTITUTION_ID="${settings.institutionId}" must be an institution id such as FR:CLEISS0002`);
+  if (settings.retryMaxMs < settings.retryInitialMs) read.errors.push('RINA_RETRY_MAX_MS must not be below RINA_RETRY_INITIAL_MS');
+  return settings;
 }
 
 function pinHashKey(read: EnvReader): string | undefined {

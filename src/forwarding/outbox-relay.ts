@@ -113,6 +113,19 @@ export interface RelayDeps {
   leaseMs?: number;
   /** Forwards handed over by the routing stage (owned by `owner`); the database is claimed when it is empty. */
   inbox?: RelayInbox;
+  /**
+   * With RINA_URL: of these forwards, those the service carries out in RINA itself (an X007 job, src/forwarding/x007.ts);
+   * they need no liaison.rina instruction. Without it the instruction is how an external adapter learns of a forward.
+   */
+  carriedInRina?: (forwardIds: string[]) => Promise<Set<string>>;
+}
+
+/** The batch without the liaison.rina instruction of the forwards the service carries out in RINA itself. */
+async function withoutInstructionsCarriedInRina(deps: RelayDeps, items: LeasedItem[]): Promise<LeasedItem[]> {
+  const instructed = items.filter((i) => i.rinaInstruction).map((i) => i.forwardId);
+  if (!deps.carriedInRina || instructed.length === 0) return items;
+  const carried = await deps.carriedInRina(instructed);
+  return carried.size === 0 ? items : items.map((i) => (carried.has(i.forwardId) ? { ...i, rinaInstruction: false } : i));
 }
 
 /** While the inbox keeps the relay busy, the database is still claimed this often (retries, expired leases). */
@@ -160,7 +173,7 @@ export function outboxRelayStep(deps: RelayDeps): () => Promise<boolean> {
   const next = nextBatch(deps, batchSize);
   return async () => {
     if (!deps.bus.isConnected()) return false;
-    const items = await next(deps.clock.now());
+    const items = await withoutInstructionsCarriedInRina(deps, await next(deps.clock.now()));
     if (items.length === 0) return false;
     const { done: published, failed: failures } = await settleEach(items, publishOne);
     const at = deps.clock.now();

@@ -37,6 +37,7 @@ export const SYSTEM_ACTORS = {
   amqp: { id: 'amqp:helpdesk', kind: 'machine', seesInternal: false },
   escalation: { id: 'system:escalation', kind: 'system', seesInternal: true },
   pipelineWatch: { id: 'system:pipeline-watch', kind: 'system', seesInternal: true },
+  rina: { id: 'system:rina', kind: 'system', seesInternal: true },
 } as const satisfies Record<string, Actor>;
 
 /** A liaison.helpdesk body carrying a message id and a message is a message about an existing ticket. */

@@ -25,7 +25,7 @@ import { applyAction } from './ticket-state';
 import type { NewTicketRecord, TicketEventRecord, TicketFilter, TicketReader, TicketRecord, TicketSource, TicketStore, TicketWriter } from './ticket-store';
 import { slaSnapshot, ticketSlaWith, ticketSummaryView, ticketView, type TicketDetail, type TicketView } from './ticket-view';
 
-export const AUTOMATIC_KINDS = ['forward-unacknowledged', 'orphan-aged'] as const;
+export const AUTOMATIC_KINDS = ['forward-unacknowledged', 'orphan-aged', 'x007-failed'] as const;
 export type AutomaticKind = (typeof AUTOMATIC_KINDS)[number];
 
 /** A ticket the pipeline watch opens. Idempotent on kind + ref: the same kind and ref twice is one ticket. */

@@ -20,7 +20,8 @@ import type { Envelope } from './envelope';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from './input-limits';
 import { readJsonInput } from './input-reader';
 
-export type Via = 'http' | 'amqp';
+/** The channel an input came by; 'rina': taken in from a RINA document event (src/rina/), the case then came through RINA. */
+export type Via = 'http' | 'amqp' | 'rina';
 
 export interface StoredEnvelopeRecord {
   envelope: Envelope;
@@ -178,6 +179,15 @@ export class IntakeService {
     const parsed = readJsonInput(input.raw, this.limits, { size: input.declaredSize, truncated: input.truncated });
     const c: Classified = { kind: 'reject', input, size: input.declaredSize ?? input.raw.length, error: reason, parsed: parsed.ok ? parsed.value : undefined };
     const [r] = await this.store([c]);
+    return r as IntakeResult;
+  }
+
+  /**
+   * An input its channel refused before it was an envelope (a malformed RINA document event): kept in quarantine
+   * like any rejected input, byte for byte, with the channel's reason. Throws on a dependency failure.
+   */
+  async quarantineRejected(input: IntakeInput, error: AppError, parsed?: unknown): Promise<IntakeResult> {
+    const [r] = await this.store([{ kind: 'reject', input, size: input.declaredSize ?? input.raw.length, error, parsed }]);
     return r as IntakeResult;
   }
 

@@ -32,7 +32,8 @@ export interface DayFlows extends FlowCounts {
 export interface OverviewRepository {
   /** Counts per Paris calendar day from `from` on; days without anything may be missing. */
   dailyFlows(from: Date, timeZone: string): Promise<DayFlows[]>;
-  waitingNow(): Promise<{ inTriage: number; quarantineOpen: number }>;
+  /** x007Failed: forwards not carried out in RINA that no retry could fix (each with a ticket; see src/forwarding/x007.ts). */
+  waitingNow(): Promise<{ inTriage: number; quarantineOpen: number; x007Failed: number }>;
 }
 
 /** Open tickets whose SLA is in warning or breached (the help desk computes the SLA; see ticketsAtRisk). */

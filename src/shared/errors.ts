@@ -75,6 +75,14 @@ export const ERRORS = {
   FWD_PUBLISH_FAILED: { status: 503, retry: true, doc: 'The broker did not confirm the forward.' },
   TRI_UNDO_UNAVAILABLE: { status: 409, retry: false, doc: 'No forward of the case is held for undo any more (the undo window ended, it was undone, or the case changed since); `why` beside the error.' },
   TRI_UNDO_FORBIDDEN: { status: 403, retry: false, doc: 'Only the operator who forwarded the case from triage can undo it (decidedBy beside the error).' },
+  // The forward carried out in RINA (X007, CONTRACT §7)
+  FWD_RINA_NOT_FOUND: { status: 404, retry: false, doc: 'The forward has no X007 in RINA (its case did not come through RINA, or it did not change the route).' },
+  FWD_RINA_NOT_FAILED: { status: 409, retry: false, doc: 'Only a failed X007 can be retried (its state in the details).' },
+
+  // RINA adapter, events in (RIN_): CONTRACT §7
+  RIN_EVENT_INVALID: { status: 422, retry: false, doc: 'The RINA document event does not match its schema (schemas/rina-event.schema.json); it is kept in quarantine.' },
+  RIN_CASE_NOT_FOUND: { status: 404, retry: false, doc: 'RINA has no such case (the CPI answered 404).' },
+  RIN_CPI_UNAVAILABLE: { status: 503, retry: true, doc: 'RINA\'s CPI did not answer (down, timeout, login refused); try again later.' },
 
   // Learning loop
   LRN_NO_MANUAL_DECISION: { status: 409, retry: false, doc: 'The case has no operator decision to propose a rule from (and no institution was named).' },
@@ -125,7 +133,7 @@ export const RETIRED_ERROR_CODES: Readonly<Record<string, string>> = Object.free
  */
 export type FailureClass = 'input' | 'dependency' | 'unexpected';
 
-const DEPENDENCY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['DEP_DATABASE_DOWN', 'DEP_BROKER_DOWN', 'BUS_UNROUTABLE', 'FWD_PUBLISH_FAILED']);
+const DEPENDENCY_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['DEP_DATABASE_DOWN', 'DEP_BROKER_DOWN', 'BUS_UNROUTABLE', 'FWD_PUBLISH_FAILED', 'RIN_CPI_UNAVAILABLE']);
 
 export function failureClass(error: unknown): FailureClass {
   if (!isAppError(error)) return 'unexpected';

@@ -1,6 +1,6 @@
 /**
  * The outbox relay of internal notices on the notifications exchange (the help desk's escalation notices and
- * report.ready), on the forward relay's pattern (src/forwarding/outbox-relay.ts): rows are committed first; a
+ * report.ready), a configuration of the generic leased relay (leased-relay.ts): rows are committed first; a
  * relay leases a batch of due ones to itself (one committed statement, SKIP LOCKED: two instances never hold the
  * same notice), publishes them outside any transaction (pipelined, each confirmed by the broker), marks what was
  * confirmed in one statement (only the notices still leased to it) and releases the others with a later next
@@ -8,9 +8,9 @@
  * and the mark leaves its lease to expire and the notice is sent again with the same messageId: consumers
  * de-duplicate on it.
  */
-import { nextAttemptAt, NOTIFY_RETRY, type BackoffPolicy } from './backoff';
+import { NOTIFY_RETRY, type BackoffPolicy } from './backoff';
+import { leasedRelayStep } from './leased-relay';
 import type { Logger } from './logger';
-import { settleEach } from './settle-each';
 
 /** A notice claimed under a lease, with its failed publications so far. */
 export type LeasedNotice<N> = N & { publishAttempts: number };
@@ -65,30 +65,14 @@ export interface NoticeRelayDeps<N> {
 export function noticeRelayStep<N>(deps: NoticeRelayDeps<N>): () => Promise<boolean> {
   // Not mandatory: whoever wants the notices binds a queue; with nobody bound there is no one to tell.
   const publish = (n: N) => deps.bus.publish(deps.exchange, deps.routingKey(n), deps.body(n), { messageId: deps.messageId(n), persistent: true, mandatory: false });
-  const leaseMs = deps.leaseMs ?? DEFAULT_NOTICE_LEASE_MS;
-  return async () => {
-    if (!deps.bus.isConnected()) return false;
-    const now = deps.now();
-    const claimed = await deps.outbox.claim(deps.owner, now, deps.batchSize ?? 100, new Date(now.getTime() + leaseMs));
-    if (claimed.length === 0) return false;
-    const { done: sent, failed } = await settleEach(claimed, publish);
-    const at = deps.now();
-    if (sent.length > 0) {
-      const marked = await deps.outbox.markSent(deps.owner, sent, at);
-      if (marked < sent.length) {
-        deps.logger.warn('notices confirmed after their lease expired', { event: `${deps.event}_lease_lost`, confirmed: sent.length, marked });
-      }
-    }
-    if (failed.length > 0) {
-      await deps.outbox.markFailed(deps.owner, failed.map((f) => ({
-        notice: f.item, nextAttemptAt: nextAttemptAt(at, f.item.publishAttempts + 1, deps.retry ?? NOTIFY_RETRY),
-        error: String((f.error as Error)?.message ?? f.error).slice(0, 500),
-      })));
-    }
-    for (const n of sent) deps.logger.info('notice sent', { event: `${deps.event}_sent`, ...deps.describe(n) });
-    for (const f of failed) {
-      deps.logger.warn('notice not sent; will retry', { event: `${deps.event}_send_failed`, ...deps.describe(f.item), error: (f.error as Error)?.message });
-    }
-    return failed.length === 0;
-  };
+  return leasedRelayStep<LeasedNotice<N>>({
+    outbox: {
+      claim: (owner, now, limit, leaseUntil) => deps.outbox.claim(owner, now, limit, leaseUntil),
+      markDone: (owner, notices, at) => deps.outbox.markSent(owner, notices, at),
+      markFailed: (owner, failures) => deps.outbox.markFailed(owner, failures.map((f) => ({ notice: f.item, nextAttemptAt: f.nextAttemptAt, error: f.error }))),
+    },
+    now: deps.now, logger: deps.logger, owner: deps.owner, leaseMs: deps.leaseMs ?? DEFAULT_NOTICE_LEASE_MS, batchSize: deps.batchSize ?? 100,
+    ready: () => deps.bus.isConnected(), deliver: publish, attempts: (n) => n.publishAttempts, retry: deps.retry ?? NOTIFY_RETRY,
+    describe: deps.describe, event: deps.event, noun: 'notice',
+  });
 }

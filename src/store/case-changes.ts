@@ -5,6 +5,7 @@
  */
 import type { CaseChanges, CaseEventRecord, CaseRecord } from '../cases/case-store';
 import type { Sql } from './database';
+import { insertX007Jobs } from './x007-jobs';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -114,6 +115,7 @@ export async function applyCaseChanges(tx: Sql, changes: CaseChanges, at: Date):
   await upsertCases(tx, changes.cases, at); // decisions and forwards refer to their case
   const decisionIds = await insertDecisions(tx, changes);
   await insertForwards(tx, changes, decisionIds);
+  await insertX007Jobs(tx, changes.forwards); // a case from RINA: its X007 commits with its forward
   await insertCaseEvents(tx, changes.events, decisionIds);
   await updateEnvelopeStates(tx, changes);
   return decisionIds;

@@ -3,6 +3,7 @@ import type { CaseReadModel, CaseSearchFilter, CaseSnapshot, CaseSummary } from 
 import type { Envelope } from '../intake/envelope';
 import { toPage, type Page, type PageRequest } from '../shared/paging';
 import type { Database, Sql } from './database';
+import { STATUS_COLUMNS as X007_STATUS_COLUMNS, statusFromRow as x007StatusFromRow } from './x007-repository';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -23,7 +24,8 @@ const SNAPSHOT_SQL = `SELECT
      FROM quarantine q WHERE q.case_id = $1) AS quarantined,
   (SELECT coalesce(json_agg(row_to_json(d) ORDER BY d.id), '[]') FROM decisions d WHERE d.case_id = $1) AS decisions,
   (SELECT coalesce(json_agg(json_build_object('forward_id', f.forward_id, 'envelope_id', f.envelope_id, 'institution_id', f.institution_id, 'rule_id', f.rule_id,
-      'status', f.status, 'created_at', f.created_at, 'published_at', f.published_at, 'acked_at', f.acked_at, 'ack_reason', f.ack_reason) ORDER BY f.created_at, f.forward_id), '[]')
+      'status', f.status, 'created_at', f.created_at, 'published_at', f.published_at, 'acked_at', f.acked_at, 'ack_reason', f.ack_reason,
+      'x007', (SELECT row_to_json(x) FROM (SELECT ${X007_STATUS_COLUMNS} FROM rina_x007 WHERE forward_id = f.forward_id) x)) ORDER BY f.created_at, f.forward_id), '[]')
      FROM forwards f WHERE f.case_id = $1) AS forwards,
   (SELECT coalesce(json_agg(json_build_object('at', v.at, 'kind', v.kind, 'envelope_id', v.envelope_id, 'data', v.data) ORDER BY v.id), '[]')
      FROM case_events v WHERE v.case_id = $1) AS events,
@@ -56,6 +58,7 @@ async function readSnapshot(tx: Sql, caseId: string, now: Date): Promise<CaseSna
     forwards: r.forwards.map((f) => ({
       forwardId: f.forward_id as string, envelopeId: f.envelope_id as string, institutionId: f.institution_id as string, ruleId: f.rule_id as string | null,
       status: f.status as string, createdAt: at(f.created_at), publishedAt: atOrNull(f.published_at), acknowledgedAt: atOrNull(f.acked_at), reason: f.ack_reason as string | null,
+      x007: f.x007 ? x007StatusFromRow(f.x007 as Parameters<typeof x007StatusFromRow>[0]) : null,
     })),
     events: r.events.map((e) => ({ at: at(e.at), kind: e.kind as string, envelopeId: e.envelope_id as string | null, data: (e.data ?? {}) as Record<string, unknown> })),
     quarantined: r.quarantined.map((q) => ({ quarantineId: q.id as string, receivedAt: at(q.received_at), errorCode: q.error_code as string })),

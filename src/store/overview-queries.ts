@@ -34,9 +34,10 @@ export class PgOverviewQueries implements OverviewRepository {
     return [...days.values()];
   }
 
-  async waitingNow(): Promise<{ inTriage: number; quarantineOpen: number }> {
-    const [r] = await this.db.query<{ t: number; q: number }>(
-      `SELECT (SELECT count(*)::int FROM cases WHERE status = 'triage') AS t, (SELECT count(*)::int FROM quarantine WHERE status = 'open') AS q`);
-    return { inTriage: r.t, quarantineOpen: r.q };
+  async waitingNow(): Promise<{ inTriage: number; quarantineOpen: number; x007Failed: number }> {
+    const [r] = await this.db.query<{ t: number; q: number; x: number }>(
+      `SELECT (SELECT count(*)::int FROM cases WHERE status = 'triage') AS t, (SELECT count(*)::int FROM quarantine WHERE status = 'open') AS q,
+              (SELECT count(*)::int FROM rina_x007 WHERE state = 'failed') AS x`);
+    return { inTriage: r.t, quarantineOpen: r.q, x007Failed: r.x };
   }
 }

@@ -108,14 +108,14 @@ function testDir(): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 120);
 }
 
-export async function startConsoleHarness(opts: { driver?: 'pglite' | 'postgres'; accounts?: Account[] } = {}): Promise<ConsoleHarness> {
+export async function startConsoleHarness(opts: { driver?: 'pglite' | 'postgres'; accounts?: Account[]; env?: Record<string, string> } = {}): Promise<ConsoleHarness> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (browser tests never download a browser)`);
   ensureConsoleBuilt();
   const driver = opts.driver ?? 'pglite';
   const accounts = opts.accounts ?? Object.values(ACCOUNTS);
   const tdb = driver === 'postgres' ? await openPostgres() : await openPglite();
   const clock = new ShiftedClock();
-  const svc = await startService(loadConfig({ BOOTSTRAP_TOKEN, PORT: '0', LOG_LEVEL: 'warn' }), {
+  const svc = await startService(loadConfig({ BOOTSTRAP_TOKEN, PORT: '0', LOG_LEVEL: 'warn', ...opts.env }), {
     db: tdb.db, clock, logger: silentLogger(), workers: false, consoleDir: path.join(ROOT, 'dist', 'console'),
   });
   await seed(svc, accounts);

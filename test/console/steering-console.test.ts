@@ -79,7 +79,7 @@ describe('console: quarantine and overview', () => {
       expect(await page.locator(`tr[data-flow="${flow}"] td[data-period="today"]`).innerText()).toBe(String(api.today[flow]));
       expect(await page.locator(`tr[data-flow="${flow}"] td[data-period="month"]`).innerText()).toBe(String(api.month[flow]));
     }
-    for (const k of ['inTriage', 'quarantineOpen', 'ticketsAtRisk']) expect(await page.locator(`[data-now="${k}"]`).innerText()).toBe(String(api.now[k]));
+    for (const k of ['inTriage', 'quarantineOpen', 'ticketsAtRisk', 'x007Failed']) expect(await page.locator(`[data-now="${k}"]`).innerText()).toBe(String(api.now[k]));
     expect(api.today.received).toBe(3);
     expect(api.today.quarantined).toBe(2);
     expect(await page.locator('svg rect.bar-received').count()).toBe(30);

@@ -28,6 +28,8 @@ import { learningRouter } from '../../src/web/learning-router';
 import { catalogueRouter } from '../../src/web/catalogue-router';
 import { reportsRouter } from '../../src/web/reports-router';
 import { routingRouter } from '../../src/web/routing-router';
+import { x007Router } from '../../src/web/x007-router';
+import { rinaRouter } from '../../src/web/rina-router';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DOC_PATH = path.join(ROOT, 'docs/openapi.yaml');
@@ -53,6 +55,8 @@ const FACTORIES: Record<string, () => Router> = {
   learningRouter: () => learningRouter(stub()),
   catalogueRouter: () => catalogueRouter(stub()),
   reportsRouter: () => reportsRouter(stub()),
+  x007Router: () => x007Router(stub()),
+  rinaRouter: () => rinaRouter(stub(), stub()),
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

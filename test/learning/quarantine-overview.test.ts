@@ -116,7 +116,7 @@ describe.each(storageDrivers())('quarantine and overview on %s', (_name, open) =
     expect(res.body.timeZone).toBe('Europe/Paris');
     expect(res.body.today).toEqual({ date: '2026-11-20', received: 1, forwardedAutomatically: 1, forwardedAfterTriage: 1, toTriage: 0, quarantined: 2, bounced: 0 });
     expect(res.body.month).toEqual({ month: '2026-11', received: 2, forwardedAutomatically: 1, forwardedAfterTriage: 1, toTriage: 1, quarantined: 2, bounced: 0 });
-    expect(res.body.now).toEqual({ inTriage: 0, quarantineOpen: 0, ticketsAtRisk: 0 });
+    expect(res.body.now).toEqual({ inTriage: 0, quarantineOpen: 0, ticketsAtRisk: 0, x007Failed: 0 });
     expect(res.body.days).toHaveLength(30);
     expect(res.body.days[0].date).toBe('2026-10-22');
     expect(res.body.days.at(-2)).toEqual(expect.objectContaining({ date: '2026-11-19', received: 1, toTriage: 1 }));

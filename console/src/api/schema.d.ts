@@ -1165,6 +1165,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/forwards/{forwardId}/x007": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The forward's X007 in RINA
+         * @description A forward of a case that came through RINA and moved it to a new institution (the first forward of a new
+         *     route, reassignments included) is carried out in RINA with an X007 "Forward case" (CONTRACT §7): created
+         *     from the case's Forward Case action, then sent. Its state: `pending` (waiting or retrying, `error` the CPI's
+         *     last answer), `created` (the X007 exists in RINA as `documentId`, not yet sent), `sent`, `failed` (no retry
+         *     can fix it, or retried too long: `error` is the CPI's answer, `ticketId` the help-desk ticket), `cancelled`
+         *     (the forward was superseded or rejected before its X007 went out: never sent).
+         */
+        get: operations["getForwardX007"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/forwards/{forwardId}/x007/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a failed X007
+         * @description Puts a `failed` X007 back, due at once with its attempts counted afresh: `created` when its document exists
+         *     in RINA (it is then sent, never made again), else `pending`. For once the cause is fixed in RINA (the case
+         *     offers its Forward Case action again, the refusal understood). Recorded in the audit trail
+         *     (`forward.x007-retry`). The answer is the state after the retry; the relay takes it within a second.
+         */
+        post: operations["retryForwardX007"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tickets": {
         parameters: {
             query?: never;
@@ -1373,6 +1421,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rina/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a RINA document event (RINA's National Interface Endpoint)
+         * @description A document event pushed by RINA (CONTRACT.md §7). The event is checked (`schemas/rina-event.schema.json`) and
+         *     stored, then answered 202; the same case, document and version again is the same event (`duplicate`, 202).
+         *     A worker then reads the case and the document through RINA's CPI and takes the §2 envelope in through intake
+         *     (`envelopeId` `<type>_<id>_<latest version>`, `legalDeliveryAt` = the receive date, else the creation date;
+         *     `via` `rina`): validation, quarantine and idempotency as for `POST /api/envelopes`. While the CPI does not
+         *     answer, events wait and are retried with backoff (`GET /api/rina/status`); none is lost.
+         *     Other event types and documents with `direction: OUT` are answered 202 `ignored`. A malformed event is
+         *     answered 400/422 and kept in quarantine (`via` `rina`) under `quarantineId`. The body is read as raw bytes
+         *     whatever its `Content-Type`.
+         */
+        post: operations["receiveRinaEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rina/cases/{caseId}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take in a RINA case's received documents (reconciliation)
+         * @description For events RINA never sent: reads the case through the CPI and queues each of its received (`IN`) documents
+         *     not known yet (same case, document and latest version), as an event would; an event that failed (the CPI
+         *     did not serve its document) is queued again. The worker then takes them in as for `POST /api/rina/events`;
+         *     a document already taken in (by any channel) stays one envelope. The answer lists the documents and whether
+         *     each was queued now. Recorded in the audit trail (`rina.import`).
+         */
+        post: operations["importRinaCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rina/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The RINA adapter's state
+         * @description Whether RINA's CPI answers (a CAS login, at most every 15 s), the events waiting to be taken in (and the age
+         *     of the oldest: `late` beyond `RINA_EVENT_MAX_WAIT_SECONDS`), those failed (the CPI did not serve their
+         *     document: `POST /api/rina/cases/{caseId}/import` once fixed), and the X007s by state. `GET /readyz` does not
+         *     depend on RINA.
+         */
+        get: operations["getRinaStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1488,6 +1611,55 @@ export interface components {
          * @description RFC 3339, UTC (`…Z`).
          */
         Timestamp: string;
+        RinaEvent: components["schemas"]["rina-event.schema"];
+        RinaEventReceipt: {
+            /** @enum {string} */
+            status: "stored" | "duplicate" | "ignored";
+            /** @description The RINA case id (stored, duplicate). */
+            caseId?: string;
+            documentId?: string;
+            /** @description The latest version the event named. */
+            documentVersion?: string;
+            /** @description Why it was ignored: "event type SENT_DOCUMENT", "direction OUT". */
+            why?: string;
+        };
+        RinaImport: {
+            caseId: string;
+            bucType: string;
+            documents: {
+                documentId: string;
+                sedType: string;
+                documentVersion: string;
+                /** @description Queued now; false: known already (waiting or taken in). */
+                queued: boolean;
+            }[];
+        };
+        RinaStatus: {
+            cpi: {
+                /** @description The CAS login and the CPI answered at the last check. */
+                reachable: boolean;
+                /** Format: date-time */
+                checkedAt: string;
+            };
+            events: {
+                /** @description Events stored and not taken in yet (waiting for the CPI). */
+                waiting: number;
+                /** @description Events whose case or document the CPI did not serve after retries. */
+                failed: number;
+                /** @description Events taken in (accepted, duplicate or quarantined by intake). */
+                done: number;
+                /** @description Age of the oldest waiting event; null when none waits. */
+                oldestWaitingSeconds: number | null;
+                /** @description The oldest waiting event is older than maxWaitSeconds. */
+                late: boolean;
+                /** @description RINA_EVENT_MAX_WAIT_SECONDS. */
+                maxWaitSeconds: number;
+            };
+            /** @description X007 jobs by state (pending, created, sent, failed, cancelled). */
+            x007: {
+                [key: string]: number;
+            } | null;
+        };
         Envelope: components["schemas"]["envelope.schema"];
         Party: components["schemas"]["party"];
         InstitutionId: components["schemas"]["institutionId"];
@@ -1548,7 +1720,7 @@ export interface components {
             id: string;
             receivedAt: components["schemas"]["Timestamp"];
             /** @enum {string} */
-            via: "http" | "amqp";
+            via: "http" | "amqp" | "rina";
             /** @description Why: `VAL_*`, or `ITK_ENVELOPE_CONFLICT` for a known envelope id with other content. */
             errorCode: string;
             message: string;
@@ -1749,6 +1921,8 @@ export interface components {
                 inTriage: number;
                 quarantineOpen: number;
                 ticketsAtRisk: number;
+                /** @description Forwards of cases from RINA whose X007 failed (no retry could fix it; each has a help-desk ticket). */
+                x007Failed: number;
             };
             days: (components["schemas"]["FlowCounts"] & {
                 /** Format: date */
@@ -1959,7 +2133,7 @@ export interface components {
                 /** @enum {string} */
                 state: "received" | "forwarded" | "triage" | "returned";
                 /** @enum {string} */
-                via: "http" | "amqp";
+                via: "http" | "amqp" | "rina";
                 duplicates: number;
             }[];
             forwards: {
@@ -1978,6 +2152,8 @@ export interface components {
                 acknowledgedAt: string | null;
                 /** @description The rejection reason. */
                 reason: string | null;
+                /** @description The forward carried out in RINA (a case from RINA, a new route), else null. */
+                x007: null | components["schemas"]["X007Status"];
             }[];
             facts?: components["schemas"]["CaseFacts"];
             claim?: null | components["schemas"]["Claim"];
@@ -2107,6 +2283,26 @@ export interface components {
             status: "accepted" | "rejected";
             /** @description Required (not blank) with `rejected`: why the institution is not competent. Trimmed, cut at 2,000 characters. */
             reason?: string | null;
+        };
+        /** @description An X007 "Forward case" in RINA (CONTRACT §7), see GET /api/forwards/{forwardId}/x007. */
+        X007Status: {
+            /** @enum {string} */
+            state: "pending" | "created" | "sent" | "failed" | "cancelled";
+            /** @description The X007's document id in RINA, once created. */
+            documentId: string | null;
+            /** @description Failed attempts since the last retry. */
+            attempts: number;
+            /** @description The CPI's answer to the last failed attempt (no personal data). */
+            error: string | null;
+            /** @description The help-desk ticket of a failure (failed). */
+            ticketId: string | null;
+            updatedAt: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            sentAt: string | null;
+        };
+        ForwardX007: components["schemas"]["X007Status"] & {
+            forwardId: string;
+            caseId: string;
         };
         AcknowledgementResult: {
             forwardId: string;
@@ -2365,7 +2561,7 @@ export interface components {
             subject: string;
             description: string;
             source: components["schemas"]["TicketSource"];
-            /** @description Only on tickets the pipeline watch opened (`forward-unacknowledged`, `orphan-aged`), with the ids the desk needs. */
+            /** @description Only on automatic tickets (`forward-unacknowledged`, `orphan-aged` from the pipeline watch; `x007-failed` from the X007 relay, an X007 not carried out in RINA), with the ids the desk needs. */
             automatic?: {
                 key: string;
                 kind: string;
@@ -2770,10 +2966,80 @@ export interface components {
              */
             slaStartAt?: string;
         };
+        rinaDate: string;
+        metadata: {
+            id: string;
+            type: string;
+            caseId: string;
+            versions: {
+                id: string | number;
+            }[];
+            /** @enum {unknown} */
+            direction: "IN" | "OUT";
+            status?: string;
+            creationDate?: components["schemas"]["rinaDate"];
+            receiveDate?: components["schemas"]["rinaDate"];
+            creator?: {
+                organisation?: {
+                    id: string;
+                    name?: string | null;
+                    countryCode?: string | null;
+                };
+            };
+        } | {
+            receiveDate: unknown;
+        } | {
+            creationDate: unknown;
+        };
+        /**
+         * RINA document event (CONTRACT.md §7), as pushed by RINA's National Interface Endpoint
+         * @description Any documentEventType is accepted (other than RECEIVE_DOCUMENT they are ignored); a RECEIVE_DOCUMENT event must describe its document fully. payLoad may arrive as a JSON text: it is parsed before this check.
+         */
+        "rina-event.schema": {
+            documentEventType: string;
+            buc?: string;
+            payLoad?: Record<string, never>;
+            $defs: {
+                rinaDate: string;
+                metadata: {
+                    id: string;
+                    type: string;
+                    caseId: string;
+                    versions: {
+                        id: string | number;
+                    }[];
+                    /** @enum {unknown} */
+                    direction: "IN" | "OUT";
+                    status?: string;
+                    creationDate?: components["schemas"]["rinaDate"];
+                    receiveDate?: components["schemas"]["rinaDate"];
+                    creator?: {
+                        organisation?: {
+                            id: string;
+                            name?: string | null;
+                            countryCode?: string | null;
+                        };
+                    };
+                } | {
+                    receiveDate: unknown;
+                } | {
+                    creationDate: unknown;
+                };
+            };
+        };
     };
     responses: {
         /** @description `ACC_ACCOUNT_NOT_FOUND`: no such account. */
         AccountNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `FWD_RINA_NOT_FOUND`: the forward has no X007 in RINA (its case did not come through RINA, it did not change the route, or no such forward). */
+        X007NotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -5251,6 +5517,74 @@ export interface operations {
             503: components["responses"]["DatabaseDown"];
         };
     };
+    getForwardX007: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The forward id. */
+                forwardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The X007's state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForwardX007"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["X007NotFound"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    retryForwardX007: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The forward id. */
+                forwardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Put back; its state now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForwardX007"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["X007NotFound"];
+            /** @description `FWD_RINA_NOT_FAILED`: the X007 is not failed (its state in `details`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
     listTickets: {
         parameters: {
             query?: {
@@ -5819,6 +6153,163 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    receiveRinaEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One RINA document event (a few hundred bytes; at most 256 KiB). */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "documentEventType": "RECEIVE_DOCUMENT",
+                 *       "buc": "P_BUC_01",
+                 *       "payLoad": {
+                 *         "DOCUMENT_METADATA": {
+                 *           "id": "7f3a9c0e5b2d4e6f8a1b3c5d7e9f0a1b",
+                 *           "type": "P2000",
+                 *           "caseId": "4410023",
+                 *           "versions": [
+                 *             {
+                 *               "id": "1"
+                 *             }
+                 *           ],
+                 *           "direction": "IN",
+                 *           "status": "received",
+                 *           "creationDate": "2026-11-20T09:14:03.000+0000",
+                 *           "receiveDate": "2026-11-20T09:14:03.000+0000",
+                 *           "creator": {
+                 *             "organisation": {
+                 *               "id": "DE:DRV0000001",
+                 *               "name": "Deutsche Rentenversicherung Bund",
+                 *               "countryCode": "DE"
+                 *             }
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["rina-event.schema"];
+            };
+        };
+        responses: {
+            /** @description Stored (`stored`), known already (`duplicate`), or not a document to take in (`ignored`, with `why`). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RinaEventReceipt"];
+                };
+            };
+            /** @description `VAL_NOT_JSON`, `VAL_NOT_OBJECT`, `VAL_BOM`, `VAL_ENCODING`: the body is not one JSON object. The input is quarantined. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantinedError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `VAL_TOO_LARGE`: the event is over 256 KiB. Its first 512 KiB are quarantined. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantinedError"];
+                };
+            };
+            /** @description `RIN_EVENT_INVALID`: the event does not match its schema (`details[]` names each problem); an input limit: `VAL_TOO_DEEP`, `VAL_STRING_TOO_LONG`, `VAL_ARRAY_TOO_LONG`, `VAL_UNSTORABLE_TEXT`, `VAL_FORBIDDEN_KEY`. The input is quarantined. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantinedError"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    importRinaCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The RINA case id. */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case's received documents, and which were queued. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RinaImport"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `RIN_CASE_NOT_FOUND`: RINA has no such case. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            /** @description `RIN_CPI_UNAVAILABLE`: RINA's CPI did not answer (down, timeout, login refused); `DEP_DATABASE_DOWN`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRinaStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The adapter's state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RinaStatus"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };

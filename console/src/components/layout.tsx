@@ -7,6 +7,7 @@ import { PAGES } from '../pages';
 import { LoginAlert } from './login-alert';
 import { Link, match, useLocation } from '../router';
 import { sessionRoles, useSession } from '../session';
+import { RinaBadge } from './rina-badge';
 
 function Nav() {
   const { t } = useI18n();
@@ -77,6 +78,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           <span class="brand-name">{t('app.name')}</span>
           <span class="brand-org">{t('app.org')}</span>
         </Link>
+        <RinaBadge />
         <UserBar />
       </header>
       <div class="body">

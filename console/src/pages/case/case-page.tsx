@@ -26,6 +26,7 @@ import { CaseFacts } from './case-facts';
 import { CaseNote } from './case-note';
 import { CaseShadow } from './case-shadow';
 import { CaseEnvelopes, CaseForwards, CaseHistory } from './case-records';
+import { CaseX007 } from './case-x007';
 import { deskDate } from './institution-picker';
 import { useClaim, type ClaimState } from './use-claim';
 import type { ActionName } from './case-actions';
@@ -121,6 +122,7 @@ export function CasePage({ params, query }: PageProps) {
           <CaseShadow decisions={c.decisions} />
           <CaseEnvelopes envelopes={c.envelopes} />
           <CaseForwards forwards={c.forwards} />
+          <CaseX007 forwards={c.forwards} onRetried={() => void view.reload()} />
         </div>
         <aside class="case-side">
           <CaseNote caseId={caseId} onSaved={view.reload} />

@@ -6,7 +6,7 @@ import { useI18n, type MessageKey } from '../../i18n/i18n';
 
 type View = Schemas['CaseView'];
 
-const EVENT_KINDS = ['routed', 'triaged', 'forwarded', 'published', 'assigned', 'accepted', 'bounced', 'returned', 'note', 'reassigned', 'reopened', 'superseded', 'received', 'undone'];
+const EVENT_KINDS = ['routed', 'triaged', 'forwarded', 'published', 'assigned', 'accepted', 'bounced', 'returned', 'note', 'reassigned', 'reopened', 'superseded', 'received', 'undone', 'x007-sent', 'x007-failed'];
 
 const FWD_TONE: Record<View['forwards'][number]['status'], Tone> = { pending: 'info', accepted: 'ok', rejected: 'danger', superseded: 'muted', cancelled: 'muted' };
 

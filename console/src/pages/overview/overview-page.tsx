@@ -64,6 +64,7 @@ export function OverviewPage() {
         <dt>{t('overview.now.inTriage')}</dt><dd data-now="inTriage">{number(d.now.inTriage)}</dd>
         <dt>{t('overview.now.quarantineOpen')}</dt><dd data-now="quarantineOpen">{number(d.now.quarantineOpen)}</dd>
         <dt>{t('overview.now.ticketsAtRisk')}</dt><dd data-now="ticketsAtRisk">{number(d.now.ticketsAtRisk)}</dd>
+        <dt>{t('overview.now.x007Failed')}</dt><dd data-now="x007Failed">{number(d.now.x007Failed)}</dd>
       </dl>
       <h2>{t('overview.last30')}</h2>
       <DaysChart days={d.days} label={t('overview.last30')} />

@@ -1,0 +1,49 @@
+/**
+ * RINA's endpoints (CONTRACT.md §7), mounted only when RINA_URL is set: the document events RINA's National
+ * Interface Endpoint pushes (scope intake), the operator's import of a case, and the adapter's status.
+ */
+import { Router, type Request } from 'express';
+import type { RinaEventService } from '../rina/rina-event-service';
+import type { RinaStatusService } from '../rina/rina-status';
+import { requireRole } from './auth';
+import { sendError } from './http-errors';
+import { noStore, pathParam } from './request-validation';
+
+/** Bytes kept of an event: events are metadata (a few hundred bytes); beyond this, enough to see what came. */
+const KEEP_EVENT_BYTES = 512 * 1024;
+
+async function readRaw(req: Request): Promise<{ raw: Buffer; size: number; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (kept < KEEP_EVENT_BYTES) {
+      const part = chunk.subarray(0, KEEP_EVENT_BYTES - kept);
+      chunks.push(part);
+      kept += part.length;
+    }
+  }
+  return { raw: Buffer.concat(chunks), size, truncated: size > kept };
+}
+
+export function rinaRouter(events: RinaEventService, status: RinaStatusService): Router {
+  const r = Router();
+
+  r.post('/api/rina/events', requireRole('intake'), async (req, res) => {
+    const { raw, size, truncated } = await readRaw(req);
+    const receipt = await events.receive(raw, { truncated, declaredSize: size });
+    if (receipt.status === 'quarantined') return sendError(res, receipt.error, { quarantineId: receipt.quarantineId });
+    res.status(202).json(receipt);
+  });
+
+  r.post('/api/rina/cases/:caseId/import', requireRole('operator', 'admin'), noStore, async (req, res) => {
+    res.json(await events.importCase(pathParam(req, 'caseId', 'id'), req.principal!.id));
+  });
+
+  r.get('/api/rina/status', requireRole('operator', 'admin'), noStore, async (_req, res) => {
+    res.json(await status.status());
+  });
+
+  return r;
+}
