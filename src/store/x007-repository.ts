@@ -23,8 +23,9 @@ const CLAIM = `
     SELECT x.forward_id FROM rina_x007 x JOIN forwards f ON f.forward_id = x.forward_id
      WHERE x.state IN ('pending', 'created') AND x.next_attempt_at <= $1 AND (x.lease_until IS NULL OR x.lease_until < $1)
        AND f.status IN ('pending', 'accepted')
-       -- The operator's undo window (another change): a forward still held must not be carried out in RINA yet;
-       -- once forwards carry their release time, add: AND (f.release_at IS NULL OR f.release_at <= $1)
+       -- The operator's undo window (migration 017): a forward still held is not carried out in RINA yet, and an
+       -- undone one is 'cancelled' (not live), so its X007 is cancelled above and never sent.
+       AND (f.release_at IS NULL OR f.release_at <= $1)
      ORDER BY x.next_attempt_at, x.forward_id LIMIT $2 FOR UPDATE OF x SKIP LOCKED)
   UPDATE rina_x007 x SET lease_owner = $3, lease_until = $4 FROM due WHERE x.forward_id = due.forward_id
   RETURNING x.forward_id, x.case_id, x.institution_id, x.state, x.document_id, x.attempts, x.next_attempt_at`;
