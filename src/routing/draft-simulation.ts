@@ -16,15 +16,6 @@ import type { DraftReport } from './draft-comparison';
 import type { FromThread, SimulationThreadInput, ToThread } from './draft-simulation-thread';
 import type { RuleTable } from './rule-table';
 
-export interface SimulationLimits {
-  /** Whole simulation (draft check, reading, replay), in ms; the answer at the limit is RTE_SIMULATION_LIMIT. */
-  timeLimitMs: number;
-  /** Simulations running at once in this process (each holds a worker thread). */
-  maxConcurrent: number;
-}
-
-export const DEFAULT_SIMULATION_LIMITS: Readonly<SimulationLimits> = Object.freeze({ timeLimitMs: 30_000, maxConcurrent: 2 });
-
 /** Niceness of the simulation thread: the service's own thread (HTTP, intake, the pull API) gets the CPU first. */
 const THREAD_NICENESS = 10;
 
