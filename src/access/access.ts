@@ -310,7 +310,10 @@ export class AccessService {
    * the account ends, and the caller gets a new one (new id, new CSRF token) in place of the current.
    */
   async changePassword(username: string, current: string, next: string, address = 'unknown'): Promise<LoginResult> {
-    await this.opts.throttle?.begin(username, address);
+    await this.opts.throttle?.begin(username, address).catch(async (e: unknown) => {
+      await this.events.throttled(username, address, e, true);
+      throw e;
+    });
     const op = await this.repo.operator(username);
     if (!op || op.disabledAt || !(await verifyPassword(current, op.passwordHash))) {
       const outcome = await this.opts.throttle?.failed(username, address, Boolean(op));

@@ -16,7 +16,7 @@ export class LoginEvents {
   constructor(private readonly audit?: AuditTrail, private readonly logger?: Logger) {}
 
   async succeeded(username: string, address: string, failuresSinceLastLogin: number): Promise<void> {
-    this.logger?.info('login', { event: 'auth.login', account: username, address, failuresSinceLastLogin });
+    this.logger?.info('login', { event: 'auth.login', account: username, clientIp: address, failuresSinceLastLogin });
     await this.audit?.record({
       actor: `operator:${username}`, action: 'session.login', subjectType: 'account', subjectId: username, sourceIp: address,
       ...(failuresSinceLastLogin > 0 && { data: { failuresSinceLastLogin } }),
@@ -25,21 +25,21 @@ export class LoginEvents {
 
   /** `username` only when the account exists. */
   async failed(username: string | undefined, address: string, reason: LoginFailure, outcome?: LoginFailureOutcome): Promise<void> {
-    this.logger?.warn('login failed', { event: 'auth.login_failed', ...(username && { account: username }), address, reason });
+    this.logger?.warn('login failed', { event: 'auth.login_failed', ...(username && { account: username }), clientIp: address, reason });
     await this.audit?.record({
       actor: username && reason === 'wrong-current-password' ? `operator:${username}` : 'anonymous', action: 'session.login-failed',
       subjectType: 'account', subjectId: username ?? UNKNOWN, sourceIp: address, data: { reason },
     });
     if (username && outcome?.alert) {
       // Someone, from one address or many, keeps failing on this account: the desk is told, the person at next login.
-      this.logger?.warn('account under repeated failed logins', { event: 'auth.account_alert', account: username, address, failures: outcome.accountFailures });
+      this.logger?.warn('account under repeated failed logins', { event: 'auth.account_alert', account: username, clientIp: address, failures: outcome.accountFailures });
       await this.audit?.record({ actor: 'system', action: 'account.login-alert', subjectType: 'account', subjectId: username, sourceIp: address, data: { failures: outcome.accountFailures } });
     }
   }
 
   async throttled(username: string, address: string, error: unknown, accountExists: boolean): Promise<void> {
     const extra = isAppError(error) ? error.extra : {};
-    this.logger?.warn('login throttled', { event: 'auth.login_throttled', ...(accountExists && { account: username }), address, retryAfterSeconds: extra.retryAfterSeconds, scope: extra.scope });
+    this.logger?.warn('login throttled', { event: 'auth.login_throttled', ...(accountExists && { account: username }), clientIp: address, retryAfterSeconds: extra.retryAfterSeconds, scope: extra.scope });
     await this.audit?.record({
       actor: 'anonymous', action: 'session.login-throttled', subjectType: 'account', subjectId: accountExists ? username : UNKNOWN, sourceIp: address,
       data: { retryAfterSeconds: extra.retryAfterSeconds, scope: extra.scope },
@@ -47,7 +47,7 @@ export class LoginEvents {
   }
 
   async loggedOut(username: string, address: string): Promise<void> {
-    this.logger?.info('logout', { event: 'auth.logout', account: username, address });
+    this.logger?.info('logout', { event: 'auth.logout', account: username, clientIp: address });
     await this.audit?.record({ actor: `operator:${username}`, action: 'session.logout', subjectType: 'account', subjectId: username, sourceIp: address });
   }
 }

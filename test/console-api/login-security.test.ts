@@ -74,6 +74,7 @@ describe.each(storageDrivers())('login security on %s', (_name, open) => {
     expect((await auditOf('session.login-throttled'))[0]).toEqual(expect.objectContaining({ subjectId: 'root', sourceIp: '198.51.100.9' }));
     const logs = t.logs.join('');
     for (const event of ['auth.login"', 'auth.login_failed', 'auth.login_throttled', 'auth.logout']) expect(logs).toContain(event);
+    expect(logs).toMatch(/"clientIp":\s*"203\.0\.113\.7"/);
     expect(logs).not.toMatch(/Wrong-secret|bootstrap-pass-0123|nobody-here/);
     const trail = JSON.stringify(await t.svc.audit.list({ limit: 500 }));
     expect(trail).not.toMatch(/Wrong-secret|bootstrap-pass-0123|nobody-here/);
