@@ -911,6 +911,13 @@ export interface paths {
          *     opened), and the claim another operator may hold. `countsByReason` counts the queue by reason under the
          *     other filters. Filters combine (AND); a repeated `reason` means any of them; an unknown reason code is
          *     400 naming it. Paged oldest first (keyset on the time the case entered triage).
+         *
+         *     The legal clock: each case also carries `legalAge`, its age in business hours from the legal receipt time
+         *     (`firstLegalDeliveryAt`, the `legalDeliveryAt` of its first envelope, Decision E6), classed like `age`.
+         *     `sort` orders by another column (`received` = the legal receipt time; `-` for descending), the cursor
+         *     following that order; `offset` jumps to a page (`total` counts the rows under all filters, so a client
+         *     shows "page 3 of 204"); `mine=true` keeps the cases the caller holds a running claim on;
+         *     `minBusinessHours` is a minimum age in business hours of the desk calendar, counted from `ageFrom`.
          */
         get: operations["listTriage"];
         put?: never;
@@ -1841,6 +1848,13 @@ export interface components {
                 /** @enum {string} */
                 class: "fresh" | "old" | "overdue";
             };
+            /** @description The age by the legal clock, from `firstLegalDeliveryAt`, with the same classes as `age`. */
+            legalAge: {
+                /** @description Business hours since the legal receipt (desk calendar), one decimal. */
+                businessHours: number;
+                /** @enum {string} */
+                class: "fresh" | "old" | "overdue";
+            };
             /** @description Who holds the case now, and until when; null when nobody. */
             claim: null | components["schemas"]["Claim"];
             caseId: string;
@@ -1988,10 +2002,14 @@ export interface components {
         };
         TriagePage: components["schemas"]["Page"] & {
             items?: components["schemas"]["TriageItem"][];
-            /** @description Cases in triage per reason code under the other filters (bucType, sector, senderCountry, minAgeHours), whatever `reason` asks for. */
+            /** @description Cases in triage per reason code under the other filters (bucType, sector, senderCountry, minAgeHours, minBusinessHours, mine), whatever `reason` asks for. */
             countsByReason: {
                 [key: string]: number;
             };
+            /** @description Cases under all the filters, `reason` included (every page). */
+            total: number;
+            /** @description Rows before this page in the sort order (null for a page reached by cursor). */
+            offset: number | null;
         };
         /** @description The SED's key facts (personal data; operators only, each read audited). */
         CaseFacts: {
@@ -4533,8 +4551,18 @@ export interface operations {
                 reason?: string[];
                 /** @description Sector (the BUC type's prefix). */
                 sector?: "AD" | "AW" | "FB" | "H" | "LA" | "M" | "P" | "R" | "S" | "UB";
-                /** @description Only cases in triage for at least this many (clock) hours. */
+                /** @description Only cases in triage for at least this many (clock) hours. See `minBusinessHours` for the age the queue shows. */
                 minAgeHours?: number;
+                /** @description Only cases at least this many business hours old (desk calendar, the unit of `age` and `legalAge`), counted from `ageFrom`. */
+                minBusinessHours?: number;
+                /** @description Where `minBusinessHours` counts from: `received` (the legal receipt time, default) or `triage` (entry into triage). Only with `minBusinessHours`. */
+                ageFrom?: "received" | "triage";
+                /** @description Order of the list: `triageSince` (default, oldest in triage first), `received` (legal receipt time), `bucType`, `senderCountry`, `reason`; a leading `-` sorts descending. Ties by case id. */
+                sort?: "triageSince" | "-triageSince" | "received" | "-received" | "bucType" | "-bucType" | "senderCountry" | "-senderCountry" | "reason" | "-reason";
+                /** @description Rows to skip in the sort order (a page jump); not with `cursor`. */
+                offset?: number;
+                /** @description `true`: only cases the caller holds a running claim on. */
+                mine?: boolean;
                 /** @description BUC type, e.g. `P_BUC_01`. */
                 bucType?: string;
                 /** @description Two-letter EESSI country code of the sending institution. */
