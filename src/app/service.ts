@@ -173,7 +173,11 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
     businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
   });
   const views = new CaseViews({ read: caseQueries, routingConfig, audit, now: () => clock.now() });
-  const overview = new OverviewService({ repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock });
+  const overview = new OverviewService({
+    repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock,
+    businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
+    age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
+  });
   const app = createApp({
     access,
     logger,

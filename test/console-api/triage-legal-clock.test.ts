@@ -102,4 +102,16 @@ describe.each(storageDrivers())('triage queue by the legal clock on %s', (_name,
     expect((await queue('?ageFrom=triage')).status).toBe(400);
     expect((await queue('?minBusinessHours=-2')).status).toBe(400);
   });
+
+  it('gives the overview the backlog by reason and legal clock, and the previous periods', async () => {
+    const o = (await request(t.svc.app).get('/api/overview').set({ Cookie: olga.cookie })).body;
+    expect(o.backlog).toEqual({
+      clock: 'legal', oldBusinessHours: 8, overdueBusinessHours: 16, cases: 4, envelopes: 4, old: 1, overdue: 1,
+      oldestReceivedAt: '2026-11-16T08:00:00.000Z', oldestBusinessHours: 40.1,
+      byReason: [{ reason: 'NO_RULE', cases: 4, envelopes: 4, old: 1, overdue: 1, oldestReceivedAt: '2026-11-16T08:00:00.000Z' }],
+    });
+    expect(o.yesterday).toEqual(expect.objectContaining({ date: '2026-11-22', received: 0 }));
+    expect(o.today).toEqual(expect.objectContaining({ date: '2026-11-23', received: 4, toTriage: 4 }));
+    expect(o.previousMonth).toEqual(expect.objectContaining({ month: '2026-10', through: '2026-10-23', received: 0 }));
+  });
 });

@@ -41,7 +41,7 @@ describe('console: the queue by the legal clock', () => {
 
     await page.getByRole('button', { name: /^Reçu \(heure légale\)/ }).click();
     await page.waitForURL((u) => u.searchParams.get('sort') === 'received');
-    await page.waitForFunction(() => document.querySelector('table.queue-table tbody tr .case-link')?.textContent === '7700000');
+    await page.locator('table.queue-table tbody tr').first().locator('.case-link', { hasText: '7700000' }).waitFor();
     const oldest = rows(page).first();
     // Received 8 days ago, in triage for minutes: overdue by the legal clock, the row coloured so.
     await oldest.getByText('hors délai').waitFor();
@@ -58,7 +58,8 @@ describe('console: the queue by the legal clock', () => {
     await page.getByRole('button', { name: 'Aller', exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get('page') === '3');
     await page.getByText(`Page 3 sur 3 · ${CASES} dossier(s)`).waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('table.queue-table tbody tr').length === 20);
+    await rows(page).nth(19).waitFor();
+    await rows(page).nth(20).waitFor({ state: 'detached' });
     // Descending by receipt: the case received a week ago is last of all.
     expect(await rows(page).last().locator('.case-link').textContent()).toBe('7700000');
     await h.step(page, 'page-3');

@@ -21,7 +21,7 @@ export function QueuePager({ page, pages, total, hrefOf, onJump }: PagerProps) {
   useEffect(() => setDraft(String(page)), [page]);
   if (pages <= 1) return <p class="pager-status">{t('queue.pageOf', { page: number(1), pages: number(1), total: number(total) })}</p>;
   return (
-    <nav class="pager-nav" aria-label={t('queue.pages')}>
+    <div class="pager-nav" role="group" aria-label={t('queue.pages')}>
       {page > 1 && <Link to={hrefOf(1)} class="btn btn-small">{t('queue.first')}</Link>}
       {page > 1 && <Link to={hrefOf(page - 1)} class="btn btn-small">{t('queue.previous')}</Link>}
       <span class="pager-status" aria-live="polite">{t('queue.pageOf', { page: number(page), pages: number(pages), total: number(total) })}</span>
@@ -36,6 +36,6 @@ export function QueuePager({ page, pages, total, hrefOf, onJump }: PagerProps) {
         <input id="pager-page" type="number" min={1} max={pages} value={draft} onInput={(e) => setDraft(e.currentTarget.value)} class="input-narrow" />
         <button type="submit" class="btn btn-small btn-ghost">{t('queue.jump')}</button>
       </form>
-    </nav>
+    </div>
   );
 }
