@@ -1008,6 +1008,11 @@ export interface paths {
          *     forwarded; `forwardedAfterTriage`: cases operators forwarded; `toTriage`: envelopes the rules sent to (or
          *     held in) triage; `quarantined`: rejected inputs (first receipt); `bounced`: cases an institution bounced.
          *     `now`: cases waiting in triage, open quarantine entries, open tickets whose SLA is in warning or breached.
+         *     `yesterday` and `previousMonth` (the month before, from its first day to the same day of the month as
+         *     today, `through`) are the periods to compare with. `backlog`: the cases in triage by reason and by the legal
+         *     clock (business hours of the desk calendar since the `legalDeliveryAt` of each case's first envelope):
+         *     `old` from `TRIAGE_OLD_BUSINESS_HOURS`, `overdue` from `ORPHAN_MAX_AGE_BUSINESS_HOURS` (old excludes
+         *     overdue), the SEDs they hold, the oldest receipt.
          */
         get: operations["getOverview"];
         put?: never;
@@ -1581,6 +1586,42 @@ export interface components {
             bounced: number;
         };
         Overview: {
+            yesterday: components["schemas"]["FlowCounts"] & {
+                /** Format: date */
+                date: string;
+            };
+            previousMonth: components["schemas"]["FlowCounts"] & {
+                month: string;
+                /**
+                 * Format: date
+                 * @description Last day counted: the same day of the month as today (or the month's last day).
+                 */
+                through: string;
+            };
+            /** @description Cases in triage by the legal clock (see the operation). */
+            backlog: {
+                /** @constant */
+                clock: "legal";
+                oldBusinessHours: number;
+                overdueBusinessHours: number;
+                cases: number;
+                /** @description SEDs held in triage by these cases. */
+                envelopes: number;
+                /** @description Cases old but not yet overdue. */
+                old: number;
+                overdue: number;
+                oldestReceivedAt: null | components["schemas"]["Timestamp"];
+                /** @description Age of the oldest case in business hours, one decimal. */
+                oldestBusinessHours: number | null;
+                byReason: {
+                    reason: string;
+                    cases: number;
+                    envelopes: number;
+                    old: number;
+                    overdue: number;
+                    oldestReceivedAt: null | components["schemas"]["Timestamp"];
+                }[];
+            };
             generatedAt: components["schemas"]["Timestamp"];
             /** @constant */
             timeZone: "Europe/Paris";
@@ -5080,8 +5121,8 @@ export interface operations {
             query?: {
                 /** @description A stored version number (default the latest). */
                 version?: number;
-                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
-                format?: "json" | "csv" | "html";
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM), `html` (self-contained page with SVG charts, French labels, A4 print; served with a Content-Security-Policy allowing its own inline style by hash, no script) or `csv-fr` (for French spreadsheets: `;`, decimal comma, durations in hours, ratios in per cent, Paris dates, UTF-8 with BOM). */
+                format?: "json" | "csv" | "html" | "csv-fr";
                 /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
                 separator?: "," | ";";
             };
@@ -5141,8 +5182,8 @@ export interface operations {
     regenerateMonthlyReport: {
         parameters: {
             query?: {
-                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
-                format?: "json" | "csv" | "html";
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM), `html` (self-contained page with SVG charts, French labels, A4 print; served with a Content-Security-Policy allowing its own inline style by hash, no script) or `csv-fr` (for French spreadsheets: `;`, decimal comma, durations in hours, ratios in per cent, Paris dates, UTF-8 with BOM). */
+                format?: "json" | "csv" | "html" | "csv-fr";
                 /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
                 separator?: "," | ";";
             };
@@ -5243,8 +5284,8 @@ export interface operations {
             query?: {
                 /** @description A stored version number (default the latest). */
                 version?: number;
-                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
-                format?: "json" | "csv" | "html";
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM), `html` (self-contained page with SVG charts, French labels, A4 print; served with a Content-Security-Policy allowing its own inline style by hash, no script) or `csv-fr` (for French spreadsheets: `;`, decimal comma, durations in hours, ratios in per cent, Paris dates, UTF-8 with BOM). */
+                format?: "json" | "csv" | "html" | "csv-fr";
                 /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
                 separator?: "," | ";";
             };
@@ -5304,8 +5345,8 @@ export interface operations {
     regenerateYearlyReport: {
         parameters: {
             query?: {
-                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
-                format?: "json" | "csv" | "html";
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM), `html` (self-contained page with SVG charts, French labels, A4 print; served with a Content-Security-Policy allowing its own inline style by hash, no script) or `csv-fr` (for French spreadsheets: `;`, decimal comma, durations in hours, ratios in per cent, Paris dates, UTF-8 with BOM). */
+                format?: "json" | "csv" | "html" | "csv-fr";
                 /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
                 separator?: "," | ";";
             };
