@@ -283,7 +283,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   core.late.followCase = helpdesk.followCase;
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const reports = startReports({
-    db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
+    db, clock, logger, configDir: config.configDir, bucCatalogue: catalogue, calendars: helpdesk.config.calendars, bus: amqp?.broker,
     scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'report-relay'),
   });
 

@@ -533,6 +533,12 @@ export const en: Catalogue = {
   'reports.inTriage': 'Still in triage',
   'reports.quarantined': 'SEDs quarantined',
   'reports.transferRate': 'Transfer rate',
+  // Console lane (#20): yearly reports and the French CSV
+  'reports.kind': 'Report',
+  'reports.kind.monthly': 'monthly',
+  'reports.kind.yearly': 'yearly',
+  'reports.year': 'Year (YYYY)',
+  'reports.csvFr': 'CSV (French spreadsheet)',
   'directory.title': 'Directory',
   'directory.version': 'Directory in force: version {version}',
   'directory.search': 'Name, acronym or id',

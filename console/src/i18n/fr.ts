@@ -535,6 +535,12 @@ export const fr = {
   'reports.inTriage': 'Encore en tri',
   'reports.quarantined': 'SED en quarantaine',
   'reports.transferRate': 'Taux de transmission',
+  // Console lane (#20): yearly reports and the French CSV
+  'reports.kind': 'Rapport',
+  'reports.kind.monthly': 'mensuel',
+  'reports.kind.yearly': 'annuel',
+  'reports.year': 'Année (AAAA)',
+  'reports.csvFr': 'CSV (tableur français)',
   'directory.title': 'Annuaire',
   'directory.version': 'Annuaire en vigueur : version {version}',
   'directory.search': 'Nom, sigle ou identifiant',

@@ -26,7 +26,7 @@ const REFRESH_MS = 30_000;
 const PAGE_SIZE = 50;
 
 /** The API query of a queue filter (also used by the case page's "next case", which keeps the queue's filters). */
-export function queryOf(f: QueueFilter, cursor?: string, offset?: number) {
+export function queryOf(f: QueueFilter, cursor?: string, offset?: number, limit = PAGE_SIZE) {
   return {
     reason: f.reason.length ? f.reason : undefined,
     bucType: f.bucType || undefined,
@@ -38,7 +38,7 @@ export function queryOf(f: QueueFilter, cursor?: string, offset?: number) {
     sort: (f.sort || undefined) as never,
     cursor,
     offset: cursor ? undefined : offset,
-    limit: PAGE_SIZE,
+    limit,
   };
 }
 
@@ -48,8 +48,11 @@ export function QueuePage({ query }: PageProps) {
   useTitle(`${t('queue.title')} · ${t('app.name')}`);
   const filter = filterFromQuery(query);
   const page = Math.max(1, Math.trunc(Number(query.get('page') ?? '1')) || 1);
+  // Rows per page: 50, or `limit` in the URL (1 to 500, as the API takes).
+  const limit = Math.min(500, Math.max(1, Math.trunc(Number(query.get('limit') ?? PAGE_SIZE)) || PAGE_SIZE));
+  const own = limit === PAGE_SIZE ? undefined : String(limit);
   const key = query.toString();
-  const queue = useResource(() => ok(api.GET('/api/triage', { params: { query: queryOf(filter, undefined, (page - 1) * PAGE_SIZE) } })), [key]);
+  const queue = useResource(() => ok(api.GET('/api/triage', { params: { query: queryOf(filter, undefined, (page - 1) * limit, limit) } })), [key]);
   const rows = useRef<Array<HTMLAnchorElement | null>>([]);
   const [selected, setSelected] = useState(0);
 
@@ -58,12 +61,12 @@ export function QueuePage({ query }: PageProps) {
     return () => window.clearInterval(timer);
   }, [queue.reload]);
 
-  const go = (f: QueueFilter) => navigate(href(HOME_PATH, {}, urlQueryOf(f)));
-  const pageHref = (n: number) => href(HOME_PATH, {}, { ...urlQueryOf(filter), page: n > 1 ? String(n) : undefined });
+  const go = (f: QueueFilter) => navigate(href(HOME_PATH, {}, { ...urlQueryOf(f), limit: own }));
+  const pageHref = (n: number) => href(HOME_PATH, {}, { ...urlQueryOf(filter), limit: own, page: n > 1 ? String(n) : undefined });
   const toggleReason = (code: string) => go({ ...filter, reason: filter.reason.includes(code) ? filter.reason.filter((r) => r !== code) : [...filter.reason, code] });
   const items = queue.data?.items ?? [];
   const caseHref = (id: string) => href(CASE_PATH, { caseId: id }, { from: key || undefined });
-  const pages = Math.max(1, Math.ceil((queue.data?.total ?? 0) / PAGE_SIZE));
+  const pages = Math.max(1, Math.ceil((queue.data?.total ?? 0) / limit));
 
   const move = (delta: number) => {
     if (!items.length) return;
