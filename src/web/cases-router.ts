@@ -132,6 +132,12 @@ function caseRoutes(r: Router, deps: CasesDeps): void {
     res.json(view);
   });
 
+  r.get('/api/cases/:caseId/sed', requireRole('operator'), async (req, res) => {
+    const envelopeId = one(req.query as Record<string, unknown>, 'envelopeId', /^[\x21-\x7e]{1,200}$/, 'an envelope id');
+    res.set('Cache-Control', 'no-store');
+    res.json(await deps.views.fullSed(caseId(req), { actor: req.principal!.id, seesFacts: true, sourceIp: sourceIp(req) }, envelopeId));
+  });
+
   r.post('/api/cases/:caseId/notes', requireRole('operator'), json, async (req, res) => {
     res.status(201).json(await deps.actions.addNote(caseId(req), req.body, req.principal!.id));
   });

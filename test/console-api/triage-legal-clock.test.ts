@@ -114,4 +114,16 @@ describe.each(storageDrivers())('triage queue by the legal clock on %s', (_name,
     expect(o.today).toEqual(expect.objectContaining({ date: '2026-11-23', received: 4, toTriage: 4 }));
     expect(o.previousMonth).toEqual(expect.objectContaining({ month: '2026-10', through: '2026-10-23', received: 0 }));
   });
+
+  it('gives an operator the full SED of a case, no-store, each read audited', async () => {
+    const res = await request(t.svc.app).get('/api/cases/C-A/sed').set({ Cookie: olga.cookie });
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({ caseId: 'C-A', envelopes: [expect.objectContaining({ envelopeId: 'P2000_d-C-A_1', sedType: 'P2000', legalDeliveryAt: '2026-11-20T09:00:00Z' })] });
+    expect(res.body.envelopes[0].sed.P2000.InsuredPerson.PersonIdentification.familyName).toBe('Orphelin');
+    expect((await request(t.svc.app).get('/api/cases/C-A/sed?envelopeId=nope').set({ Cookie: olga.cookie })).status).toBe(404);
+    expect((await request(t.svc.app).get('/api/cases/C-NONE/sed').set({ Cookie: olga.cookie })).status).toBe(404);
+    const audit = await t.svc.audit.list({ action: 'case.read-sed', limit: 10 });
+    expect(audit).toEqual([expect.objectContaining({ actor: 'operator:olga', subjectId: 'C-A', data: { envelopes: ['P2000_d-C-A_1'] } })]);
+  });
 });

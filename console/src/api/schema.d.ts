@@ -894,6 +894,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{caseId}/sed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The full SED of the case's envelopes (personal data, audited)
+         * @description The SED body (`sed`, as received) of every envelope of the case in legal order, or of one (`envelopeId`),
+         *     for an operator who needs more than the key facts of the case view. Personal data: each read is recorded
+         *     in the audit trail (`case.read-sed`, the envelopes read), the answer is `Cache-Control: no-store`. A body
+         *     purged by the retention job (`RETENTION_DAYS`) is null.
+         */
+        get: operations["getCaseSed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/triage": {
         parameters: {
             query?: never;
@@ -2051,6 +2074,17 @@ export interface components {
             total: number;
             /** @description Rows before this page in the sort order (null for a page reached by cursor). */
             offset: number | null;
+        };
+        /** @description The full SEDs of a case (personal data; operators only, each read audited). */
+        CaseSed: {
+            caseId: string;
+            envelopes: {
+                envelopeId: string;
+                sedType: string;
+                legalDeliveryAt: components["schemas"]["Timestamp"];
+                /** @description The SED as received; null once purged by retention. */
+                sed: Record<string, never> | null;
+            }[];
         };
         /** @description The SED's key facts (personal data; operators only, each read audited). */
         CaseFacts: {
@@ -4569,6 +4603,46 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description `CAS_NOT_FOUND`: no case, envelope or quarantined input with this case id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getCaseSed: {
+        parameters: {
+            query?: {
+                /** @description Only this envelope of the case. */
+                envelopeId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The SEDs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSed"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `CAS_NOT_FOUND`: no such case, or no such envelope in it. */
             404: {
                 headers: {
                     [name: string]: unknown;

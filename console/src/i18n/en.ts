@@ -203,6 +203,12 @@ export const en: Catalogue = {
   'case.action.reopen': 'Reopen',
   'case.action.next': 'Next case',
   'case.keys': 'Keyboard: f forward, r return, n next case, Escape back to the queue.',
+  // Console lane (#20): the full SED
+  'case.sed.title': 'Full SED',
+  'case.sed.note': 'Loaded when opened; each read is recorded in the audit trail.',
+  'case.sed.raw': 'Show the JSON received',
+  'case.sed.envelope': 'SED {sedType} ({envelopeId})',
+  'case.sed.purged': 'Content erased by the retention period (RETENTION_DAYS).',
   'case.note.label': 'Note (shown in the history)',
   'case.note.saved': 'Note added.',
   'case.forward.title': 'Forward case {caseId}',

@@ -205,6 +205,12 @@ export const fr = {
   'case.action.reopen': 'Rouvrir',
   'case.action.next': 'Dossier suivant',
   'case.keys': 'Clavier : f transférer, r renvoyer, n dossier suivant, Échap retour à la file.',
+  // Console lane (#20): the full SED
+  'case.sed.title': 'SED complet',
+  'case.sed.note': 'Chargé à l’ouverture ; chaque lecture est enregistrée dans le journal d’audit.',
+  'case.sed.raw': 'Afficher le JSON reçu',
+  'case.sed.envelope': 'SED {sedType} ({envelopeId})',
+  'case.sed.purged': 'Contenu effacé par la durée de conservation (RETENTION_DAYS).',
   'case.note.label': 'Note (visible dans l’historique)',
   'case.note.saved': 'Note ajoutée.',
   'case.forward.title': 'Transférer le dossier {caseId}',

@@ -22,6 +22,7 @@ import { CaseDecisions } from './case-decisions';
 import { CaseActionDialogs } from './case-actions';
 import { CaseSuggestions, MakeRuleLink } from './case-learning';
 import { CaseFacts } from './case-facts';
+import { CaseFullSed } from './case-full-sed';
 import { CaseNote } from './case-note';
 import { CaseEnvelopes, CaseForwards, CaseHistory } from './case-records';
 import { deskDate } from './institution-picker';
@@ -117,6 +118,7 @@ export function CasePage({ params, query }: PageProps) {
             done(t('case.forward.done', { caseId, institutionId }));
           }} />}
           {c.facts && <CaseFacts facts={c.facts} />}
+          {c.facts && <CaseFullSed caseId={caseId} />}
           <MakeRuleLink caseId={caseId} decidedByOperator={c.decisions.some((d) => d.decidedBy !== 'router' && d.outcome === 'forward')} />
           <CaseDecisions decisions={c.decisions} />
           <CaseEnvelopes envelopes={c.envelopes} />
