@@ -120,4 +120,22 @@ describe('console: the overview as a dashboard', () => {
     expect(consoleCsp).toContain("style-src 'self'");
     expect(errors).toEqual([]);
   });
+
+  it('shows the full SED on the case page, folded, loaded when opened, each read audited', async () => {
+    const { page, errors } = await h.open(ACCOUNTS.operator, { path: '/cases/8800001' });
+    await page.getByRole('heading', { level: 1, name: /Dossier 8800001/ }).waitFor();
+    const before = (await h.api('GET', '/api/admin/audit?action=case.read-sed&subjectId=8800001')).body.items;
+    expect(before).toEqual([]);
+    const full = page.getByRole('region', { name: 'SED complet' });
+    await full.getByText('SED complet').click();
+    const sed = full.getByRole('article', { name: /^SED P2000/ });
+    await sed.getByText('familyName').waitFor();
+    await sed.getByText('Orphelin', { exact: true }).waitFor();
+    await h.step(page, 'full-sed');
+    await full.getByLabel('Afficher le JSON reçu').check();
+    await sed.locator('pre').getByText(/"familyName": "Orphelin"/).waitFor();
+    const audit = (await h.api('GET', '/api/admin/audit?action=case.read-sed&subjectId=8800001')).body.items;
+    expect(audit).toEqual([expect.objectContaining({ actor: `operator:${ACCOUNTS.operator.username}` })]);
+    expect(errors).toEqual([]);
+  });
 });
