@@ -11,6 +11,7 @@ import { CaseViews } from '../cases/case-view';
 import { businessMsBetween, HOUR_MS } from '../helpdesk/calendar';
 import { deskCalendarAt } from '../helpdesk/helpdesk-config';
 import { PgTriageQueue } from '../store/triage-queries';
+import { TriageReroute } from '../triage/reroute';
 import { TriageQueue } from '../triage/triage-queue';
 import { adminRouter } from '../web/admin-router';
 import { perPrincipalRateLimit } from '../web/rate-limit';
@@ -167,8 +168,12 @@ type Core = Awaited<ReturnType<typeof buildCore>>;
 function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string) {
   const caseQueries = new PgCaseQueries(db);
   const { access, accounts, audit, caseActions, catalogue, intake, routingConfig, validator, triage, forwarding, routingWorker, learning, quarantine } = core;
+  const triageStore = new PgTriageQueue(db);
+  const reroute = new TriageReroute({
+    source: { triageCaseIds: (n) => triageStore.triageCaseIds(n), envelopesOfCase: (id) => caseQueries.storedEnvelopes(id) }, routingConfig, triage, audit,
+  });
   const triageQueue = new TriageQueue({
-    store: new PgTriageQueue(db), routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
+    store: triageStore, routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
     age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
     businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
   });
@@ -189,7 +194,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       adminRouter({ access, accounts, audit }),
       intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick()),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopes: (since) => storedEnvelopesSince(db, since) }),
-      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock }),
+      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, reroute }),
       helpdesk.router,
       learningRouter({ learning, overview }),
       catalogueRouter(catalogue),

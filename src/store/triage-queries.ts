@@ -89,6 +89,12 @@ export class PgTriageQueue implements TriageQueueStore {
     return Object.fromEntries(rows.map((r) => [r.reason ?? 'NONE', r.n]));
   }
 
+  /** Cases in triage, oldest in triage first (the re-routing dry run after a rule table change). */
+  async triageCaseIds(limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ case_id: string }>(`SELECT case_id FROM cases WHERE status = 'triage' ORDER BY triage_since, case_id LIMIT $1`, [limit]);
+    return rows.map((r) => r.case_id);
+  }
+
   async claim(caseId: string, by: string, now: Date, until: Date): Promise<ClaimOutcome> {
     // One statement: the claim is taken (or renewed by its holder, or taken over once expired) only for a case in
     // triage; two operators claiming at once cannot both win.

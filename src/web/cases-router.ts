@@ -5,6 +5,7 @@ import type { ForwardingService } from '../forwarding/forwarding-service';
 import { parseAcknowledgement } from '../forwarding/forwarding-service';
 import { TRIAGE_SORT_KEYS, type TriageMinAge, type TriagePageRequest, type TriageQueue, type TriageQueueFilter, type TriageSortKey } from '../triage/triage-queue';
 import type { TriageService } from '../triage/triage-service';
+import type { TriageReroute } from '../triage/reroute';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
@@ -105,6 +106,7 @@ const sourceIp = (req: Request) => req.ip;
 
 interface CasesDeps {
   views: CaseViews; read: CaseReadModel; triage: TriageService; queue: TriageQueue; actions: CaseActions; forwarding: ForwardingService; clock: Clock;
+  reroute: TriageReroute;
 }
 
 const caseId = (req: Request) => pathParam(req, 'caseId', 'id', 'CAS_NOT_FOUND');
@@ -160,6 +162,14 @@ function triageRoutes(r: Router, deps: CasesDeps): void {
     const mine = one(query, 'mine', /^(true|false)$/, 'true or false');
     if (mine === 'true') filter.claimedBy = req.principal!.id;
     res.json(await deps.queue.list(filter, triagePageOf(query), triageMinAgeOf(query)));
+  });
+
+  // After a rule table change: the triage cases it now decides (dry run), then their re-routing (supervisors).
+  r.get('/api/triage/reroute', requireRole('supervisor'), async (_req, res) => {
+    res.json(await deps.reroute.candidates());
+  });
+  r.post('/api/triage/reroute', requireRole('supervisor'), json, async (req, res) => {
+    res.json(await deps.reroute.apply(req.body, req.principal!.id));
   });
 
   r.post('/api/triage/:caseId/claim', requireRole('operator'), async (req, res) => {

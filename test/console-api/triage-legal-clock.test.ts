@@ -126,4 +126,27 @@ describe.each(storageDrivers())('triage queue by the legal clock on %s', (_name,
     const audit = await t.svc.audit.list({ action: 'case.read-sed', limit: 10 });
     expect(audit).toEqual([expect.objectContaining({ actor: 'operator:olga', subjectId: 'C-A', data: { envelopes: ['P2000_d-C-A_1'] } })]);
   });
+
+  it('lists the triage cases a new rule table decides, then re-routes them through the forward path, audited', async () => {
+    // A new version whose first rule forwards every Austrian case to one institution.
+    const current = (await request(t.svc.app).get('/api/rules').set(bearer)).body;
+    const extra = { id: 'AT-TO-CNAV', description: 'test: Austrian cases', when: [{ fact: 'senderCountry', equals: 'AT' }], then: { forward: { institutionId: 'FR:CNAVIDF01' } } };
+    const put = await request(t.svc.app).put('/api/rules').set(bearer).send({ rules: [extra, ...current.rules], reason: 'test re-routing', basedOnVersion: current.version });
+    expect([200, 201]).toContain(put.status);
+    const dry = await request(t.svc.app).get('/api/triage/reroute').set(bearer);
+    expect(dry.status).toBe(200);
+    expect(dry.body).toEqual(expect.objectContaining({ scanned: 4, complete: true, items: [expect.objectContaining({ caseId: 'C-D', institutionId: 'FR:CNAVIDF01', ruleId: 'AT-TO-CNAV' })] }));
+    expect((await queue('')).body.total).toBe(4); // the dry run writes nothing
+    expect((await request(t.svc.app).get('/api/triage/reroute').set({ Cookie: olga.cookie })).status).toBe(403);
+    expect((await request(t.svc.app).post('/api/triage/reroute').set(bearer).send({ caseIds: [] })).status).toBe(400);
+    const done = await request(t.svc.app).post('/api/triage/reroute').set(bearer).send({ caseIds: ['C-D', 'C-A'] });
+    expect(done.status).toBe(200);
+    expect(done.body.forwarded).toBe(1);
+    expect(done.body.results).toEqual([
+      expect.objectContaining({ caseId: 'C-D', status: 'forwarded', institutionId: 'FR:CNAVIDF01' }),
+      expect.objectContaining({ caseId: 'C-A', status: 'skipped' }),
+    ]);
+    expect((await request(t.svc.app).get('/api/cases/C-D').set(bearer)).body.status).toBe('forwarded');
+    expect(await t.svc.audit.list({ action: 'rules.reroute', limit: 5 })).toEqual([expect.objectContaining({ data: expect.objectContaining({ forwarded: 1, skipped: 1 }) })]);
+  });
 });

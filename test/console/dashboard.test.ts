@@ -56,7 +56,7 @@ describe('console: the overview as a dashboard', () => {
     expect(await chart.locator('rect.bar-received').count()).toBe(30);
     expect(await chart.locator('text.chart-value').count()).toBeGreaterThan(0);
     expect(await chart.getByText('SED par jour').count()).toBe(1);
-    const labels = await chart.locator('text.chart-axis').allInnerTexts();
+    const labels = await chart.locator('text.chart-axis').allTextContents();
     expect(labels.some((l) => /^\d{2}\/\d{2}$/.test(l))).toBe(true);
     await h.step(page, 'dashboard');
 

@@ -951,6 +951,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/triage/reroute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases in triage the rule table in force would now decide (dry run)
+         * @description After a rule table is published: the cases waiting in triage (oldest first, at most 2,000 looked at;
+         *     `complete` false when there were more) whose first SED the rule table in force forwards, with the target,
+         *     the rule and its explanation. Nothing is written.
+         */
+        get: operations["listTriageReroute"];
+        put?: never;
+        /**
+         * Re-route cases in triage by the rule table in force
+         * @description For each listed case (from the dry run), the target is computed again from the rule table in force and the
+         *     case is forwarded through the normal path of an assignment (decision, forwards of every SED held, case
+         *     events, audit `triage.assign`), its note naming the rule; the call is audited as `rules.reroute`. A case no
+         *     longer decided, no longer in triage, or claimed by another operator is skipped with the reason.
+         */
+        post: operations["rerouteTriageCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/triage/{caseId}/assign": {
         parameters: {
             query?: never;
@@ -4699,6 +4728,93 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listTriageReroute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cases the rule table now decides. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ruleSetVersion: number;
+                        scanned: number;
+                        complete: boolean;
+                        items: {
+                            caseId: string;
+                            institutionId: string;
+                            ruleId: string | null;
+                            explanation: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    rerouteTriageCases: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description What happened to each case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ruleSetVersion: number;
+                        forwarded: number;
+                        results: {
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "forwarded" | "skipped";
+                            institutionId?: string;
+                            forwardIds?: string[];
+                            reason?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `REQ_INVALID_BODY`: `caseIds` is not a list of 1 to 2,000 case ids (or the body is not JSON: `VAL_NOT_JSON`, `VAL_NOT_OBJECT`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Unexpected"];
