@@ -539,6 +539,18 @@ export const en: Catalogue = {
   'reports.inTriage': 'Still in triage',
   'reports.quarantined': 'SEDs quarantined',
   'reports.transferRate': 'Transfer rate',
+  // Console lane (#20): re-routing after a rule table change
+  'reroute.title': 'Cases in triage the rule table in force decides',
+  'reroute.hint': 'After a publication, the cases still in triage the new table would forward: the list first, nothing changes before you confirm.',
+  'reroute.show': 'Show the list',
+  'reroute.refresh': 'Refresh',
+  'reroute.none': 'No case in triage is decided by rule table v{version}.',
+  'reroute.caption': '{n} case(s) decided by rule table v{version}',
+  'reroute.target': 'Institution',
+  'reroute.rule': 'Rule',
+  'reroute.partial': 'List limited to the {n} oldest cases in triage.',
+  'reroute.apply': 'Re-route these {n} case(s)',
+  'reroute.done': '{forwarded} case(s) forwarded, {skipped} left in triage.',
   // Console lane (#20): yearly reports and the French CSV
   'reports.kind': 'Report',
   'reports.kind.monthly': 'monthly',

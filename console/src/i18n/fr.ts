@@ -541,6 +541,18 @@ export const fr = {
   'reports.inTriage': 'Encore en tri',
   'reports.quarantined': 'SED en quarantaine',
   'reports.transferRate': 'Taux de transmission',
+  // Console lane (#20): re-routing after a rule table change
+  'reroute.title': 'Dossiers en tri que la table en vigueur décide',
+  'reroute.hint': 'Après une publication, les dossiers restés en tri que la nouvelle table transmettrait : la liste d’abord, rien n’est modifié avant votre confirmation.',
+  'reroute.show': 'Voir la liste',
+  'reroute.refresh': 'Actualiser',
+  'reroute.none': 'Aucun dossier en tri n’est décidé par la table v{version}.',
+  'reroute.caption': '{n} dossier(s) décidé(s) par la table v{version}',
+  'reroute.target': 'Institution',
+  'reroute.rule': 'Règle',
+  'reroute.partial': 'Liste limitée aux {n} plus anciens dossiers en tri.',
+  'reroute.apply': 'Réacheminer ces {n} dossier(s)',
+  'reroute.done': '{forwarded} dossier(s) transmis, {skipped} laissé(s) en tri.',
   // Console lane (#20): yearly reports and the French CSV
   'reports.kind': 'Rapport',
   'reports.kind.monthly': 'mensuel',
