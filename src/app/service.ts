@@ -170,7 +170,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
   const { access, accounts, audit, caseActions, catalogue, intake, routingConfig, validator, triage, forwarding, routingWorker, learning, quarantine } = core;
   const triageStore = new PgTriageQueue(db);
   const reroute = new TriageReroute({
-    source: { triageCaseIds: (n) => triageStore.triageCaseIds(n), envelopesOfCase: (id) => caseQueries.storedEnvelopes(id) }, routingConfig, triage, audit,
+    source: { triageCaseIds: (n, only) => triageStore.triageCaseIds(n, only), envelopesOfCase: (id) => caseQueries.storedEnvelopes(id) }, routingConfig, triage, audit,
   });
   const triageQueue = new TriageQueue({
     store: triageStore, routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,

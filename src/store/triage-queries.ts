@@ -89,9 +89,14 @@ export class PgTriageQueue implements TriageQueueStore {
     return Object.fromEntries(rows.map((r) => [r.reason ?? 'NONE', r.n]));
   }
 
-  /** Cases in triage, oldest in triage first (the re-routing dry run after a rule table change). */
-  async triageCaseIds(limit: number): Promise<string[]> {
-    const rows = await this.db.query<{ case_id: string }>(`SELECT case_id FROM cases WHERE status = 'triage' ORDER BY triage_since, case_id LIMIT $1`, [limit]);
+  /**
+   * Cases the rules sent to triage, oldest in triage first (the re-routing dry run after a rule table change):
+   * not those an institution bounced or an operator reopened, which the rules had decided or a person sent back.
+   */
+  async triageCaseIds(limit: number, only?: string): Promise<string[]> {
+    const rows = await this.db.query<{ case_id: string }>(
+      `SELECT case_id FROM cases WHERE status = 'triage' AND triage_reason NOT IN ('BOUNCED', 'REOPENED') AND ($2::text IS NULL OR case_id = $2)
+        ORDER BY triage_since, case_id LIMIT $1`, [limit, only ?? null]);
     return rows.map((r) => r.case_id);
   }
 

@@ -4,7 +4,7 @@
  * path (TriageService.assign: the decision, the forwards of every SED held, the outbox, the case events), each
  * case audited as an assignment and the whole as `rules.reroute`. The target is computed again at that moment
  * from the rule table then in force; a case someone else holds a claim on, or that left triage, is skipped and
- * said so.
+ * said so. Bounced and reopened cases are left out: the rules had decided them, or a person sent them back.
  */
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Envelope } from '../intake/envelope';
@@ -17,8 +17,8 @@ import type { TriageService } from './triage-service';
 export const REROUTE_SCAN_LIMIT = 2000;
 
 export interface RerouteSource {
-  /** Ids of cases in triage, oldest in triage first, at most `limit`. */
-  triageCaseIds(limit: number): Promise<string[]>;
+  /** Ids of cases the rules sent to triage (not bounced or reopened ones), oldest first, at most `limit`; `only`: that case if it is one. */
+  triageCaseIds(limit: number, only?: string): Promise<string[]>;
   /** The stored envelopes of a case in legal order. */
   envelopesOfCase(caseId: string): Promise<Envelope[]>;
 }
@@ -64,7 +64,8 @@ export class TriageReroute {
     const { ruleSetVersion } = await this.deps.routingConfig.current();
     const results: Array<{ caseId: string; status: 'forwarded' | 'skipped'; institutionId?: string; forwardIds?: string[]; reason?: string }> = [];
     for (const caseId of new Set(caseIds as string[])) {
-      const c = await this.decide(caseId).catch(() => null);
+      const eligible = (await this.deps.source.triageCaseIds(1, caseId)).length > 0;
+      const c = eligible ? await this.decide(caseId).catch(() => null) : null;
       if (!c) {
         results.push({ caseId, status: 'skipped', reason: 'the rule table in force does not decide it' });
         continue;

@@ -960,7 +960,8 @@ export interface paths {
         };
         /**
          * Cases in triage the rule table in force would now decide (dry run)
-         * @description After a rule table is published: the cases waiting in triage (oldest first, at most 2,000 looked at;
+         * @description After a rule table is published: the cases the rules sent to triage (not those bounced by an institution or
+         *     reopened by an operator; oldest first, at most 2,000 looked at;
          *     `complete` false when there were more) whose first SED the rule table in force forwards, with the target,
          *     the rule and its explanation. Nothing is written.
          */
