@@ -138,7 +138,7 @@ describe.each(storageDrivers())('triage queue by the legal clock on %s', (_name,
     expect(dry.body).toEqual(expect.objectContaining({ scanned: 4, complete: true, items: [expect.objectContaining({ caseId: 'C-D', institutionId: 'FR:CNAVIDF01', ruleId: 'AT-TO-CNAV' })] }));
     expect((await queue('')).body.total).toBe(4); // the dry run writes nothing
     expect((await request(t.svc.app).get('/api/triage/reroute').set({ Cookie: olga.cookie })).status).toBe(403);
-    expect((await request(t.svc.app).post('/api/triage/reroute').set(bearer).send({ caseIds: [] })).status).toBe(400);
+    expect((await request(t.svc.app).post('/api/triage/reroute').set(bearer).send({ caseIds: [] })).status).toBe(422);
     const done = await request(t.svc.app).post('/api/triage/reroute').set(bearer).send({ caseIds: ['C-D', 'C-A'] });
     expect(done.status).toBe(200);
     expect(done.body.forwarded).toBe(1);

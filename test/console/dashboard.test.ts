@@ -138,4 +138,24 @@ describe('console: the overview as a dashboard', () => {
     expect(audit).toEqual([expect.objectContaining({ actor: `operator:${ACCOUNTS.operator.username}` })]);
     expect(errors).toEqual([]);
   });
+
+  it('offers, after a rule table is published, to re-route the cases in triage it now decides, with the list first', async () => {
+    const current = (await h.api('GET', '/api/rules')).body;
+    const rule = { id: 'P11-TO-CNAV', description: 'test: P_BUC_11 cases', when: [{ fact: 'bucType', equals: 'P_BUC_11' }], then: { forward: { institutionId: 'FR:CNAVIDF01' } } };
+    expect((await h.api('PUT', '/api/rules', { rules: [rule, ...current.rules], reason: 'test re-routing', basedOnVersion: current.version })).status).toBe(201);
+    const { page, errors } = await h.open(ACCOUNTS.supervisor, { path: '/rules?reroute=1' });
+    const offer = page.getByRole('region', { name: 'Dossiers en tri que la table en vigueur décide' });
+    await offer.getByRole('link', { name: '8800006' }).waitFor();
+    // The bounced case is left out: the rules had decided it and the institution sent it back.
+    expect(await offer.getByRole('link', { name: '8800004' }).count()).toBe(0);
+    expect((await h.api('GET', '/api/cases/8800006')).body.status).toBe('triage');
+    await h.step(page, 'reroute-list');
+    await offer.getByRole('button', { name: 'Réacheminer ces 1 dossier(s)' }).click();
+    await offer.getByText('1 dossier(s) transmis, 0 laissé(s) en tri.').waitFor();
+    await h.step(page, 'rerouted');
+    expect((await h.api('GET', '/api/cases/8800006')).body).toEqual(expect.objectContaining({ status: 'forwarded', institutionId: 'FR:CNAVIDF01' }));
+    const audit = (await h.api('GET', '/api/admin/audit?action=rules.reroute')).body.items;
+    expect(audit).toEqual([expect.objectContaining({ actor: `operator:${ACCOUNTS.supervisor.username}` })]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -4807,8 +4807,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `REQ_INVALID_BODY`: `caseIds` is not a list of 1 to 2,000 case ids (or the body is not JSON: `VAL_NOT_JSON`, `VAL_NOT_OBJECT`). */
-            400: {
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `REQ_INVALID_BODY`: `caseIds` is not a list of 1 to 2,000 case ids. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4816,8 +4819,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
