@@ -32,7 +32,7 @@ export function BacklogPanel({ backlog }: { backlog: Backlog }) {
             <th scope="col">{t('queue.col.reason')}</th>
             <th scope="col" class="num">{t('overview.backlog.cases')}</th>
             <th scope="col" class="num">{t('overview.backlog.seds')}</th>
-            <th scope="col" class="num">{t('overview.backlog.old', { old })}</th>
+            <th scope="col" class="num">{t('overview.backlog.old', { old, overdue })}</th>
             <th scope="col" class="num">{t('overview.backlog.overdue', { overdue })}</th>
             <th scope="col">{t('overview.backlog.oldest')}</th>
           </tr>
