@@ -11,6 +11,7 @@ import { CaseViews } from '../cases/case-view';
 import { businessMsBetween, HOUR_MS } from '../helpdesk/calendar';
 import { deskCalendarAt } from '../helpdesk/helpdesk-config';
 import { PgTriageQueue } from '../store/triage-queries';
+import { TriageReroute } from '../triage/reroute';
 import { TriageQueue } from '../triage/triage-queue';
 import { adminRouter } from '../web/admin-router';
 import { perPrincipalRateLimit } from '../web/rate-limit';
@@ -184,13 +185,21 @@ type Core = Awaited<ReturnType<typeof buildCore>>;
 function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string, more: Router[]) {
   const caseQueries = new PgCaseQueries(db);
   const { access, accounts, audit, caseActions, catalogue, intake, routingConfig, validator, triage, forwarding, routingWorker, learning, quarantine } = core;
+  const triageStore = new PgTriageQueue(db);
+  const reroute = new TriageReroute({
+    source: { triageCaseIds: (n, only) => triageStore.triageCaseIds(n, only), envelopesOfCase: (id) => caseQueries.storedEnvelopes(id) }, routingConfig, triage, audit,
+  });
   const triageQueue = new TriageQueue({
-    store: new PgTriageQueue(db), routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
+    store: triageStore, routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
     age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
     businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
   });
   const views = new CaseViews({ read: caseQueries, routingConfig, audit, now: () => clock.now() });
-  const overview = new OverviewService({ repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock });
+  const overview = new OverviewService({
+    repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock,
+    businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
+    age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
+  });
   const app = createApp({
     access,
     logger,
@@ -204,7 +213,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopePages: (since) => storedEnvelopePagesSince(db, since),
         simulation: { timeLimitMs: config.simulationTimeLimitMs, slots: new SimulationSlots(config.simulationMaxConcurrent) },
       }),
-      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, audit }),
+      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, audit, reroute }),
       helpdesk.router,
       learningRouter({ learning, overview, learnedRules: core.learnedRules }),
       catalogueRouter(catalogue),
@@ -316,7 +325,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const { x007, rina } = startRinaSides({ config, db, cpi, rinaMetrics, core, helpdesk, clock, logger, metrics, workers: opts.workers !== false });
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const reports = startReports({
-    db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
+    db, clock, logger, configDir: config.configDir, bucCatalogue: catalogue, calendars: helpdesk.config.calendars, bus: amqp?.broker,
     scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'report-relay'), regenerateMinSeconds: config.reportRegenerateMinSeconds,
   });
 
