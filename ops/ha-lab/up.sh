@@ -65,7 +65,7 @@ start_etcd() {
     --listen-peer-urls "http://127.0.0.1:$HA_ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$HA_ETCD_PEER_PORT" \
     --initial-cluster "lab=http://127.0.0.1:$HA_ETCD_PEER_PORT" --listen-metrics-urls '' >"$d/etcd.log" 2>&1 </dev/null &
   echo $! > "$d/etcd.pid"
-  ha_wait 30 etcd curl -fsS "http://127.0.0.1:$HA_ETCD_CLIENT_PORT/health" -o /dev/null
+  ha_wait 30 etcd curl -fs "http://127.0.0.1:$HA_ETCD_CLIENT_PORT/health" -o /dev/null
 }
 
 patroni_config() {

@@ -32,7 +32,7 @@ import { IntakeService } from '../intake/intake-service';
 import { systemClock, type Clock } from '../shared/clock';
 import { createLogger, type Logger } from '../shared/logger';
 import { newId } from '../shared/ids';
-import { createMetrics, type Metrics } from '../shared/metrics';
+import { createMetrics, type Metrics, type MetricSources } from '../shared/metrics';
 import { PgAccessRepository } from '../store/access-repository';
 import { openDatabase, type Database } from '../store/database';
 import { PgIntakeRepository } from '../store/intake-repository';
@@ -244,6 +244,15 @@ function relayInbox(config: Readonly<AppConfig>, clock: Clock, connected: () => 
   });
 }
 
+/** The gauges read from the database; the outbox's only with a broker (without one, institutions pull). */
+function metricSources(db: Database, broker?: { outbox: PgOutboxRepository; clock: Clock }): MetricSources {
+  return {
+    workQueueDepth: () => workQueueDepth(db),
+    outboxBacklog: broker ? () => broker.outbox.backlog() : undefined,
+    outboxOldestAgeSeconds: broker ? () => broker.outbox.oldestAgeSeconds(broker.clock.now()) : undefined,
+  };
+}
+
 /** A notice relay's lease: an owner name unique to this process, held as long as the forward relay's (above the confirm timeout). */
 function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: string; leaseMs: number } {
   return { owner: newId(`${relay}-${config.amqpConnectionName}`), leaseMs: config.outboxLeaseMs };
@@ -255,7 +264,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const { db, ownDb } = await migratedDatabase(config, opts, logger);
   const outbox = new PgOutboxRepository(db);
   // Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a broker's confirm.
-  const metrics = createMetrics({ workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined });
+  const metrics = createMetrics(metricSources(db, config.amqpUrl ? { outbox, clock } : undefined));
 
   let amqp: AmqpSide | undefined;
   // Routing hands the forwards it creates to this instance's relay in memory (leased to it), and wakes it, as
