@@ -42,8 +42,8 @@ start_rabbit_node() {
   rm -f "$d/beam.pid"
   ( ha_rabbit_env "$n"; cd /var/lib/rabbitmq
     su rabbitmq -s /bin/sh -c '/usr/lib/rabbitmq/bin/rabbitmq-server -detached' )
-  ha_wait 90 "RabbitMQ node $n" ha_pid_alive "$d/beam.pid"
-  ha_ctl "$n" await_startup --timeout 90 >/dev/null
+  ha_wait 300 "RabbitMQ node $n" ha_pid_alive "$d/beam.pid"
+  ha_ctl "$n" await_startup --timeout 300 >/dev/null
 }
 
 form_cluster() {

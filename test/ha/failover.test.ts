@@ -85,7 +85,7 @@ describe(`high availability: ${TOTAL} envelopes, a RabbitMQ node, the PostgreSQL
       await db?.close();
       lab.labDown();
     } else {
-      const ids = await db.query<{ institution_id: string }>('SELECT DISTINCT institution_id FROM forwards').catch(() => []);
+      const ids = db ? await db.query<{ institution_id: string }>('SELECT DISTINCT institution_id FROM forwards').catch(() => []) : [];
       await inspector?.deleteTopology(names, ids.map((r) => institutionQueueName(names, r.institution_id))).catch(() => undefined);
       await inspector?.close().catch(() => undefined);
       await db?.close();
