@@ -35,7 +35,7 @@ import { IntakeService } from '../intake/intake-service';
 import { systemClock, type Clock } from '../shared/clock';
 import { createLogger, type Logger } from '../shared/logger';
 import { newId } from '../shared/ids';
-import { createMetrics, type Metrics } from '../shared/metrics';
+import { createMetrics, type Metrics, type MetricSources } from '../shared/metrics';
 import { PgAccessRepository } from '../store/access-repository';
 import { openDatabase, type Database } from '../store/database';
 import { PgIntakeRepository } from '../store/intake-repository';
@@ -273,6 +273,15 @@ function relayInbox(config: Readonly<AppConfig>, clock: Clock, connected: () => 
   });
 }
 
+/** The gauges read from the database; the outbox's only with a broker (without one, institutions pull). */
+function metricSources(db: Database, broker?: { outbox: PgOutboxRepository; clock: Clock }): MetricSources {
+  return {
+    workQueueDepth: () => workQueueDepth(db),
+    outboxBacklog: broker ? () => broker.outbox.backlog() : undefined,
+    outboxOldestAgeSeconds: broker ? () => broker.outbox.oldestAgeSeconds(broker.clock.now()) : undefined,
+  };
+}
+
 /** A notice relay's lease: an owner name unique to this process, held as long as the forward relay's (above the confirm timeout). */
 function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: string; leaseMs: number } {
   return { owner: newId(`${relay}-${config.amqpConnectionName}`), leaseMs: config.outboxLeaseMs };
@@ -282,10 +291,10 @@ function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: strin
  * The process's metrics. Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a
  * broker's confirm. The learned rules' gauges read through `learned`, set once the core is built (at scrape time).
  */
-function serviceMetrics(config: Readonly<AppConfig>, db: Database, outbox: PgOutboxRepository): { metrics: Metrics; learned: { rules?: LearnedRulesService } } {
+function serviceMetrics(config: Readonly<AppConfig>, db: Database, outbox: PgOutboxRepository, clock: Clock): { metrics: Metrics; learned: { rules?: LearnedRulesService } } {
   const learned: { rules?: LearnedRulesService } = {};
   const metrics = createMetrics({
-    workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined,
+    ...metricSources(db, config.amqpUrl ? { outbox, clock } : undefined),
     learnedRules: async () => (learned.rules ? (await learned.rules.status()).live : []),
   });
   return { metrics, learned };
@@ -297,7 +306,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const { db, ownDb } = await migratedDatabase(config, opts, logger);
   const outbox = new PgOutboxRepository(db);
-  const { metrics, learned } = serviceMetrics(config, db, outbox);
+  const { metrics, learned } = serviceMetrics(config, db, outbox, clock);
 
   let amqp: AmqpSide | undefined;
   // Routing hands the forwards it creates to this instance's relay in memory (leased to it), and wakes it, as
