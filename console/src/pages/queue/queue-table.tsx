@@ -53,7 +53,7 @@ interface TableProps {
 }
 
 export function QueueTable({ items, sort, onSort, selected, onSelect, caseHref, rowRef }: TableProps) {
-  const { t, dateTime, number } = useI18n();
+  const { t, dateTime, number, locale } = useI18n();
   const effective = sort || 'triageSince';
   const col = (key: MessageKey) => t(key);
   return (
@@ -88,7 +88,7 @@ export function QueueTable({ items, sort, onSort, selected, onSelect, caseHref, 
               <span class="age-hours">{t('queue.ageHours', { n: number(c.age.businessHours) })}</span>
               <span class="queue-when">{dateTime(c.triageSince)}</span>
             </td>
-            <td><span class="reason">{reasonLabel(t, c.triageReason)}</span>{c.explanation && <span class="explanation" title={c.explanation}>{c.explanation}</span>}</td>
+            <td><span class="reason">{reasonLabel(t, c.triageReason)}</span>{c.explanation && locale !== 'fr' && <span class="explanation" title={c.explanation}>{c.explanation}</span>}</td>
             <td><code>{c.bucType}</code></td>
             <td><span class="country">{c.senderCountry}</span> <code class="muted">{c.senderInstitutionId}</code></td>
             <td class="num">{c.envelopes}</td>
