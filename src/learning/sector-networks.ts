@@ -23,8 +23,3 @@ export function inSectorNetwork(directory: Directory, institutionId: string, sec
   const allowed = sector === null ? undefined : SECTOR_NETWORKS[sector];
   return allowed === undefined || networks.some((n) => allowed.includes(n));
 }
-
-/** The sectors whose networks do not bound the target: a learned rule for them needs no sector condition. */
-export function boundedSectors(): string[] {
-  return Object.keys(SECTOR_NETWORKS);
-}
