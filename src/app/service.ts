@@ -30,6 +30,7 @@ import { PgLearnedRulesRepository } from '../store/learned-rules-repository';
 import { PgLearningRepository } from '../store/learning-repository';
 import { PgOverviewQueries } from '../store/overview-queries';
 import { catalogueRouter } from '../web/catalogue-router';
+import { rinaRouter } from '../web/rina-router';
 import { learningRouter } from '../web/learning-router';
 import { IntakeService } from '../intake/intake-service';
 import { systemClock, type Clock } from '../shared/clock';
@@ -341,7 +342,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   let stopping = false;
   const probes: ReadinessProbe[] = [{ name: 'database', check: () => db.ping() }];
   if (amqp) probes.push(brokerProbe(amqp.broker));
-  const { app, triageQueue, overview } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir(), [x007.router, ...(rina ? [rina.router] : [])]);
+  const { app, triageQueue, overview } = buildHttp(config, db, clock, core, helpdesk, reports, logger, metrics, probes, () => stopping, opts.consoleDir ?? defaultConsoleDir(), [x007.router, rina ? rina.router : rinaRouter()]);
   const server = opts.listen === false ? undefined : await listen(app, config.port);
   if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 

@@ -38,18 +38,15 @@ export function requireResponseMessage(parsed: ParsedAction): void {
   }
 }
 
-/** Clocks a few minutes apart are not an attempt to start the SLA in the future: within this, `now` is taken. */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
-
 /**
  * The SLA start of a new ticket: `requested` when given and plausible, else `now`. Refused (HDK_SLA_START_INVALID)
- * in the future, further back than `maxDaysBack` days, or before the legal receipt of the case's SED.
+ * further back than `maxDaysBack` days, or before the legal receipt of the case's SED. A start in the future is
+ * taken as the creation (CONTRACT §5: the clock never starts later than the ticket; earlier releases did the same).
  */
 export function boundedSlaStart(requested: string | undefined, now: Date, maxDaysBack: number, caseReceivedAt: Date | undefined): Date {
   if (requested === undefined) return now;
   const at = new Date(requested);
   const refuse = (message: string, sentence: string) => new AppError('HDK_SLA_START_INVALID', sentence, [{ path: '/slaStartAt', message }]);
-  if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) throw refuse('is in the future', `slaStartAt ${requested} is in the future.`);
   const earliest = new Date(now.getTime() - maxDaysBack * 86_400_000);
   if (at.getTime() < earliest.getTime()) {
     throw refuse(`is more than ${maxDaysBack} days back`, `slaStartAt ${requested} is more than ${maxDaysBack} days back (the earliest accepted now is ${earliest.toISOString()}).`);

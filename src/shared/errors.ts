@@ -82,6 +82,7 @@ export const ERRORS = {
   // RINA adapter, events in (RIN_): CONTRACT §7
   RIN_EVENT_INVALID: { status: 422, retry: false, doc: 'The RINA document event does not match its schema (schemas/rina-event.schema.json); it is kept in quarantine.' },
   RIN_CASE_NOT_FOUND: { status: 404, retry: false, doc: 'RINA has no such case (the CPI answered 404).' },
+  RIN_NOT_CONFIGURED: { status: 404, retry: false, doc: 'This service has no RINA configured (RINA_URL is not set): the RINA endpoints are not served.' },
   RIN_CPI_UNAVAILABLE: { status: 503, retry: true, doc: 'RINA\'s CPI did not answer (down, timeout, login refused); try again later.' },
 
   // Learning loop
@@ -106,7 +107,7 @@ export const ERRORS = {
   ACC_PASSWORD_WEAK: { status: 422, retry: false, doc: 'The new password is refused by the password policy; `reason` says why (too-short, contains-username, common, repetitive, guessable).' },
   HDK_COUNTERPART_FORBIDDEN: { status: 403, retry: false, doc: "A counterpart desk's help-desk token may only add external comments and reopen; the other actions are the French desk's." },
   HDK_MESSAGE_REQUIRED: { status: 422, retry: false, doc: 'A response to the requester needs a message (an empty response would stop the first-response clock and send nothing).' },
-  HDK_SLA_START_INVALID: { status: 422, retry: false, doc: 'slaStartAt is in the future, before the receipt of the case\'s SED, or further back than HELPDESK_SLA_START_MAX_DAYS_BACK days.' },
+  HDK_SLA_START_INVALID: { status: 422, retry: false, doc: 'slaStartAt is before the receipt of the case\'s SED, or further back than HELPDESK_SLA_START_MAX_DAYS_BACK days.' },
 } as const satisfies Record<string, { status: number; retry: boolean; doc: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

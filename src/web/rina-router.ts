@@ -1,10 +1,11 @@
 /**
- * RINA's endpoints (CONTRACT.md §7), mounted only when RINA_URL is set: the document events RINA's National
- * Interface Endpoint pushes (scope intake), the operator's import of a case, and the adapter's status.
+ * RINA's endpoints (CONTRACT.md §7): the document events RINA's National Interface Endpoint pushes (scope intake),
+ * the operator's import of a case, and the adapter's status. Without RINA_URL they answer RIN_NOT_CONFIGURED.
  */
 import { Router, type Request } from 'express';
 import type { RinaEventService } from '../rina/rina-event-service';
 import type { RinaStatusService } from '../rina/rina-status';
+import { AppError } from '../shared/errors';
 import { requireRole } from './auth';
 import { sendError } from './http-errors';
 import { noStore, pathParam } from './request-validation';
@@ -27,22 +28,31 @@ async function readRaw(req: Request): Promise<{ raw: Buffer; size: number; trunc
   return { raw: Buffer.concat(chunks), size, truncated: size > kept };
 }
 
-export function rinaRouter(events: RinaEventService, status: RinaStatusService): Router {
+/** Without RINA_URL (no services) the routes still ask for credentials first, then say RINA is not configured here. */
+function configured<T>(service: T | undefined): T {
+  if (service === undefined) throw new AppError('RIN_NOT_CONFIGURED', 'This service has no RINA configured (RINA_URL is not set): RINA events and imports are not taken here.');
+  return service;
+}
+
+export function rinaRouter(rinaEvents?: RinaEventService, rinaStatus?: RinaStatusService): Router {
   const r = Router();
+  const events = () => configured(rinaEvents);
+  const status = () => configured(rinaStatus);
 
   r.post('/api/rina/events', requireRole('intake'), async (req, res) => {
+    const service = events();
     const { raw, size, truncated } = await readRaw(req);
-    const receipt = await events.receive(raw, { truncated, declaredSize: size });
+    const receipt = await service.receive(raw, { truncated, declaredSize: size });
     if (receipt.status === 'quarantined') return sendError(res, receipt.error, { quarantineId: receipt.quarantineId });
     res.status(202).json(receipt);
   });
 
   r.post('/api/rina/cases/:caseId/import', requireRole('operator', 'admin'), noStore, async (req, res) => {
-    res.json(await events.importCase(pathParam(req, 'caseId', 'id'), req.principal!.id));
+    res.json(await events().importCase(pathParam(req, 'caseId', 'id'), req.principal!.id));
   });
 
   r.get('/api/rina/status', requireRole('operator', 'admin'), noStore, async (_req, res) => {
-    res.json(await status.status());
+    res.json(await status().status());
   });
 
   return r;

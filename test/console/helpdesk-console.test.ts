@@ -286,7 +286,7 @@ describe(`console: help desk (${driver})`, () => {
     await page.getByRole('button', { name: 'Suspendre le délai' }).click();
     const refusal = page.locator('.ticket-actions').getByRole('alert');
     await refusal.getByText('HDK_INVALID_TRANSITION').waitFor();
-    await refusal.getByText('cannot wait (on counterpart) a ticket in state resolved').waitFor();
+    await refusal.getByText('Le ticket a changé : cette action n’est plus possible dans son état.', { exact: false }).waitFor(); // the service's English message, in French from the console's catalogue
     await page.getByRole('heading', { level: 1 }).getByText('résolu').waitFor();
     expect(await offered()).toEqual(['Rouvrir', 'Commenter', 'Attribuer', 'Clore']);
     await h.step(page, 'refused');

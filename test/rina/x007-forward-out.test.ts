@@ -111,6 +111,7 @@ describe.each(storageDrivers())('X007 in RINA for each forward of a case from RI
     for (const id of orphans) await request(svc.app).post(`/api/triage/${id}/assign`).set(auth).send({ institutionId: 'FR:CARSATAU1' }).expect(200);
     const moved = (await caseView(routed[0])).institutionId === 'FR:CARSATSE1' ? 'FR:CARSATNE1' : 'FR:CARSATSE1';
     await request(svc.app).post(`/api/cases/${routed[0]}/reassign`).set(auth).send({ institutionId: moved }).expect(200);
+    clock.advance(11_000); // past the operator's undo window (TRIAGE_UNDO_SECONDS): the assignments are released
     await relay();
     // One X007 per forward that changed a case's route, naming its institution, all sent: routed, assigned, reassigned.
     const routes = await tdb.db.query<{ case_id: string; institution_id: string }>('SELECT case_id, institution_id FROM forwards WHERE rina_instruction ORDER BY case_id');
@@ -144,6 +145,10 @@ describe.each(storageDrivers())('X007 in RINA for each forward of a case from RI
     expect((await caseView(caseId)).status).toBe('triage');
     expect(await jobs(caseId)).toEqual([]);
     await request(svc.app).post(`/api/triage/${caseId}/assign`).set(auth).send({ institutionId: 'FR:CARSATAU1', note: 'Clermont' }).expect(200);
+    await relay();
+    // Held for the operator's undo window: nothing is carried out in RINA before its release.
+    expect(sim.x007s).toEqual([]);
+    clock.advance(11_000);
     await relay();
     expect(sim.x007s.map((x) => [x.institutionToAdd.institutionID, x.status])).toEqual([['FR:CARSATAU1', 'sent']]);
 

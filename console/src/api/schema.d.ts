@@ -1303,7 +1303,7 @@ export interface paths {
          *     `schemas/sla-policy.schema.json`; business calendars in `schemas/calendars.schema.json`). The ticket source is
          *     `operator` from a console session, `institution` for `counterpartCountry` FR, `counterpart` otherwise.
          *     A counterpart desk's token (one naming a country) opens tickets of its own country only.
-         *     `slaStartAt` may not be in the future (beyond 5 minutes of clock skew), more than
+         *     `slaStartAt` in the future is taken as the creation time; it may not be more than
          *     `HELPDESK_SLA_START_MAX_DAYS_BACK` days back (default 30), or before the legal receipt of the case's first SED
          *     when `caseId` names a stored case: 422 `HDK_SLA_START_INVALID`.
          */
