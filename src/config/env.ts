@@ -109,6 +109,8 @@ export interface AppConfig {
   learningDriftMinForwards: number;
   /** …of which more than this share (percent) was bounced or re-assigned. */
   learningDriftMaxUndonePercent: number;
+  /** Drift watch: when the check that notifies supervisors of drifting learned rules runs (cron, in scheduleTimezone). */
+  learningDriftCron: string;
   /** RINA's CPI (CONTRACT §7): set only when RINA_URL is. */
   rina?: Readonly<RinaSettings>;
 }
@@ -340,6 +342,7 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     learningMinAgreementPercent: read.int('LEARNING_MIN_AGREEMENT_PERCENT', 90, 50, 100),
     learningDriftMinForwards: read.int('LEARNING_DRIFT_MIN_FORWARDS', 20, 1, 100_000),
     learningDriftMaxUndonePercent: read.int('LEARNING_DRIFT_MAX_UNDONE_PERCENT', 10, 0, 100),
+    learningDriftCron: read.cron('LEARNING_DRIFT_CRON', '*/15 * * * *'),
     rina: rinaSettings(read),
   };
 }

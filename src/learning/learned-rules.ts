@@ -51,8 +51,19 @@ const ratio = (n: number, of: number) => (of === 0 ? null : Math.round((n / of) 
 export class LearnedRulesService {
   constructor(private readonly deps: { repo: LearnedRulesRepository; routingConfig: RoutingConfigService; drift: DriftSettings }) {}
 
+  /** The drift settings this service judges by. */
+  get drift(): Readonly<DriftSettings> {
+    return this.deps.drift;
+  }
+
   async status(): Promise<{ shadow: ShadowRuleStatus[]; live: LiveRuleStatus[] }> {
-    const { ruleTable } = await this.deps.routingConfig.current();
+    const { shadow, live } = await this.statusWithVersion();
+    return { shadow, live };
+  }
+
+  /** The status with the rule-table version it was read from (the drift check records it). */
+  async statusWithVersion(): Promise<{ ruleSetVersion: number; shadow: ShadowRuleStatus[]; live: LiveRuleStatus[] }> {
+    const { ruleTable, ruleSetVersion } = await this.deps.routingConfig.current();
     const shadowRules = ruleTable.rules.filter((r) => r.shadowUntil !== undefined);
     const liveRules = ruleTable.rules.filter((r) => r.shadowUntil === undefined && isLearned(r.id));
     const [shadow, live] = await Promise.all([
@@ -60,6 +71,7 @@ export class LearnedRulesService {
     ]);
     const d = this.deps.drift;
     return {
+      ruleSetVersion,
       shadow: shadowRules.map((r) => {
         const c = shadow.find((x) => x.ruleId === r.id) ?? { ruleId: r.id, cases: 0, decidedByOperators: 0, agreed: 0 };
         return { ...c, until: r.shadowUntil as string, agreement: ratio(c.agreed, c.decidedByOperators) };
