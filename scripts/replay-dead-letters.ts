@@ -11,7 +11,7 @@ import { serviceConfig } from './lib/config';
 const config = serviceConfig();
 
 const flags = parseFlags(process.argv.slice(2), {
-  'amqp-url': { default: config.amqpUrl ?? 'amqp://guest:guest@127.0.0.1:5672', help: 'RabbitMQ URL' },
+  'amqp-url': { default: config.amqpUrl?.split(',')[0] ?? 'amqp://guest:guest@127.0.0.1:5672', help: 'RabbitMQ URL' },
   dead: { default: topologyNames(config.amqpNames).dead, help: 'the dead queue' },
   code: { help: 'only messages dead-lettered with this error code' },
   from: { help: 'only messages that came from this queue' },

@@ -17,7 +17,7 @@ const flags = parseFlags(process.argv.slice(2), {
   via: { default: 'http', help: 'http or amqp' },
   url: { default: toolSettings.serviceUrl ?? `http://127.0.0.1:${config.port}`, help: 'service base URL (http)' },
   token: { default: config.bootstrapToken, help: 'bearer token with the intake scope (http); default $BOOTSTRAP_TOKEN' },
-  'amqp-url': { default: config.amqpUrl ?? 'amqp://guest:guest@127.0.0.1:5672', help: 'RabbitMQ URL (amqp)' },
+  'amqp-url': { default: config.amqpUrl?.split(',')[0] ?? 'amqp://guest:guest@127.0.0.1:5672', help: 'RabbitMQ URL (amqp)' },
   queue: { default: topologyNames(config.amqpNames).intake, help: 'intake queue (amqp)' },
   seed: { default: String(Date.now() % 100000), help: 'random seed (same seed, same envelopes)' },
   malformed: { default: '0.03', help: 'share of malformed inputs' },

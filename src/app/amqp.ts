@@ -25,9 +25,10 @@ import type { OutboxRepository, RelayDeps, RelayInbox } from '../forwarding/outb
 export type AmqpSettings = Pick<AppConfig,
   'amqpNames' | 'amqpConnectionName' | 'amqpDeclareInstitutionQueues' | 'intakePrefetch' | 'intakeBatchMax' | 'intakeMaxAttempts' | 'intakeRetryInitialMs' |
   'intakeRetryMaxMs' | 'amqpPrefetch' | 'consumerMaxAttempts' | 'amqpConfirmTimeoutMs' | 'amqpConnectTimeoutMs' | 'amqpReconnectInitialMs' |
-  'amqpReconnectMaxMs' | 'workerPollMs' | 'outboxRelayBatch' | 'outboxLeaseMs'>;
+  'amqpReconnectMaxMs' | 'workerPollMs' | 'outboxRelayBatch' | 'outboxLeaseMs' | 'amqpQuorumSize'>;
 
 export interface AmqpDeps {
+  /** One broker URL or a comma-separated list of a cluster's nodes (AMQP_URL). */
   url: string;
   settings: AmqpSettings;
   intake: IntakeService;
@@ -88,7 +89,7 @@ export async function startAmqp(deps: AmqpDeps): Promise<AmqpSide> {
   const broker = new Broker({
     url: deps.url, logger: deps.logger, clock: deps.clock, names: cfg.amqpNames, connectionName: cfg.amqpConnectionName,
     confirmTimeoutMs: cfg.amqpConfirmTimeoutMs, connectTimeoutMs: cfg.amqpConnectTimeoutMs,
-    reconnect: { initialMs: cfg.amqpReconnectInitialMs, maxMs: cfg.amqpReconnectMaxMs },
+    reconnect: { initialMs: cfg.amqpReconnectInitialMs, maxMs: cfg.amqpReconnectMaxMs }, quorumInitialGroupSize: cfg.amqpQuorumSize,
   });
   broker.on('connected', () => deps.metrics.brokerConnected.set(1));
   broker.on('disconnected', () => deps.metrics.brokerConnected.set(0));

@@ -3,7 +3,7 @@
  * migrated and the help desk is up (the reports measure business hours with its calendars).
  */
 import type { CalendarRegistry } from '../helpdesk/calendar-config';
-import { loadBucCatalogue } from '../reporting/buc-catalogue';
+import { loadBucCatalogue, withLiveTitles, type LiveBucEntry } from '../reporting/buc-catalogue';
 import { reportRelayStep } from '../reporting/report-notices';
 import { ReportService } from '../reporting/report-service';
 import { REPORT_JOB_NAMES, reportJobs, type ReportJobs } from '../reporting/report-jobs';
@@ -22,6 +22,8 @@ export interface ReportsDeps {
   clock: Clock;
   logger: Logger;
   configDir: string;
+  /** The run-time BUC catalogue (titles of types added in the console); config/bucs.csv alone without it. */
+  bucCatalogue?: { list(): readonly LiveBucEntry[] };
   calendars: CalendarRegistry;
   bus?: NoticeBus & { names: { notifications: string } };
   /** Run the cron jobs in this process. */
@@ -45,7 +47,7 @@ export interface Reports {
 export function startReports(deps: ReportsDeps): Reports {
   const { db, clock, logger } = deps;
   const service = new ReportService({
-    store: new PgReportStore(db), clock, logger, catalogue: loadBucCatalogue(deps.configDir), calendars: deps.calendars, notify: Boolean(deps.bus),
+    store: new PgReportStore(db), clock, logger, catalogue: deps.bucCatalogue ? withLiveTitles(loadBucCatalogue(deps.configDir), deps.bucCatalogue) : loadBucCatalogue(deps.configDir), calendars: deps.calendars, notify: Boolean(deps.bus),
   });
   const relay = deps.bus
     ? reportRelayStep({

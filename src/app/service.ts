@@ -11,6 +11,7 @@ import { CaseViews } from '../cases/case-view';
 import { businessMsBetween, HOUR_MS } from '../helpdesk/calendar';
 import { deskCalendarAt } from '../helpdesk/helpdesk-config';
 import { PgTriageQueue } from '../store/triage-queries';
+import { TriageReroute } from '../triage/reroute';
 import { TriageQueue } from '../triage/triage-queue';
 import { adminRouter } from '../web/admin-router';
 import { perPrincipalRateLimit } from '../web/rate-limit';
@@ -34,7 +35,7 @@ import { IntakeService } from '../intake/intake-service';
 import { systemClock, type Clock } from '../shared/clock';
 import { createLogger, type Logger } from '../shared/logger';
 import { newId } from '../shared/ids';
-import { createMetrics, type Metrics } from '../shared/metrics';
+import { createMetrics, type Metrics, type MetricSources } from '../shared/metrics';
 import { PgAccessRepository } from '../store/access-repository';
 import { openDatabase, type Database } from '../store/database';
 import { PgIntakeRepository } from '../store/intake-repository';
@@ -187,13 +188,21 @@ type Core = Awaited<ReturnType<typeof buildCore>>;
 function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core: Core, helpdesk: Helpdesk, reports: Reports, logger: Logger, metrics: Metrics, probes: ReadinessProbe[], stopping: () => boolean, consoleDir: string, more: Router[]) {
   const caseQueries = new PgCaseQueries(db);
   const { access, accounts, audit, caseActions, catalogue, intake, routingConfig, validator, triage, forwarding, routingWorker, learning, quarantine } = core;
+  const triageStore = new PgTriageQueue(db);
+  const reroute = new TriageReroute({
+    source: { triageCaseIds: (n, only) => triageStore.triageCaseIds(n, only), envelopesOfCase: (id) => caseQueries.storedEnvelopes(id) }, routingConfig, triage, audit,
+  });
   const triageQueue = new TriageQueue({
-    store: new PgTriageQueue(db), routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
+    store: triageStore, routingConfig, clock, audit, claimMinutes: config.triageClaimMinutes,
     age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
     businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
   });
   const views = new CaseViews({ read: caseQueries, routingConfig, audit, now: () => clock.now() });
-  const overview = new OverviewService({ repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock });
+  const overview = new OverviewService({
+    repo: new PgOverviewQueries(db), ticketsAtRisk: ticketsAtRiskFrom(helpdesk.service), clock,
+    businessHoursBetween: (from, to) => businessMsBetween(deskCalendarAt(helpdesk.config, to), from, to) / HOUR_MS,
+    age: { oldBusinessHours: config.triageOldBusinessHours, overdueBusinessHours: config.helpdesk.orphanMaxAgeBusinessHours },
+  });
   const app = createApp({
     access,
     logger,
@@ -207,7 +216,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopePages: (since) => storedEnvelopePagesSince(db, since),
         simulation: { timeLimitMs: config.simulationTimeLimitMs, slots: new SimulationSlots(config.simulationMaxConcurrent) },
       }),
-      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, audit }),
+      casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, audit, reroute }),
       helpdesk.router,
       learningRouter({ learning, overview, learnedRules: core.learnedRules }),
       catalogueRouter(catalogue),
@@ -267,6 +276,15 @@ function relayInbox(config: Readonly<AppConfig>, clock: Clock, connected: () => 
   });
 }
 
+/** The gauges read from the database; the outbox's only with a broker (without one, institutions pull). */
+function metricSources(db: Database, broker?: { outbox: PgOutboxRepository; clock: Clock }): MetricSources {
+  return {
+    workQueueDepth: () => workQueueDepth(db),
+    outboxBacklog: broker ? () => broker.outbox.backlog() : undefined,
+    outboxOldestAgeSeconds: broker ? () => broker.outbox.oldestAgeSeconds(broker.clock.now()) : undefined,
+  };
+}
+
 /** A notice relay's lease: an owner name unique to this process, held as long as the forward relay's (above the confirm timeout). */
 function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: string; leaseMs: number } {
   return { owner: newId(`${relay}-${config.amqpConnectionName}`), leaseMs: config.outboxLeaseMs };
@@ -276,10 +294,10 @@ function noticeLease(config: Readonly<AppConfig>, relay: string): { owner: strin
  * The process's metrics. Without a broker, forwards are pulled by the institutions over HTTP: nothing waits for a
  * broker's confirm. The learned rules' gauges read through `learned`, set once the core is built (at scrape time).
  */
-function serviceMetrics(config: Readonly<AppConfig>, db: Database, outbox: PgOutboxRepository): { metrics: Metrics; learned: { rules?: LearnedRulesService } } {
+function serviceMetrics(config: Readonly<AppConfig>, db: Database, outbox: PgOutboxRepository, clock: Clock): { metrics: Metrics; learned: { rules?: LearnedRulesService } } {
   const learned: { rules?: LearnedRulesService } = {};
   const metrics = createMetrics({
-    workQueueDepth: () => workQueueDepth(db), outboxBacklog: config.amqpUrl ? () => outbox.backlog() : undefined,
+    ...metricSources(db, config.amqpUrl ? { outbox, clock } : undefined),
     learnedRules: async () => (learned.rules ? (await learned.rules.status()).live : []),
   });
   return { metrics, learned };
@@ -291,7 +309,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const { db, ownDb } = await migratedDatabase(config, opts, logger);
   const outbox = new PgOutboxRepository(db);
-  const { metrics, learned } = serviceMetrics(config, db, outbox);
+  const { metrics, learned } = serviceMetrics(config, db, outbox, clock);
 
   let amqp: AmqpSide | undefined;
   // Routing hands the forwards it creates to this instance's relay in memory (leased to it), and wakes it, as
@@ -323,7 +341,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'drift-relay'),
   });
   const reports = startReports({
-    db, clock, logger, configDir: config.configDir, calendars: helpdesk.config.calendars, bus: amqp?.broker,
+    db, clock, logger, configDir: config.configDir, bucCatalogue: catalogue, calendars: helpdesk.config.calendars, bus: amqp?.broker,
     scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'report-relay'), regenerateMinSeconds: config.reportRegenerateMinSeconds,
   });
 

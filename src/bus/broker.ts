@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../shared/clock';
 import { AppError, type ErrorCode } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { backoffDelay, backoffPolicy, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
+import { amqpUrlList, brokerNode, describe, nextNodeIndex, positiveInt, reconnectRound, withoutUndefined } from './broker-urls';
 import { settleWithin } from './async';
 import { CLOSE_GRACE_MS, Consumer } from './consumer';
 import { retryQueueName } from './retry-queue';
@@ -17,13 +18,15 @@ import {
   declareTopology,
   institutionQueueName,
   topologyNames,
+  type QueuePolicy,
   type TopologyNames,
 } from './topology';
 import type { BatchHandler, ConsumeOptions, ConsumerHandle, MessageBus, MessageHandler, PublishOptions } from './types';
 
 export interface BrokerOptions {
-  /** amqp://user:password@host:port/vhost (query parameters such as `heartbeat` are honoured). Never logged. */
-  url: string;
+  /** amqp://user:password@host:port/vhost (`heartbeat` &c. honoured), never logged; or several nodes of one cluster,
+   *  comma-separated (or an array): the first is tried first, the next one when a connection fails or is lost. */
+  url: string | readonly string[];
   logger: Logger;
   clock?: Clock;
   /** Overrides of the CONTRACT.md §4 names. */
@@ -38,6 +41,7 @@ export interface BrokerOptions {
   connectTimeoutMs?: number;
   /** `x-delivery-limit` of the work queues (see QueuePolicy). Default 20. */
   deliveryLimit?: number;
+  quorumInitialGroupSize?: number; // `x-quorum-initial-group-size` of every queue (QueuePolicy); unset: every node
 }
 
 export interface DeadLetteredEvent {
@@ -61,7 +65,10 @@ type State = 'idle' | 'running' | 'closing' | 'closed';
  */
 export class Broker extends EventEmitter implements MessageBus {
   readonly names: Readonly<TopologyNames>;
-  private readonly opts: Required<Omit<BrokerOptions, 'names' | 'reconnect'>> & { reconnect: BackoffPolicy };
+  private readonly opts: Required<Omit<BrokerOptions, 'names' | 'reconnect' | 'url' | 'quorumInitialGroupSize'>> & { reconnect: BackoffPolicy };
+  private readonly urls: readonly string[];
+  private readonly policy: QueuePolicy;
+  private nodeIndex = 0; // the node of `urls` connected to, or tried next
   private state: State = 'idle';
   private connection: ChannelModel | null = null;
   private blocked = false;
@@ -78,8 +85,8 @@ export class Broker extends EventEmitter implements MessageBus {
   constructor(options: BrokerOptions) {
     super();
     this.names = topologyNames(options.names);
+    this.urls = amqpUrlList(options.url);
     this.opts = {
-      url: options.url,
       logger: options.logger,
       clock: options.clock ?? systemClock,
       connectionName: options.connectionName ?? 'eessi-liaison',
@@ -88,6 +95,8 @@ export class Broker extends EventEmitter implements MessageBus {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       deliveryLimit: options.deliveryLimit ?? DEFAULT_QUEUE_POLICY.deliveryLimit,
     };
+    const size = options.quorumInitialGroupSize;
+    this.policy = { deliveryLimit: this.opts.deliveryLimit, quorumInitialGroupSize: size === undefined ? undefined : positiveInt(size, 1, 'quorumInitialGroupSize') };
     this.firstConnection = new Promise<void>((resolve, reject) => {
       this.resolveFirst = resolve;
       this.rejectFirst = reject;
@@ -185,6 +194,7 @@ export class Broker extends EventEmitter implements MessageBus {
         maxAttempts,
         retryDelay: backoffPolicy(options.retryDelay, DEFAULT_RETRY_DELAY),
         retryQueue: retryQueueName(queue),
+        quorumInitialGroupSize: this.policy.quorumInitialGroupSize,
         ready: options.ready,
         pauseDelay: backoffPolicy(options.pauseDelay, DEFAULT_PAUSE_DELAY),
       },
@@ -218,7 +228,7 @@ export class Broker extends EventEmitter implements MessageBus {
       // The rejection below reports a failed declaration; without a listener the channel's 'error' would throw.
       channel.on('error', () => undefined);
       try {
-        await declareInstitutionQueues(channel, this.names, institutionIds, { deliveryLimit: this.opts.deliveryLimit });
+        await declareInstitutionQueues(channel, this.names, institutionIds, this.policy);
       } finally {
         await channel.close().catch(() => undefined);
       }
@@ -265,8 +275,9 @@ export class Broker extends EventEmitter implements MessageBus {
     const { logger } = this.opts;
     let connection: ChannelModel | null = null;
     let lost = false;
+    const node = brokerNode(this.urls[this.nodeIndex]);
     try {
-      connection = await connect(this.opts.url, {
+      connection = await connect(this.urls[this.nodeIndex], {
         clientProperties: { connection_name: this.opts.connectionName },
         timeout: this.opts.connectTimeoutMs,
         // Without it Nagle's algorithm holds small frames back for the peer's delayed ACK: a confirmed publish
@@ -292,8 +303,9 @@ export class Broker extends EventEmitter implements MessageBus {
       await this.declare(conn);
       if (lost) throw new Error('connection lost while declaring the topology');
     } catch (err) {
-      logger.warn('broker connection attempt failed', { event: 'bus.connect_failed', attempt: this.reconnectAttempt, error: describe(err) });
+      logger.warn('broker connection attempt failed', { event: 'bus.connect_failed', node, attempt: this.reconnectAttempt, error: describe(err) });
       if (connection && !lost) await connection.close().catch(() => undefined);
+      this.nodeIndex = nextNodeIndex(this.nodeIndex, this.urls.length);
       this.scheduleReconnect();
       return;
     }
@@ -304,7 +316,7 @@ export class Broker extends EventEmitter implements MessageBus {
     this.connection = connection;
     this.blocked = false;
     this.reconnectAttempt = 0;
-    logger.info('broker connected', { event: 'bus.connected', consumers: this.consumers.size });
+    logger.info('broker connected', { event: 'bus.connected', node, consumers: this.consumers.size });
     this.emit('connected');
     this.resolveFirst();
     for (const consumer of this.consumers) consumer.ensureAttached();
@@ -314,9 +326,8 @@ export class Broker extends EventEmitter implements MessageBus {
     const channel = await connection.createChannel();
     // A failed declaration closes the channel with an error; the rejection below reports it, this keeps it quiet.
     channel.on('error', () => undefined);
-    const policy = { deliveryLimit: this.opts.deliveryLimit };
-    await declareTopology(channel, this.names, policy);
-    if (this.institutionIds.size > 0) await declareInstitutionQueues(channel, this.names, [...this.institutionIds], policy);
+    await declareTopology(channel, this.names, this.policy);
+    if (this.institutionIds.size > 0) await declareInstitutionQueues(channel, this.names, [...this.institutionIds], this.policy);
     await channel.close();
   }
 
@@ -324,7 +335,9 @@ export class Broker extends EventEmitter implements MessageBus {
     if (this.connection !== connection) return; // closed during set-up (handled there) or by close()
     this.connection = null;
     this.blocked = false;
-    this.opts.logger.warn('broker connection lost', { event: 'bus.disconnected', error: err ? err.message : 'closed' });
+    const node = brokerNode(this.urls[this.nodeIndex]);
+    this.nodeIndex = nextNodeIndex(this.nodeIndex, this.urls.length); // it may be gone: the others first
+    this.opts.logger.warn('broker connection lost', { event: 'bus.disconnected', node, error: err ? err.message : 'closed' });
     this.emit('disconnected', err);
     this.scheduleReconnect();
   }
@@ -332,7 +345,8 @@ export class Broker extends EventEmitter implements MessageBus {
   private scheduleReconnect(): void {
     if (this.state !== 'running' || this.reconnectTimer) return;
     this.reconnectAttempt += 1;
-    const delayMs = backoffDelay(this.reconnectAttempt, this.opts.reconnect);
+    // Once per round over the nodes: after a node goes, the next one is tried at the first delay.
+    const delayMs = backoffDelay(reconnectRound(this.reconnectAttempt, this.urls.length), this.opts.reconnect);
     this.opts.logger.info('broker reconnect scheduled', { event: 'bus.reconnect_scheduled', attempt: this.reconnectAttempt, delayMs });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -381,18 +395,4 @@ export class Broker extends EventEmitter implements MessageBus {
       this.opts.logger.error('dead-lettered listener failed', { event: 'bus.listener_failed', error: describe(err) });
     }
   }
-}
-
-function positiveInt(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new AppError('CFG_INVALID', `${name} must be a positive integer`);
-  return value;
-}
-
-function withoutUndefined<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -45,6 +45,8 @@ export interface ConsumerSettings {
   retryDelay: BackoffPolicy;
   /** Where retried messages wait out their delay (declared by the topology, dead-lettering back to `queue`). */
   retryQueue: string;
+  /** The retry queue's quorum replication factor, the same as the topology's (QueuePolicy). */
+  quorumInitialGroupSize?: number;
   /** Resolves once the dependencies answer again: consumption resumes only then after a pause. */
   ready?: () => Promise<void>;
   /** Delay between readiness checks while paused. */
@@ -139,7 +141,8 @@ export class Consumer implements ConsumerHandle {
       const channel = await connection.createChannel();
       this.watch(channel, connection);
       await channel.prefetch(this.settings.prefetch);
-      await channel.assertQueue(this.settings.retryQueue, { durable: true, arguments: retryQueueArguments(this.queue) });
+      const args = retryQueueArguments(this.queue, this.settings.quorumInitialGroupSize);
+      await channel.assertQueue(this.settings.retryQueue, { durable: true, arguments: args });
       this.channel = channel;
       this.channelConnection = connection;
     }

@@ -1,6 +1,6 @@
 import type { Channel } from 'amqplib';
 import { AppError } from '../shared/errors';
-import { retryQueueArguments, retryQueueName } from './retry-queue';
+import { quorumQueueType, retryQueueArguments, retryQueueName } from './retry-queue';
 
 /**
  * The AMQP topology of CONTRACT.md §4: names fixed by default, each overridable (tests use random suffixes).
@@ -64,6 +64,11 @@ export interface QueuePolicy {
    * when the service cannot (e.g. a message that crashes the process each time). RabbitMQ 4 defaults to 20.
    */
   deliveryLimit: number;
+  /**
+   * Members of each quorum queue's Raft group (`x-quorum-initial-group-size`): 3 on a cluster of 3 (or more) nodes
+   * survives the loss of one. Unset: one member on every node the cluster has when the queue is declared.
+   */
+  quorumInitialGroupSize?: number;
 }
 
 export const DEFAULT_QUEUE_POLICY: Readonly<QueuePolicy> = Object.freeze({ deliveryLimit: 20 });
@@ -76,7 +81,7 @@ export const DEFAULT_QUEUE_POLICY: Readonly<QueuePolicy> = Object.freeze({ deliv
  */
 export function workQueueArguments(names: TopologyNames, policy: QueuePolicy): Record<string, unknown> {
   return {
-    'x-queue-type': 'quorum',
+    ...quorumQueueType(policy.quorumInitialGroupSize),
     'x-delivery-limit': policy.deliveryLimit,
     'x-dead-letter-exchange': '',
     'x-dead-letter-routing-key': names.dead,
@@ -87,8 +92,8 @@ export function workQueueArguments(names: TopologyNames, policy: QueuePolicy): R
 }
 
 /** The dead queue keeps what it holds until an operator acts: no delivery limit, no further dead-lettering. */
-export function deadQueueArguments(): Record<string, unknown> {
-  return { 'x-queue-type': 'quorum' };
+export function deadQueueArguments(policy: QueuePolicy = DEFAULT_QUEUE_POLICY): Record<string, unknown> {
+  return quorumQueueType(policy.quorumInitialGroupSize);
 }
 
 /**
@@ -117,13 +122,13 @@ export async function declareTopology(
 ): Promise<void> {
   const work = { durable: true, arguments: workQueueArguments(names, policy) };
   // The dead queue first: the others dead-letter into it.
-  await channel.assertQueue(names.dead, { durable: true, arguments: deadQueueArguments() });
+  await channel.assertQueue(names.dead, { durable: true, arguments: deadQueueArguments(policy) });
   await channel.assertQueue(names.intake, work);
   await channel.assertQueue(names.forwardReplies, work);
   await channel.assertQueue(names.helpdesk, work);
   // Where the consumed queues' failed messages wait for their retry, holding no consumer's prefetch slot.
   for (const q of [names.intake, names.forwardReplies, names.helpdesk]) {
-    await channel.assertQueue(retryQueueName(q), { durable: true, arguments: retryQueueArguments(q) });
+    await channel.assertQueue(retryQueueName(q), { durable: true, arguments: retryQueueArguments(q, policy.quorumInitialGroupSize) });
   }
   await channel.assertExchange(names.forward, 'topic', { durable: true });
   await channel.assertExchange(names.rina, 'topic', { durable: true });

@@ -143,6 +143,29 @@ export class CaseViews {
     return { ...view, facts };
   }
 
+  /**
+   * The full SED of each envelope of the case (or of one), for an operator who needs more than the key facts:
+   * personal data, so each read is recorded in the audit trail (`case.read-sed`, with the envelopes read).
+   * A body the retention job purged reads as null with the date it was purged unknown to the caller.
+   */
+  async fullSed(caseId: string, viewer: CaseViewer, envelopeId?: string) {
+    const s = await this.deps.read.snapshot(caseId, this.deps.now());
+    if (!s) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
+    const chosen = envelopeId ? s.envelopes.filter((e) => e.envelopeId === envelopeId) : s.envelopes;
+    if (envelopeId && !chosen.length) throw new AppError('CAS_NOT_FOUND', `Case ${caseId} has no envelope ${envelopeId}.`);
+    await this.deps.audit.record({
+      actor: viewer.actor, action: 'case.read-sed', subjectType: 'case', subjectId: caseId, sourceIp: viewer.sourceIp,
+      data: { envelopes: chosen.map((e) => e.envelopeId) },
+    });
+    return {
+      caseId,
+      envelopes: chosen.map((e) => ({
+        envelopeId: e.envelopeId, sedType: e.sedType, legalDeliveryAt: e.legalDeliveryAt,
+        sed: (e.body as Envelope | null)?.sed ?? null,
+      })),
+    };
+  }
+
   search(filter: CaseSearchFilter, page: PageRequest) {
     return this.deps.read.search(filter, page);
   }

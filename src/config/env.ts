@@ -19,7 +19,10 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Connections in the PostgreSQL pool (per instance). */
   databasePoolSize: number;
+  /** One broker URL, or the nodes of one cluster comma-separated (the service fails over to the next one). */
   amqpUrl?: string;
+  /** `x-quorum-initial-group-size` of the queues declared (the replication factor); unset: every cluster node. */
+  amqpQuorumSize?: number;
   configDir: string;
   bootstrapToken?: string;
   bootstrapAdminUser?: string;
@@ -212,6 +215,22 @@ class EnvReader {
     return raw;
   }
 
+  /** A comma-separated list of URLs, each checked (by position: an item may hold a password). */
+  urlList(key: string, protocols: string[]): string | undefined {
+    const raw = this.raw(key);
+    if (raw === undefined) return undefined;
+    const items = raw.split(',').map((u) => u.trim());
+    items.forEach((u, i) => {
+      const where = items.length > 1 ? `${key} (URL ${i + 1} of ${items.length})` : key;
+      try {
+        if (!protocols.includes(new URL(u).protocol)) this.errors.push(`${where} must start with ${protocols.join(' or ')}//`);
+      } catch {
+        this.errors.push(`${where} is not a valid URL`);
+      }
+    });
+    return raw;
+  }
+
   oneOf<T extends string>(key: string, def: T, allowed: readonly T[]): T {
     const raw = this.raw(key)?.toLowerCase();
     if (raw === undefined) return def;
@@ -286,7 +305,8 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     dataDir: path.resolve(cwd, read.text('DATA_DIR', './data')),
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 500),
-    amqpUrl: read.url('AMQP_URL', ['amqp:', 'amqps:']),
+    amqpUrl: read.urlList('AMQP_URL', ['amqp:', 'amqps:']),
+    amqpQuorumSize: read.raw('AMQP_QUORUM_SIZE') === undefined ? undefined : read.int('AMQP_QUORUM_SIZE', 3, 1, 99),
     configDir: path.resolve(cwd, read.text('CONFIG_DIR', './config')),
     ...bootstrap(read),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),

@@ -26,3 +26,23 @@ export function loadBucCatalogue(configDir: string): BucCatalogue {
     throw new AppError('CFG_INVALID', `Cannot read the BUC catalogue ${file}: ${(e as Error).message}.`);
   }
 }
+
+/** A BUC type as the run-time catalogue holds it (intake's, editable in the console). */
+export interface LiveBucEntry {
+  bucType: string;
+  titleFr: string;
+  titleEn: string;
+}
+
+/**
+ * Titles from the run-time catalogue first (a BUC type added in the console has its title in the reports), then
+ * the configuration file's, then the code itself.
+ */
+export function withLiveTitles(file: BucCatalogue, live: { list(): readonly LiveBucEntry[] }): BucCatalogue {
+  return {
+    title: (bucType) => {
+      const e = live.list().find((x) => x.bucType === bucType);
+      return e?.titleFr || e?.titleEn || file.title(bucType);
+    },
+  };
+}

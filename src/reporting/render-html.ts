@@ -135,7 +135,7 @@ svg .label, svg .value, svg .legend, svg .target-label { font: 9px system-ui, "D
 svg .inbar { font: bold 9px system-ui, "DejaVu Sans", Arial, sans-serif; fill: #fff; }
 svg .target { stroke: #c62828; stroke-width: 1.5; stroke-dasharray: 4 2; } svg .target-label { fill: #c62828; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; } th, td { border-bottom: 1px solid #dde3ea; padding: 2px 4px; text-align: left; vertical-align: top; }
-th { background: #eef2f6; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; } td.empty { color: #888; }
+th { background: #eef2f6; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; } td.empty { color: #595959; }
 thead { display: table-header-group; } tr { break-inside: avoid; } section.table { break-inside: auto; }
 footer { margin-top: 20px; font-size: 8pt; color: #666; border-top: 1px solid #ccc; padding-top: 4px; }
 @media print { body { max-width: none; padding: 0; } h2 { break-after: avoid; } }

@@ -2,9 +2,11 @@
 import { AppError } from '../shared/errors';
 import type { Report } from './report-model';
 import { reportCsv, type CsvSeparator } from './render-csv';
+import { reportCsvFr } from './render-csv-fr';
 import { reportHtml } from './render-html';
 
-export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
+/** `csv-fr`: the CSV for French spreadsheets (render-csv-fr.ts), beside the contract's `csv`. */
+export const REPORT_FORMATS = ['json', 'csv', 'html', 'csv-fr'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface Rendered {
@@ -29,6 +31,7 @@ export function parseFormat(format: unknown, separator: unknown): { format: Repo
 export function renderReport(r: Report, format: ReportFormat, separator: CsvSeparator = ','): Rendered {
   const base = `rapport-${r.kind === 'monthly' ? `mensuel-${r.month}` : `annuel-${r.year}`}-v${r.version}`;
   if (format === 'csv') return { contentType: 'text/csv; charset=utf-8', body: reportCsv(r, separator), filename: `${base}.csv` };
+  if (format === 'csv-fr') return { contentType: 'text/csv; charset=utf-8', body: reportCsvFr(r), filename: `${base}-fr.csv` };
   if (format === 'html') return { contentType: 'text/html; charset=utf-8', body: reportHtml(r), filename: `${base}.html` };
   return { contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(r, null, 2)}\n`, filename: `${base}.json` };
 }

@@ -6,6 +6,7 @@ export interface MetricSources {
   workQueueDepth?: () => Promise<Record<string, number>>;
   outboxBacklog?: () => Promise<number>;
   /** Live learned rules: forwards so far, precision, drifting (src/learning/learned-rules.ts). */
+  outboxOldestAgeSeconds?: () => Promise<number>;
   learnedRules?: () => Promise<Array<{ ruleId: string; forwards: number; precision: number | null; drifting: boolean }>>;
 }
 
@@ -65,6 +66,12 @@ export function createMetrics(sources: MetricSources = {}) {
       name: 'liaison_outbox_backlog', help: 'Forwards committed and not yet confirmed by the broker (0 without a broker: institutions then pull their forwards over HTTP, nothing waits for a confirm)', registers: [registry],
       async collect() {
         if (sources.outboxBacklog) this.set(await sources.outboxBacklog().catch(() => 0));
+      },
+    }),
+    outboxOldestAge: new Gauge({
+      name: 'liaison_outbox_oldest_age_seconds', help: 'Age of the oldest forward committed and not yet confirmed by the broker (0 when none waits, and without a broker)', registers: [registry],
+      async collect() {
+        if (sources.outboxOldestAgeSeconds) this.set(await sources.outboxOldestAgeSeconds().catch(() => 0));
       },
     }),
     brokerConnected: new Gauge({ name: 'liaison_broker_connected', help: '1 when the AMQP connection is up', registers: [registry] }),

@@ -65,4 +65,10 @@ export class PgOutboxRepository implements OutboxRepository {
     const [r] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM forwards WHERE published_at IS NULL AND status = 'pending'`);
     return r.n;
   }
+
+  /** Age in seconds of the oldest forward still waiting for the broker's confirm, 0 when none waits (for /metrics). */
+  async oldestAgeSeconds(now: Date): Promise<number> {
+    const [r] = await this.db.query<{ oldest: Date | string | null }>(`SELECT min(created_at) AS oldest FROM forwards WHERE published_at IS NULL AND status = 'pending'`);
+    return r.oldest === null ? 0 : Math.max(0, (now.getTime() - new Date(r.oldest).getTime()) / 1000);
+  }
 }

@@ -1,5 +1,5 @@
 /** Counts for the supervisors' overview, per calendar day in the desk's time zone (indexes: see 001, 002, 010). */
-import type { DayFlows, FlowCounts, OverviewRepository } from '../overview/overview-service';
+import type { BacklogRow, DayFlows, FlowCounts, OverviewRepository } from '../overview/overview-service';
 import type { Database } from './database';
 
 type DayRow = { d: string; n: number };
@@ -39,5 +39,17 @@ export class PgOverviewQueries implements OverviewRepository {
       `SELECT (SELECT count(*)::int FROM cases WHERE status = 'triage') AS t, (SELECT count(*)::int FROM quarantine WHERE status = 'open') AS q,
               (SELECT count(*)::int FROM rina_x007 WHERE state = 'failed') AS x`);
     return { inTriage: r.t, quarantineOpen: r.q, x007Failed: r.x };
+  }
+
+  /** Cases in triage (partial indexes cases_triage_*), their SEDs held, by reason and by the legal receipt time. */
+  async triageBacklog(oldBefore: Date, overdueBefore: Date): Promise<BacklogRow[]> {
+    const rows = await this.db.query<{ reason: string | null; cases: number; envelopes: number; old: number; overdue: number; oldest: Date | null }>(
+      `SELECT c.triage_reason AS reason, count(*)::int AS cases,
+              coalesce(sum((SELECT count(*) FROM envelopes e WHERE e.case_id = c.case_id AND e.state = 'triage')), 0)::int AS envelopes,
+              count(*) FILTER (WHERE c.first_legal_delivery_at <= $1 AND c.first_legal_delivery_at > $2)::int AS old,
+              count(*) FILTER (WHERE c.first_legal_delivery_at <= $2)::int AS overdue,
+              min(c.first_legal_delivery_at) AS oldest
+         FROM cases c WHERE c.status = 'triage' GROUP BY c.triage_reason ORDER BY count(*) DESC, 1`, [oldBefore, overdueBefore]);
+    return rows.map((r) => ({ reason: r.reason ?? 'NONE', cases: r.cases, envelopes: r.envelopes, old: r.old, overdue: r.overdue, oldestReceivedAt: r.oldest }));
   }
 }

@@ -9,6 +9,7 @@ import type { RoutingConfigService } from '../routing/versions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { PageRequest } from '../shared/paging';
+import { instantBusinessHoursBefore } from './business-age';
 
 /** Reasons the pipeline itself sets, beside those of the rule table (NO_RULE when no rule matched). */
 export const BUILT_IN_TRIAGE_REASONS = ['NO_RULE', 'BOUNCED', 'REOPENED'] as const;
@@ -20,6 +21,25 @@ export interface TriageQueueFilter {
   senderCountry?: string;
   /** Only cases in triage since at or before this instant (minimum age). */
   triagedBefore?: Date;
+  /** Only cases whose first envelope's legalDeliveryAt is at or before this instant (minimum legal age). */
+  receivedBefore?: Date;
+  /** Only cases this principal holds a running claim on. */
+  claimedBy?: string;
+}
+
+/** A minimum age in business hours (desk calendar), counted from the legal receipt or from the entry into triage. */
+export interface TriageMinAge {
+  businessHours: number;
+  from: 'received' | 'triage';
+}
+
+export const TRIAGE_SORT_KEYS = ['triageSince', 'received', 'bucType', 'senderCountry', 'reason'] as const;
+export type TriageSortKey = (typeof TRIAGE_SORT_KEYS)[number];
+
+/** A page of the queue: keyset (`after`, the sort key of the last row) or a page jump (`offset`), in `sort` order. */
+export interface TriagePageRequest extends PageRequest {
+  sort?: { key: TriageSortKey; desc: boolean };
+  offset?: number;
 }
 
 export interface Claim {
@@ -48,9 +68,9 @@ export type ClaimOutcome =
   | { status: 'no-case' };
 
 export interface TriageQueueStore {
-  /** One page oldest first (keyset on triage_since, case_id); claims still running at `now` only. */
-  queue(filter: TriageQueueFilter, page: PageRequest, now: Date): Promise<{ rows: TriageQueueRow[]; nextCursor: string | null }>;
-  countsByReason(filter: Omit<TriageQueueFilter, 'reasons'>): Promise<Record<string, number>>;
+  /** One page in the sort order (default oldest in triage first; keyset on the sort key, case_id); claims still running at `now` only. */
+  queue(filter: TriageQueueFilter, page: TriagePageRequest, now: Date): Promise<{ rows: TriageQueueRow[]; nextCursor: string | null }>;
+  countsByReason(filter: Omit<TriageQueueFilter, 'reasons'>, now: Date): Promise<Record<string, number>>;
   /** Takes or renews the claim atomically: only when the case is in triage and nobody else holds a running claim. */
   claim(caseId: string, by: string, now: Date, until: Date): Promise<ClaimOutcome>;
   /** Ends the caller's own claim; answers the claim another operator holds, if any. */
@@ -95,14 +115,15 @@ export class TriageQueue {
     return new Set([...BUILT_IN_TRIAGE_REASONS, ...fromRules, ...Object.keys(inQueue)]);
   }
 
-  async list(filter: TriageQueueFilter, page: PageRequest) {
+  async list(query: TriageQueueFilter, page: TriagePageRequest, minAge?: TriageMinAge) {
     const now = this.deps.clock.now();
+    const filter = { ...query, ...this.minAgeFilter(minAge, now) };
     const { reasons, ...others } = filter;
-    const countsByReason = await this.deps.store.countsByReason(others);
+    const countsByReason = await this.deps.store.countsByReason(others, now);
     if (reasons?.length) {
       let known = await this.knownReasons(countsByReason);
       // Only when a code is not known so far: a reason still in the queue outside the other filters counts too.
-      if (reasons.some((r) => !known.has(r))) known = await this.knownReasons(await this.deps.store.countsByReason({}));
+      if (reasons.some((r) => !known.has(r))) known = await this.knownReasons(await this.deps.store.countsByReason({}, now));
       const unknown = reasons.filter((r) => !known.has(r));
       if (unknown.length) {
         throw new AppError('REQ_INVALID_QUERY', `Unknown triage reason ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${[...known].sort().join(', ')}.`,
@@ -111,28 +132,41 @@ export class TriageQueue {
     }
     const { rows, nextCursor } = await this.deps.store.queue(filter, page, now);
     const ages = this.businessAges(rows.map((c) => c.triageSince), now);
+    const legalAges = this.businessAges(rows.map((c) => c.firstLegalDeliveryAt), now);
     const items = rows.map((c, i) => {
       const businessHours = round1(ages[i]);
+      const legalHours = round1(legalAges[i]);
       return {
         caseId: c.caseId, bucType: c.bucType, sector: c.bucType.split('_BUC')[0], senderInstitutionId: c.senderInstitutionId, senderCountry: c.senderCountry,
         reason: c.triageReason, triageReason: c.triageReason, detail: c.triageDetail,
         since: c.triageSince.toISOString(), triageSince: c.triageSince.toISOString(), firstLegalDeliveryAt: c.firstLegalDeliveryAt.toISOString(),
         envelopesHeld: c.envelopesHeld, envelopes: c.envelopesHeld, explanation: c.explanation,
-        age: { businessHours, class: ageClass(businessHours, this.deps.age) }, claim: claimView(c.claim),
+        age: { businessHours, class: ageClass(businessHours, this.deps.age) },
+        legalAge: { businessHours: legalHours, class: ageClass(legalHours, this.deps.age) }, claim: claimView(c.claim),
       };
     });
-    return { items, nextCursor, countsByReason };
+    const total = Object.entries(countsByReason).reduce((n, [r, count]) => (!reasons?.length || reasons.includes(r) ? n + count : n), 0);
+    return { items, nextCursor, countsByReason, total, offset: page.after ? null : page.offset ?? 0 };
+  }
+
+  /** A minimum age in business hours as the instant before which the case must have been received or triaged. */
+  private minAgeFilter(minAge: TriageMinAge | undefined, now: Date): Pick<TriageQueueFilter, 'receivedBefore' | 'triagedBefore'> {
+    if (!minAge) return {};
+    const before = instantBusinessHoursBefore(this.deps.businessHoursBetween, now, minAge.businessHours);
+    return minAge.from === 'received' ? { receivedBefore: before } : { triagedBefore: before };
   }
 
   /**
-   * Business hours from each instant (oldest first) to now, walking the calendar once: the youngest case's age,
+   * Business hours from each instant to now, walking the calendar once: in time order, the youngest case's age
    * plus the business time between neighbours (a page of old cases would otherwise walk months 50 times).
    */
   private businessAges(since: Date[], now: Date): number[] {
+    const order = since.map((_, i) => i).sort((a, b) => since[a].getTime() - since[b].getTime());
     const ages = new Array<number>(since.length);
     let next = now;
     let acc = 0;
-    for (let i = since.length - 1; i >= 0; i -= 1) {
+    for (let k = order.length - 1; k >= 0; k -= 1) {
+      const i = order[k];
       const from = since[i] < next ? since[i] : next;
       acc += this.deps.businessHoursBetween(from, next);
       ages[i] = Math.max(0, acc);

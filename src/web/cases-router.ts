@@ -5,8 +5,9 @@ import type { CaseActions } from '../cases/case-actions';
 import type { CaseReadModel, CaseSearchFilter, CaseViews } from '../cases/case-view';
 import type { ForwardingService } from '../forwarding/forwarding-service';
 import { parseAcknowledgement } from '../forwarding/forwarding-service';
-import type { TriageQueue, TriageQueueFilter } from '../triage/triage-queue';
+import { TRIAGE_SORT_KEYS, type TriageMinAge, type TriagePageRequest, type TriageQueue, type TriageQueueFilter, type TriageSortKey } from '../triage/triage-queue';
 import type { TriageService } from '../triage/triage-service';
+import type { TriageReroute } from '../triage/reroute';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
@@ -61,6 +62,34 @@ export function triageFilterOf(query: Record<string, unknown>, now: Date): Triag
   };
 }
 
+/** Sort (`received`, `-received`, …), page jump (`offset`) and keyset cursor of the triage queue. */
+export function triagePageOf(query: Record<string, unknown>): TriagePageRequest {
+  const rawSort = one(query, 'sort', new RegExp(`^-?(${TRIAGE_SORT_KEYS.join('|')})$`), `one of ${TRIAGE_SORT_KEYS.join(', ')} (a leading "-" for descending)`);
+  const sort = rawSort ? { key: rawSort.replace(/^-/, '') as TriageSortKey, desc: rawSort.startsWith('-') } : { key: 'triageSince' as const, desc: false };
+  const rawOffset = one(query, 'offset', /^\d{1,7}$/, 'a whole number of rows to skip (0 or more)');
+  const page: TriagePageRequest = { ...parsePageRequest(query, { textKeys: true }), sort };
+  const timeKey = sort.key === 'received' || sort.key === 'triageSince';
+  if (page.after && timeKey && !/^\d{4}-\d{2}-\d{2}T[0-9:.]+Z$/.test(page.after.at)) {
+    throw bad('cursor', 'not a cursor of this sort', 'cursor is not one this service returned for this sort.');
+  }
+  if (rawOffset !== undefined) {
+    if (page.after) throw bad('offset', 'given with a cursor', 'offset and cursor exclude each other: a cursor continues a page, an offset jumps to one.');
+    page.offset = Number(rawOffset);
+  }
+  return page;
+}
+
+/** `minBusinessHours` (business hours, desk calendar) counted from `ageFrom`: `received` (legal receipt, default) or `triage`. */
+export function triageMinAgeOf(query: Record<string, unknown>): TriageMinAge | undefined {
+  const hours = one(query, 'minBusinessHours', /^\d{1,6}(\.\d+)?$/, 'a number of business hours (0 or more)');
+  const from = one(query, 'ageFrom', /^(received|triage)$/, '"received" or "triage"') as TriageMinAge['from'] | undefined;
+  if (hours === undefined) {
+    if (from !== undefined) throw bad('ageFrom', 'given without minBusinessHours', 'ageFrom says where minBusinessHours counts from; give minBusinessHours too.');
+    return undefined;
+  }
+  return { businessHours: Number(hours), from: from ?? 'received' };
+}
+
 function searchFilterOf(query: Record<string, unknown>): CaseSearchFilter {
   const status = one(query, 'status');
   if (status !== undefined && !CASE_STATUSES.includes(status)) throw bad('status', `"${status.slice(0, 64)}" is not a case status`, `status must be one of ${CASE_STATUSES.join(', ')}.`);
@@ -91,6 +120,7 @@ interface CasesDeps {
   views: CaseViews; read: CaseReadModel; triage: TriageService; queue: TriageQueue; actions: CaseActions; forwarding: ForwardingService; clock: Clock;
   /** Reads of personal data outside the case view (an institution's forwards read by a person) are recorded here. */
   audit?: AuditTrail;
+  reroute: TriageReroute;
 }
 
 const caseId = (req: Request) => pathParam(req, 'caseId', 'id', 'CAS_NOT_FOUND');
@@ -123,6 +153,12 @@ function caseRoutes(r: Router, deps: CasesDeps): void {
     res.json(view);
   });
 
+  r.get('/api/cases/:caseId/sed', requireRole('operator'), async (req, res) => {
+    const envelopeId = one(req.query as Record<string, unknown>, 'envelopeId', /^[\x21-\x7e]{1,200}$/, 'an envelope id');
+    res.set('Cache-Control', 'no-store');
+    res.json(await deps.views.fullSed(caseId(req), { actor: req.principal!.id, seesFacts: true, sourceIp: sourceIp(req) }, envelopeId));
+  });
+
   r.post('/api/cases/:caseId/notes', requireRole('operator'), json, async (req, res) => {
     res.status(201).json(await deps.actions.addNote(caseId(req), req.body, req.principal!.id));
   });
@@ -141,7 +177,18 @@ function caseRoutes(r: Router, deps: CasesDeps): void {
 function triageRoutes(r: Router, deps: CasesDeps): void {
   r.get('/api/triage', requireRole('operator'), async (req, res) => {
     const query = req.query as Record<string, unknown>;
-    res.json(await deps.queue.list(triageFilterOf(query, deps.clock.now()), parsePageRequest(query)));
+    const filter = triageFilterOf(query, deps.clock.now());
+    const mine = one(query, 'mine', /^(true|false)$/, 'true or false');
+    if (mine === 'true') filter.claimedBy = req.principal!.id;
+    res.json(await deps.queue.list(filter, triagePageOf(query), triageMinAgeOf(query)));
+  });
+
+  // After a rule table change: the triage cases it now decides (dry run), then their re-routing (supervisors).
+  r.get('/api/triage/reroute', requireRole('supervisor'), async (_req, res) => {
+    res.json(await deps.reroute.candidates());
+  });
+  r.post('/api/triage/reroute', requireRole('supervisor'), json, async (req, res) => {
+    res.json(await deps.reroute.apply(req.body, req.principal!.id));
   });
 
   r.post('/api/triage/:caseId/claim', requireRole('operator'), async (req, res) => {

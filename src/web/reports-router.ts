@@ -11,6 +11,7 @@ import type { VersionSummary } from '../reporting/report-store';
 import { AppError } from '../shared/errors';
 import { requireRole } from './auth';
 import { spacedRegeneration, type RegenerationSpacing } from './report-regeneration';
+import { reportHtmlCsp } from './report-csp';
 
 /** Supervisors regenerate; until the supervisor role exists (w10-api), admin holds it, and admin keeps it after. */
 const SUPERVISOR = 'supervisor' as Role;
@@ -31,6 +32,7 @@ function send(res: Response, req: Request, report: Parameters<typeof renderRepor
   const { format, separator } = parseFormat(query.format, query.separator);
   const out = renderReport(report, format, separator);
   res.type(out.contentType);
+  if (format === 'html') res.setHeader('Content-Security-Policy', reportHtmlCsp(out.body));
   if (format !== 'json') res.setHeader('Content-Disposition', `inline; filename="${out.filename}"`);
   res.send(out.body);
 }

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { load } from 'js-yaml';
+import { load, loadAll } from 'js-yaml';
 import request from 'supertest';
 import { startService, type Service } from '../../src/app/service';
-import { loadConfig } from '../../src/config/env';
+import { configKeys, loadConfig } from '../../src/config/env';
 import { silentLogger } from '../../src/shared/logger';
 import { openPglite, type TestDatabase } from '../helpers/db';
 import { makeEnvelope } from '../helpers/envelopes';
@@ -73,5 +73,51 @@ describe('ops files', () => {
 
   it('the check itself sees an unknown name', () => {
     expect(metricNames('rate(liaison_no_such_metric_total[5m])').filter((m) => !exported.has(m))).toEqual(['liaison_no_such_metric_total']);
+  });
+});
+
+describe('ops files for a cluster (ops/k8s/, RabbitMQ rules)', () => {
+  type Doc = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
+  const k8s = (file: string) => loadAll(readFileSync(path.join(OPS, 'k8s', file), 'utf8')) as Doc[];
+
+  it('runs two replicas with readiness on /readyz, liveness on /healthz, sized resources and a PodDisruptionBudget', () => {
+    const docs = k8s('eessi-liaison.yaml');
+    const deployment = docs.find((d) => d.kind === 'Deployment')!;
+    expect(deployment.spec.replicas).toBe(2);
+    type Probe = { httpGet: { path: string } };
+    type Container = { readinessProbe: Probe; livenessProbe: Probe; resources: { requests: { memory?: string }; limits: { memory?: string } }; env: Array<{ name: string; value?: string }> };
+    const container = (deployment.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0];
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(container.resources.requests.memory).toBeTruthy();
+    expect(container.resources.limits.memory).toBeTruthy();
+    expect(container.env).toEqual(expect.arrayContaining([{ name: 'AMQP_QUORUM_SIZE', value: '3' }]));
+    // Every variable set is one the service reads (a typo would fail its start).
+    const keys = new Set(configKeys());
+    expect(container.env.map((e) => e.name).filter((n) => !keys.has(n))).toEqual([]);
+    const pdb = docs.find((d) => d.kind === 'PodDisruptionBudget')!;
+    expect(pdb.spec.minAvailable).toBe(1);
+  });
+
+  it('names the engines with the settings that matter: 3 RabbitMQ nodes, a synchronous PostgreSQL standby', () => {
+    const [rabbit] = k8s('rabbitmq-cluster.yaml');
+    expect(rabbit.kind).toBe('RabbitmqCluster');
+    expect(rabbit.spec.replicas).toBe(3);
+    expect(JSON.stringify(rabbit.spec)).toContain('quorum_queue.initial_cluster_size = 3');
+    const [pg] = k8s('postgres-cluster.yaml');
+    expect(pg.kind).toBe('Cluster');
+    expect(pg.spec.instances).toBe(2);
+    expect(pg.spec.minSyncReplicas).toBe(1);
+    expect((pg.spec.postgresql as { parameters: Record<string, string> }).parameters.synchronous_commit).toBe('on');
+  });
+
+  it('alerts on RabbitMQ node down, lost majority, queue without consumers, growing queue, unroutable messages and outbox age', () => {
+    const byName = new Map(rules.map((r) => [r.alert, r.expr]));
+    expect(byName.get('LiaisonRabbitmqNodeDown')).toContain('up{job="rabbitmq"}');
+    expect(byName.get('LiaisonRabbitmqNoMajority')).toContain('< 2');
+    expect(byName.get('LiaisonRabbitmqQueueWithoutConsumers')).toContain('rabbitmq_queue_consumers');
+    expect(byName.get('LiaisonRabbitmqQueueGrowing')).toContain('rabbitmq_queue_messages_ready');
+    expect(byName.get('LiaisonRabbitmqUnroutable')).toContain('unroutable');
+    expect(byName.get('LiaisonOutboxOldForward')).toContain('liaison_outbox_oldest_age_seconds');
   });
 });

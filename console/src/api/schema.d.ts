@@ -952,6 +952,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{caseId}/sed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The full SED of the case's envelopes (personal data, audited)
+         * @description The SED body (`sed`, as received) of every envelope of the case in legal order, or of one (`envelopeId`),
+         *     for an operator who needs more than the key facts of the case view. Personal data: each read is recorded
+         *     in the audit trail (`case.read-sed`, the envelopes read), the answer is `Cache-Control: no-store`. A body
+         *     purged by the retention job (`RETENTION_DAYS`) is null.
+         */
+        get: operations["getCaseSed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/triage": {
         parameters: {
             query?: never;
@@ -969,10 +992,47 @@ export interface paths {
          *     opened), and the claim another operator may hold. `countsByReason` counts the queue by reason under the
          *     other filters. Filters combine (AND); a repeated `reason` means any of them; an unknown reason code is
          *     400 naming it. Paged oldest first (keyset on the time the case entered triage).
+         *
+         *     The legal clock: each case also carries `legalAge`, its age in business hours from the legal receipt time
+         *     (`firstLegalDeliveryAt`, the `legalDeliveryAt` of its first envelope, Decision E6), classed like `age`.
+         *     `sort` orders by another column (`received` = the legal receipt time; `-` for descending), the cursor
+         *     following that order; `offset` jumps to a page (`total` counts the rows under all filters, so a client
+         *     shows "page 3 of 204"); `mine=true` keeps the cases the caller holds a running claim on;
+         *     `minBusinessHours` is a minimum age in business hours of the desk calendar, counted from `ageFrom`.
          */
         get: operations["listTriage"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triage/reroute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases in triage the rule table in force would now decide (dry run)
+         * @description After a rule table is published: the cases the rules sent to triage (not those bounced by an institution or
+         *     reopened by an operator; oldest first, at most 2,000 looked at;
+         *     `complete` false when there were more) whose first SED the rule table in force forwards, with the target,
+         *     the rule and its explanation. Nothing is written.
+         */
+        get: operations["listTriageReroute"];
+        put?: never;
+        /**
+         * Re-route cases in triage by the rule table in force
+         * @description For each listed case (from the dry run), the target is computed again from the rule table in force and the
+         *     case is forwarded through the normal path of an assignment (decision, forwards of every SED held, case
+         *     events, audit `triage.assign`), its note naming the rule; the call is audited as `rules.reroute`. A case no
+         *     longer decided, no longer in triage, or claimed by another operator is skipped with the reason.
+         */
+        post: operations["rerouteTriageCases"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1107,6 +1167,11 @@ export interface paths {
          *     forwarded; `forwardedAfterTriage`: cases operators forwarded; `toTriage`: envelopes the rules sent to (or
          *     held in) triage; `quarantined`: rejected inputs (first receipt); `bounced`: cases an institution bounced.
          *     `now`: cases waiting in triage, open quarantine entries, open tickets whose SLA is in warning or breached.
+         *     `yesterday` and `previousMonth` (the month before, from its first day to the same day of the month as
+         *     today, `through`) are the periods to compare with. `backlog`: the cases in triage by reason and by the legal
+         *     clock (business hours of the desk calendar since the `legalDeliveryAt` of each case's first envelope):
+         *     `old` from `TRIAGE_OLD_BUSINESS_HOURS`, `overdue` from `ORPHAN_MAX_AGE_BUSINESS_HOURS` (old excludes
+         *     overdue), the SEDs they hold, the oldest receipt.
          */
         get: operations["getOverview"];
         put?: never;
@@ -1907,6 +1972,42 @@ export interface components {
             bounced: number;
         };
         Overview: {
+            yesterday: components["schemas"]["FlowCounts"] & {
+                /** Format: date */
+                date: string;
+            };
+            previousMonth: components["schemas"]["FlowCounts"] & {
+                month: string;
+                /**
+                 * Format: date
+                 * @description Last day counted: the same day of the month as today (or the month's last day).
+                 */
+                through: string;
+            };
+            /** @description Cases in triage by the legal clock (see the operation). */
+            backlog: {
+                /** @constant */
+                clock: "legal";
+                oldBusinessHours: number;
+                overdueBusinessHours: number;
+                cases: number;
+                /** @description SEDs held in triage by these cases. */
+                envelopes: number;
+                /** @description Cases old but not yet overdue. */
+                old: number;
+                overdue: number;
+                oldestReceivedAt: null | components["schemas"]["Timestamp"];
+                /** @description Age of the oldest case in business hours, one decimal. */
+                oldestBusinessHours: number | null;
+                byReason: {
+                    reason: string;
+                    cases: number;
+                    envelopes: number;
+                    old: number;
+                    overdue: number;
+                    oldestReceivedAt: null | components["schemas"]["Timestamp"];
+                }[];
+            };
             generatedAt: components["schemas"]["Timestamp"];
             /** @constant */
             timeZone: "Europe/Paris";
@@ -2199,6 +2300,13 @@ export interface components {
                 /** @enum {string} */
                 class: "fresh" | "old" | "overdue";
             };
+            /** @description The age by the legal clock, from `firstLegalDeliveryAt`, with the same classes as `age`. */
+            legalAge: {
+                /** @description Business hours since the legal receipt (desk calendar), one decimal. */
+                businessHours: number;
+                /** @enum {string} */
+                class: "fresh" | "old" | "overdue";
+            };
             /** @description Who holds the case now, and until when; null when nobody. */
             claim: null | components["schemas"]["Claim"];
             caseId: string;
@@ -2393,10 +2501,25 @@ export interface components {
         };
         TriagePage: components["schemas"]["Page"] & {
             items?: components["schemas"]["TriageItem"][];
-            /** @description Cases in triage per reason code under the other filters (bucType, sector, senderCountry, minAgeHours), whatever `reason` asks for. */
+            /** @description Cases in triage per reason code under the other filters (bucType, sector, senderCountry, minAgeHours, minBusinessHours, mine), whatever `reason` asks for. */
             countsByReason: {
                 [key: string]: number;
             };
+            /** @description Cases under all the filters, `reason` included (every page). */
+            total: number;
+            /** @description Rows before this page in the sort order (null for a page reached by cursor). */
+            offset: number | null;
+        };
+        /** @description The full SEDs of a case (personal data; operators only, each read audited). */
+        CaseSed: {
+            caseId: string;
+            envelopes: {
+                envelopeId: string;
+                sedType: string;
+                legalDeliveryAt: components["schemas"]["Timestamp"];
+                /** @description The SED as received; null once purged by retention. */
+                sed: Record<string, never> | null;
+            }[];
         };
         /** @description The SED's key facts (personal data; operators only, each read audited). */
         CaseFacts: {
@@ -5090,6 +5213,46 @@ export interface operations {
             503: components["responses"]["DatabaseDown"];
         };
     };
+    getCaseSed: {
+        parameters: {
+            query?: {
+                /** @description Only this envelope of the case. */
+                envelopeId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The RINA case id of the BUC (the envelope's `caseId`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The SEDs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSed"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `CAS_NOT_FOUND`: no such case, or no such envelope in it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
     listTriage: {
         parameters: {
             query?: {
@@ -5101,8 +5264,18 @@ export interface operations {
                 reason?: string[];
                 /** @description Sector (the BUC type's prefix). */
                 sector?: "AD" | "AW" | "FB" | "H" | "LA" | "M" | "P" | "R" | "S" | "UB";
-                /** @description Only cases in triage for at least this many (clock) hours. */
+                /** @description Only cases in triage for at least this many (clock) hours. See `minBusinessHours` for the age the queue shows. */
                 minAgeHours?: number;
+                /** @description Only cases at least this many business hours old (desk calendar, the unit of `age` and `legalAge`), counted from `ageFrom`. */
+                minBusinessHours?: number;
+                /** @description Where `minBusinessHours` counts from: `received` (the legal receipt time, default) or `triage` (entry into triage). Only with `minBusinessHours`. */
+                ageFrom?: "received" | "triage";
+                /** @description Order of the list: `triageSince` (default, oldest in triage first), `received` (legal receipt time), `bucType`, `senderCountry`, `reason`; a leading `-` sorts descending. Ties by case id. */
+                sort?: "triageSince" | "-triageSince" | "received" | "-received" | "bucType" | "-bucType" | "senderCountry" | "-senderCountry" | "reason" | "-reason";
+                /** @description Rows to skip in the sort order (a page jump); not with `cursor`. */
+                offset?: number;
+                /** @description `true`: only cases the caller holds a running claim on. */
+                mine?: boolean;
                 /** @description BUC type, e.g. `P_BUC_01`. */
                 bucType?: string;
                 /** @description Two-letter EESSI country code of the sending institution. */
@@ -5126,6 +5299,94 @@ export interface operations {
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    listTriageReroute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cases the rule table now decides. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ruleSetVersion: number;
+                        scanned: number;
+                        complete: boolean;
+                        items: {
+                            caseId: string;
+                            institutionId: string;
+                            ruleId: string | null;
+                            explanation: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Unexpected"];
+            503: components["responses"]["DatabaseDown"];
+        };
+    };
+    rerouteTriageCases: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token; required when the call is made with the console session cookie. */
+                "x-csrf-token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    caseIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description What happened to each case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ruleSetVersion: number;
+                        forwarded: number;
+                        results: {
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "forwarded" | "skipped";
+                            institutionId?: string;
+                            forwardIds?: string[];
+                            reason?: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `REQ_INVALID_BODY`: `caseIds` is not a list of 1 to 2,000 case ids. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
         };
@@ -5818,8 +6079,8 @@ export interface operations {
             query?: {
                 /** @description A stored version number (default the latest). */
                 version?: number;
-                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
-                format?: "json" | "csv" | "html";
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM), `html` (self-contained page with SVG charts, French labels, A4 print; served with a Content-Security-Policy allowing its own inline style by hash, no script) or `csv-fr` (for French spreadsheets: `;`, decimal comma, durations in hours, ratios in per cent, Paris dates, UTF-8 with BOM). */
+                format?: "json" | "csv" | "html" | "csv-fr";
                 /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
                 separator?: "," | ";";
             };
@@ -5879,8 +6140,8 @@ export interface operations {
     regenerateMonthlyReport: {
         parameters: {
             query?: {
-                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
-                format?: "json" | "csv" | "html";
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM), `html` (self-contained page with SVG charts, French labels, A4 print; served with a Content-Security-Policy allowing its own inline style by hash, no script) or `csv-fr` (for French spreadsheets: `;`, decimal comma, durations in hours, ratios in per cent, Paris dates, UTF-8 with BOM). */
+                format?: "json" | "csv" | "html" | "csv-fr";
                 /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
                 separator?: "," | ";";
             };
@@ -5990,8 +6251,8 @@ export interface operations {
             query?: {
                 /** @description A stored version number (default the latest). */
                 version?: number;
-                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
-                format?: "json" | "csv" | "html";
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM), `html` (self-contained page with SVG charts, French labels, A4 print; served with a Content-Security-Policy allowing its own inline style by hash, no script) or `csv-fr` (for French spreadsheets: `;`, decimal comma, durations in hours, ratios in per cent, Paris dates, UTF-8 with BOM). */
+                format?: "json" | "csv" | "html" | "csv-fr";
                 /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
                 separator?: "," | ";";
             };
@@ -6051,8 +6312,8 @@ export interface operations {
     regenerateYearlyReport: {
         parameters: {
             query?: {
-                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM) or `html` (self-contained page with SVG charts, French labels, A4 print). */
-                format?: "json" | "csv" | "html";
+                /** @description `json` (default), `csv` (one file, one section per table, UTF-8 with BOM), `html` (self-contained page with SVG charts, French labels, A4 print; served with a Content-Security-Policy allowing its own inline style by hash, no script) or `csv-fr` (for French spreadsheets: `;`, decimal comma, durations in hours, ratios in per cent, Paris dates, UTF-8 with BOM). */
+                format?: "json" | "csv" | "html" | "csv-fr";
                 /** @description CSV field separator; `;` (URL-encoded `%3B`) also writes decimals with a comma, for French spreadsheets. */
                 separator?: "," | ";";
             };

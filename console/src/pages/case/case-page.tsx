@@ -23,6 +23,7 @@ import { CaseActionDialogs } from './case-actions';
 import { CaseSuggestions, MakeRuleLink } from './case-learning';
 import { forwardFromTriage } from './forward-action';
 import { CaseFacts } from './case-facts';
+import { CaseFullSed } from './case-full-sed';
 import { CaseNote } from './case-note';
 import { CaseShadow } from './case-shadow';
 import { CaseEnvelopes, CaseForwards, CaseHistory } from './case-records';
@@ -117,6 +118,7 @@ export function CasePage({ params, query }: PageProps) {
           <CaseSummary view={c} />
           {c.status === 'triage' && <CaseSuggestions caseId={caseId} canAct={canAct} onAccept={async (choice) => done(await forwardFromTriage(t, caseId, choice))} />}
           {c.facts && <CaseFacts facts={c.facts} />}
+          {c.facts && <CaseFullSed caseId={caseId} />}
           <MakeRuleLink caseId={caseId} decidedByOperator={c.decisions.some((d) => d.decidedBy !== 'router' && d.outcome === 'forward')} />
           <CaseDecisions decisions={c.decisions} />
           <CaseShadow decisions={c.decisions} />

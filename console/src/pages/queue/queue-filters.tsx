@@ -1,4 +1,8 @@
-/** The queue's filters: reasons as toggles with their counts, then BUC type, sector, sending country, age. */
+/**
+ * The queue's filters: reasons as toggles with their counts, then BUC type, sector, sending country, a minimum age
+ * in business hours (from the legal receipt or the entry into triage), "my claimed cases"; the sort and the page
+ * travel in the same URL.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { COUNTRIES, SECTORS, TRIAGE_REASONS } from '../../codes';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -8,8 +12,16 @@ export interface QueueFilter {
   bucType: string;
   sector: string;
   senderCountry: string;
-  minAgeHours: string;
+  /** Business hours (desk calendar), counted from `ageFrom`. */
+  minBusinessHours: string;
+  ageFrom: 'received' | 'triage';
+  /** Only the cases the operator holds a claim on. */
+  mine: boolean;
+  /** The API's sort (`received`, `-triageSince`…); empty for the default order. */
+  sort: string;
 }
+
+export const NO_FILTER: QueueFilter = { reason: [], bucType: '', sector: '', senderCountry: '', minBusinessHours: '', ageFrom: 'received', mine: false, sort: '' };
 
 export function filterFromQuery(q: URLSearchParams): QueueFilter {
   return {
@@ -17,7 +29,18 @@ export function filterFromQuery(q: URLSearchParams): QueueFilter {
     bucType: q.get('bucType') ?? '',
     sector: q.get('sector') ?? '',
     senderCountry: q.get('senderCountry') ?? '',
-    minAgeHours: q.get('minAgeHours') ?? '',
+    minBusinessHours: q.get('minBusinessHours') ?? '',
+    ageFrom: q.get('ageFrom') === 'triage' ? 'triage' : 'received',
+    mine: q.get('mine') === 'true',
+    sort: q.get('sort') ?? '',
+  };
+}
+
+/** The console URL's query of a filter (page 1). */
+export function urlQueryOf(f: QueueFilter): Record<string, string | string[] | undefined> {
+  return {
+    reason: f.reason, bucType: f.bucType, sector: f.sector, senderCountry: f.senderCountry, minBusinessHours: f.minBusinessHours,
+    ageFrom: f.minBusinessHours && f.ageFrom === 'triage' ? 'triage' : undefined, mine: f.mine ? 'true' : undefined, sort: f.sort || undefined,
   };
 }
 
@@ -53,9 +76,9 @@ export function ReasonCounts({ counts, selected, onToggle }: { counts: Record<st
 export function QueueFilters({ value, onApply }: { value: QueueFilter; onApply: (f: QueueFilter) => void }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState(value);
-  useEffect(() => setDraft(value), [value.bucType, value.sector, value.senderCountry, value.minAgeHours, value.reason.join()]);
+  useEffect(() => setDraft(value), [value.bucType, value.sector, value.senderCountry, value.minBusinessHours, value.ageFrom, value.mine, value.sort, value.reason.join()]);
   const set = (k: keyof QueueFilter) => (e: Event) => setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value });
-  const any = value.reason.length > 0 || value.bucType || value.sector || value.senderCountry || value.minAgeHours;
+  const any = value.reason.length > 0 || value.bucType || value.sector || value.senderCountry || value.minBusinessHours || value.mine;
   return (
     <form class="filters" aria-label={t('queue.filters')} onSubmit={(e) => { e.preventDefault(); onApply({ ...draft, bucType: draft.bucType.trim().toUpperCase() }); }}>
       <div class="filter">
@@ -77,12 +100,23 @@ export function QueueFilters({ value, onApply }: { value: QueueFilter; onApply: 
         </select>
       </div>
       <div class="filter">
-        <label for="f-age">{t('queue.filter.minAge')}</label>
-        <input id="f-age" type="number" min={0} step={1} value={draft.minAgeHours} onInput={set('minAgeHours')} class="input-narrow" />
+        <label for="f-age">{t('queue.filter.minBusinessHours')}</label>
+        <input id="f-age" type="number" min={0} step={1} value={draft.minBusinessHours} onInput={set('minBusinessHours')} class="input-narrow" />
+      </div>
+      <div class="filter">
+        <label for="f-age-from">{t('queue.filter.ageFrom')}</label>
+        <select id="f-age-from" value={draft.ageFrom} onChange={set('ageFrom')}>
+          <option value="received">{t('queue.filter.ageFrom.received')}</option>
+          <option value="triage">{t('queue.filter.ageFrom.triage')}</option>
+        </select>
+      </div>
+      <div class="filter filter-check">
+        <input id="f-mine" type="checkbox" checked={draft.mine} onChange={(e) => setDraft({ ...draft, mine: e.currentTarget.checked })} />
+        <label for="f-mine">{t('queue.filter.mine')}</label>
       </div>
       <div class="filter filter-actions">
         <button type="submit" class="btn">{t('queue.filter.apply')}</button>
-        {any && <button type="button" class="btn btn-ghost" onClick={() => onApply({ reason: [], bucType: '', sector: '', senderCountry: '', minAgeHours: '' })}>{t('queue.filter.clear')}</button>}
+        {any && <button type="button" class="btn btn-ghost" onClick={() => onApply({ ...NO_FILTER, sort: value.sort })}>{t('queue.filter.clear')}</button>}
       </div>
     </form>
   );

@@ -1,59 +1,58 @@
 /**
- * The triage queue: open orphan cases, oldest first, one page at a time from the service, with counts by reason,
- * filters in the URL (shareable, back button), age colours and claims as the service reports them.
+ * The triage queue: open orphan cases, oldest in triage first or sorted by a column (the legal receipt time among
+ * them), one page at a time from the service with page jumps, counts by reason, filters in the URL (shareable, back
+ * button), age colours by the legal clock and claims as the service reports them.
  * Keyboard: j/k or ↓/↑ move, Enter opens, n opens the oldest case nobody else holds.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ok, type Schemas } from '../../api/client';
+import { api, ok } from '../../api/client';
 import { actorName, type Sector } from '../../codes';
 import { recentlyActive } from '../../components/activity';
-import { Badge, type Tone } from '../../components/badge';
 import { Flash } from '../../components/flash';
 import { useShortcuts } from '../../components/keys';
 import { PageHeader } from '../../components/page-header';
 import { Empty, ErrorNotice, Loading } from '../../components/status';
 import { useResource, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
-import { Link, href, navigate, onLinkClick } from '../../router';
+import { href, navigate } from '../../router';
 import { useSession } from '../../session';
 import type { PageProps } from '../page';
 import { CASE_PATH, HOME_PATH } from '../paths';
-import { QueueFilters, ReasonCounts, filterFromQuery, reasonLabel, type QueueFilter } from './queue-filters';
+import { QueueFilters, ReasonCounts, filterFromQuery, urlQueryOf, type QueueFilter } from './queue-filters';
+import { QueuePager } from './queue-pager';
+import { QueueTable } from './queue-table';
 
-type TriageItem = Schemas['TriageItem'];
 const REFRESH_MS = 30_000;
-export const AGE_TONE: Record<TriageItem['age']['class'], Tone> = { fresh: 'ok', old: 'warn', overdue: 'danger' };
+const PAGE_SIZE = 50;
 
 /** The API query of a queue filter (also used by the case page's "next case", which keeps the queue's filters). */
-export function queryOf(f: QueueFilter, cursor?: string) {
+export function queryOf(f: QueueFilter, cursor?: string, offset?: number, limit = PAGE_SIZE) {
   return {
     reason: f.reason.length ? f.reason : undefined,
     bucType: f.bucType || undefined,
     sector: (f.sector || undefined) as Sector | undefined,
     senderCountry: (f.senderCountry || undefined) as never,
-    minAgeHours: f.minAgeHours ? Number(f.minAgeHours) : undefined,
+    minBusinessHours: f.minBusinessHours ? Number(f.minBusinessHours) : undefined,
+    ageFrom: f.minBusinessHours ? f.ageFrom : undefined,
+    mine: f.mine || undefined,
+    sort: (f.sort || undefined) as never,
     cursor,
-    limit: 50,
+    offset: cursor ? undefined : offset,
+    limit,
   };
 }
 
-function ClaimCell({ claim }: { claim: TriageItem['claim'] }) {
-  const { t, dateTime } = useI18n();
-  const { session } = useSession();
-  if (!claim) return <span class="muted">{t('app.none')}</span>;
-  const who = actorName(claim.by);
-  const mine = who === session?.username;
-  return <Badge tone={mine ? 'info' : 'warn'} title={t('queue.claimedBy', { by: who, until: dateTime(claim.until) })}>{mine ? t('queue.claimedByYou') : who}</Badge>;
-}
-
 export function QueuePage({ query }: PageProps) {
-  const { t, dateTime, number, locale } = useI18n();
+  const { t, dateTime } = useI18n();
   const { session } = useSession();
   useTitle(`${t('queue.title')} · ${t('app.name')}`);
   const filter = filterFromQuery(query);
-  const cursor = query.get('cursor') ?? undefined;
+  const page = Math.max(1, Math.trunc(Number(query.get('page') ?? '1')) || 1);
+  // Rows per page: 50, or `limit` in the URL (1 to 500, as the API takes).
+  const limit = Math.min(500, Math.max(1, Math.trunc(Number(query.get('limit') ?? PAGE_SIZE)) || PAGE_SIZE));
+  const own = limit === PAGE_SIZE ? undefined : String(limit);
   const key = query.toString();
-  const queue = useResource(() => ok(api.GET('/api/triage', { params: { query: queryOf(filter, cursor) } })), [key]);
+  const queue = useResource(() => ok(api.GET('/api/triage', { params: { query: queryOf(filter, undefined, (page - 1) * limit, limit) } })), [key]);
   const rows = useRef<Array<HTMLAnchorElement | null>>([]);
   const [selected, setSelected] = useState(0);
 
@@ -62,10 +61,12 @@ export function QueuePage({ query }: PageProps) {
     return () => window.clearInterval(timer);
   }, [queue.reload]);
 
-  const go = (f: QueueFilter) => navigate(href(HOME_PATH, {}, { reason: f.reason, bucType: f.bucType, sector: f.sector, senderCountry: f.senderCountry, minAgeHours: f.minAgeHours }));
+  const go = (f: QueueFilter) => navigate(href(HOME_PATH, {}, { ...urlQueryOf(f), limit: own }));
+  const pageHref = (n: number) => href(HOME_PATH, {}, { ...urlQueryOf(filter), limit: own, page: n > 1 ? String(n) : undefined });
   const toggleReason = (code: string) => go({ ...filter, reason: filter.reason.includes(code) ? filter.reason.filter((r) => r !== code) : [...filter.reason, code] });
   const items = queue.data?.items ?? [];
   const caseHref = (id: string) => href(CASE_PATH, { caseId: id }, { from: key || undefined });
+  const pages = Math.max(1, Math.ceil((queue.data?.total ?? 0) / limit));
 
   const move = (delta: number) => {
     if (!items.length) return;
@@ -81,7 +82,7 @@ export function QueuePage({ query }: PageProps) {
 
   return (
     <>
-      <PageHeader title={t('queue.title')} subtitle={t('queue.subtitle')} actions={
+      <PageHeader title={t('queue.title')} subtitle={t('queue.subtitle.legal')} actions={
         <button type="button" class="btn" onClick={() => { const c = nextFree(); if (c) navigate(caseHref(c.caseId)); }} disabled={!nextFree()}>
           {t('queue.openNext')} <kbd>n</kbd>
         </button>
@@ -93,44 +94,11 @@ export function QueuePage({ query }: PageProps) {
       {queue.loading && !queue.data && <Loading />}
       {queue.data && items.length === 0 && <Empty>{key ? t('queue.emptyFiltered') : t('queue.empty')}</Empty>}
       {items.length > 0 && (
-        <table class="table queue-table" aria-describedby="queue-keys">
-          <caption class="visually-hidden">{t('queue.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('queue.col.case')}</th>
-              <th scope="col">{t('queue.col.age')}</th>
-              <th scope="col">{t('queue.col.reason')}</th>
-              <th scope="col">{t('queue.col.buc')}</th>
-              <th scope="col">{t('queue.col.sender')}</th>
-              <th scope="col">{t('queue.col.since')}</th>
-              <th scope="col" class="num">{t('queue.col.envelopes')}</th>
-              <th scope="col">{t('queue.col.claim')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((c, i) => (
-              <tr key={c.caseId} class={`age-${c.age.class}${i === selected ? ' selected' : ''}`}>
-                <td>
-                  <a href={caseHref(c.caseId)} onClick={onLinkClick(caseHref(c.caseId))} class="case-link"
-                    ref={(el) => { rows.current[i] = el; }} onFocus={() => setSelected(i)}>
-                    {c.caseId}
-                  </a>
-                </td>
-                <td><Badge tone={AGE_TONE[c.age.class]}>{t(`queue.age.${c.age.class}`)}</Badge> <span class="age-hours">{t('queue.ageHours', { n: number(c.age.businessHours) })}</span></td>
-                <td><span class="reason">{reasonLabel(t, c.triageReason)}</span>{c.explanation && locale !== 'fr' && <span class="explanation" title={c.explanation}>{c.explanation}</span>}</td>
-                <td><code>{c.bucType}</code></td>
-                <td><span class="country">{c.senderCountry}</span> <code class="muted">{c.senderInstitutionId}</code></td>
-                <td class="nowrap">{dateTime(c.triageSince)}</td>
-                <td class="num">{c.envelopes}</td>
-                <td><ClaimCell claim={c.claim} /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <QueueTable items={items} sort={filter.sort} onSort={(sort) => go({ ...filter, sort: sort === 'triageSince' ? '' : sort })}
+          selected={selected} onSelect={setSelected} caseHref={caseHref} rowRef={(i) => (el: HTMLAnchorElement | null) => { rows.current[i] = el; }} />
       )}
       <div class="pager">
-        {cursor && <Link to={href(HOME_PATH, {}, { ...Object.fromEntries(query), cursor: undefined, reason: filter.reason })} class="btn btn-small">{t('queue.first')}</Link>}
-        {queue.data?.nextCursor && <Link to={href(HOME_PATH, {}, { ...Object.fromEntries(query), reason: filter.reason, cursor: queue.data.nextCursor })} class="btn btn-small">{t('queue.next')}</Link>}
+        {queue.data && <QueuePager page={page} pages={pages} total={queue.data.total} hrefOf={pageHref} onJump={(n) => navigate(pageHref(n))} />}
         <p id="queue-keys" class="keys-hint">{t('queue.keys')}</p>
       </div>
       {queue.data && <p class="muted refreshed">{t('queue.refreshed', { time: dateTime(new Date().toISOString()) })}</p>}

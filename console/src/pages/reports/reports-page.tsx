@@ -1,16 +1,17 @@
 /**
  * Reports: every month and year with its stored versions (who generated it, when, how many figures changed),
- * the headline figures of a report, its downloads (JSON, CSV, self-contained HTML with charts), and for
- * supervisors a regeneration (a new version; the old ones stay).
+ * the headline figures of a report, its downloads (JSON, CSV, CSV for French spreadsheets, self-contained HTML
+ * with charts), and for supervisors the generation of a monthly or yearly report (a new version; the old ones stay).
  */
 import { useState } from 'preact/hooks';
 import { api, ok } from '../../api/client';
 import { PageHeader } from '../../components/page-header';
-import { Empty, ErrorNotice, Loading, Notice } from '../../components/status';
+import { Empty, ErrorNotice, Loading } from '../../components/status';
 import { useResource, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import type { PageProps } from '../page';
+import { GenerateReport } from './generate-report';
 
 function MonthFigures({ month }: { month: string }) {
   const { t, number } = useI18n();
@@ -38,34 +39,11 @@ export function ReportsPage({ query }: PageProps) {
   const session = useSession();
   const list = useResource(() => ok(api.GET('/api/reports')), []);
   const [shown, setShown] = useState<string | null>(query.get('month'));
-  const [month, setMonth] = useState('');
-  const [done, setDone] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const regenerate = async (e: Event) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      await ok(api.POST('/api/reports/monthly/{month}', { params: { path: { month } } }));
-      setDone(month);
-      setShown(month);
-      list.reload();
-    } catch (err) {
-      setError(err);
-    }
-  };
   const file = (kind: string, period: string, format: string) => `/api/reports/${kind}/${period}?format=${format}`;
   return (
     <>
       <PageHeader title={t('reports.title')} subtitle={t('reports.subtitle')} />
-      {session.has('supervisor') && (
-        <form class="panel panel-body inline-form" onSubmit={regenerate}>
-          <label for="report-month">{t('reports.month')}</label>
-          <input id="report-month" value={month} placeholder="2026-11" pattern="[0-9]{4}-[0-9]{2}" onInput={(e) => setMonth(e.currentTarget.value)} required />
-          <button type="submit" class="btn">{t('reports.generate')}</button>
-        </form>
-      )}
-      {done && <Notice kind="success">{t('reports.generated', { month: done })}</Notice>}
-      {error !== undefined && <ErrorNotice error={error} />}
+      {session.has('supervisor') && <GenerateReport onGenerated={(kind, period) => { if (kind === 'monthly') setShown(period); list.reload(); }} />}
       {list.error !== undefined && <ErrorNotice error={list.error} onRetry={list.reload} />}
       {list.loading && !list.data && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty>{t('reports.empty')}</Empty>}
@@ -79,6 +57,7 @@ export function ReportsPage({ query }: PageProps) {
               <td>
                 <a href={file(p.kind, p.period, 'json')} download>JSON</a>{' · '}
                 <a href={file(p.kind, p.period, 'csv')} download>CSV</a>{' · '}
+                <a href={file(p.kind, p.period, 'csv-fr')} download>{t('reports.csvFr')}</a>{' · '}
                 <a href={file(p.kind, p.period, 'html')} target="_blank" rel="noopener">HTML</a>
               </td>
               <td>{p.kind === 'monthly' && <button type="button" class="btn btn-small" onClick={() => setShown(p.period)}>{t('reports.view', { period: p.period })}</button>}</td>

@@ -137,7 +137,7 @@ function DraftEditor({ draft, inForceVersion, keep, onDiscard }: {
       const v = await ok(api.PUT('/api/rules', { body: { description: sent.description, rules: draftRules(sent), reason, basedOnVersion: sent.basedOnVersion } }));
       clearDraft();
       flash(t('rules.published', { version: v.version }));
-      navigate(RULES_PATH);
+      navigate(`${RULES_PATH}?reroute=1`);
     } catch (e) {
       failed(sent, e, 'publish', setPublishError);
     }

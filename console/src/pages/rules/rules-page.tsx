@@ -15,6 +15,7 @@ import { loadDraft } from './draft-store';
 import { ProposalEditor } from './proposal-editor';
 import { LearnedRulesPanel } from './learned-rules-panel';
 import { RuleDiffView } from './rule-diff-view';
+import { RerouteOffer } from './reroute-offer';
 
 export function RulesPage({ query }: PageProps) {
   const { t, dateTime } = useI18n();
@@ -37,6 +38,7 @@ export function RulesPage({ query }: PageProps) {
     <>
       <PageHeader title={t('rules.title')} subtitle={t('rules.inForce', { version: r.version, author: r.author, at: dateTime(r.createdAt), reason: r.reason })} actions={edit} />
       <Flash />
+      {session.has('supervisor') && <RerouteOffer auto={query.get('reroute') === '1'} />}
       {propose && <ProposalEditor caseId={propose} onPublished={() => setTick((n) => n + 1)} />}
       <section class="panel" aria-labelledby="make-title">
         <div class="panel-header"><h2 id="make-title">{t('rules.make')}</h2></div>
