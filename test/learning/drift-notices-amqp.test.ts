@@ -97,6 +97,8 @@ describeIf(AMQP_URL)('drift watch notices on RabbitMQ', () => {
       expect(run).toEqual({ ran: true, result: { opened: [], closed: [] } });
       expect(await notices()).toEqual([]);
       expect(await inspector.drain(listener())).toEqual([]);
+      expect((await request(svc.app).get('/api/rules/learned').set(auth).expect(200)).body.live).toEqual([
+        { ruleId, forwards: 3, undone: 0, precision: 1, drifting: false, driftNoticeSentAt: null }]);
     });
 
     it('once it drifts: one notice, confirmed and marked; a second check sends no second one', async () => {
@@ -114,6 +116,8 @@ describeIf(AMQP_URL)('drift watch notices on RabbitMQ', () => {
       });
       expect(JSON.stringify(body)).not.toMatch(/Bruxelles|InsuredPerson|pin/i);
       expect(await notices()).toEqual([{ rule_id: ruleId, episode: 1, notification: 'sent', ended_at: null }]);
+      const { live } = (await request(svc.app).get('/api/rules/learned').set(auth).expect(200)).body;
+      expect(live).toEqual([expect.objectContaining({ ruleId, drifting: true, driftNoticeSentAt: '2026-11-20T10:00:00.000Z' })]);
 
       clock.set(new Date(clock.now().getTime() + 15 * 60_000));
       const again = await watch.jobs.check(clock.now());
