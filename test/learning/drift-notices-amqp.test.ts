@@ -2,7 +2,7 @@
  * Drift watch notices on a real RabbitMQ, on PGlite and PostgreSQL: a live learned rule below the drift threshold
  * announces nothing; once it drifts, the check records one rules.learned-drift notice and the relay publishes it
  * (confirmed) on the notifications exchange; later checks while it keeps drifting send nothing more; when it is
- * no longer live its episode closes.
+ * no longer live its episode closes, and a new drift after that is announced again (episode 2).
  */
 import { connect } from 'amqplib';
 import request from 'supertest';
@@ -127,13 +127,25 @@ describeIf(AMQP_URL)('drift watch notices on RabbitMQ', () => {
       expect(await notices()).toHaveLength(1);
     });
 
+    let withdrawn: unknown[] = [];
     it('a rule taken out of the table closes its episode, sending nothing', async () => {
       const table = (await request(svc.app).get('/api/rules').set(auth)).body;
+      withdrawn = table.rules;
       await publish(table.rules.filter((r: { id: string }) => r.id !== ruleId), 'drifting rule withdrawn');
       const run = await watch.jobs.check(clock.now());
       expect(run).toEqual({ ran: true, result: { opened: [], closed: [ruleId] } });
       expect(await inspector.drain(listener())).toEqual([]);
       expect(await notices()).toEqual([{ rule_id: ruleId, episode: 1, notification: 'sent', ended_at: expect.any(Date) }]);
+    });
+
+    it('published again and still drifting: a new episode, announced once more', async () => {
+      await publish(withdrawn, 'learned rule back');
+      clock.set(new Date(clock.now().getTime() + 15 * 60_000));
+      const run = await watch.jobs.check(clock.now());
+      expect(run.ran && run.result.opened.map((n) => [n.ruleId, n.episode])).toEqual([[ruleId, 2]]);
+      const messages = await inspector.drain(listener());
+      expect(messages.map((m) => m.properties.messageId)).toEqual([`learned-drift:${ruleId}:2`]);
+      expect((await notices()).map((n) => [n.episode, n.notification, n.ended_at === null])).toEqual([[1, 'sent', false], [2, 'sent', true]]);
     });
   });
 });
