@@ -72,6 +72,7 @@ import { intakeRouter } from '../web/intake-router';
 import { RETENTION_JOB, retentionJob, scheduleRetention } from '../scheduler/retention-job';
 import { runExclusively } from '../store/job-lock';
 import { Scheduler } from '../scheduler/scheduler';
+import { startDriftWatch, type DriftWatch } from './drift-watch';
 import { purgeExpired } from '../store/retention-repository';
 import type { Router } from 'express';
 import { x007CarriedInRina, type X007Side } from './rina-x007';
@@ -125,6 +126,8 @@ export interface Service {
   retention: (now?: Date) => Promise<{ bodies: number; quarantined: number; ran: boolean }>;
   /** Monthly and yearly reports: versioned snapshots, renderings, scheduled run. */
   reports: Reports;
+  /** Drift watch of live learned rules: the check that records rules.learned-drift notices, and their relay. */
+  driftWatch: DriftWatch;
   /** The forwards carried out in RINA (X007), its relay when RINA_URL is set. */
   x007: X007Side;
   /** SEDs in from RINA (events, their worker, the import, the status) when RINA_URL is set. */
@@ -334,6 +337,10 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   core.late.followCase = helpdesk.followCase;
   const { x007, rina } = startRinaSides({ config, db, cpi, rinaMetrics, core, helpdesk, clock, logger, metrics, workers: opts.workers !== false });
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
+  const driftWatch = startDriftWatch({
+    db, clock, logger, learnedRules: core.learnedRules, bus: amqp?.broker, scheduler: opts.workers !== false, cron: config.learningDriftCron,
+    scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'drift-relay'),
+  });
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, bucCatalogue: catalogue, calendars: helpdesk.config.calendars, bus: amqp?.broker,
     scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'report-relay'), regenerateMinSeconds: config.reportRegenerateMinSeconds,
@@ -347,7 +354,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   if (server) logger.info('listening', { event: 'http.listening', port: config.port, database: db.driver, broker: Boolean(config.amqpUrl) });
 
   return {
-    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, x007, rina, ...core,
+    config, db, clock, logger, metrics, app, server, amqp, helpdesk, triageQueue, overview, retention, reports, driftWatch, x007, rina, ...core,
     async stop() {
       // Stop taking work first (HTTP, consumers), then let the workers finish what they hold, routing before the relay.
       stopping = true;
@@ -355,6 +362,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
       const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await reports.stop();
+      await driftWatch.stop();
       await helpdesk.stop(config.shutdownGraceMs);
       await retentionScheduler?.stop();
       await amqp?.stopConsumers(config.shutdownGraceMs);

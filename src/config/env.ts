@@ -112,6 +112,8 @@ export interface AppConfig {
   learningDriftMinForwards: number;
   /** …of which more than this share (percent) was bounced or re-assigned. */
   learningDriftMaxUndonePercent: number;
+  /** Drift watch: when the check that notifies supervisors of drifting learned rules runs (cron, in scheduleTimezone). */
+  learningDriftCron: string;
   /** RINA's CPI (CONTRACT §7): set only when RINA_URL is. */
   rina?: Readonly<RinaSettings>;
 }
@@ -296,6 +298,17 @@ function bootstrap(read: EnvReader): Pick<AppConfig, 'bootstrapToken' | 'bootstr
   return { bootstrapToken, bootstrapAdminUser, bootstrapAdminPassword };
 }
 
+/** Rule induction and the learned rules' drift watch (LEARNING_*). */
+function learningSettings(read: EnvReader) {
+  return {
+    learningMinSupport: read.int('LEARNING_MIN_SUPPORT', 5, 2, 1000),
+    learningMinAgreementPercent: read.int('LEARNING_MIN_AGREEMENT_PERCENT', 90, 50, 100),
+    learningDriftMinForwards: read.int('LEARNING_DRIFT_MIN_FORWARDS', 20, 1, 100_000),
+    learningDriftMaxUndonePercent: read.int('LEARNING_DRIFT_MAX_UNDONE_PERCENT', 10, 0, 100),
+    learningDriftCron: read.cron('LEARNING_DRIFT_CRON', '*/15 * * * *'),
+  };
+}
+
 /** Every setting, one line each: the one place a new key goes. */
 function buildConfig(read: EnvReader, cwd: string): AppConfig {
   return {
@@ -356,10 +369,7 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     simulationMaxConcurrent: read.int('SIMULATION_MAX_CONCURRENT', 2, 1, 64),
     tokenLifetimeDays: read.int('TOKEN_LIFETIME_DAYS', 365, 1, 36_500),
     reportRegenerateMinSeconds: read.int('REPORT_REGENERATE_MIN_SECONDS', 60, 0, 86_400),
-    learningMinSupport: read.int('LEARNING_MIN_SUPPORT', 5, 2, 1000),
-    learningMinAgreementPercent: read.int('LEARNING_MIN_AGREEMENT_PERCENT', 90, 50, 100),
-    learningDriftMinForwards: read.int('LEARNING_DRIFT_MIN_FORWARDS', 20, 1, 100_000),
-    learningDriftMaxUndonePercent: read.int('LEARNING_DRIFT_MAX_UNDONE_PERCENT', 10, 0, 100),
+    ...learningSettings(read),
     rina: rinaSettings(read),
   };
 }

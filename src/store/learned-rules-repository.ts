@@ -32,4 +32,11 @@ export class PgLearnedRulesRepository implements LearnedRulesRepository {
         GROUP BY d.rule_id`, [ruleIds]);
     return rows.map((r) => ({ ruleId: r.rule_id, forwards: r.forwards, undone: r.undone }));
   }
+
+  async driftNoticesSent(ruleIds: string[]): Promise<Array<{ ruleId: string; sentAt: Date }>> {
+    if (ruleIds.length === 0) return [];
+    const rows = await this.db.query<{ rule_id: string; sent_at: Date }>(
+      `SELECT rule_id, sent_at FROM learned_rule_drift_notices WHERE ended_at IS NULL AND sent_at IS NOT NULL AND rule_id = ANY($1::text[])`, [ruleIds]);
+    return rows.map((r) => ({ ruleId: r.rule_id, sentAt: new Date(r.sent_at) }));
+  }
 }

@@ -84,7 +84,7 @@ describe.each(storageDrivers())('learned rules after publication on %s', (_name,
     const [forward] = l1.forwards;
     await request(svc.app).post(`/api/forwards/${forward.forwardId}/ack`).set(auth).send({ status: 'rejected', reason: 'not ours' }).expect(200);
     const { live } = (await request(svc.app).get('/api/rules/learned').set(auth)).body;
-    expect(live).toEqual([{ ruleId, forwards: 3, undone: 1, precision: 0.667, drifting: true }]);
+    expect(live).toEqual([{ ruleId, forwards: 3, undone: 1, precision: 0.667, drifting: true, driftNoticeSentAt: null }]);
     const metrics = (await request(svc.app).get('/metrics')).text;
     expect(metrics).toContain(`liaison_learned_rule_drifting{rule="${ruleId}"} 1`);
     expect(metrics).toContain(`liaison_learned_rule_forwards{rule="${ruleId}"} 3`);

@@ -772,6 +772,7 @@ export interface paths {
          *     would have. `live`: every live learned rule (id `LEARNED-…`): its forwards so far, those undone (bounced or
          *     re-assigned), its precision, and whether it drifts (at least `LEARNING_DRIFT_MIN_FORWARDS` forwards, more
          *     than `LEARNING_DRIFT_MAX_UNDONE_PERCENT` % undone; also the gauge `liaison_learned_rule_drifting`).
+         *     `driftNoticeSentAt`: when the supervisors were notified of the rule's current drift episode.
          */
         get: operations["learnedRulesStatus"];
         put?: never;
@@ -4873,6 +4874,11 @@ export interface operations {
                             undone: number;
                             precision: number | null;
                             drifting: boolean;
+                            /**
+                             * Format: date-time
+                             * @description When the supervisors were told of its current drift episode (`rules.learned-drift` on `liaison.notifications`, sent once per episode by the drift check, `LEARNING_DRIFT_CRON`); null when it does not drift or the notice is not sent yet.
+                             */
+                            driftNoticeSentAt: string | null;
                         }[];
                     };
                 };

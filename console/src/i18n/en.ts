@@ -881,4 +881,5 @@ export const en: Catalogue = {
   'learned.precision': 'Precision',
   'learned.drifting': 'drifting',
   'candidates.shadowUntil': 'Publish in shadow until (optional)',
+  'learned.driftNotified': 'supervisors notified {at}',
 };

@@ -883,6 +883,7 @@ export const fr = {
   'learned.precision': 'Précision',
   'learned.drifting': 'dérive',
   'candidates.shadowUntil': 'Publier en observation jusqu’au (facultatif)',
+  'learned.driftNotified': 'superviseurs avertis le {at}',
 } as const;
 
 export type MessageKey = keyof typeof fr;

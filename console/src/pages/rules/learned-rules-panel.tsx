@@ -1,7 +1,7 @@
 /**
  * The learned rules after publication (GET /api/rules/learned): those in shadow, with how often they agreed with
  * the operators and one button to make each live (a new table version without its `shadowUntil`); the live ones,
- * with their precision so far and whether they drift.
+ * with their precision so far, whether they drift and when the supervisors were told (rules.learned-drift).
  */
 import { useState } from 'preact/hooks';
 import { api, ok } from '../../api/client';
@@ -13,7 +13,7 @@ import { useSession } from '../../session';
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
 
 export function LearnedRulesPanel({ onPublished }: { onPublished?: () => void }) {
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const session = useSession();
   const [tick, setTick] = useState(0);
   const learned = useResource(() => ok(api.GET('/api/rules/learned')), [tick]);
@@ -55,7 +55,8 @@ export function LearnedRulesPanel({ onPublished }: { onPublished?: () => void })
             <thead><tr><th scope="col">{t('learned.rule')}</th><th scope="col" class="num">{t('learned.forwards')}</th><th scope="col" class="num">{t('learned.undone')}</th><th scope="col" class="num">{t('learned.precision')}</th></tr></thead>
             <tbody>{live.map((l) => (
               <tr key={l.ruleId}>
-                <td><code>{l.ruleId}</code>{l.drifting && <strong> ({t('learned.drifting')})</strong>}</td>
+                <td><code>{l.ruleId}</code>{l.drifting && <strong> ({t('learned.drifting')})</strong>}
+                  {l.driftNoticeSentAt && <span class="muted"> — {t('learned.driftNotified', { at: dateTime(l.driftNoticeSentAt) })}</span>}</td>
                 <td class="num">{l.forwards}</td><td class="num">{l.undone}</td><td class="num">{pct(l.precision)}</td>
               </tr>
             ))}</tbody>
