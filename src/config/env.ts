@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
+import { learningSettings, rinaSettings, type RinaSettings } from './feature-settings';
 import { CONTRACT_MAX_ENVELOPE_BYTES, DEFAULT_INPUT_LIMITS, type InputLimits } from '../intake/input-limits';
 import { AppError } from '../shared/errors';
 
@@ -118,26 +119,7 @@ export interface AppConfig {
   rina?: Readonly<RinaSettings>;
 }
 
-/** The RINA adapter's settings (src/rina/): the CPI's address and account, timeouts and retries. */
-export interface RinaSettings {
-  url: string;
-  user: string;
-  password: string;
-  /** The liaison body's own id in RINA: the receiver of every SED taken in from it. */
-  institutionId: string;
-  /** Timeout of one CPI call, ms. */
-  timeoutMs: number;
-  /** Attempts of one CPI call on 5xx/timeouts before the work item waits for a later round. */
-  maxAttempts: number;
-  /** Backoff between those attempts, and between rounds of an event the CPI could not serve: doubling, ms. */
-  retryInitialMs: number;
-  retryMaxMs: number;
-  /** Events the worker leases per round, and how long the lease holds (a crashed instance's are taken after it). */
-  eventBatch: number;
-  eventLeaseMs: number;
-  /** Alert threshold: an event waiting longer than this is reported by /api/rina/status and the alert rule, s. */
-  eventMaxWaitSeconds: number;
-}
+export type { RinaSettings } from './feature-settings';
 
 type Env = Record<string, string | undefined>;
 
@@ -298,14 +280,14 @@ function bootstrap(read: EnvReader): Pick<AppConfig, 'bootstrapToken' | 'bootstr
   return { bootstrapToken, bootstrapAdminUser, bootstrapAdminPassword };
 }
 
-/** Rule induction and the learned rules' drift watch (LEARNING_*). */
-function learningSettings(read: EnvReader) {
+/** The limits on one envelope's shape (CONTRACT §2), checked before parsing. */
+function inputLimits(read: EnvReader): InputLimits {
   return {
-    learningMinSupport: read.int('LEARNING_MIN_SUPPORT', 5, 2, 1000),
-    learningMinAgreementPercent: read.int('LEARNING_MIN_AGREEMENT_PERCENT', 90, 50, 100),
-    learningDriftMinForwards: read.int('LEARNING_DRIFT_MIN_FORWARDS', 20, 1, 100_000),
-    learningDriftMaxUndonePercent: read.int('LEARNING_DRIFT_MAX_UNDONE_PERCENT', 10, 0, 100),
-    learningDriftCron: read.cron('LEARNING_DRIFT_CRON', '*/15 * * * *'),
+    maxBytes: read.int('INTAKE_MAX_BYTES', DEFAULT_INPUT_LIMITS.maxBytes, 1024, CONTRACT_MAX_ENVELOPE_BYTES),
+    maxDepth: read.int('INTAKE_MAX_DEPTH', DEFAULT_INPUT_LIMITS.maxDepth, 8, 512),
+    maxStringLength: read.int('INTAKE_MAX_STRING_LENGTH', DEFAULT_INPUT_LIMITS.maxStringLength, 256, CONTRACT_MAX_ENVELOPE_BYTES),
+    maxArrayLength: read.int('INTAKE_MAX_ARRAY_LENGTH', DEFAULT_INPUT_LIMITS.maxArrayLength, 10, 1_000_000),
+    maxInstitutionReferences: read.int('INTAKE_MAX_INSTITUTION_REFERENCES', DEFAULT_INPUT_LIMITS.maxInstitutionReferences, 1, 100_000),
   };
 }
 
@@ -341,13 +323,7 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     amqpConnectionName: read.text('AMQP_CONNECTION_NAME', 'eessi-liaison'),
     amqpDeclareInstitutionQueues: read.bool('AMQP_DECLARE_INSTITUTION_QUEUES', true),
     scheduleTimezone: read.timeZone('SCHEDULE_TIMEZONE', 'Europe/Paris'),
-    inputLimits: Object.freeze({
-      maxBytes: read.int('INTAKE_MAX_BYTES', DEFAULT_INPUT_LIMITS.maxBytes, 1024, CONTRACT_MAX_ENVELOPE_BYTES),
-      maxDepth: read.int('INTAKE_MAX_DEPTH', DEFAULT_INPUT_LIMITS.maxDepth, 8, 512),
-      maxStringLength: read.int('INTAKE_MAX_STRING_LENGTH', DEFAULT_INPUT_LIMITS.maxStringLength, 256, CONTRACT_MAX_ENVELOPE_BYTES),
-      maxArrayLength: read.int('INTAKE_MAX_ARRAY_LENGTH', DEFAULT_INPUT_LIMITS.maxArrayLength, 10, 1_000_000),
-      maxInstitutionReferences: read.int('INTAKE_MAX_INSTITUTION_REFERENCES', DEFAULT_INPUT_LIMITS.maxInstitutionReferences, 1, 100_000),
-    }),
+    inputLimits: Object.freeze(inputLimits(read)),
     retentionDays: read.int('RETENTION_DAYS', 0, 0, 36_500),
     retentionCron: read.cron('RETENTION_CRON', '17 3 * * *'),
     helpdesk: Object.freeze(helpdeskSettings(read)),
@@ -372,28 +348,6 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     ...learningSettings(read),
     rina: rinaSettings(read),
   };
-}
-
-function rinaSettings(read: EnvReader): RinaSettings | undefined {
-  const url = read.url('RINA_URL', ['http:', 'https:']);
-  const settings: RinaSettings = {
-    url: url ?? '',
-    user: read.text('RINA_USER', ''),
-    password: read.text('RINA_PASSWORD', ''),
-    institutionId: read.text('RINA_INSTITUTION_ID', 'FR:CLEISS0002'),
-    timeoutMs: read.int('RINA_TIMEOUT_MS', 20_000, 100, 600_000),
-    maxAttempts: read.int('RINA_MAX_ATTEMPTS', 3, 1, 20),
-    retryInitialMs: read.int('RINA_RETRY_INITIAL_MS', 1_000, 1, 600_000),
-    retryMaxMs: read.int('RINA_RETRY_MAX_MS', 60_000, 1, 3_600_000),
-    eventBatch: read.int('RINA_EVENT_BATCH', 20, 1, 1000),
-    eventLeaseMs: read.int('RINA_EVENT_LEASE_MS', 120_000, 1000, 3_600_000),
-    eventMaxWaitSeconds: read.int('RINA_EVENT_MAX_WAIT_SECONDS', 900, 10, 7 * 86_400),
-  };
-  if (url === undefined) return undefined;
-  if (!settings.user || !settings.password) read.errors.push('RINA_USER and RINA_PASSWORD are needed with RINA_URL');
-  if (!/^[A-Z]{2}:[A-Za-z0-9]{4,10}$/.test(settings.institutionId)) read.errors.push(`RINA_INSTITUTION_ID="${settings.institutionId}" must be an institution id such as FR:CLEISS0002`);
-  if (settings.retryMaxMs < settings.retryInitialMs) read.errors.push('RINA_RETRY_MAX_MS must not be below RINA_RETRY_INITIAL_MS');
-  return settings;
 }
 
 function pinHashKey(read: EnvReader): string | undefined {
