@@ -113,8 +113,12 @@ describe(`console: claims and corrections (${driver})`, () => {
     // A forgotten password: the admin resets it, a new temporary password is shown once, to be changed again.
     await admin.page.reload();
     await row.getByText('actif').waitFor();
+    // The reset asks for confirmation first, naming the account.
+    const asked: string[] = [];
+    admin.page.once('dialog', (d) => { asked.push(d.message()); void d.accept(); });
     await row.getByRole('button', { name: 'Réinitialiser le mot de passe n.petit' }).click();
     await admin.page.getByText(/Mot de passe de n\.petit réinitialisé/).waitFor();
+    expect(asked).toEqual([expect.stringContaining('n.petit')]);
     expect(await admin.page.locator('code.secret').textContent()).not.toBe(temporary);
     await row.getByText('mot de passe à changer').waitFor();
 

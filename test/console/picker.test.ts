@@ -142,7 +142,9 @@ describe('console: the institution picker sends only what it shows', () => {
       await page.getByRole('heading', { level: 1 }).waitFor();
       if (path.startsWith('/cases/')) {
         await page.getByRole('region', { name: 'Décisions de routage' }).waitFor();
-        for (const more of await page.locator('details:not([open]) > summary').all()) await more.click();
+        // Open every folded section (the list shrinks as each opens, so always the first one left).
+        const folded = page.locator('details:not([open]) > summary');
+        while ((await folded.count()) > 0) await folded.first().click();
       }
       if (path === '/cases/7720002') await page.getByText(/1 sur 1 dossiers semblables sont allés à Carsat Rhône-Alpes/).waitFor();
       const text = await page.locator('body').innerText();
