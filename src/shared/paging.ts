@@ -48,7 +48,7 @@ export function parsePageRequest(query: Record<string, unknown>, opts: { textKey
  * A UTC instant as this service writes it (toISOString) that names a real moment the database can store: no 31 February,
  * no hour 24, no year 0 (JavaScript rolls those over where PostgreSQL refuses them: a forged cursor was a 500, #21).
  */
-function isRealInstant(s: string): boolean {
+export function isRealInstant(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?Z$/.exec(s);
   if (!m) return false;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);

@@ -10,7 +10,7 @@ import type { TriageService } from '../triage/triage-service';
 import type { TriageReroute } from '../triage/reroute';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
-import { parsePageRequest } from '../shared/paging';
+import { isRealInstant, parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
 import { jsonBody, noStore, pathParam, queryEnum } from './request-validation';
 
@@ -69,7 +69,7 @@ export function triagePageOf(query: Record<string, unknown>): TriagePageRequest 
   const rawOffset = one(query, 'offset', /^\d{1,7}$/, 'a whole number of rows to skip (0 or more)');
   const page: TriagePageRequest = { ...parsePageRequest(query, { textKeys: true }), sort };
   const timeKey = sort.key === 'received' || sort.key === 'triageSince';
-  if (page.after && timeKey && !/^\d{4}-\d{2}-\d{2}T[0-9:.]+Z$/.test(page.after.at)) {
+  if (page.after && timeKey && !isRealInstant(page.after.at)) {
     throw bad('cursor', 'not a cursor of this sort', 'cursor is not one this service returned for this sort.');
   }
   if (rawOffset !== undefined) {
