@@ -91,6 +91,7 @@ describe(`console: help desk (${driver})`, () => {
   it('lists tickets with the SLA colours of the service and narrows them by state, priority, country and assignee, in the URL, paged', async () => {
     const { page, errors } = await openAt(ACCOUNTS.agent, '/tickets?sort=created');
     await page.getByRole('heading', { level: 1, name: 'Tickets' }).waitFor();
+    await page.locator('tbody tr[data-ticket]').nth(3).waitFor(); // the list arrives after the heading
     expect(await listedIds(page)).toEqual([ids.fr, ids.it, ids.be, ids.de]);
     for (const [id, text, tone] of [[ids.de, 'Échéance proche', 'warn'], [ids.be, 'Dans les délais', 'ok'], [ids.it, 'Délai dépassé', 'danger'], [ids.fr, 'Dans les délais', 'ok']] as const) {
       const badge = row(page, id).locator('td').nth(1).locator('.badge');

@@ -28,7 +28,7 @@ describe.each(storageDrivers())('draft simulation off the event loop on %s', (_n
     svc = await startService(loadConfig({ BOOTSTRAP_TOKEN: TEST_TOKEN, SIMULATION_TIME_LIMIT_MS: String(TIME_LIMIT_MS) }), {
       db: tdb.db, clock: new FixedClock('2026-11-20T10:00:00Z'), logger: silentLogger(), listen: false, workers: false,
     });
-    const inputs = Array.from({ length: 200 }, (_, i) => ({ raw: Buffer.from(JSON.stringify(makeEnvelope({ caseId: `55${String(i).padStart(5, '0')}` }))), via: 'http' as const }));
+    const inputs = Array.from({ length: 600 }, (_, i) => ({ raw: Buffer.from(JSON.stringify(makeEnvelope({ caseId: `55${String(i).padStart(5, '0')}` }))), via: 'http' as const }));
     const results = await svc.intake.receiveBatch(inputs);
     expect(results.every((r) => r.status === 'accepted')).toBe(true);
     server = await new Promise<Server>((resolve) => {
