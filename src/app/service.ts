@@ -74,10 +74,12 @@ import { runExclusively } from '../store/job-lock';
 import { Scheduler } from '../scheduler/scheduler';
 import { startDriftWatch, type DriftWatch } from './drift-watch';
 import { purgeExpired } from '../store/retention-repository';
-import type { Router } from 'express';
 import { x007CarriedInRina, type X007Side } from './rina-x007';
 import type { RinaEventsSide } from './rina-events';
 import { rinaCpi, startRinaSides } from './rina';
+
+/** A router of src/web, as the composition root hands it over (the type is express's; app/ imports no express). */
+type Router = ReturnType<typeof rinaRouter>;
 
 export interface ServiceOptions {
   clock?: Clock;
