@@ -22,6 +22,7 @@ import { routeTraffic } from '../../src/simulation/route-traffic';
 import { generateEnvelopes, isMalformed } from '../../src/simulation/synthetic';
 import { openDatabase, type Database } from '../../src/store/database';
 import { capturingLogger, Inspector, sleep, testNames, waitFor } from '../bus/support';
+import { gapAround } from '../helpers/forwarding-gap';
 import { amqpEnv } from '../helpers/service-env';
 import * as lab from './lab';
 
@@ -35,19 +36,6 @@ const INSTANCE_URLS = lab.RABBIT_NODES.map(lab.amqpUrl).join(',');
 const TEST_URLS = [...lab.RABBIT_NODES].reverse().map(lab.amqpUrl);
 
 interface Fault { name: string; at: number; }
-
-/**
- * The gap in forwarding a fault caused: the longest pause between consecutive forward publications from the last
- * one before the fault to the first one after `until` (the next fault, or the end), ms.
- */
-function gapAround(published: number[], fault: number, until: number): number {
-  const before = published.filter((t) => t <= fault).pop() ?? fault;
-  const after = published.find((t) => t > until);
-  const series = [before, ...published.filter((t) => t > fault && t <= until), ...(after === undefined ? [] : [after])];
-  let gap = 0;
-  for (let i = 1; i < series.length; i += 1) gap = Math.max(gap, series[i] - series[i - 1]);
-  return gap;
-}
 
 describe(`high availability: ${TOTAL} envelopes, a RabbitMQ node, the PostgreSQL leader and an instance killed`, () => {
   let startedLab = false;
