@@ -42,6 +42,12 @@ ha_ctl() {
   ( ha_rabbit_env "$n"; /usr/sbin/rabbitmqctl -n "$(ha_node_name "$n")" "$@" )
 }
 
+# rabbitmq-queues against a lab node (quorum_status, check_if_node_is_quorum_critical…).
+ha_queues() {
+  local n="$1"; shift
+  ( ha_rabbit_env "$n"; /usr/sbin/rabbitmq-queues -n "$(ha_node_name "$n")" "$@" )
+}
+
 ha_pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 ha_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -117,6 +117,18 @@ describe(`high availability: ${TOTAL} envelopes, a RabbitMQ node, the PostgreSQL
             (SELECT count(*)::int FROM forwards) AS forwards,
             (SELECT count(*)::int FROM work_queue) AS work`))[0];
 
+  /** On a timeout: the forwards still unpublished, their queues, and what the nodes left say of each queue. */
+  const unpublishedReport = async (): Promise<string> => {
+    const rows = await db.query<{ forward_id: string; institution_id: string; attempts: number }>(
+      'SELECT forward_id, institution_id, publish_attempts AS attempts FROM forwards WHERE published_at IS NULL ORDER BY forward_id LIMIT 10').catch(() => []);
+    return rows.map((r) => {
+      const queue = institutionQueueName(names, r.institution_id);
+      const status = lab.RABBIT_NODES.filter((n) => n !== faultedNode).map((n) => `${n}: ${lab.quorumStatus(queue, n).trim()}`).join('\n');
+      return `unpublished ${r.forward_id} → ${queue} (attempts ${r.attempts})\n${status}`;
+    }).join('\n');
+  };
+  let faultedNode: lab.RabbitNode | undefined;
+
   it('forwards, triages and quarantines exactly as predicted, loses no forward, duplicates ≤ 1 %', async () => {
     const items = generateEnvelopes({ count: TOTAL, seed: 'ha', from: '2026-10-01', to: '2026-11-01', malformedShare: 0.02, configDir: CONFIG_DIR });
     const { directory, ruleTable } = loadRoutingConfig(CONFIG_DIR);
@@ -135,6 +147,7 @@ describe(`high availability: ${TOTAL} envelopes, a RabbitMQ node, the PostgreSQL
     expect(nodeOfA).toHaveLength(1);
     expect(nodeOfB).toHaveLength(1);
     const target = nodeOfA[0];
+    faultedNode = target;
 
     publisher = new Broker({ url: TEST_URLS, names, logger: capturingLogger().logger, connectionName: `ha-test-${names.intake}`, quorumInitialGroupSize: Number(QUORUM), reconnect: { initialMs: 200, maxMs: 2_000 } });
     await publisher.start();
@@ -180,8 +193,8 @@ describe(`high availability: ${TOTAL} envelopes, a RabbitMQ node, the PostgreSQL
       const s = await state().catch(() => null);
       last = s ?? last;
       return s !== null && s.stored + s.quarantined >= predicted.size + predictedQuarantined && s.received === 0 && s.work === 0 && s.unpublished === 0;
-    }, 300_000, 'every envelope routed and every forward published').catch((e: Error) => {
-      throw new Error(`${e.message}: ${JSON.stringify(last)} (predicted ${predicted.size} envelopes, ${predictedQuarantined} quarantined)`);
+    }, 300_000, 'every envelope routed and every forward published').catch(async (e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(last)} (predicted ${predicted.size} envelopes, ${predictedQuarantined} quarantined)\n${await unpublishedReport()}`);
     });
     const s = await state();
 

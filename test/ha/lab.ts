@@ -62,6 +62,20 @@ export function nodesWithConnection(connectionName: string, askNode: RabbitNode 
   return RABBIT_NODES.filter((node) => ports.includes(AMQP_PORT[node]));
 }
 
+/**
+ * What a lab node says of a quorum queue (members, leader, Raft state), for a failure's report: never throws (a
+ * dead node or a missing queue is the answer's text).
+ */
+export function quorumStatus(queue: string, askNode: RabbitNode): string {
+  try {
+    return execFileSync('bash', ['-c', `. "${LAB_SCRIPTS}/lab.env.sh"; ha_queues ${askNode} quorum_status "$1"`, 'quorum-status', queue], {
+      env: { ...process.env, HA_LAB_DIR: LAB_DIR }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000,
+    });
+  } catch (e) {
+    return `(${askNode}: ${(e as Error).message.split('\n')[0]})`;
+  }
+}
+
 export function killRabbitNode(node: RabbitNode): void {
   kill9(pidFrom(path.join(LAB_DIR, 'rabbitmq', node, 'beam.pid')));
 }
