@@ -11,9 +11,8 @@
  * A batch that fails is retried item by item, so that one poison item is backed off alone; an item after a failed
  * one of the same case waits behind it.
  */
-import type {
-  CaseRecord, EnvelopeState, RoutingBatchOutcome, RoutingBatchResult, RoutingItem, RoutingQueue,
-} from '../cases/case-store';
+import type { CaseRecord, EnvelopeState } from '../cases/case-store';
+import type { RoutingBatchOutcome, RoutingBatchResult, RoutingItem, RoutingQueue } from '../pipeline/routing-queue';
 import type { Envelope } from '../intake/envelope';
 import { nextAttemptAt, STAGE_RETRY } from '../shared/backoff';
 import { ROUTING_STAGE } from '../shared/pipeline-stages';

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
-import { simulateDraft, type SimulationSlots } from '../routing/draft-simulation';
+import { simulateDraft, type SimulationSlots } from '../pipeline/draft-simulation';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
 import { searchInstitutions } from '../routing/institution-search';

@@ -6,11 +6,12 @@
  *   connection holds the earlier item as another instance would), and other cases go on;
  * - one poison item fails alone and holds only its own case.
  */
-import type { CaseRecord, RoutingItem } from '../../src/cases/case-store';
+import type { CaseRecord } from '../../src/cases/case-store';
+import type { RoutingItem } from '../../src/pipeline/routing-queue';
 import { startService, type Service } from '../../src/app/service';
 import { loadConfig } from '../../src/config/env';
-import { decideForCase, HELD_IN_TRIAGE_RULE } from '../../src/routing/decide-for-case';
-import { routeBatch } from '../../src/routing/routing-stage';
+import { decideForCase, HELD_IN_TRIAGE_RULE } from '../../src/pipeline/decide-for-case';
+import { routeBatch } from '../../src/pipeline/routing-stage';
 import { FixedClock } from '../../src/shared/clock';
 import { silentLogger } from '../../src/shared/logger';
 import { PgRoutingQueue } from '../../src/store/routing-queue';

@@ -2,13 +2,13 @@
  * Drives the routing stage: claims a batch of accepted envelopes, routes them in memory with the configuration
  * read once for the batch, and commits the batch in one transaction. Wakes the outbox relay when it created forwards.
  */
-import type { RoutingQueue } from '../cases/case-store';
+import type { RoutingQueue } from './routing-queue';
 import type { HandedForward, RelayHandOver } from '../forwarding/outbox-relay';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { routeBatch } from './routing-stage';
-import type { RoutingConfigService } from './versions';
+import type { RoutingConfigService } from '../routing/versions';
 
 /** Envelopes claimed per routing transaction. */
 export const DEFAULT_ROUTING_BATCH = 200;
