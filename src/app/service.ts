@@ -51,7 +51,7 @@ import { routingStep } from '../pipeline/routing-worker';
 import { RoutingConfigService } from '../routing/versions';
 import { brokerProbe, startAmqp, type AmqpSide } from './amqp';
 import { WorkerLoop } from '../shared/worker-loop';
-import type { CaseFactListener } from '../cases/case-store';
+import { CaseFacts } from '../cases/case-facts';
 import { PgCaseQueries } from '../store/case-queries';
 import { PgCaseStore } from '../store/case-repository';
 import { PgRoutingQueue } from '../store/routing-queue';
@@ -162,10 +162,9 @@ async function buildCore(
     institutionKnown: async (id) => (await routingConfig.current()).directory.institution(id) !== undefined,
   });
   const caseStore = new PgCaseStore(db);
-  // The help desk follows what happens to cases (automatic tickets resolve with their cause); it starts after the
-  // broker, so the facts reach it through this late binding (the pipeline watch's sweep covers the start-up gap).
-  const late: { followCase?: CaseFactListener } = {};
-  const onFact: CaseFactListener = (w, fact) => (late.followCase ? late.followCase(w, fact) : Promise.resolve());
+  // What happens to cases, published by triage and forwarding; the help desk subscribes once started (startService).
+  const caseFacts = new CaseFacts();
+  const onFact = caseFacts.publish;
   const learnedRules = new LearnedRulesService({
     repo: new PgLearnedRulesRepository(db), routingConfig,
     drift: { minForwards: config.learningDriftMinForwards, maxUndoneShare: config.learningDriftMaxUndonePercent / 100 },
@@ -182,7 +181,7 @@ async function buildCore(
     entries: new PgQuarantineRepository(db), intakeRepo, validator, clock, logger, metrics, audit, limits: config.inputLimits,
     beforeResubmit: () => catalogue.refresh(), onAccepted: () => routingWorker.kick(),
   });
-  return { audit, access, accounts, caseActions, catalogue, validator, intake, routingConfig, learning, learnedRules, triage, forwarding, routingWorker, quarantine, late };
+  return { audit, access, accounts, caseActions, catalogue, validator, intake, routingConfig, learning, learnedRules, triage, forwarding, routingWorker, quarantine, caseFacts };
 }
 
 type Core = Awaited<ReturnType<typeof buildCore>>;
@@ -217,7 +216,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       adminRouter({ access, accounts, audit, now: () => clock.now() }),
       intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick(), audit),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopePages: (since) => storedEnvelopePagesSince(db, since),
-        simulation: { timeLimitMs: config.simulationTimeLimitMs, slots: new SimulationSlots(config.simulationMaxConcurrent) },
+        simulation: { timeLimitMs: config.simulationTimeLimitMs, slots: new SimulationSlots(config.simulationMaxConcurrent) }, now: () => clock.now(),
       }),
       casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, audit, reroute }),
       helpdesk.router,
@@ -336,7 +335,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false, noticeLease: noticeLease(config, 'escalation-relay'),
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
-  core.late.followCase = helpdesk.followCase;
+  core.caseFacts.subscribe(helpdesk.followCase);
   const { x007, rina } = startRinaSides({ config, db, cpi, rinaMetrics, core, helpdesk, clock, logger, metrics, workers: opts.workers !== false });
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const driftWatch = startDriftWatch({

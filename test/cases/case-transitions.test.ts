@@ -19,10 +19,10 @@ const states = { triage: inTriage, forwarded, returned } as const;
 const bounce: CaseTransition = { kind: 'bounce', institutionId: 'FR:CPAM69', reason: 'not competent', forwardId: 'fwd_1', ruleId: 'R-12' };
 const undo: CaseTransition = { kind: 'undo', before: { triageReason: 'NO_RULE', triageSince: earlier, triageDetail: { note: 'kept' } } };
 
-const triageFields = (reason: string, since: Date, detail: Record<string, unknown> | null = null) => ({
+const triageFields = (reason: string, since: Date, detail: Record<string, unknown> | null = null): Partial<CaseRecord> => ({
   status: 'triage', institutionId: null, triageReason: reason, triageSince: since, triageDetail: detail, returnReason: null,
 });
-const forwardedFields = (institutionId: string) => ({
+const forwardedFields = (institutionId: string): Partial<CaseRecord> => ({
   status: 'forwarded', institutionId, triageReason: null, triageSince: null, triageDetail: null, returnReason: null,
 });
 
