@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { AccessService } from '../access/access';
 import { AccountService } from '../access/accounts';
 import { SqlLoginThrottle } from '../store/login-throttle';
-import { CaseActions } from '../cases/case-actions';
+import { CaseActions } from '../triage/case-actions';
 import { CaseViews } from '../cases/case-view';
 import { businessMsBetween, HOUR_MS } from '../helpdesk/calendar';
 import { deskCalendarAt } from '../helpdesk/helpdesk-config';
@@ -174,7 +174,7 @@ async function buildCore(
   const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics, onFact });
   const routingWorker = new WorkerLoop('routing', routingStep({
-    queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
+    queue: new PgRoutingQueue(db), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
     onForwarded: wakeRelay, handOver,
   }), { idleMs: config.workerPollMs, logger });
   const quarantine = new QuarantineService({

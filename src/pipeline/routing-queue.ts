@@ -27,15 +27,39 @@ export interface RoutingBatchOutcome<T> {
   failed: Array<{ envelopeId: string; error: unknown }>;
 }
 
+/** A claimed item as the queue reads it: its case (null when the envelope row is gone) and its envelope. */
+export interface ClaimedItem extends RoutingItem {
+  caseId: string | null;
+}
+
 /**
- * The routing stage's hand-over queue. A batch is claimed in arrival order, skipping what another instance holds;
- * an item whose case has an earlier item still waiting is left for later (a later SED of a case is never decided
- * before an earlier one, whichever instance holds it). The cases are locked and read, `route` decides in memory,
- * and its changes are written and the items completed in the same transaction.
+ * The statements of one routing transaction, each named by intent; the orchestration (pipeline/routing-batch.ts)
+ * decides what to run. A crash anywhere leaves the batch claimable.
  */
+export interface RoutingQueueTransaction {
+  /**
+   * Claims up to `limit` due items in arrival order, skipping those another transaction holds (FOR UPDATE SKIP
+   * LOCKED) and those with an earlier item of their case waiting for a retry; `only`: just these items.
+   */
+  claimBatch(limit: number, now: Date, only: readonly number[] | null): Promise<ClaimedItem[]>;
+  /**
+   * For each of these cases, the earliest waiting item the batch does not hold (another instance's). Empty on a
+   * one-process database, where no other instance can hold an item.
+   */
+  earlierElsewhere(caseIds: readonly string[], heldIds: readonly number[]): Promise<Map<string, number>>;
+  /** Locks the cases (the advisory locks of CaseWriter.lockCase, taken in one order: never a deadlock) and reads them. */
+  lockCases(caseIds: readonly string[]): Promise<Map<string, CaseRecord>>;
+  /** Writes the change set at `at` and completes (deletes) the items. */
+  complete(changes: CaseChanges, at: Date, workIds: readonly number[]): Promise<void>;
+}
+
+/** The routing stage's hand-over queue (store/routing-queue.ts implements it). */
 export interface RoutingQueue {
-  processBatch<T>(
-    limit: number,
-    route: (items: RoutingItem[], cases: ReadonlyMap<string, CaseRecord>) => RoutingBatchResult<T>,
-  ): Promise<RoutingBatchOutcome<T>>;
+  transaction<T>(fn: (tx: RoutingQueueTransaction) => Promise<T>): Promise<T>;
+  /** The items still queued among these, with their envelope and case (for the one-by-one fallback). */
+  itemsOf(workIds: readonly number[]): Promise<Map<number, { envelopeId: string; caseId: string | null }>>;
+  /** Attempts made so far on the item (0 when it is gone). */
+  attemptsOf(workId: number): Promise<number>;
+  /** Counts a failed attempt on the item, keeps its error and makes it due again at `availableAt`. */
+  deferItem(workId: number, error: string, availableAt: Date): Promise<void>;
 }

@@ -9,13 +9,13 @@ import type { RoutingConfigService } from '../routing/versions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { optionalText, requiredText } from '../shared/body-fields';
-import { checkForwardTarget, MANUAL_RULE } from './case-rules';
-import { REOPENED_REASON, refusal, transition } from './case-transitions';
-import type { CaseStore } from './case-store';
-import { forwardCase } from './plan-forward';
+import { checkForwardTarget, MANUAL_RULE } from '../cases/case-rules';
+import { REOPENED_REASON, refusal, transition } from '../cases/case-transitions';
+import type { CaseStore } from '../cases/case-store';
+import { forwardCase } from '../cases/plan-forward';
+import type { NoteCommand, ReassignCommand, ReopenCommand } from './commands';
 
-export { REOPENED_REASON } from './case-transitions';
+export { REOPENED_REASON } from '../cases/case-transitions';
 
 export interface CaseActionsDeps {
   store: CaseStore;
@@ -28,8 +28,8 @@ export interface CaseActionsDeps {
 export class CaseActions {
   constructor(private readonly deps: CaseActionsDeps) {}
 
-  async addNote(caseId: string, body: unknown, by: string): Promise<{ caseId: string; at: string; by: string; note: string }> {
-    const note = requiredText(body, 'note', 4000);
+  async addNote(caseId: string, cmd: NoteCommand, by: string): Promise<{ caseId: string; at: string; by: string; note: string }> {
+    const { note } = cmd;
     const at = this.deps.clock.now();
     await this.deps.store.inTransaction(async (w) => {
       if (!(await w.lockCase(caseId))) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
@@ -40,9 +40,8 @@ export class CaseActions {
     return { caseId, at: at.toISOString(), by, note };
   }
 
-  async reassign(caseId: string, body: unknown, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[]; supersededForwardIds: string[] }> {
-    const institutionId = requiredText(body, 'institutionId', 20);
-    const note = optionalText(body, 'note');
+  async reassign(caseId: string, cmd: ReassignCommand, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[]; supersededForwardIds: string[] }> {
+    const { institutionId, note } = cmd;
     const cfg = await this.deps.routingConfig.current();
     const at = this.deps.clock.now();
     const r = await this.deps.store.inTransaction(async (w) => {
@@ -73,8 +72,8 @@ export class CaseActions {
     return { caseId, institutionId, forwardIds: r.forwardIds, supersededForwardIds: r.superseded };
   }
 
-  async reopen(caseId: string, body: unknown, by: string): Promise<{ caseId: string; status: 'triage'; reason: string }> {
-    const note = optionalText(body, 'note');
+  async reopen(caseId: string, cmd: ReopenCommand, by: string): Promise<{ caseId: string; status: 'triage'; reason: string }> {
+    const { note } = cmd;
     const at = this.deps.clock.now();
     await this.deps.store.inTransaction(async (w) => {
       const c = await w.lockCase(caseId);

@@ -5,7 +5,6 @@
  */
 import type { AuditTrail } from '../audit/audit-trail';
 import type { CaseFactListener, CaseRecord, CaseStore, CaseWriter } from '../cases/case-store';
-import { optionalText, requiredText } from '../shared/body-fields';
 import { checkForwardTarget, MANUAL_RULE } from '../cases/case-rules';
 import { forwardCase } from '../cases/plan-forward';
 import { refusal, transition, type CaseTransition } from '../cases/case-transitions';
@@ -13,6 +12,7 @@ import type { RoutingConfigService } from '../routing/versions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { AssignCommand, ReturnCommand } from './commands';
 import { claimedError } from './triage-queue';
 import { undoAssignment, type UndoResult } from './triage-undo';
 
@@ -50,9 +50,8 @@ export class TriageService {
   }
 
   // long-function: one transaction read top to bottom (lock, check, decide, forward, hold), then audit and learning.
-  async assign(caseId: string, body: unknown, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[]; releaseAt: string | null }> {
-    const institutionId = requiredText(body, 'institutionId', 20);
-    const note = optionalText(body, 'note');
+  async assign(caseId: string, cmd: AssignCommand, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[]; releaseAt: string | null }> {
+    const { institutionId, note } = cmd;
     const cfg = await this.deps.routingConfig.current();
     const at = this.deps.clock.now();
     const releaseAt = this.deps.undoSeconds ? new Date(at.getTime() + this.deps.undoSeconds * 1000) : null;
@@ -88,8 +87,8 @@ export class TriageService {
     return undoAssignment(this.deps, caseId, by);
   }
 
-  async returnCase(caseId: string, body: unknown, by: string): Promise<{ caseId: string; status: 'returned' }> {
-    const reason = requiredText(body, 'reason');
+  async returnCase(caseId: string, cmd: ReturnCommand, by: string): Promise<{ caseId: string; status: 'returned' }> {
+    const { reason } = cmd;
     const at = this.deps.clock.now();
     const { previousReason, followed } = await this.deps.store.inTransaction(async (w) => {
       const c = await this.lockInTriage(w, caseId, by, at, { kind: 'return', reason });
