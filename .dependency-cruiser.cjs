@@ -13,14 +13,45 @@ const NOT_DOMAIN = `^src/(${ADAPTERS}/|${ROOT}|shared/|config/|simulation/)`;
 // Matched against the resolved file (node_modules/<package>/…), which is what dependency-cruiser compares.
 const INFRASTRUCTURE = '(^|/)node_modules/(express|amqplib|pg|pg-[a-z-]+|@electric-sql/pglite|node-cron|helmet|winston|rate-limiter-flexible)/';
 
+/**
+ * The domain folders in layers, low to high: a folder may import its own layer and the layers below, never a
+ * higher one (`domain-layers-from-…`, one rule per layer). shared/ is below them all (shared-is-a-leaf). config/
+ * reads files and the environment into the domains' own types (helpdesk settings, input limits, the BUC catalogue's rows), so it sits
+ * above them: a domain gets its settings at construction and never imports config/ (`domain-not-to-config`).
+ * A folder of src/ missing here is not ordered: add it to the layer whose imports it needs.
+ */
+const DOMAIN_LAYERS = [
+  ['audit', 'validation', 'business-time'],
+  ['intake'],
+  ['routing'],
+  ['cases'],
+  ['pipeline', 'forwarding', 'triage', 'learning', 'helpdesk', 'rina', 'reporting', 'overview', 'access'],
+];
+const folders = (layers) => `^src/(${layers.flat().join('|')})/`;
+const layerRules = DOMAIN_LAYERS.slice(0, -1).map((layer, i) => ({
+  name: `domain-layers-from-${layer[0]}`,
+  severity: 'error',
+  comment: `A lower domain folder never imports a higher one (types included): ${layer.join(', ')} may not import ${DOMAIN_LAYERS.slice(i + 1).flat().join(', ')}. Move the shared piece down (a port, a type, a rule) instead.`,
+  from: { path: folders([layer]) },
+  to: { path: folders(DOMAIN_LAYERS.slice(i + 1)) },
+}));
+
 module.exports = {
   forbidden: [
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Import cycles make the start order and the tests fragile: break the cycle with a port or a shared type.',
+      comment: 'Import cycles make the start order and the tests fragile, type-only ones too (they hide a missing layer): break the cycle with a port or a shared type.',
       from: { path: '^src/' },
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      to: { circular: true },
+    },
+    ...layerRules,
+    {
+      name: 'domain-not-to-config',
+      severity: 'error',
+      comment: 'config/ reads the environment and files into the domains\' types: a domain folder gets its settings at construction and never imports config/ (move the type into the domain).',
+      from: { path: '^src/', pathNot: [NOT_DOMAIN] },
+      to: { path: '^src/config/' },
     },
     {
       name: 'domain-no-infrastructure',

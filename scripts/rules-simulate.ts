@@ -4,7 +4,7 @@
  *   npm run rules:simulate -- --draft draft-rules.json [--since 2026-01-01] [--examples 10]
  */
 import { readFileSync } from 'node:fs';
-import { compareTables } from '../src/routing/draft-comparison';
+import { compareTables } from '../src/pipeline/draft-comparison';
 import { loadRuleTable } from '../src/routing/rule-table';
 import { isAppError } from '../src/shared/errors';
 import { storedEnvelopesSince } from '../src/store/routing-config-repository';

@@ -12,7 +12,9 @@ import { AppError } from '../shared/errors';
 import { newId } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import type { Page, PageRequest } from '../shared/paging';
-import { LoginEvents } from './login-events';
+import { LoginEvents, type LoginFailureOutcome } from './login-events';
+
+export type { LoginFailureOutcome } from './login-events';
 import { checkPasswordPolicy } from './password-policy';
 import { burnDummyVerification, hashPassword, safeEqual, verifyPassword } from './passwords';
 
@@ -107,12 +109,6 @@ export interface AccessRepository {
   deleteSessionsOf(username: string): Promise<void>;
 }
 
-export interface LoginFailureOutcome {
-  /** Failed logins on the account (any address) since its last successful login; 0 for an unknown account. */
-  accountFailures: number;
-  /** True once, when they reach the account limit: the alert is raised. */
-  alert: boolean;
-}
 
 /** Login throttling (per account + address, and per address); implemented over the service's database. */
 export interface LoginThrottle {

@@ -6,7 +6,13 @@
 import type { AuditTrail } from '../audit/audit-trail';
 import { isAppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import type { LoginFailureOutcome } from './access';
+
+export interface LoginFailureOutcome {
+  /** Failed logins on the account (any address) since its last successful login; 0 for an unknown account. */
+  accountFailures: number;
+  /** True once, when they reach the account limit: the alert is raised. */
+  alert: boolean;
+}
 
 type LoginFailure = 'unknown-account' | 'disabled' | 'wrong-password' | 'wrong-current-password';
 

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { AccessService } from '../access/access';
 import { AccountService } from '../access/accounts';
 import { SqlLoginThrottle } from '../store/login-throttle';
-import { CaseActions } from '../cases/case-actions';
+import { CaseActions } from '../triage/case-actions';
 import { CaseViews } from '../cases/case-view';
 import { businessMsBetween, HOUR_MS } from '../helpdesk/calendar';
 import { deskCalendarAt } from '../helpdesk/helpdesk-config';
@@ -47,18 +47,18 @@ import { ForwardingService } from '../forwarding/forwarding-service';
 import { institutionsWithQueues } from '../forwarding/messages';
 import { RelayInbox, type RelayHandOver } from '../forwarding/outbox-relay';
 import { loadRoutingConfig } from '../routing/config-files';
-import { routingStep } from '../routing/routing-worker';
+import { routingStep } from '../pipeline/routing-worker';
 import { RoutingConfigService } from '../routing/versions';
 import { brokerProbe, startAmqp, type AmqpSide } from './amqp';
 import { WorkerLoop } from '../shared/worker-loop';
-import type { CaseFactListener } from '../cases/case-store';
+import { CaseFacts } from '../cases/case-facts';
 import { PgCaseQueries } from '../store/case-queries';
 import { PgCaseStore } from '../store/case-repository';
 import { PgRoutingQueue } from '../store/routing-queue';
 import { PgOutboxRepository } from '../store/outbox-repository';
 import { workQueueDepth } from '../store/work-queue';
 import { PgRoutingConfigRepository, storedEnvelopePagesSince } from '../store/routing-config-repository';
-import { SimulationSlots } from '../routing/draft-simulation';
+import { SimulationSlots } from '../pipeline/draft-simulation';
 import { TriageService } from '../triage/triage-service';
 import { startHelpdesk, type Helpdesk } from './helpdesk';
 import { startReports, type Reports } from './reports';
@@ -162,10 +162,9 @@ async function buildCore(
     institutionKnown: async (id) => (await routingConfig.current()).directory.institution(id) !== undefined,
   });
   const caseStore = new PgCaseStore(db);
-  // The help desk follows what happens to cases (automatic tickets resolve with their cause); it starts after the
-  // broker, so the facts reach it through this late binding (the pipeline watch's sweep covers the start-up gap).
-  const late: { followCase?: CaseFactListener } = {};
-  const onFact: CaseFactListener = (w, fact) => (late.followCase ? late.followCase(w, fact) : Promise.resolve());
+  // What happens to cases, published by triage and forwarding; the help desk subscribes once started (startService).
+  const caseFacts = new CaseFacts();
+  const onFact = caseFacts.publish;
   const learnedRules = new LearnedRulesService({
     repo: new PgLearnedRulesRepository(db), routingConfig,
     drift: { minForwards: config.learningDriftMinForwards, maxUndoneShare: config.learningDriftMaxUndonePercent / 100 },
@@ -175,14 +174,14 @@ async function buildCore(
   const caseActions = new CaseActions({ store: caseStore, routingConfig, clock, logger, audit });
   const forwarding = new ForwardingService({ store: caseStore, clock, logger, metrics, onFact });
   const routingWorker = new WorkerLoop('routing', routingStep({
-    queue: new PgRoutingQueue(db, () => clock.now()), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
+    queue: new PgRoutingQueue(db), config: routingConfig, clock, logger, metrics, batchSize: config.routingBatchSize,
     onForwarded: wakeRelay, handOver,
   }), { idleMs: config.workerPollMs, logger });
   const quarantine = new QuarantineService({
     entries: new PgQuarantineRepository(db), intakeRepo, validator, clock, logger, metrics, audit, limits: config.inputLimits,
     beforeResubmit: () => catalogue.refresh(), onAccepted: () => routingWorker.kick(),
   });
-  return { audit, access, accounts, caseActions, catalogue, validator, intake, routingConfig, learning, learnedRules, triage, forwarding, routingWorker, quarantine, late };
+  return { audit, access, accounts, caseActions, catalogue, validator, intake, routingConfig, learning, learnedRules, triage, forwarding, routingWorker, quarantine, caseFacts };
 }
 
 type Core = Awaited<ReturnType<typeof buildCore>>;
@@ -217,7 +216,7 @@ function buildHttp(config: Readonly<AppConfig>, db: Database, clock: Clock, core
       adminRouter({ access, accounts, audit, now: () => clock.now() }),
       intakeRouter(intake, new PgQuarantineRepository(db), quarantine, () => routingWorker.kick(), audit),
       routingRouter({ config: routingConfig, validator, caseRoute: (id) => caseQueries.caseRoute(id), storedEnvelopePages: (since) => storedEnvelopePagesSince(db, since),
-        simulation: { timeLimitMs: config.simulationTimeLimitMs, slots: new SimulationSlots(config.simulationMaxConcurrent) },
+        simulation: { timeLimitMs: config.simulationTimeLimitMs, slots: new SimulationSlots(config.simulationMaxConcurrent) }, now: () => clock.now(),
       }),
       casesRouter({ views, read: caseQueries, triage, queue: triageQueue, actions: caseActions, forwarding, clock, audit, reroute }),
       helpdesk.router,
@@ -336,7 +335,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
     db, clock, logger, metrics, configDir: config.configDir, bus: amqp?.broker, scheduler: opts.workers !== false, noticeLease: noticeLease(config, 'escalation-relay'),
     settings: config.helpdesk, scheduleTimezone: config.scheduleTimezone, ready: () => db.ping(), maxAttempts: config.consumerMaxAttempts, audit: core.audit,
   });
-  core.late.followCase = helpdesk.followCase;
+  core.caseFacts.subscribe(helpdesk.followCase);
   const { x007, rina } = startRinaSides({ config, db, cpi, rinaMetrics, core, helpdesk, clock, logger, metrics, workers: opts.workers !== false });
   const { retention, retentionScheduler } = startRetention(config, db, clock, logger, opts.workers !== false);
   const driftWatch = startDriftWatch({

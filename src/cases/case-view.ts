@@ -6,12 +6,12 @@
  * trail, the answer is never cached, and nothing of it is logged.
  */
 import type { AuditTrail } from '../audit/audit-trail';
-import type { X007Status } from '../forwarding/x007';
 import type { Envelope } from '../intake/envelope';
 import type { Directory } from '../routing/directory';
 import { extractFacts, mainPersonOf } from '../routing/facts';
 import { coded, firstObject, objects, text } from '../routing/sed-reading';
 import type { RoutingConfigService } from '../routing/versions';
+import type { X007Status } from './x007-status';
 import { AppError } from '../shared/errors';
 import type { Page, PageRequest } from '../shared/paging';
 

@@ -1,19 +1,11 @@
 /** The BUC catalogue (config/bucs.csv): which BUC types exist, and their sector. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { BucEntry } from '../intake/buc-catalogue';
 import { parseCsvRecords } from '../routing/csv';
 import { AppError } from '../shared/errors';
 
-/** One BUC type of the catalogue (a row of config/bucs.csv). */
-export interface BucEntry {
-  bucType: string;
-  sector: string;
-  titleEn: string;
-  titleFr: string;
-  starterSeds: string;
-  otherSeds: string;
-  multilateral: boolean;
-}
+export type { BucEntry } from '../intake/buc-catalogue';
 
 /** The whole catalogue file as rows: version 1 of the BUC catalogue kept in the database. */
 export function loadBucCatalogue(configDir: string): BucEntry[] {

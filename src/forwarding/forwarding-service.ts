@@ -4,12 +4,13 @@
  * bounce is recorded against the rule that chose the institution.
  */
 import type { CaseFactListener, CaseStore, CaseWriter, ForwardRecord } from '../cases/case-store';
+import { BOUNCED, refusal, transition, type CaseTransition } from '../cases/case-transitions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 
-export const BOUNCED = 'BOUNCED';
+export { BOUNCED } from '../cases/case-transitions';
 
 export interface Acknowledgement {
   status: 'accepted' | 'rejected';
@@ -88,7 +89,8 @@ export class ForwardingService {
   private async bounce(w: CaseWriter, f: ForwardRecord, reason: string, by: Acknowledger, at: Date): Promise<void> {
     const c = await w.lockCase(f.caseId);
     await w.addEvent(f.caseId, 'bounced', at, { forwardId: f.forwardId, institutionId: f.institutionId, reason, ruleId: f.ruleId }, f.envelopeId);
-    if (!c || c.status !== 'forwarded' || c.institutionId !== f.institutionId) return; // the case already moved on
+    const bounced: CaseTransition = { kind: 'bounce', institutionId: f.institutionId, reason, forwardId: f.forwardId, ruleId: f.ruleId };
+    if (!c || refusal(c, bounced)) return; // the case already moved on
     for (const other of await w.pendingForwardsOfCase(f.caseId, f.institutionId)) {
       await w.ackForward(other.forwardId, 'rejected', at, by.id, `case bounced with forward ${f.forwardId}`);
     }
@@ -100,9 +102,6 @@ export class ForwardingService {
       explanation: `${BOUNCED}: ${f.institutionId} rejected the case (chosen by ${f.ruleId ?? 'an operator'}): ${reason}`,
       decidedAt: at, decidedBy: by.id,
     });
-    await w.saveCase({
-      ...c, status: 'triage', institutionId: null, triageReason: BOUNCED, triageSince: at,
-      triageDetail: { institutionId: f.institutionId, reason, forwardId: f.forwardId, ruleId: f.ruleId },
-    }, at);
+    await w.saveCase(transition(c, bounced, at), at);
   }
 }

@@ -17,8 +17,7 @@ import { AppError } from '../shared/errors';
 import { leasedRelayStep, type LeasedOutbox } from '../shared/leased-relay';
 import type { Logger } from '../shared/logger';
 
-export const X007_STATES = ['pending', 'created', 'sent', 'failed', 'cancelled'] as const;
-export type X007State = (typeof X007_STATES)[number];
+export { X007_STATES, type X007State, type X007Status } from '../cases/x007-status';
 
 /** An X007 job claimed by the relay (only pending and created ones are). */
 export interface X007Job {
@@ -30,18 +29,6 @@ export interface X007Job {
   documentId: string | null;
   /** Failed attempts so far. */
   attempts: number;
-}
-
-/** An X007 as the forward and the case view show it. */
-export interface X007Status {
-  state: X007State;
-  documentId: string | null;
-  attempts: number;
-  /** The CPI's answer to the last failed attempt. */
-  error: string | null;
-  ticketId: string | null;
-  updatedAt: Date;
-  sentAt: Date | null;
 }
 
 /** A failed X007 still without its help-desk ticket. */

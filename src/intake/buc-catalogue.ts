@@ -5,11 +5,19 @@
  * `VAL_UNKNOWN_BUC` ("a BUC type EESSI added last month") and re-submit the input, without a restart.
  */
 import type { AuditEntry } from '../audit/audit-trail';
-import type { BucEntry } from '../config/catalogue';
 import type { Clock } from '../shared/clock';
 import { AppError, type ErrorDetail } from '../shared/errors';
 
-export type { BucEntry } from '../config/catalogue';
+/** One BUC type of the catalogue (a row of config/bucs.csv). */
+export interface BucEntry {
+  bucType: string;
+  sector: string;
+  titleEn: string;
+  titleFr: string;
+  starterSeds: string;
+  otherSeds: string;
+  multilateral: boolean;
+}
 
 export interface CatalogueVersionMeta {
   version: number;

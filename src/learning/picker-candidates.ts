@@ -5,6 +5,7 @@
  * Only institutions valid at the case's legal receipt. Pure: the facts, the directory and the suggestions in.
  */
 import type { Directory } from '../routing/directory';
+import { isForwardTarget } from '../routing/forward-target';
 import type { RoutingFacts } from '../routing/facts';
 import type { Suggestion } from './similarity';
 
@@ -33,7 +34,7 @@ export function pickerCandidates(facts: RoutingFacts, directory: Directory, sugg
   const out = new Map<string, PickerCandidate>();
   const add = (id: string, why: CandidateWhy, extra: Partial<PickerCandidate> = {}) => {
     const row = directory.institution(id);
-    if (!row || !id.startsWith('FR:') || !directory.isValidAt(id, at)) return;
+    if (!row || !isForwardTarget(directory, id, at)) return;
     const c = out.get(id) ?? { institutionId: id, name: row.name, acronym: row.acronym, why: [] };
     if (!c.why.includes(why)) c.why.push(why);
     out.set(id, { ...c, ...extra, why: c.why });

@@ -4,7 +4,7 @@
  * data (name, birth date, NIR, postcode): they must never be logged.
  */
 import type { Envelope } from '../intake/envelope';
-import { LIAISON_BODY_ID } from '../intake/envelope';
+import { forwardTarget, isFrenchTarget } from './forward-target';
 import { isCalendarDate, parisCalendarDate } from './paris-date';
 import type { Directory } from './directory';
 import { isNirValid, nirMatchesBirthDate, normaliseNir } from './nir';
@@ -139,11 +139,11 @@ function frenchRefsOf(sed: unknown, directory: Directory, date: string | null): 
   const refs: FrenchRef[] = [];
   const ignored: IgnoredRef[] = [];
   for (const id of institutionIdsIn(sed)) {
-    if (!id.startsWith('FR:') || id === LIAISON_BODY_ID) continue;
+    if (!isFrenchTarget(id)) continue;
     const check = date === null
-      ? { valid: false as const, why: `cannot judge ${id}: legalDeliveryAt is not a valid time` }
-      : directory.validityAt(id, date);
-    if (check.valid) refs.push({ institutionId: id, name: check.institution.name, networks: [...check.institution.networks] });
+      ? { allowed: false as const, why: `cannot judge ${id}: legalDeliveryAt is not a valid time` }
+      : forwardTarget(directory, id, date);
+    if (check.allowed) refs.push({ institutionId: id, name: check.institution.name, networks: [...check.institution.networks] });
     else ignored.push({ institutionId: id, why: check.why });
   }
   return { refs, ignored };

@@ -7,7 +7,7 @@
  */
 import type { CaseRecord } from '../cases/case-store';
 import type { Envelope } from '../intake/envelope';
-import { decideForCase } from '../routing/decide-for-case';
+import { decideForCase } from '../pipeline/decide-for-case';
 import type { Directory } from '../routing/directory';
 import type { Decision } from '../routing/evaluate';
 import { extractFacts, type RoutingFacts } from '../routing/facts';

@@ -1,9 +1,14 @@
 /**
- * Writes a case-pipeline change set in a few multi-row statements (arrays unnested server-side, so a statement's
- * size does not depend on the batch): cases once each, decisions (ids allocated first so that forwards and events
- * can name them), forwards, events in order, envelope states. `insertCaseEvents` is the one writer of case_events.
+ * The one writer of the tables `cases`, `forwards` and `case_events` (a source test, test/architecture/one-writer,
+ * holds every INSERT, UPDATE and DELETE of them to this module): every other repository calls these statements,
+ * each named by intent.
+ *
+ * A case-pipeline change set is written in a few multi-row statements (arrays unnested server-side, so a
+ * statement's size does not depend on the batch): cases once each, decisions (ids allocated first so that forwards
+ * and events can name them), forwards, events in order, envelope states. The undo window (release_at, migration
+ * 017) is respected here: a held forward is neither leased to a relay nor cancelled once released.
  */
-import type { CaseChanges, CaseEventRecord, CaseRecord } from '../cases/case-store';
+import type { CaseChanges, CaseEventRecord, CaseRecord, ForwardRecord } from '../cases/case-store';
 import type { Sql } from './database';
 import { insertX007Jobs } from './x007-jobs';
 
@@ -119,4 +124,98 @@ export async function applyCaseChanges(tx: Sql, changes: CaseChanges, at: Date):
   await insertCaseEvents(tx, changes.events, decisionIds);
   await updateEnvelopeStates(tx, changes);
   return decisionIds;
+}
+
+// --- Single-purpose writes of the operators' commands, the acknowledgements and the undo window -------------------
+
+/** One forward written outside a change set (ForwardRecord with an existing decision id). */
+export async function insertForward(tx: Sql, f: ForwardRecord): Promise<void> {
+  await tx.query(
+    `INSERT INTO forwards (forward_id, case_id, envelope_id, institution_id, decision_id, rule_id, legal_delivery_at, status,
+       created_at, rina_instruction, next_attempt_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$9)`,
+    [f.forwardId, f.caseId, f.envelopeId, f.institutionId, f.decisionId, f.ruleId, f.legalDeliveryAt, f.status, f.createdAt, f.rinaInstruction]);
+}
+
+/** The institution's answer on a forward (or a bounce rejecting the case's other pending forwards). */
+export async function ackForward(tx: Sql, forwardId: string, status: 'accepted' | 'rejected', at: Date, by: string, reason: string | null): Promise<void> {
+  await tx.query('UPDATE forwards SET status = $2, acked_at = $3, acked_by = $4, ack_reason = $5 WHERE forward_id = $1',
+    [forwardId, status, at, by, reason]);
+}
+
+/** A re-assignment: the case's pending and accepted forwards to the old institution superseded; answers their ids. */
+export async function supersedeForwards(tx: Sql, caseId: string, institutionId: string): Promise<string[]> {
+  // When and by whom is the case's `reassigned` event; acked_at stays the institution's own answer, if any.
+  const rows = await tx.query<{ forward_id: string }>(
+    `UPDATE forwards SET status = 'superseded' WHERE case_id = $1 AND institution_id = $2 AND status IN ('pending', 'accepted') RETURNING forward_id`,
+    [caseId, institutionId]);
+  return rows.map((r) => r.forward_id).sort();
+}
+
+/** Holds freshly written forwards until `releaseAt` (the relay's first attempt waits for it too): the undo window. */
+export async function holdForwards(tx: Sql, forwardIds: string[], releaseAt: Date): Promise<void> {
+  if (forwardIds.length === 0) return;
+  await tx.query('UPDATE forwards SET release_at = $2, next_attempt_at = $2 WHERE forward_id = ANY($1::text[])', [forwardIds, releaseAt]);
+}
+
+/** Cancels held forwards (only those still held at `at`: release_at in the future, never leased nor published); answers the ids cancelled. */
+export async function cancelHeldForwards(tx: Sql, forwardIds: string[], at: Date): Promise<string[]> {
+  const rows = await tx.query<{ forward_id: string }>(
+    `UPDATE forwards SET status = 'cancelled', cancelled_at = $2
+      WHERE forward_id = ANY($1::text[]) AND status = 'pending' AND published_at IS NULL AND lease_owner IS NULL AND release_at > $2
+      RETURNING forward_id`, [forwardIds, at]);
+  return rows.map((r) => r.forward_id).sort();
+}
+
+// --- The outbox relay's marks on forwards --------------------------------------------------------------------------
+
+/** Due forwards (released from any undo window: release_at respected) leased to one relay in one committed statement. */
+export const LEASE_DUE_FORWARDS = `
+  WITH due AS (
+    SELECT forward_id FROM forwards
+     WHERE published_at IS NULL AND status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+       AND (release_at IS NULL OR release_at <= $1)
+     ORDER BY next_attempt_at, forward_id LIMIT $2 FOR UPDATE SKIP LOCKED),
+  leased AS (
+    UPDATE forwards f SET lease_owner = $3, lease_until = $4 FROM due WHERE f.forward_id = due.forward_id
+    RETURNING f.forward_id, f.case_id, f.envelope_id, f.institution_id, f.rina_instruction, f.rule_id, f.decision_id,
+              f.publish_attempts, f.next_attempt_at)
+  SELECT l.forward_id, l.case_id, l.envelope_id, l.institution_id, l.rina_instruction, l.rule_id, l.publish_attempts, d.explanation, e.body
+    FROM leased l JOIN decisions d ON d.id = l.decision_id JOIN envelopes e ON e.envelope_id = l.envelope_id
+   ORDER BY l.next_attempt_at, l.forward_id`;
+
+/** Marks the relay's confirmed forwards published, with a `published` event each; answers how many. */
+export async function markForwardsPublished(tx: Sql, owner: string, forwardIds: string[], at: Date): Promise<number> {
+  const done = await tx.query<{ forward_id: string; case_id: string; envelope_id: string; institution_id: string }>(
+    `UPDATE forwards SET published_at = $2, publish_attempts = publish_attempts + 1, last_error = NULL, lease_owner = NULL, lease_until = NULL
+      WHERE forward_id = ANY($1::text[]) AND lease_owner = $3 AND published_at IS NULL
+      RETURNING forward_id, case_id, envelope_id, institution_id`, [forwardIds, at, owner]);
+  await insertCaseEvents(tx, done.map((r) => ({
+    caseId: r.case_id, envelopeId: r.envelope_id, at, kind: 'published', data: { forwardId: r.forward_id, institutionId: r.institution_id },
+  })));
+  return done.length;
+}
+
+/** Releases the relay's failed forwards with their next attempt (backoff) and error. */
+export async function markForwardsFailed(tx: Sql, owner: string, failures: Array<{ forwardId: string; nextAttemptAt: Date; error: string }>): Promise<void> {
+  await tx.query(
+    `UPDATE forwards f SET publish_attempts = f.publish_attempts + 1, next_attempt_at = t.next_attempt_at, last_error = t.error,
+            lease_owner = NULL, lease_until = NULL
+       FROM unnest($1::text[], $2::timestamptz[], $3::text[]) AS t(forward_id, next_attempt_at, error)
+      WHERE f.forward_id = t.forward_id AND f.lease_owner = $4`,
+    [failures.map((f) => f.forwardId), failures.map((f) => f.nextAttemptAt.toISOString()), failures.map((f) => f.error), owner]);
+}
+
+// --- The help desk's marks (pipeline watch) ---------------------------------------------------------------------------
+
+/** The forwards a reminder ticket was opened for, and the case's `ticket-opened` event. */
+export async function markForwardsReminded(tx: Sql, forwardIds: string[], at: Date, event: { caseId: string; data: Record<string, unknown> }): Promise<void> {
+  await tx.query('UPDATE forwards SET reminder_raised_at = $2 WHERE forward_id = ANY($1::text[])', [forwardIds, at]);
+  await insertCaseEvents(tx, [{ caseId: event.caseId, envelopeId: null, at, kind: 'ticket-opened', data: event.data }]);
+}
+
+/** An aged orphan's ticket: when it was opened (one per triage episode), and the case's `ticket-opened` event. */
+export async function markOrphanTicket(tx: Sql, caseId: string, at: Date, data: Record<string, unknown>): Promise<void> {
+  await tx.query('UPDATE cases SET orphan_ticket_at = $2 WHERE case_id = $1', [caseId, at]);
+  await insertCaseEvents(tx, [{ caseId, envelopeId: null, at, kind: 'ticket-opened', data }]);
 }

@@ -3,7 +3,7 @@ import type {
   CaseChanges, CaseRecord, CaseStore, CaseWriter, DecisionRecord, EnvelopeState, ForwardRecord, StoredEnvelope,
 } from '../cases/case-store';
 import type { Envelope } from '../intake/envelope';
-import { applyCaseChanges, insertCaseEvents, upsertCases } from './case-changes';
+import * as writes from './case-changes';
 import type { Database, Sql } from './database';
 import * as hold from './forward-hold';
 
@@ -49,11 +49,11 @@ export class PgCaseWriter implements CaseWriter {
   }
 
   async saveCase(c: CaseRecord, at: Date): Promise<void> {
-    await upsertCases(this.tx, [c], at);
+    await writes.upsertCases(this.tx, [c], at);
   }
 
   apply(changes: CaseChanges, at: Date): Promise<Map<string, number>> {
-    return applyCaseChanges(this.tx, changes, at);
+    return writes.applyCaseChanges(this.tx, changes, at);
   }
 
   async insertDecision(d: DecisionRecord): Promise<number> {
@@ -66,12 +66,8 @@ export class PgCaseWriter implements CaseWriter {
     return Number(r.id);
   }
 
-  async insertForward(f: ForwardRecord): Promise<void> {
-    await this.tx.query(
-      `INSERT INTO forwards (forward_id, case_id, envelope_id, institution_id, decision_id, rule_id, legal_delivery_at, status,
-         created_at, rina_instruction, next_attempt_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$9)`,
-      [f.forwardId, f.caseId, f.envelopeId, f.institutionId, f.decisionId, f.ruleId, f.legalDeliveryAt, f.status, f.createdAt, f.rinaInstruction]);
+  insertForward(f: ForwardRecord): Promise<void> {
+    return writes.insertForward(this.tx, f);
   }
 
   async setEnvelopeState(envelopeIds: string[], state: EnvelopeState): Promise<void> {
@@ -86,7 +82,7 @@ export class PgCaseWriter implements CaseWriter {
   }
 
   async addEvent(caseId: string, kind: string, at: Date, data: Record<string, unknown> = {}, envelopeId: string | null = null): Promise<void> {
-    await insertCaseEvents(this.tx, [{ caseId, envelopeId, at, kind, data }]);
+    await writes.insertCaseEvents(this.tx, [{ caseId, envelopeId, at, kind, data }]);
   }
 
   async lockForward(forwardId: string): Promise<ForwardRecord | undefined> {
@@ -94,9 +90,8 @@ export class PgCaseWriter implements CaseWriter {
     return r && forwardFromRow(r);
   }
 
-  async ackForward(forwardId: string, status: 'accepted' | 'rejected', at: Date, by: string, reason: string | null): Promise<void> {
-    await this.tx.query('UPDATE forwards SET status = $2, acked_at = $3, acked_by = $4, ack_reason = $5 WHERE forward_id = $1',
-      [forwardId, status, at, by, reason]);
+  ackForward(forwardId: string, status: 'accepted' | 'rejected', at: Date, by: string, reason: string | null): Promise<void> {
+    return writes.ackForward(this.tx, forwardId, status, at, by, reason);
   }
 
   async pendingForwardsOfCase(caseId: string, institutionId: string): Promise<ForwardRecord[]> {
@@ -116,17 +111,13 @@ export class PgCaseWriter implements CaseWriter {
     await this.tx.query('DELETE FROM triage_claims WHERE case_id = $1', [caseId]);
   }
 
-  async supersedeForwards(caseId: string, institutionId: string): Promise<string[]> {
-    // When and by whom is the case's `reassigned` event; acked_at stays the institution's own answer, if any.
-    const rows = await this.tx.query<{ forward_id: string }>(
-      `UPDATE forwards SET status = 'superseded' WHERE case_id = $1 AND institution_id = $2 AND status IN ('pending', 'accepted') RETURNING forward_id`,
-      [caseId, institutionId]);
-    return rows.map((r) => r.forward_id).sort();
+  supersedeForwards(caseId: string, institutionId: string): Promise<string[]> {
+    return writes.supersedeForwards(this.tx, caseId, institutionId);
   }
 
-  holdForwards(forwardIds: string[], releaseAt: Date) { return hold.holdForwards(this.tx, forwardIds, releaseAt); }
+  holdForwards(forwardIds: string[], releaseAt: Date) { return writes.holdForwards(this.tx, forwardIds, releaseAt); }
   heldForwardsOfCase(caseId: string, now: Date) { return hold.heldForwardsOfCase(this.tx, caseId, now); }
-  cancelHeldForwards(forwardIds: string[], at: Date) { return hold.cancelHeldForwards(this.tx, forwardIds, at); }
+  cancelHeldForwards(forwardIds: string[], at: Date) { return writes.cancelHeldForwards(this.tx, forwardIds, at); }
   cancelDecision(decisionId: number, at: Date) { return hold.cancelDecision(this.tx, decisionId, at); }
   latestDecision(caseId: string) { return hold.latestDecision(this.tx, caseId); }
   lastEventData(caseId: string, kind: string) { return hold.lastEventData(this.tx, caseId, kind); }

@@ -1,16 +1,11 @@
 /**
  * Held forwards (migration 017): an operator's forward from triage waits for `release_at` before the relay or
- * the institution's pull may see it, and may be cancelled until then (the undo). SQL only here; PgCaseWriter
- * exposes these in the caller's transaction.
+ * the institution's pull may see it, and may be cancelled until then (the undo). The reads are here; the writes
+ * (hold, cancel) are in case-changes.ts, the one writer of forwards. PgCaseWriter exposes both in the caller's
+ * transaction.
  */
 import type { HeldForward, LatestDecision } from '../cases/case-store';
 import type { Sql } from './database';
-
-/** Holds freshly written forwards until `releaseAt` (the relay's first attempt waits for it too). */
-export async function holdForwards(tx: Sql, forwardIds: string[], releaseAt: Date): Promise<void> {
-  if (forwardIds.length === 0) return;
-  await tx.query('UPDATE forwards SET release_at = $2, next_attempt_at = $2 WHERE forward_id = ANY($1::text[])', [forwardIds, releaseAt]);
-}
 
 /** The case's forwards still held at `now` (pending, unpublished, not leased by a relay), locked. */
 export async function heldForwardsOfCase(tx: Sql, caseId: string, now: Date): Promise<HeldForward[]> {
@@ -19,15 +14,6 @@ export async function heldForwardsOfCase(tx: Sql, caseId: string, now: Date): Pr
       WHERE case_id = $1 AND status = 'pending' AND published_at IS NULL AND lease_owner IS NULL AND release_at > $2
       ORDER BY forward_id FOR UPDATE`, [caseId, now]);
   return rows.map((r) => ({ forwardId: r.forward_id, envelopeId: r.envelope_id, institutionId: r.institution_id, decisionId: Number(r.decision_id), releaseAt: r.release_at }));
-}
-
-/** Cancels held forwards (only those still held at `at`); answers the ids cancelled. */
-export async function cancelHeldForwards(tx: Sql, forwardIds: string[], at: Date): Promise<string[]> {
-  const rows = await tx.query<{ forward_id: string }>(
-    `UPDATE forwards SET status = 'cancelled', cancelled_at = $2
-      WHERE forward_id = ANY($1::text[]) AND status = 'pending' AND published_at IS NULL AND lease_owner IS NULL AND release_at > $2
-      RETURNING forward_id`, [forwardIds, at]);
-  return rows.map((r) => r.forward_id).sort();
 }
 
 /** Marks the decision undone; it stops teaching the learning loop (its features row goes). */

@@ -7,6 +7,7 @@ import type { CaseWriter } from '../cases/case-store';
 import type { CauseReader, ForwardStatus, ForwardTicketCause, OrphanTicketCause } from '../helpdesk/automatic-resolution';
 import type { EscalationNotice, EscalationOutbox } from '../helpdesk/escalation-notices';
 import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/pipeline-watch';
+import { markForwardsReminded, markOrphanTicket } from './case-changes';
 import { PgCaseWriter } from './case-repository';
 import type { Database, Sql } from './database';
 import type { LeasedNotice } from '../shared/notice-relay';
@@ -35,11 +36,10 @@ export class PgPipelineWatchWriter implements PipelineWatchWriter {
 
   async markForwardsReminded(forwards: UnacknowledgedForward[], ticketId: string, at: Date): Promise<void> {
     if (forwards.length === 0) return;
-    await this.tx.query('UPDATE forwards SET reminder_raised_at = $2 WHERE forward_id = ANY($1::text[])', [forwards.map((f) => f.forwardId), at]);
-    await this.tx.query(`INSERT INTO case_events (case_id, at, kind, data) VALUES ($1, $2, 'ticket-opened', $3)`, [
-      forwards[0].caseId, at,
-      JSON.stringify({ ticketId, reason: 'forward-unacknowledged', institutionId: forwards[0].institutionId, forwardIds: forwards.map((f) => f.forwardId) }),
-    ]);
+    await markForwardsReminded(this.tx, forwards.map((f) => f.forwardId), at, {
+      caseId: forwards[0].caseId,
+      data: { ticketId, reason: 'forward-unacknowledged', institutionId: forwards[0].institutionId, forwardIds: forwards.map((f) => f.forwardId) },
+    });
   }
 
   async triagedCasesWithoutTicket(since: Date, limit: number): Promise<TriagedCase[]> {
@@ -55,10 +55,7 @@ export class PgPipelineWatchWriter implements PipelineWatchWriter {
   }
 
   async markOrphanTicket(c: TriagedCase, ticketId: string, at: Date): Promise<void> {
-    await this.tx.query('UPDATE cases SET orphan_ticket_at = $2 WHERE case_id = $1', [c.caseId, at]);
-    await this.tx.query(`INSERT INTO case_events (case_id, at, kind, data) VALUES ($1, $2, 'ticket-opened', $3)`, [
-      c.caseId, at, JSON.stringify({ ticketId, reason: 'orphan-aged', triageReason: c.triageReason, triageSince: c.triageSince.toISOString() }),
-    ]);
+    await markOrphanTicket(this.tx, c.caseId, at, { ticketId, reason: 'orphan-aged', triageReason: c.triageReason, triageSince: c.triageSince.toISOString() });
   }
 }
 

@@ -5,17 +5,16 @@
  */
 import type { AuditTrail } from '../audit/audit-trail';
 import type { CaseFactListener, CaseRecord, CaseStore, CaseWriter } from '../cases/case-store';
-import { optionalText, requiredText } from '../shared/body-fields';
-import { forwardCase } from '../forwarding/forward-case';
-import { LIAISON_BODY_ID } from '../intake/envelope';
-import type { RoutingConfig, RoutingConfigService } from '../routing/versions';
+import { checkForwardTarget, MANUAL_RULE } from '../cases/case-rules';
+import { forwardCase } from '../cases/plan-forward';
+import { refusal, transition, type CaseTransition } from '../cases/case-transitions';
+import type { RoutingConfigService } from '../routing/versions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { AssignCommand, ReturnCommand } from './commands';
 import { claimedError } from './triage-queue';
 import { undoAssignment, type UndoResult } from './triage-undo';
-
-export const MANUAL_RULE = 'MANUAL';
 
 /** Learns from operators' decisions (src/learning); it never fails the decision itself. */
 export interface DecisionLearning {
@@ -36,38 +35,29 @@ export interface TriageDeps {
   undoSeconds?: number;
 }
 
-/** The target must be a French institution of the directory, valid at the case's receipt, not the liaison body. */
-export function checkTarget(cfg: RoutingConfig, c: CaseRecord, institutionId: string): void {
-  const validity = cfg.directory.validityAt(institutionId, c.firstLegalDeliveryAt.toISOString());
-  if (!institutionId.startsWith('FR:') || institutionId === LIAISON_BODY_ID || !validity.valid) {
-    const why = !validity.valid ? validity.why : 'the target must be a French institution other than the liaison body';
-    throw new AppError('FWD_TARGET_INVALID', `Cannot forward case ${c.caseId} to ${institutionId}: ${why}.`, [{ path: '/institutionId', message: why }]);
-  }
-}
-
 export class TriageService {
   constructor(private readonly deps: TriageDeps) {}
 
   /** Locks the case in triage and checks nobody else holds its claim. */
-  private async lockInTriage(w: CaseWriter, caseId: string, by: string, at: Date): Promise<CaseRecord> {
+  private async lockInTriage(w: CaseWriter, caseId: string, by: string, at: Date, t: CaseTransition): Promise<CaseRecord> {
     const c = await w.lockCase(caseId);
     if (!c) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
-    if (c.status !== 'triage') throw new AppError('TRI_NOT_IN_TRIAGE', `Case ${caseId} is ${c.status}, not waiting in triage.`);
+    const refused = refusal(c, t);
+    if (refused) throw refused;
     const claim = await w.claimOf(caseId, at);
     if (claim && claim.by !== by) throw claimedError(caseId, claim);
     return c;
   }
 
   // long-function: one transaction read top to bottom (lock, check, decide, forward, hold), then audit and learning.
-  async assign(caseId: string, body: unknown, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[]; releaseAt: string | null }> {
-    const institutionId = requiredText(body, 'institutionId', 20);
-    const note = optionalText(body, 'note');
+  async assign(caseId: string, cmd: AssignCommand, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[]; releaseAt: string | null }> {
+    const { institutionId, note } = cmd;
     const cfg = await this.deps.routingConfig.current();
     const at = this.deps.clock.now();
     const releaseAt = this.deps.undoSeconds ? new Date(at.getTime() + this.deps.undoSeconds * 1000) : null;
     const result = await this.deps.store.inTransaction(async (w) => {
-      const c = await this.lockInTriage(w, caseId, by, at);
-      checkTarget(cfg, c, institutionId);
+      const c = await this.lockInTriage(w, caseId, by, at, { kind: 'assign', institutionId });
+      checkForwardTarget(cfg.directory, c, institutionId);
       const decisionId = await w.insertDecision({
         caseId, envelopeId: null, outcome: 'forward', institutionId, reason: null, ruleId: MANUAL_RULE,
         ruleSetVersion: cfg.ruleSetVersion, directoryVersion: cfg.directoryVersion, trace: [],
@@ -79,7 +69,7 @@ export class TriageService {
       const before = { triageReason: c.triageReason, triageSince: c.triageSince?.toISOString() ?? null, triageDetail: c.triageDetail };
       await w.addEvent(caseId, 'assigned', at, { institutionId, by, previousReason: c.triageReason, envelopes: held.length, decisionId, before });
       await w.releaseClaim(caseId);
-      const forwardIds = await forwardCase(w, { caseRecord: c, envelopes: held, institutionId, decisionId, ruleId: MANUAL_RULE, at });
+      const forwardIds = await forwardCase(w, { caseRecord: c, envelopes: held, institutionId, decisionId, ruleId: MANUAL_RULE, at, via: 'assign' });
       if (releaseAt) await w.holdForwards(forwardIds, releaseAt);
       const followed = await this.deps.onFact?.(w, { kind: 'left-triage', caseId, outcome: 'assigned', institutionId, at });
       return { forwardIds, previousReason: c.triageReason, followed };
@@ -97,11 +87,11 @@ export class TriageService {
     return undoAssignment(this.deps, caseId, by);
   }
 
-  async returnCase(caseId: string, body: unknown, by: string): Promise<{ caseId: string; status: 'returned' }> {
-    const reason = requiredText(body, 'reason');
+  async returnCase(caseId: string, cmd: ReturnCommand, by: string): Promise<{ caseId: string; status: 'returned' }> {
+    const { reason } = cmd;
     const at = this.deps.clock.now();
     const { previousReason, followed } = await this.deps.store.inTransaction(async (w) => {
-      const c = await this.lockInTriage(w, caseId, by, at);
+      const c = await this.lockInTriage(w, caseId, by, at, { kind: 'return', reason });
       await w.insertDecision({
         caseId, envelopeId: null, outcome: 'return', institutionId: null, reason: 'RETURNED', ruleId: MANUAL_RULE,
         ruleSetVersion: null, directoryVersion: null, trace: [], explanation: `${MANUAL_RULE}: returned by ${by}: ${reason}`,
@@ -109,7 +99,7 @@ export class TriageService {
       });
       const held = await w.envelopesOfCase(caseId, 'triage');
       await w.setEnvelopeState(held.map((e) => e.envelopeId), 'returned');
-      await w.saveCase({ ...c, status: 'returned', returnReason: reason, triageReason: null, triageSince: null, triageDetail: null }, at);
+      await w.saveCase(transition(c, { kind: 'return', reason }, at), at);
       await w.addEvent(caseId, 'returned', at, { by, reason });
       await w.releaseClaim(caseId);
       return { previousReason: c.triageReason, followed: await this.deps.onFact?.(w, { kind: 'left-triage', caseId, outcome: 'returned', institutionId: null, at }) };

@@ -7,6 +7,7 @@
  */
 import type { AuditTrail } from '../audit/audit-trail';
 import type { CaseRecord, CaseStore } from '../cases/case-store';
+import { transition } from '../cases/case-transitions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -56,7 +57,7 @@ export async function undoAssignment(deps: UndoDeps, caseId: string, by: string)
     await w.cancelDecision(latest.decisionId, at);
     const before = stateBefore(c, await w.lastEventData(caseId, 'assigned'));
     await w.setEnvelopeState(held.map((f) => f.envelopeId), 'triage');
-    await w.saveCase({ ...c, status: 'triage', institutionId: null, returnReason: null, ...before }, at);
+    await w.saveCase(transition(c, { kind: 'undo', before }, at), at);
     const institutionId = latest.institutionId ?? held[0].institutionId;
     await w.addEvent(caseId, 'undone', at, { by, institutionId, decisionId: latest.decisionId, forwardIds: cancelled });
     return { institutionId, cancelled, reason: before.triageReason };

@@ -1,10 +1,11 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Principal } from '../access/access';
 import type { AuditTrail } from '../audit/audit-trail';
-import type { CaseActions } from '../cases/case-actions';
+import type { CaseActions } from '../triage/case-actions';
 import type { CaseReadModel, CaseSearchFilter, CaseViews } from '../cases/case-view';
 import type { ForwardingService } from '../forwarding/forwarding-service';
 import { parseAcknowledgement } from '../forwarding/forwarding-service';
+import { parseAssign, parseNote, parseReassign, parseReopen, parseReturn } from '../triage/commands';
 import { TRIAGE_SORT_KEYS, type TriageMinAge, type TriagePageRequest, type TriageQueue, type TriageQueueFilter, type TriageSortKey } from '../triage/triage-queue';
 import type { TriageService } from '../triage/triage-service';
 import type { TriageReroute } from '../triage/reroute';
@@ -160,15 +161,15 @@ function caseRoutes(r: Router, deps: CasesDeps): void {
   });
 
   r.post('/api/cases/:caseId/notes', requireRole('operator'), json, async (req, res) => {
-    res.status(201).json(await deps.actions.addNote(caseId(req), req.body, req.principal!.id));
+    res.status(201).json(await deps.actions.addNote(caseId(req), parseNote(req.body), req.principal!.id));
   });
 
   r.post('/api/cases/:caseId/reassign', requireRole('operator'), json, async (req, res) => {
-    res.json(await deps.actions.reassign(caseId(req), req.body, req.principal!.id));
+    res.json(await deps.actions.reassign(caseId(req), parseReassign(req.body), req.principal!.id));
   });
 
   r.post('/api/cases/:caseId/reopen', requireRole('operator'), json, async (req, res) => {
-    res.json(await deps.actions.reopen(caseId(req), req.body, req.principal!.id));
+    res.json(await deps.actions.reopen(caseId(req), parseReopen(req.body), req.principal!.id));
   });
 
 }
@@ -201,7 +202,7 @@ function triageRoutes(r: Router, deps: CasesDeps): void {
   });
 
   r.post('/api/triage/:caseId/assign', requireRole('operator'), json, async (req, res) => {
-    res.json(await deps.triage.assign(caseId(req), req.body, req.principal!.id));
+    res.json(await deps.triage.assign(caseId(req), parseAssign(req.body), req.principal!.id));
   });
 
   r.post('/api/triage/:caseId/undo', requireRole('operator'), async (req, res) => {
@@ -209,7 +210,7 @@ function triageRoutes(r: Router, deps: CasesDeps): void {
   });
 
   r.post('/api/triage/:caseId/return', requireRole('operator'), json, async (req, res) => {
-    res.json(await deps.triage.returnCase(caseId(req), req.body, req.principal!.id));
+    res.json(await deps.triage.returnCase(caseId(req), parseReturn(req.body), req.principal!.id));
   });
 
 }

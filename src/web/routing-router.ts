@@ -1,8 +1,9 @@
 import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
-import { simulateDraft, type SimulationSlots } from '../routing/draft-simulation';
+import { simulateDraft, type SimulationSlots } from '../pipeline/draft-simulation';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
+import { forwardTarget } from '../routing/forward-target';
 import { searchInstitutions } from '../routing/institution-search';
 import type { RoutingConfigService, VersionMeta } from '../routing/versions';
 import { AppError } from '../shared/errors';
@@ -80,6 +81,8 @@ export function routingRouter(deps: {
   storedEnvelopePages: (since: Date) => AsyncIterable<Envelope[]>;
   /** Draft simulation bounds: the time limit and the slots (one per person, a few in all). */
   simulation: { timeLimitMs: number; slots: SimulationSlots };
+  /** The current instant: who may receive a case is judged at it when the search names no `validAt`. */
+  now: () => Date;
 }): Router {
   const r = Router();
 
@@ -152,7 +155,14 @@ export function routingRouter(deps: {
     const cfg = await deps.config.current();
     const search = institutionSearchOf(req.query as Record<string, unknown>);
     const all = searchInstitutions(cfg.directory, search.q, (i) => keepInstitution(i, search, cfg.directory));
-    res.json({ version: cfg.directoryVersion, ...pageOf(req.query as Record<string, unknown>, all, (i) => i.id) });
+    const page = pageOf(req.query as Record<string, unknown>, all, (i) => i.id);
+    // Who may receive a case, judged here (routing/forward-target.ts) so that no client computes it again.
+    const at = search.validAt ?? deps.now().toISOString();
+    const receivesCases = (i: InstitutionRow) => {
+      const check = forwardTarget(cfg.directory, i.id, at);
+      return check.allowed ? { allowed: true, at } : { allowed: false, at, code: check.code, why: check.why };
+    };
+    res.json({ version: cfg.directoryVersion, ...page, items: page.items.map((i) => ({ ...i, receivesCases: receivesCases(i) })) });
   });
 
   const changeBy = (req: express.Request) => {

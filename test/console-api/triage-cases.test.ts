@@ -199,5 +199,10 @@ describe.each(storageDrivers())('triage and cases API on %s', (_name, open) => {
     const valid = (await dir('?limit=500&validAt=2026-11-20')).body.items.length;
     expect(valid).toBeLessThanOrEqual(all);
     expect((await dir('?validAt=2026-13-45')).status).toBe(400);
+    // Who may receive a case comes with each institution (the picker offers only those): not the liaison body.
+    const receives = (items: Array<{ id: string; receivesCases: { allowed: boolean; code?: string } }>, id: string) => items.find((i) => i.id === id)?.receivesCases;
+    const judged = (await dir('?limit=500&validAt=2026-11-20')).body.items;
+    expect(receives(judged, 'FR:CARSATRA1')).toEqual({ allowed: true, at: '2026-11-20' });
+    expect(receives(judged, 'FR:CLEISS0002')).toEqual(expect.objectContaining({ allowed: false, code: 'liaisonBody' }));
   });
 });

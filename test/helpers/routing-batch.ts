@@ -1,5 +1,5 @@
 /** What the routing-stage tests share: the default configuration, a fixed instant, an orphan, a claimed item. */
-import type { RoutingItem } from '../../src/cases/case-store';
+import type { RoutingItem } from '../../src/pipeline/routing-queue';
 import { loadRoutingConfig } from '../../src/routing/config-files';
 import type { makeEnvelope } from './envelopes';
 

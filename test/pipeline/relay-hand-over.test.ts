@@ -4,7 +4,7 @@
  * publishes a forward whose lease is running out (it is left to expire and be claimed from the database).
  */
 import { RelayInbox, type HandedForward } from '../../src/forwarding/outbox-relay';
-import { routeBatch } from '../../src/routing/routing-stage';
+import { routeBatch } from '../../src/pipeline/routing-stage';
 import { FixedClock } from '../../src/shared/clock';
 import { makeEnvelope } from '../helpers/envelopes';
 import { at, cfg, item, orphanPerson } from '../helpers/routing-batch';

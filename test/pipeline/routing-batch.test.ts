@@ -6,11 +6,13 @@
  *   connection holds the earlier item as another instance would), and other cases go on;
  * - one poison item fails alone and holds only its own case.
  */
-import type { CaseRecord, RoutingItem } from '../../src/cases/case-store';
+import type { CaseRecord } from '../../src/cases/case-store';
+import type { RoutingItem } from '../../src/pipeline/routing-queue';
 import { startService, type Service } from '../../src/app/service';
 import { loadConfig } from '../../src/config/env';
-import { decideForCase, HELD_IN_TRIAGE_RULE } from '../../src/routing/decide-for-case';
-import { routeBatch } from '../../src/routing/routing-stage';
+import { decideForCase, HELD_IN_TRIAGE_RULE } from '../../src/pipeline/decide-for-case';
+import { processRoutingBatch } from '../../src/pipeline/routing-batch';
+import { routeBatch } from '../../src/pipeline/routing-stage';
 import { FixedClock } from '../../src/shared/clock';
 import { silentLogger } from '../../src/shared/logger';
 import { PgRoutingQueue } from '../../src/store/routing-queue';
@@ -77,7 +79,7 @@ describeIf(PG)('routing batches on PostgreSQL', () => {
   };
   const routeWith = async (queue: PgRoutingQueue) => {
     const c = await svc.routingConfig.current();
-    return queue.processBatch(50, (items, cases) => routeBatch(items, cases, c, at));
+    return processRoutingBatch(queue, 50, (items, cases) => routeBatch(items, cases, c, at), { now: () => at });
   };
 
   it('never decides a later SED of a case while an earlier one is held by another instance', async () => {
@@ -85,7 +87,7 @@ describeIf(PG)('routing batches on PostgreSQL', () => {
     const e2 = makeEnvelope({ caseId: 'C-ORDER', documentId: 'o2' });
     const other = makeEnvelope({ caseId: 'C-OTHER', documentId: 'x1' });
     for (const e of [e1, e2, other]) await store(e);
-    const queue = new PgRoutingQueue(tdb.db, () => at);
+    const queue = new PgRoutingQueue(tdb.db);
     let release!: () => void;
     let held!: () => void;
     const holding = new Promise<void>((r) => { held = r; });
@@ -116,12 +118,12 @@ describeIf(PG)('routing batches on PostgreSQL', () => {
     const behind = makeEnvelope({ caseId: 'C-POISON', documentId: 'p2' });
     const fine = makeEnvelope({ caseId: 'C-FINE', documentId: 'q1' });
     for (const e of [poison, behind, fine]) await store(e);
-    const queue = new PgRoutingQueue(tdb.db, () => at);
+    const queue = new PgRoutingQueue(tdb.db);
     const c = await svc.routingConfig.current();
-    const r = await queue.processBatch(50, (items, cases) => {
+    const r = await processRoutingBatch(queue, 50, (items, cases) => {
       if (items.some((i) => i.envelopeId === poison.envelopeId)) throw new Error('cannot route this one');
       return routeBatch(items, cases, c, at);
-    });
+    }, { now: () => at });
     expect(r.failed.map((f) => f.envelopeId)).toEqual([poison.envelopeId]);
     expect(r.results.map((x) => x.envelopeId)).toEqual([fine.envelopeId]);
     const left = await tdb.db.query<{ ref: string; attempts: number; later: boolean }>(

@@ -2172,6 +2172,23 @@ export interface components {
             confidence: string;
             source: string;
         };
+        /**
+         * @description Whether the institution may receive a case (be the target of an assignment or a re-assignment), as the
+         *     service judges it: a French institution other than the liaison body, valid in the directory at `at` (the
+         *     search's `validAt`, else now). The console offers only those allowed; `code` and `why` say why not.
+         */
+        ReceivesCases: {
+            allowed: boolean;
+            /** @description The date or instant it was judged at. */
+            at: string;
+            /**
+             * @description Why not (absent when allowed).
+             * @enum {string}
+             */
+            code?: "foreign" | "liaisonBody" | "invalid";
+            /** @description Why not, in English (absent when allowed). */
+            why?: string;
+        };
         Territory: {
             departement: string;
             name: string;
@@ -4969,7 +4986,9 @@ export interface operations {
                     "application/json": components["schemas"]["Page"] & {
                         /** @description Directory version in force. */
                         version: number;
-                        items?: components["schemas"]["Institution"][];
+                        items?: (components["schemas"]["Institution"] & {
+                            receivesCases: components["schemas"]["ReceivesCases"];
+                        })[];
                     };
                 };
             };

@@ -53,7 +53,8 @@ function useResults(q: string, validAt: string, caseId: string | undefined) {
       if (c.items.length > 0) return { query: '', items: c.items.map((i) => ({ id: i.institutionId, name: i.name, acronym: i.acronym, why: i.why })), more: false };
     }
     const page = await ok(api.GET('/api/institutions', { params: { query: { q: debounced || undefined, validAt, limit: SHOWN + 1 } } }));
-    return { query: debounced, items: page.items.map(fromInstitution), more: page.items.length > SHOWN };
+    // Only institutions the service says may receive the case (French, not the liaison body, valid at validAt).
+    return { query: debounced, items: page.items.filter((i) => i.receivesCases.allowed).map(fromInstitution), more: page.items.length > SHOWN };
   }, [debounced, validAt, caseId]);
   // Stale: the field says something the list does not answer yet (typing, debounce, loading).
   const busy = found.loading || q.trim() !== debounced || (found.data !== undefined && found.data.query !== debounced);
@@ -84,7 +85,7 @@ export function InstitutionPicker({ validAt, value, onChange, exclude, caseId }:
   const box = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const hadFocus = useRef(false);
-  const results = (found.data?.items ?? []).filter((i) => i.id !== exclude && i.id.startsWith('FR:')).slice(0, SHOWN);
+  const results = (found.data?.items ?? []).filter((i) => i.id !== exclude).slice(0, SHOWN);
   // The choice stays in place while the results show it; once they do not, it is pinned above them, checked.
   const pinned = value && !results.some((i) => i.id === value.id) ? value : null;
   const order = pinned ? [pinned, ...results] : results;

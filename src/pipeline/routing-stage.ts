@@ -4,7 +4,8 @@
  * hold inside a batch exactly as across batches), and the whole batch becomes one change set in which each case
  * appears once, with its final state.
  */
-import { emptyChanges, type CaseRecord, type ForwardLease, type RoutingBatchResult, type RoutingItem } from '../cases/case-store';
+import { emptyChanges, type CaseRecord, type ForwardLease } from '../cases/case-store';
+import type { RoutingBatchResult, RoutingItem } from './routing-queue';
 import type { HandedForward } from '../forwarding/outbox-relay';
 import { decideForCase, type DecideConfig } from './decide-for-case';
 

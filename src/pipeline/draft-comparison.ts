@@ -7,9 +7,9 @@
 import type { CaseRecord } from '../cases/case-store';
 import type { Envelope } from '../intake/envelope';
 import { decideForCase, type DecideConfig } from './decide-for-case';
-import type { Directory } from './directory';
-import type { Decision } from './evaluate';
-import type { RuleTable } from './rule-table';
+import type { Directory } from '../routing/directory';
+import type { Decision } from '../routing/evaluate';
+import type { RuleTable } from '../routing/rule-table';
 
 export interface DraftChange {
   envelopeId: string;

@@ -9,13 +9,14 @@
  * - otherwise the rule table decides on the SED's facts.
  */
 import type { CaseChanges, CaseRecord, EnvelopeState } from '../cases/case-store';
-import { planForward } from '../forwarding/forward-case';
+import { planForward } from '../cases/plan-forward';
+import { transition } from '../cases/case-transitions';
 import type { Envelope } from '../intake/envelope';
 import { newId } from '../shared/ids';
-import type { Directory } from './directory';
-import { routeEnvelope, type Decision } from './evaluate';
-import type { RoutingFacts } from './facts';
-import type { RuleTable } from './rule-table';
+import type { Directory } from '../routing/directory';
+import { routeEnvelope, type Decision } from '../routing/evaluate';
+import type { RoutingFacts } from '../routing/facts';
+import type { RuleTable } from '../routing/rule-table';
 
 export const HELD_IN_TRIAGE_RULE = 'CASE-IN-TRIAGE';
 
@@ -95,6 +96,6 @@ export function decideForCase(
   changes.events.push({ caseId: e.caseId, envelopeId: e.envelopeId, at, kind: 'triaged', data: { reason: decision.reason } });
   return {
     decision, facts: routed.facts, envelopeState: 'triage', changes,
-    caseAfter: { ...c, status: 'triage', institutionId: null, triageReason: decision.reason, triageSince: at, triageDetail: null, returnReason: null },
+    caseAfter: transition(c, { kind: 'route', outcome: 'triage', reason: decision.reason }, at),
   };
 }

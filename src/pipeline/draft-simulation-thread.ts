@@ -9,9 +9,9 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Envelope } from '../intake/envelope';
 import { DEFAULT_MESSAGE_LIMITS, readJsonInput } from '../intake/input-reader';
 import { AppError, isAppError } from '../shared/errors';
-import { directoryFromData, type DirectoryData } from './directory';
+import { directoryFromData, type DirectoryData } from '../routing/directory';
 import { DraftComparison } from './draft-comparison';
-import { loadRuleTable, type RuleTable } from './rule-table';
+import { loadRuleTable, type RuleTable } from '../routing/rule-table';
 
 /**
  * On Linux the nice value is a per-thread attribute, and setpriority(PRIO_PROCESS, 0) (what os.setPriority(n) calls)

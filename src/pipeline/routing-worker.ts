@@ -2,13 +2,14 @@
  * Drives the routing stage: claims a batch of accepted envelopes, routes them in memory with the configuration
  * read once for the batch, and commits the batch in one transaction. Wakes the outbox relay when it created forwards.
  */
-import type { RoutingQueue } from '../cases/case-store';
+import type { RoutingQueue } from './routing-queue';
 import type { HandedForward, RelayHandOver } from '../forwarding/outbox-relay';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
+import { processRoutingBatch } from './routing-batch';
 import { routeBatch } from './routing-stage';
-import type { RoutingConfigService } from './versions';
+import type { RoutingConfigService } from '../routing/versions';
 
 /** Envelopes claimed per routing transaction. */
 export const DEFAULT_ROUTING_BATCH = 200;
@@ -26,7 +27,9 @@ export function routingStep(deps: {
     const cfg = await deps.config.current();
     const at = deps.clock.now();
     const lease = deps.handOver?.lease();
-    const r = await deps.queue.processBatch(deps.batchSize ?? DEFAULT_ROUTING_BATCH, (items, cases) => routeBatch(items, cases, cfg, at, lease));
+    const r = await processRoutingBatch(deps.queue, deps.batchSize ?? DEFAULT_ROUTING_BATCH, (items, cases) => routeBatch(items, cases, cfg, at, lease), {
+      now: () => deps.clock.now(),
+    });
     for (const f of r.failed) {
       deps.logger.error('routing failed; will retry', { event: 'routing.error', envelopeId: f.envelopeId, error: (f.error as Error)?.message });
     }

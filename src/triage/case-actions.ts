@@ -5,16 +5,17 @@
  * recorded decision or case event, and an audit-trail entry.
  */
 import type { AuditTrail } from '../audit/audit-trail';
-import { forwardCase } from '../forwarding/forward-case';
 import type { RoutingConfigService } from '../routing/versions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { optionalText, requiredText } from '../shared/body-fields';
-import { checkTarget, MANUAL_RULE } from '../triage/triage-service';
-import type { CaseStore } from './case-store';
+import { checkForwardTarget, MANUAL_RULE } from '../cases/case-rules';
+import { REOPENED_REASON, refusal, transition } from '../cases/case-transitions';
+import type { CaseStore } from '../cases/case-store';
+import { forwardCase } from '../cases/plan-forward';
+import type { NoteCommand, ReassignCommand, ReopenCommand } from './commands';
 
-export const REOPENED_REASON = 'REOPENED';
+export { REOPENED_REASON } from '../cases/case-transitions';
 
 export interface CaseActionsDeps {
   store: CaseStore;
@@ -27,8 +28,8 @@ export interface CaseActionsDeps {
 export class CaseActions {
   constructor(private readonly deps: CaseActionsDeps) {}
 
-  async addNote(caseId: string, body: unknown, by: string): Promise<{ caseId: string; at: string; by: string; note: string }> {
-    const note = requiredText(body, 'note', 4000);
+  async addNote(caseId: string, cmd: NoteCommand, by: string): Promise<{ caseId: string; at: string; by: string; note: string }> {
+    const { note } = cmd;
     const at = this.deps.clock.now();
     await this.deps.store.inTransaction(async (w) => {
       if (!(await w.lockCase(caseId))) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
@@ -39,18 +40,17 @@ export class CaseActions {
     return { caseId, at: at.toISOString(), by, note };
   }
 
-  async reassign(caseId: string, body: unknown, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[]; supersededForwardIds: string[] }> {
-    const institutionId = requiredText(body, 'institutionId', 20);
-    const note = optionalText(body, 'note');
+  async reassign(caseId: string, cmd: ReassignCommand, by: string): Promise<{ caseId: string; institutionId: string; forwardIds: string[]; supersededForwardIds: string[] }> {
+    const { institutionId, note } = cmd;
     const cfg = await this.deps.routingConfig.current();
     const at = this.deps.clock.now();
     const r = await this.deps.store.inTransaction(async (w) => {
       const c = await w.lockCase(caseId);
       if (!c) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
-      if (c.status !== 'forwarded' || !c.institutionId) throw new AppError('CAS_NOT_FORWARDED', `Case ${caseId} is ${c.status}; only a forwarded case can be re-assigned.`);
-      if (c.institutionId === institutionId) throw new AppError('CAS_SAME_INSTITUTION', `Case ${caseId} is already forwarded to ${institutionId}.`, [{ path: '/institutionId', message: 'is the current institution' }]);
-      checkTarget(cfg, c, institutionId);
-      const from = c.institutionId;
+      const refused = refusal(c, { kind: 'reassign', institutionId });
+      if (refused) throw refused;
+      checkForwardTarget(cfg.directory, c, institutionId);
+      const from = c.institutionId as string;
       const superseded = await w.supersedeForwards(caseId, from);
       const decisionId = await w.insertDecision({
         caseId, envelopeId: null, outcome: 'forward', institutionId, reason: null, ruleId: MANUAL_RULE,
@@ -61,7 +61,7 @@ export class CaseActions {
       const envelopes = await w.envelopesOfCase(caseId, 'forwarded');
       await w.addEvent(caseId, 'reassigned', at, { from, institutionId, by, supersededForwardIds: superseded, note });
       // forwardCase sees a new route and asks the RINA adapter for an X007 with the first forward.
-      const forwardIds = await forwardCase(w, { caseRecord: c, envelopes, institutionId, decisionId, ruleId: MANUAL_RULE, at });
+      const forwardIds = await forwardCase(w, { caseRecord: c, envelopes, institutionId, decisionId, ruleId: MANUAL_RULE, at, via: 'reassign' });
       return { from, superseded, forwardIds };
     });
     await this.deps.audit.record({
@@ -72,13 +72,13 @@ export class CaseActions {
     return { caseId, institutionId, forwardIds: r.forwardIds, supersededForwardIds: r.superseded };
   }
 
-  async reopen(caseId: string, body: unknown, by: string): Promise<{ caseId: string; status: 'triage'; reason: string }> {
-    const note = optionalText(body, 'note');
+  async reopen(caseId: string, cmd: ReopenCommand, by: string): Promise<{ caseId: string; status: 'triage'; reason: string }> {
+    const { note } = cmd;
     const at = this.deps.clock.now();
     await this.deps.store.inTransaction(async (w) => {
       const c = await w.lockCase(caseId);
       if (!c) throw new AppError('CAS_NOT_FOUND', `No case ${caseId}.`);
-      if (c.status !== 'returned') throw new AppError('CAS_NOT_RETURNED', `Case ${caseId} is ${c.status}; only a returned case can be reopened.`);
+      const reopened = transition(c, { kind: 'reopen' }, at);
       await w.insertDecision({
         caseId, envelopeId: null, outcome: 'triage', institutionId: null, reason: REOPENED_REASON, ruleId: MANUAL_RULE,
         ruleSetVersion: null, directoryVersion: null, trace: [], explanation: `${MANUAL_RULE}: reopened by ${by} (was returned: ${c.returnReason ?? 'no reason'})${note ? `: ${note}` : ''}`,
@@ -86,7 +86,7 @@ export class CaseActions {
       });
       const returned = await w.envelopesOfCase(caseId, 'returned');
       await w.setEnvelopeState(returned.map((e) => e.envelopeId), 'triage');
-      await w.saveCase({ ...c, status: 'triage', triageReason: REOPENED_REASON, triageSince: at, triageDetail: { returnReason: c.returnReason }, returnReason: null }, at);
+      await w.saveCase(reopened, at);
       await w.addEvent(caseId, 'reopened', at, { by, note, returnReason: c.returnReason });
     });
     await this.deps.audit.record({ actor: by, action: 'case.reopen', subjectType: 'case', subjectId: caseId, before: { status: 'returned' }, after: { status: 'triage', reason: REOPENED_REASON } });

@@ -3,7 +3,8 @@
  * envelopes marked forwarded. `planForward` is the pure rule, shared by the router (decideForCase), an operator's
  * assignment and case affinity alike; `forwardCase` writes it in the caller's transaction.
  */
-import type { CaseChanges, CaseRecord, CaseWriter } from '../cases/case-store';
+import type { CaseChanges, CaseRecord, CaseWriter } from './case-store';
+import { transition } from './case-transitions';
 import { newId } from '../shared/ids';
 
 export interface ForwardCaseInput {
@@ -14,6 +15,8 @@ export interface ForwardCaseInput {
   decisionId: number | string;
   ruleId: string | null;
   at: Date;
+  /** The case transition that forwards it: the router's route (default), an operator's assign or reassign. */
+  via?: 'route' | 'assign' | 'reassign';
 }
 
 export type ForwardPlan = Pick<CaseChanges, 'forwards' | 'events' | 'envelopeStates'> & { caseAfter: CaseRecord };
@@ -25,7 +28,7 @@ export function planForward(input: ForwardCaseInput, newForwardId: () => string 
   const routeChanges = c.status !== 'forwarded' || c.institutionId !== institutionId;
   const plan: ForwardPlan = {
     forwards: [], events: [], envelopeStates: [],
-    caseAfter: { ...c, status: 'forwarded', institutionId, triageReason: null, triageSince: null, triageDetail: null, returnReason: null },
+    caseAfter: transition(c, input.via === undefined || input.via === 'route' ? { kind: 'route', outcome: 'forward', institutionId } : { kind: input.via, institutionId }, at),
   };
   for (const [i, e] of input.envelopes.entries()) {
     const forwardId = newForwardId();

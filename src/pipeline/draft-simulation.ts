@@ -11,10 +11,10 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Envelope } from '../intake/envelope';
 import { AppError, ERRORS, type ErrorCode, type ErrorDetail } from '../shared/errors';
-import type { Directory } from './directory';
+import type { Directory } from '../routing/directory';
 import type { DraftReport } from './draft-comparison';
 import type { FromThread, SimulationThreadInput, ToThread } from './draft-simulation-thread';
-import type { RuleTable } from './rule-table';
+import type { RuleTable } from '../routing/rule-table';
 
 /** Niceness of the simulation thread: the service's own thread (HTTP, intake, the pull API) gets the CPU first. */
 const THREAD_NICENESS = 10;
