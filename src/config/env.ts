@@ -8,6 +8,7 @@
  * table names every key read here.
  */
 import path from 'node:path';
+import { passwordRefusal, passwordRefusalSentence } from '../access/password-policy';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 import { learningSettings, rinaSettings, type RinaSettings } from './feature-settings';
@@ -276,7 +277,9 @@ function bootstrap(read: EnvReader): Pick<AppConfig, 'bootstrapToken' | 'bootstr
   const bootstrapAdminUser = read.raw('BOOTSTRAP_ADMIN_USER');
   const bootstrapAdminPassword = read.raw('BOOTSTRAP_ADMIN_PASSWORD');
   if ((bootstrapAdminUser === undefined) !== (bootstrapAdminPassword === undefined)) read.errors.push('BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD go together');
-  if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < 8) read.errors.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
+  // The same policy as a password chosen in the console (#21): the bootstrap admin is the most powerful account.
+  const refusal = bootstrapAdminPassword === undefined ? undefined : passwordRefusal(bootstrapAdminPassword, bootstrapAdminUser ?? '');
+  if (refusal !== undefined) read.errors.push(`BOOTSTRAP_ADMIN_PASSWORD is refused by the password policy (${refusal}): ${passwordRefusalSentence(refusal)}`);
   return { bootstrapToken, bootstrapAdminUser, bootstrapAdminPassword };
 }
 
