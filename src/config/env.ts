@@ -106,6 +106,10 @@ export interface AppConfig {
   simulationMaxConcurrent: number;
   tokenLifetimeDays: number;
   reportRegenerateMinSeconds: number;
+  /** A report's CSV or HTML rendering (a worker thread) still running after this is stopped (REPORT_RENDER_TIME_LIMIT_MS). */
+  reportRenderTimeLimitMs: number;
+  /** Reports generated or rendered at once in one instance; one per person (REPORT_MAX_CONCURRENT). */
+  reportMaxConcurrent: number;
   /** Rule induction: fewest agreeing decisions a candidate rule needs (LEARNING_MIN_SUPPORT). */
   learningMinSupport: number;
   /** Rule induction: least share of the decisions a candidate covers that must agree, in percent. */
@@ -348,6 +352,8 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     simulationMaxConcurrent: read.int('SIMULATION_MAX_CONCURRENT', 2, 1, 64),
     tokenLifetimeDays: read.int('TOKEN_LIFETIME_DAYS', 365, 1, 36_500),
     reportRegenerateMinSeconds: read.int('REPORT_REGENERATE_MIN_SECONDS', 60, 0, 86_400),
+    reportRenderTimeLimitMs: read.int('REPORT_RENDER_TIME_LIMIT_MS', 30_000, 100, 600_000),
+    reportMaxConcurrent: read.int('REPORT_MAX_CONCURRENT', 2, 1, 64),
     ...learningSettings(read),
     rina: rinaSettings(read),
   };
