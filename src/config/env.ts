@@ -8,7 +8,7 @@
  * table names every key read here.
  */
 import path from 'node:path';
-import { passwordRefusal, passwordRefusalSentence } from '../access/password-policy';
+import { bootstrapSettings as bootstrap } from './bootstrap-settings';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 import { learningSettings, rinaSettings, type RinaSettings } from './feature-settings';
@@ -273,18 +273,6 @@ function helpdeskSettings(read: EnvReader): HelpdeskSettings {
     pipelineWatchBatch: read.int('HELPDESK_PIPELINE_WATCH_BATCH', d.pipelineWatchBatch, 1, 100_000),
     slaStartMaxDaysBack: read.int('HELPDESK_SLA_START_MAX_DAYS_BACK', d.slaStartMaxDaysBack, 0, 3650),
   };
-}
-
-function bootstrap(read: EnvReader): Pick<AppConfig, 'bootstrapToken' | 'bootstrapAdminUser' | 'bootstrapAdminPassword'> {
-  const bootstrapToken = read.raw('BOOTSTRAP_TOKEN');
-  if (bootstrapToken !== undefined && bootstrapToken.length < 16) read.errors.push('BOOTSTRAP_TOKEN must be at least 16 characters');
-  const bootstrapAdminUser = read.raw('BOOTSTRAP_ADMIN_USER');
-  const bootstrapAdminPassword = read.raw('BOOTSTRAP_ADMIN_PASSWORD');
-  if ((bootstrapAdminUser === undefined) !== (bootstrapAdminPassword === undefined)) read.errors.push('BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD go together');
-  // The same policy as a password chosen in the console (#21): the bootstrap admin is the most powerful account.
-  const refusal = bootstrapAdminPassword === undefined ? undefined : passwordRefusal(bootstrapAdminPassword, bootstrapAdminUser ?? '');
-  if (refusal !== undefined) read.errors.push(`BOOTSTRAP_ADMIN_PASSWORD is refused by the password policy (${refusal}): ${passwordRefusalSentence(refusal)}`);
-  return { bootstrapToken, bootstrapAdminUser, bootstrapAdminPassword };
 }
 
 /** The limits on one envelope's shape (CONTRACT §2), checked before parsing. */
