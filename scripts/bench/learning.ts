@@ -14,9 +14,7 @@
  * Acceptance: month 2 within 2 points of the learnable share, 0 wrong forwards (≤ 0.5 % noisy), 0 gates passed,
  * ≤ 10 supervisor actions. On PostgreSQL when the bench has one (its own schema), else PGlite.
  */
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import { loadConfig } from '../../src/config/env';
 import { startService, type Service } from '../../src/app/service';
 import type { Envelope } from '../../src/intake/envelope';
@@ -26,6 +24,7 @@ import { generateEnvelopes, isMalformed } from '../../src/simulation/synthetic';
 import { silentLogger } from '../../src/shared/logger';
 import { openDatabase, type Database } from '../../src/store/database';
 import type { BenchContext, BenchRow, BenchSection } from './types';
+import { benchSchemaUrl, dropBenchSchema } from './lib/service-process';
 
 const TOKEN = 'bench-bootstrap-token-0123456789';
 const PER_MONTH = 1200;
@@ -144,19 +143,8 @@ async function figures(db: Database, envelopes: Envelope[], facts: Map<string, R
 }
 
 async function scenario(databaseUrl: string | undefined, noise: number, ctx: BenchContext): Promise<BenchRow> {
-  let schema: string | undefined;
-  let url = databaseUrl;
-  if (databaseUrl) {
-    schema = `bench_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const u = new URL(databaseUrl);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    url = u.toString();
-  }
-  const db = await openDatabase({ databaseUrl: url });
+  const scratch = databaseUrl ? await benchSchemaUrl(databaseUrl, 'learning') : undefined;
+  const db = await openDatabase({ databaseUrl: scratch?.url });
   const svc = await startService(loadConfig({ BOOTSTRAP_TOKEN: TOKEN, PORT: '0', PIN_HASH_KEY: 'bench-pin-hash-key-0123456789abcdef' }), { db, logger: silentLogger(), workers: false });
   try {
     const client = api(`http://127.0.0.1:${(svc.server!.address() as AddressInfo).port}`);
@@ -194,12 +182,7 @@ async function scenario(databaseUrl: string | undefined, noise: number, ctx: Ben
   } finally {
     await svc.stop();
     await db.close();
-    if (schema && databaseUrl) {
-      const admin = new Client({ connectionString: databaseUrl });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    }
+    if (scratch && databaseUrl) await dropBenchSchema(databaseUrl, scratch.schema);
   }
 }
 

@@ -9,11 +9,9 @@
  * Run alone: `npx tsx scripts/bench/report.ts [--database-url URL] [--explain] [--keep-schema NAME]` (--keep-schema
  * seeds NAME once and keeps it, to study plans without seeding again; drop it by hand afterwards).
  */
-import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { loadHelpdeskConfig } from '../../src/helpdesk/helpdesk-config';
 import { loadBucCatalogue } from '../../src/reporting/buc-catalogue';
 import { monthPeriod } from '../../src/reporting/period';
@@ -25,6 +23,7 @@ import { openDatabase, type Database, type Sql } from '../../src/store/database'
 import { migrate } from '../../src/store/migrate';
 import { PgReportStore } from '../../src/store/report-version-repository';
 import type { BenchContext, BenchRow, BenchSection } from './types';
+import { benchSchemaUrl, dropBenchSchema } from './lib/service-process';
 
 const CONFIG_DIR = path.resolve(__dirname, '../../config');
 const ENVELOPES = 1_000_000;
@@ -134,15 +133,8 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   if (!ctx.databaseUrl) return [{ benchmark: 'monthly report (1 M envelopes, 100 k tickets)', figures: { note: 'needs PostgreSQL (--database-url)' } }];
   const k = process.argv.indexOf('--keep-schema');
   const kept = k >= 0 ? process.argv[k + 1] : undefined;
-  if (kept !== undefined && !/^[a-z_][a-z0-9_]{0,40}$/.test(kept)) throw new Error('--keep-schema takes a plain lower-case name');
-  const schema = kept ?? `bench_report_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: ctx.databaseUrl });
-  await admin.connect();
-  const exists = (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
-  if (!exists) await admin.query(`CREATE SCHEMA ${schema}`);
-  const url = new URL(ctx.databaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const db = await openDatabase({ databaseUrl: url.toString() }); // the service's default pool (DATABASE_POOL_SIZE 10)
+  const { url, schema, existed: exists } = await benchSchemaUrl(ctx.databaseUrl, 'report', kept);
+  const db = await openDatabase({ databaseUrl: url }); // the service's default pool (DATABASE_POOL_SIZE 10)
   try {
     await migrate(db);
     const seedStart = performance.now();
@@ -187,8 +179,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     }];
   } finally {
     await db.close();
-    if (!kept) await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
+    if (!kept) await dropBenchSchema(ctx.databaseUrl, schema);
   }
 }
 

@@ -9,9 +9,7 @@
  * X007 sent (forwarded cases), p50/p99, and the throughput of each over the run. Target (#19): keeps up with 50/s
  * (throughput within 10 % of the rate) with event → X007 sent p99 under 5 s.
  */
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import { loadConfig } from '../../src/config/env';
 import { startService } from '../../src/app/service';
 import { loadDirectoryFromConfig, loadRuleTableFromConfig } from '../../src/routing/config-files';
@@ -20,6 +18,7 @@ import { openDatabase } from '../../src/store/database';
 import { RinaSimulator } from '../rina-sim/server';
 import { documentEvent, type SimCase } from '../rina-sim/sim-cases';
 import type { BenchContext, BenchRow, BenchSection } from './types';
+import { benchSchemaUrl, dropBenchSchema } from './lib/service-process';
 
 const TOKEN = 'bench-bootstrap-token-0123456789';
 
@@ -34,20 +33,6 @@ function quantiles(ms: number[]): { p50: number; p99: number } {
   const s = [...ms].sort((a, b) => a - b);
   const at = (q: number) => Number(s[Math.min(s.length - 1, Math.floor(q * s.length))].toFixed(1));
   return { p50: at(0.5), p99: at(0.99) };
-}
-
-async function freshSchema(databaseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const run = async (sql: string) => {
-    const c = new Client({ connectionString: databaseUrl });
-    await c.connect();
-    await c.query(sql);
-    await c.end();
-  };
-  await run(`CREATE SCHEMA ${schema}`);
-  const u = new URL(databaseUrl);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: u.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
 }
 
 /** Pushes every case's event at `rate` per second; answers when each was pushed and how long its 202 took. */
@@ -81,7 +66,7 @@ async function measure(driver: string, databaseUrl: string | undefined, ctx: Ben
   const rate = flag('rina-rate', 50);
   const sim = new RinaSimulator({ seed: 'bench-rina' });
   const rinaUrl = await sim.start();
-  const schema = databaseUrl ? await freshSchema(databaseUrl) : undefined;
+  const schema = databaseUrl ? await benchSchemaUrl(databaseUrl, 'rina') : undefined;
   const db = await openDatabase({ databaseUrl: schema?.url });
   const svc = await startService(loadConfig({
     BOOTSTRAP_TOKEN: TOKEN, PORT: '0', RINA_URL: rinaUrl, RINA_USER: sim.user, RINA_PASSWORD: sim.password, WORKER_POLL_MS: '50',
@@ -128,7 +113,7 @@ async function measure(driver: string, databaseUrl: string | undefined, ctx: Ben
   } finally {
     await svc.stop();
     await db.close();
-    await schema?.drop();
+    if (schema && databaseUrl) await dropBenchSchema(databaseUrl, schema.schema);
     await sim.stop();
   }
 }

@@ -7,15 +7,14 @@
  * The cases are seeded straight into the tables (one envelope, one triage decision each, the synthetic
  * generator's bodies): routing 10,000 envelopes first would measure the pipeline, not these reads.
  */
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import { loadConfig } from '../../src/config/env';
 import { startService } from '../../src/app/service';
 import { generateEnvelopes, isMalformed } from '../../src/simulation/synthetic';
 import { silentLogger } from '../../src/shared/logger';
 import { openDatabase, type Database } from '../../src/store/database';
 import type { BenchContext, BenchRow, BenchSection } from './types';
+import { benchSchemaUrl, dropBenchSchema } from './lib/service-process';
 
 const CASES = 10_000;
 const SAMPLES = 200;
@@ -79,19 +78,8 @@ async function timed(url: string, n: number, ctx: BenchContext, label: string, p
 }
 
 async function measure(driver: string, databaseUrl: string | undefined, ctx: BenchContext): Promise<BenchRow[]> {
-  let schema: string | undefined;
-  let url = databaseUrl;
-  if (databaseUrl) {
-    schema = `bench_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const u = new URL(databaseUrl);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    url = u.toString();
-  }
-  const db = await openDatabase({ databaseUrl: url });
+  const scratch = databaseUrl ? await benchSchemaUrl(databaseUrl, 'triage') : undefined;
+  const db = await openDatabase({ databaseUrl: scratch?.url });
   const svc = await startService(loadConfig({ BOOTSTRAP_TOKEN: TOKEN, PORT: '0' }), { db, logger: silentLogger(), workers: false });
   try {
     const ids = await seed(db, ctx);
@@ -124,12 +112,7 @@ async function measure(driver: string, databaseUrl: string | undefined, ctx: Ben
   } finally {
     await svc.stop();
     await db.close();
-    if (schema && databaseUrl) {
-      const admin = new Client({ connectionString: databaseUrl });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    }
+    if (scratch && databaseUrl) await dropBenchSchema(databaseUrl, scratch.schema);
   }
 }
 

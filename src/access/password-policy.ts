@@ -14,7 +14,7 @@ import { MIN_PASSWORD_LENGTH } from './passwords';
 /** zxcvbn's score (0–4) a password needs: 3 = "safely unguessable: moderate protection from offline attacks". */
 const MIN_SCORE = 3;
 
-type PasswordRefusal = 'too-short' | 'contains-username' | 'common' | 'repetitive' | 'guessable';
+export type PasswordRefusal = 'too-short' | 'contains-username' | 'common' | 'repetitive' | 'guessable';
 
 let factory: ZxcvbnFactory | undefined;
 /** Built on first use (the dictionaries take a few MB): a service that never changes a password never loads them. */
@@ -46,6 +46,11 @@ export function passwordRefusal(password: string, username: string): PasswordRef
   // Checking the first 100 characters is enough to judge, and bounds the work on a very long input.
   const r = estimator().check(password.slice(0, 100), [username]);
   return r.score >= MIN_SCORE ? undefined : refusalOf(r);
+}
+
+/** Why a password is refused, in a sentence that names no password (for a configured one: "BOOTSTRAP_ADMIN_PASSWORD is refused: …"). */
+export function passwordRefusalSentence(reason: PasswordRefusal): string {
+  return SENTENCES[reason].replace(/^The new password/, 'The password');
 }
 
 /** Throws ACC_PASSWORD_WEAK (with `reason`) when the password may not be chosen. */

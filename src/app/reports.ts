@@ -5,6 +5,7 @@
 import type { CalendarRegistry } from '../helpdesk/calendar-config';
 import { loadBucCatalogue, withLiveTitles, type LiveBucEntry } from '../reporting/buc-catalogue';
 import { reportRelayStep } from '../reporting/report-notices';
+import { ReportRenderer, type RenderLimits } from '../reporting/report-rendering';
 import { ReportService } from '../reporting/report-service';
 import { REPORT_JOB_NAMES, reportJobs, type ReportJobs } from '../reporting/report-jobs';
 import { Scheduler } from '../scheduler/scheduler';
@@ -35,6 +36,8 @@ export interface ReportsDeps {
   noticeLease?: { owner?: string; leaseMs?: number };
   /** On-demand regeneration of one period at most once per this many seconds (config.reportRegenerateMinSeconds). */
   regenerateMinSeconds?: number;
+  /** CSV/HTML rendering in a worker thread: its time limit and the reports produced at once (config.reportRenderTimeLimitMs, reportMaxConcurrent). */
+  renderLimits?: RenderLimits;
 }
 
 export interface Reports {
@@ -46,7 +49,9 @@ export interface Reports {
 
 export function startReports(deps: ReportsDeps): Reports {
   const { db, clock, logger } = deps;
+  const renderer = new ReportRenderer(deps.renderLimits ?? { timeLimitMs: 30_000, maxConcurrent: 2 });
   const service = new ReportService({
+    compare: (previous, draft) => renderer.compare(previous, draft),
     store: new PgReportStore(db), clock, logger, catalogue: deps.bucCatalogue ? withLiveTitles(loadBucCatalogue(deps.configDir), deps.bucCatalogue) : loadBucCatalogue(deps.configDir), calendars: deps.calendars, notify: Boolean(deps.bus),
   });
   const relay = deps.bus
@@ -64,7 +69,7 @@ export function startReports(deps: ReportsDeps): Reports {
     scheduler.start();
   }
   return {
-    service, router: reportsRouter(service, { minSeconds: deps.regenerateMinSeconds ?? 0, now: () => clock.now() }), jobs,
+    service, router: reportsRouter(service, { minSeconds: deps.regenerateMinSeconds ?? 0, now: () => clock.now() }, renderer), jobs,
     async stop() {
       await scheduler?.stop();
     },

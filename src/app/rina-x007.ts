@@ -7,6 +7,7 @@ import type { AuditTrail } from '../audit/audit-trail';
 import { x007RelayStep, type X007State } from '../forwarding/x007';
 import { createX007Metrics } from '../forwarding/x007-metrics';
 import { X007Operations } from '../forwarding/x007-operations';
+import { followX007sSent } from '../helpdesk/automatic-resolution';
 import { SYSTEM_ACTORS } from '../helpdesk/ticket-request';
 import type { TicketService } from '../helpdesk/ticket-service';
 import { x007FailureTicket } from '../helpdesk/x007-tickets';
@@ -18,6 +19,7 @@ import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { WorkerLoop } from '../shared/worker-loop';
 import type { Database } from '../store/database';
+import { PgCauseReader } from '../store/ticket-pipeline-repository';
 import { PgX007Outbox } from '../store/x007-repository';
 import { x007Router } from '../web/x007-router';
 
@@ -69,6 +71,10 @@ export function startX007(deps: X007Deps): X007Side {
       now: () => deps.clock.now(), logger: deps.logger, owner: newId(`x007-${deps.connectionName}`),
       onSent: () => metrics.sent.inc(),
       onFailure: (_job, final) => metrics.failures.inc({ final: String(final) }),
+      resolveTickets: async (forwardIds) => {
+        const resolved = await deps.db.transaction((tx) => followX007sSent(deps.tickets, new PgCauseReader(tx), forwardIds, deps.clock.now()));
+        for (const r of resolved) deps.logger.info('automatic ticket resolved: its cause is gone', { event: 'helpdesk.ticket_auto_resolved', ticketId: r.ticketId, cause: r.cause, via: 'event' });
+      },
     }), { idleMs: deps.idleMs, logger: deps.logger });
     if (deps.workers) relay.start();
   }

@@ -345,6 +345,7 @@ export async function startService(config: Readonly<AppConfig>, opts: ServiceOpt
   const reports = startReports({
     db, clock, logger, configDir: config.configDir, bucCatalogue: catalogue, calendars: helpdesk.config.calendars, bus: amqp?.broker,
     scheduler: opts.workers !== false, monthlyCron: config.reportMonthlyCron, scheduleTimezone: config.scheduleTimezone, noticeLease: noticeLease(config, 'report-relay'), regenerateMinSeconds: config.reportRegenerateMinSeconds,
+    renderLimits: { timeLimitMs: config.reportRenderTimeLimitMs, maxConcurrent: config.reportMaxConcurrent },
   });
 
   let stopping = false;

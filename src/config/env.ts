@@ -8,6 +8,7 @@
  * table names every key read here.
  */
 import path from 'node:path';
+import { bootstrapSettings as bootstrap } from './bootstrap-settings';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 import { learningSettings, rinaSettings, type RinaSettings } from './feature-settings';
@@ -105,6 +106,10 @@ export interface AppConfig {
   simulationMaxConcurrent: number;
   tokenLifetimeDays: number;
   reportRegenerateMinSeconds: number;
+  /** A report's CSV or HTML rendering (a worker thread) still running after this is stopped (REPORT_RENDER_TIME_LIMIT_MS). */
+  reportRenderTimeLimitMs: number;
+  /** Reports generated or rendered at once in one instance; one per person (REPORT_MAX_CONCURRENT). */
+  reportMaxConcurrent: number;
   /** Rule induction: fewest agreeing decisions a candidate rule needs (LEARNING_MIN_SUPPORT). */
   learningMinSupport: number;
   /** Rule induction: least share of the decisions a candidate covers that must agree, in percent. */
@@ -270,16 +275,6 @@ function helpdeskSettings(read: EnvReader): HelpdeskSettings {
   };
 }
 
-function bootstrap(read: EnvReader): Pick<AppConfig, 'bootstrapToken' | 'bootstrapAdminUser' | 'bootstrapAdminPassword'> {
-  const bootstrapToken = read.raw('BOOTSTRAP_TOKEN');
-  if (bootstrapToken !== undefined && bootstrapToken.length < 16) read.errors.push('BOOTSTRAP_TOKEN must be at least 16 characters');
-  const bootstrapAdminUser = read.raw('BOOTSTRAP_ADMIN_USER');
-  const bootstrapAdminPassword = read.raw('BOOTSTRAP_ADMIN_PASSWORD');
-  if ((bootstrapAdminUser === undefined) !== (bootstrapAdminPassword === undefined)) read.errors.push('BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD go together');
-  if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < 8) read.errors.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 8 characters');
-  return { bootstrapToken, bootstrapAdminUser, bootstrapAdminPassword };
-}
-
 /** The limits on one envelope's shape (CONTRACT §2), checked before parsing. */
 function inputLimits(read: EnvReader): InputLimits {
   return {
@@ -345,6 +340,8 @@ function buildConfig(read: EnvReader, cwd: string): AppConfig {
     simulationMaxConcurrent: read.int('SIMULATION_MAX_CONCURRENT', 2, 1, 64),
     tokenLifetimeDays: read.int('TOKEN_LIFETIME_DAYS', 365, 1, 36_500),
     reportRegenerateMinSeconds: read.int('REPORT_REGENERATE_MIN_SECONDS', 60, 0, 86_400),
+    reportRenderTimeLimitMs: read.int('REPORT_RENDER_TIME_LIMIT_MS', 30_000, 100, 600_000),
+    reportMaxConcurrent: read.int('REPORT_MAX_CONCURRENT', 2, 1, 64),
     ...learningSettings(read),
     rina: rinaSettings(read),
   };

@@ -137,6 +137,8 @@ export interface X007RelayDeps {
   /** Counts what happened (metrics); called once per sent X007 and per failed attempt. */
   onSent?: (job: X007Job) => void;
   onFailure?: (job: X007Job, final: boolean) => void;
+  /** After a round, with the forwards whose X007 it sent: their failure tickets (a retry went through) are resolved. */
+  resolveTickets?: (sentForwardIds: string[]) => Promise<void>;
 }
 
 /** The job's X007 is created (or found, made by an attempt that died before recording it) and its id recorded. */
@@ -192,12 +194,14 @@ async function ticketFailures(deps: X007RelayDeps): Promise<void> {
 
 /** One relay round: carry out the due X007 jobs, then open the tickets of those that failed for good. */
 export function x007RelayStep(deps: X007RelayDeps): () => Promise<boolean> {
+  const sent: string[] = [];
   const relay = leasedRelayStep<X007Job>({
     outbox: deps.outbox, now: deps.now, logger: deps.logger, owner: deps.owner, leaseMs: deps.leaseMs ?? DEFAULT_X007_LEASE_MS,
     batchSize: deps.batchSize ?? 10, attempts: (j) => j.attempts, retry: X007_RETRY, final: finalFailure, errorText: cpiAnswer,
     deliver: async (job) => {
       try {
         await carryOutX007(deps, job);
+        sent.push(job.forwardId);
         deps.onSent?.(job);
       } catch (e) {
         deps.onFailure?.(job, finalFailure(e, job));
@@ -208,8 +212,17 @@ export function x007RelayStep(deps: X007RelayDeps): () => Promise<boolean> {
     event: 'rina.x007', noun: 'X007',
   });
   return async () => {
+    sent.length = 0;
     const more = await relay();
     await ticketFailures(deps);
+    if (sent.length > 0 && deps.resolveTickets) {
+      try {
+        await deps.resolveTickets(sent.splice(0));
+      } catch (e) {
+        // The pipeline watch's sweep resolves them later: a failed follow-up never stops the relay.
+        deps.logger.warn('X007 failure tickets not resolved after the X007 was sent; the pipeline watch will', { event: 'rina.x007_ticket_follow_up_failed', error: String((e as Error)?.message ?? e) });
+      }
+    }
     return more;
   };
 }

@@ -2,7 +2,7 @@
  * Automatic tickets follow their cause. A ticket opened because forwards were not acknowledged is resolved once
  * none of its forwards is pending any more (accepted or rejected); one opened for an aged orphan case is resolved
  * once that triage episode ends (the case assigned, returned, or, when a fact was missed, out of triage or in a
- * later episode). Each resolution is a `resolve` event by `system:case-follow-up` whose message says why and
+ * later episode); one opened because an X007 could not be carried out in RINA is resolved once a retry sent it. Each resolution is a `resolve` event by `system:case-follow-up` whose message says why and
  * whose data carries the cause and the ids.
  *
  * Two paths: the case pipeline reports each fact inside its own transaction (followCaseFact, wired by the
@@ -18,7 +18,7 @@ import type { TicketRecord, TicketWriter } from './ticket-store';
 
 export const CASE_FOLLOW_UP: Actor = { id: 'system:case-follow-up', kind: 'system', seesInternal: true };
 
-export type CauseGoneKind = 'forwards-acknowledged' | 'case-assigned' | 'case-returned' | 'case-left-triage';
+export type CauseGoneKind = 'forwards-acknowledged' | 'case-assigned' | 'case-returned' | 'case-left-triage' | 'x007-sent';
 
 export interface CauseGone {
   ticketId: string;
@@ -36,8 +36,18 @@ export interface CauseReader {
   forwardStatuses(forwardIds: string[]): Promise<ForwardStatus[]>;
   /** Open orphan-aged tickets of the case. */
   openOrphanTickets(caseId: string): Promise<TicketRecord[]>;
+  /** Open x007-failed tickets whose X007 has been sent since (a retry went through): of these forwards, or all of them. */
+  openX007TicketsSent(forwardIds?: string[], limit?: number): Promise<X007TicketCause[]>;
   /** Open automatic tickets whose cause is gone (the sweep), at most `limit` of each kind. */
   ticketsWithCauseGone(limit: number): Promise<{ forwards: ForwardTicketCause[]; orphans: OrphanTicketCause[] }>;
+}
+
+/** An x007-failed ticket whose X007 is sent now. */
+export interface X007TicketCause {
+  ticketId: string;
+  forwardId: string;
+  caseId: string;
+  documentId: string | null;
 }
 
 export type ForwardStatus = { forwardId: string; status: string; institutionId: string };
@@ -97,6 +107,14 @@ export function orphanEpisodeOver(c: OrphanTicketCause): CauseGone {
   };
 }
 
+export function x007Sent(c: X007TicketCause): CauseGone {
+  return {
+    ticketId: c.ticketId, cause: 'x007-sent',
+    explanation: `Resolved automatically: the X007 of forward ${c.forwardId} (case ${c.caseId}) was sent in RINA after a retry${c.documentId ? ` (document ${c.documentId})` : ''}.`,
+    data: { automatic: true, cause: 'x007-sent', forwardId: c.forwardId, caseId: c.caseId, documentId: c.documentId },
+  };
+}
+
 /** Resolves one automatic ticket for its cause; false when it is no longer open (someone resolved it first). */
 export async function resolveForCause(service: TicketService, w: TicketWriter, gone: CauseGone, now: Date): Promise<boolean> {
   const ticket = await w.lockTicket(gone.ticketId);
@@ -131,9 +149,20 @@ export async function sweepGoneCauses(service: TicketService, r: CauseReader, no
   const gone = [
     ...found.forwards.map((f) => forwardsAcknowledged(f.ticketId, f.statuses)).filter((g): g is CauseGone => g !== undefined),
     ...found.orphans.map(orphanEpisodeOver),
+    ...(await r.openX007TicketsSent(undefined, limit)).map(x007Sent),
   ];
   const resolved: ResolvedTicket[] = [];
   for (const g of gone) {
+    if (await resolveForCause(service, r.tickets, g, now)) resolved.push({ ticketId: g.ticketId, cause: g.cause });
+  }
+  return resolved;
+}
+
+/** The event-driven path of X007s: the relay sent these forwards' X007s (a retry went through), in a transaction of their own. */
+export async function followX007sSent(service: TicketService, r: CauseReader, forwardIds: string[], now: Date): Promise<ResolvedTicket[]> {
+  if (forwardIds.length === 0) return [];
+  const resolved: ResolvedTicket[] = [];
+  for (const g of (await r.openX007TicketsSent(forwardIds)).map(x007Sent)) {
     if (await resolveForCause(service, r.tickets, g, now)) resolved.push({ ticketId: g.ticketId, cause: g.cause });
   }
   return resolved;

@@ -20,11 +20,11 @@ import type { Logger } from '../shared/logger';
 import { periodFigures } from './assemble';
 import type { BucCatalogue } from './buc-catalogue';
 import { syncCalendarRows } from './calendar-rows';
-import { figuresDigest, reportChanges } from './diff';
 import {
   assertStarted, monthComparisons, periodOf, previousYearOf, REPORT_ZONE, type Period, type ReportKind,
 } from './period';
 import type { Report, ReportDraft } from './report-model';
+import { runReportTask, type Comparison } from './report-task';
 import type { FiguresReader, ReportStore, ReportTransaction, VersionSummary, Window } from './report-store';
 
 export interface ReportServiceDeps {
@@ -35,7 +35,11 @@ export interface ReportServiceDeps {
   logger: Logger;
   /** A broker is configured: queue report.ready for each new version. */
   notify: boolean;
+  /** A new version's changes against the previous one and its digest: off the event loop in the service (report-rendering.ts); in line without it. */
+  compare?: (previous: Report | undefined, draft: ReportDraft) => Promise<Comparison>;
 }
+
+const compareInLine = async (previous: Report | undefined, draft: ReportDraft): Promise<Comparison> => runReportTask({ task: 'compare', previous, draft }) as Comparison;
 
 export interface GenerateRequest {
   kind: ReportKind;
@@ -83,14 +87,10 @@ export class ReportService {
     const calendarsWritten = await syncCalendarRows(tx, this.deps.calendars, Math.max(period.year, Number(asOf.toISOString().slice(0, 4))));
     const draft = await tx.readFigures((figures) => this.draft(figures, period, asOf, req), calendarsWritten);
     const previous = await tx.latest(req.kind, req.period);
-    const report: Report = {
-      ...draft,
-      version: (previous?.version ?? 0) + 1,
-      previousVersion: previous?.version ?? null,
-      changes: previous ? reportChanges(previous.report, draft) : [],
-    };
+    const { changes, digest } = await (this.deps.compare ?? compareInLine)(previous?.report, draft);
+    const report: Report = { ...draft, version: (previous?.version ?? 0) + 1, previousVersion: previous?.version ?? null, changes };
     await tx.insertVersion({
-      kind: req.kind, period: req.period, version: report.version, report, contentSha256: figuresDigest(draft), generatedAt: asOf,
+      kind: req.kind, period: req.period, version: report.version, report, contentSha256: digest, generatedAt: asOf,
       generatedBy: req.by, trigger: req.trigger, notification: this.deps.notify ? 'pending' : 'none',
     });
     this.deps.logger.info('report generated', {

@@ -87,7 +87,8 @@ export interface ImportResult {
 const MAX_EVENT_BYTES = 256 * 1024;
 
 export class RinaEventService {
-  private readonly limits: InputLimits;
+  /** The intake's limits, with the size of an event's (MAX_EVENT_BYTES): the HTTP route reads the body with them. */
+  readonly limits: InputLimits;
 
   constructor(private readonly deps: RinaEventDeps) {
     this.limits = { ...deps.intake.limits, maxBytes: Math.min(deps.intake.limits.maxBytes, MAX_EVENT_BYTES) };

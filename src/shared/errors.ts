@@ -100,6 +100,8 @@ export const ERRORS = {
   RPT_VERSION_NOT_FOUND: { status: 404, retry: false, doc: 'No stored report version for this period (and number).' },
   RPT_REGENERATE_TOO_SOON: { status: 429, retry: false, doc: 'The report of this period was generated less than REPORT_REGENERATE_MIN_SECONDS ago; Retry-After says when it may be regenerated.' },
   RPT_FORMAT_INVALID: { status: 400, retry: false, doc: 'Unknown report format or CSV separator (format json, csv or html; separator , or ;).' },
+  RPT_RENDER_LIMIT: { status: 503, retry: false, doc: 'A report\'s CSV or HTML rendering reached its time limit (REPORT_RENDER_TIME_LIMIT_MS) or its memory limit and was stopped; the stored report is intact: ask again later, or as JSON.' },
+  RPT_BUSY: { status: 429, retry: false, doc: 'A report of the same person is still being produced, the same period is being regenerated, or the most reports the service produces at once (REPORT_MAX_CONCURRENT) are; Retry-After says when to try again.' },
 
   // Sessions, passwords and counterpart desks (issues #20, #21)
   AUTH_LOGIN_MEDIA_TYPE: { status: 415, retry: false, doc: 'A login must be sent as application/json (a form or text/plain body is refused: no login from another site).' },

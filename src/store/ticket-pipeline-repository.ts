@@ -4,7 +4,7 @@
  * SQL only here.
  */
 import type { CaseWriter } from '../cases/case-store';
-import type { CauseReader, ForwardStatus, ForwardTicketCause, OrphanTicketCause } from '../helpdesk/automatic-resolution';
+import type { CauseReader, ForwardStatus, ForwardTicketCause, OrphanTicketCause, X007TicketCause } from '../helpdesk/automatic-resolution';
 import type { EscalationNotice, EscalationOutbox } from '../helpdesk/escalation-notices';
 import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/pipeline-watch';
 import { markForwardsReminded, markOrphanTicket } from './case-changes';
@@ -86,6 +86,15 @@ export class PgCauseReader implements CauseReader {
     const rows = await this.tx.query<Parameters<typeof ticketFromRow>[0]>(
       `SELECT t.* FROM tickets t WHERE ${OPEN_AUTOMATIC} AND t.category = 'orphan-aged' AND t.case_id = $1 ORDER BY t.id`, [caseId]);
     return rows.map(ticketFromRow);
+  }
+
+  async openX007TicketsSent(forwardIds?: string[], limit = 500): Promise<X007TicketCause[]> {
+    // The ticket's idempotency key names its forward (x007-tickets.ts: kind x007-failed, ref the forward id).
+    const rows = await this.tx.query<{ id: string; forward_id: string; case_id: string; document_id: string | null }>(
+      `SELECT t.id, x.forward_id, x.case_id, x.document_id FROM tickets t JOIN rina_x007 x ON t.auto_key = 'x007-failed:' || x.forward_id
+        WHERE ${OPEN_AUTOMATIC} AND t.category = 'x007-failed' AND x.state = 'sent' AND ($1::text[] IS NULL OR x.forward_id = ANY($1::text[]))
+        ORDER BY t.created_at, t.id LIMIT $2`, [forwardIds ?? null, limit]);
+    return rows.map((r) => ({ ticketId: r.id, forwardId: r.forward_id, caseId: r.case_id, documentId: r.document_id }));
   }
 
   async ticketsWithCauseGone(limit: number): Promise<{ forwards: ForwardTicketCause[]; orphans: OrphanTicketCause[] }> {

@@ -5,7 +5,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Role } from '../access/access';
 import type { ReportKind } from '../reporting/period';
-import { parseFormat, renderReport } from '../reporting/render';
+import { parseFormat, type Rendered, type renderReport } from '../reporting/render';
+import { ReportRenderer } from '../reporting/report-rendering';
 import type { ReportService } from '../reporting/report-service';
 import type { VersionSummary } from '../reporting/report-store';
 import { AppError } from '../shared/errors';
@@ -27,17 +28,29 @@ function versionOf(query: Record<string, unknown>): number | undefined {
 
 const summary = (v: VersionSummary) => ({ ...v, generatedAt: v.generatedAt.toISOString() });
 
-function send(res: Response, req: Request, report: Parameters<typeof renderReport>[0]): void {
+/** Rendered off the event loop (CSV, HTML: reporting/report-rendering.ts) under the person's slot. */
+async function send(res: Response, req: Request, report: Parameters<typeof renderReport>[0], renderer: ReportRenderer, heldSlot = false): Promise<void> {
   const query = req.query as Record<string, unknown>;
   const { format, separator } = parseFormat(query.format, query.separator);
-  const out = renderReport(report, format, separator);
+  const give = heldSlot || format === 'json' ? () => undefined : renderer.slots.take(req.principal!.id);
+  let out: Rendered;
+  try {
+    out = await renderer.render(report, format, separator);
+  } finally {
+    give();
+  }
   res.type(out.contentType);
   if (format === 'html') res.setHeader('Content-Security-Policy', reportHtmlCsp(out.body));
   if (format !== 'json') res.setHeader('Content-Disposition', `inline; filename="${out.filename}"`);
   res.send(out.body);
 }
 
-export function reportsRouter(service: ReportService, spacing: RegenerationSpacing = { minSeconds: 0, now: () => new Date() }): Router {
+/** Defaults of REPORT_RENDER_TIME_LIMIT_MS and REPORT_MAX_CONCURRENT (config/env.ts). */
+const DEFAULT_RENDER_LIMITS = { timeLimitMs: 30_000, maxConcurrent: 2 };
+
+export function reportsRouter(
+  service: ReportService, spacing: RegenerationSpacing = { minSeconds: 0, now: () => new Date() }, renderer = new ReportRenderer(DEFAULT_RENDER_LIMITS),
+): Router {
   const r = Router();
   const read = requireRole('operator', 'admin');
   const regenerate = requireRole(SUPERVISOR, 'admin');
@@ -52,7 +65,7 @@ export function reportsRouter(service: ReportService, spacing: RegenerationSpaci
     r.get(`/api/reports/${kind}/:${param}`, read, async (req, res) => {
       const query = req.query as Record<string, unknown>;
       parseFormat(query.format, query.separator); // a bad format is refused before any work
-      send(res, req, await service.get(kind, String(req.params[param]), versionOf(query), req.principal!.id));
+      await send(res, req, await service.get(kind, String(req.params[param]), versionOf(query), req.principal!.id), renderer);
     });
 
     r.get(`/api/reports/${kind}/:${param}/versions`, read, async (req, res) => {
@@ -63,9 +76,15 @@ export function reportsRouter(service: ReportService, spacing: RegenerationSpaci
     r.post(`/api/reports/${kind}/:${param}`, regenerate, spacedRegeneration(service, kind, param, spacing), async (req, res) => {
       const query = req.query as Record<string, unknown>;
       parseFormat(query.format, query.separator);
-      const report = await service.generate({ kind, period: String(req.params[param]), by: req.principal!.id, trigger: 'on-demand' });
-      res.status(201).location(`/api/reports/${kind}/${report.kind === 'monthly' ? report.month : report.year}?version=${report.version}`);
-      send(res, req, report);
+      // One regeneration of a period at a time, one report at a time per person: taken before any work.
+      const give = renderer.slots.take(req.principal!.id, `${kind}:${String(req.params[param])}`);
+      try {
+        const report = await service.generate({ kind, period: String(req.params[param]), by: req.principal!.id, trigger: 'on-demand' });
+        res.status(201).location(`/api/reports/${kind}/${report.kind === 'monthly' ? report.month : report.year}?version=${report.version}`);
+        await send(res, req, report, renderer, true);
+      } finally {
+        give();
+      }
     });
   }
   return r;

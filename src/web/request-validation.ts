@@ -50,12 +50,42 @@ export async function readBodyBytes(req: Request, limit: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
+/**
+ * The bytes of a body that is kept whatever it is (a rejected input is stored in quarantine: the RINA event
+ * endpoint): a charset or Content-Encoding not read here is refused first (415); a body declared over `limit` is
+ * not read at all (answered at once from its Content-Length: `raw` empty, `truncated`); otherwise up to `limit` +
+ * `keepBeyond` bytes are kept and the rest only counted. The caller quarantines what is too large or unreadable.
+ */
+export async function readKeptBodyBytes(req: Request, limit: number, keepBeyond = 0): Promise<{ raw: Buffer; size: number; truncated: boolean }> {
+  refuseEncoding(req);
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return { raw: Buffer.alloc(0), size: declared, truncated: true };
+  const keep = limit + keepBeyond;
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (kept < keep) {
+      const part = chunk.subarray(0, keep - kept);
+      chunks.push(part);
+      kept += part.length;
+    }
+  }
+  return { raw: Buffer.concat(chunks), size, truncated: size > kept };
+}
+
 /** What the headers alone tell: a declared length over the limit (413), a charset or Content-Encoding not read here (415). */
 export function refuseUnreadable(req: Request, limit: number): void {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     throw new AppError('VAL_TOO_LARGE', `The request body is ${declared} bytes; the limit of this endpoint is ${limit} bytes.`, [{ path: '/', message: `over ${limit} bytes` }]);
   }
+  refuseEncoding(req);
+}
+
+/** A charset other than UTF-8 or a Content-Encoding other than identity: 415, before a byte is read. */
+function refuseEncoding(req: Request): void {
   const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== '') {
     throw new AppError('VAL_UNSUPPORTED_ENCODING', `Content-Encoding "${printable(encoding)}" is not accepted: send the JSON uncompressed.`, [{ path: 'content-encoding', message: 'only identity' }]);

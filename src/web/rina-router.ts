@@ -2,31 +2,16 @@
  * RINA's endpoints (CONTRACT.md §7): the document events RINA's National Interface Endpoint pushes (scope intake),
  * the operator's import of a case, and the adapter's status. Without RINA_URL they answer RIN_NOT_CONFIGURED.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { RinaEventService } from '../rina/rina-event-service';
 import type { RinaStatusService } from '../rina/rina-status';
 import { AppError } from '../shared/errors';
 import { requireRole } from './auth';
 import { sendError } from './http-errors';
-import { noStore, pathParam } from './request-validation';
+import { noStore, pathParam, readKeptBodyBytes } from './request-validation';
 
-/** Bytes kept of an event: events are metadata (a few hundred bytes); beyond this, enough to see what came. */
-const KEEP_EVENT_BYTES = 512 * 1024;
-
-async function readRaw(req: Request): Promise<{ raw: Buffer; size: number; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (kept < KEEP_EVENT_BYTES) {
-      const part = chunk.subarray(0, KEEP_EVENT_BYTES - kept);
-      chunks.push(part);
-      kept += part.length;
-    }
-  }
-  return { raw: Buffer.concat(chunks), size, truncated: size > kept };
-}
+/** Bytes kept of an event beyond its limit (events are metadata, a few hundred bytes): enough to see what came. */
+const KEEP_BEYOND_LIMIT_BYTES = 256 * 1024;
 
 /** Without RINA_URL (no services) the routes still ask for credentials first, then say RINA is not configured here. */
 function configured<T>(service: T | undefined): T {
@@ -41,9 +26,13 @@ export function rinaRouter(rinaEvents?: RinaEventService, rinaStatus?: RinaStatu
 
   r.post('/api/rina/events', requireRole('intake'), async (req, res) => {
     const service = events();
-    const { raw, size, truncated } = await readRaw(req);
+    // The shared reader: charset and Content-Encoding refused (415), a declared oversize quarantined unread.
+    const { raw, size, truncated } = await readKeptBodyBytes(req, service.limits.maxBytes, KEEP_BEYOND_LIMIT_BYTES);
     const receipt = await service.receive(raw, { truncated, declaredSize: size });
-    if (receipt.status === 'quarantined') return sendError(res, receipt.error, { quarantineId: receipt.quarantineId });
+    if (receipt.status === 'quarantined') {
+      if (!req.complete) res.set('Connection', 'close');
+      return sendError(res, receipt.error, { quarantineId: receipt.quarantineId });
+    }
     res.status(202).json(receipt);
   });
 

@@ -52,6 +52,32 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  // Security review #21: the bootstrap admin's password was held only to a length (eight characters), not to the
+  // policy every password chosen in the console meets.
+  it.each([
+    ['a breached password', 'password123', 'common', /one of the passwords most often used or found in breaches/],
+    ['a keyboard pattern', 'azertyuiop', 'repetitive', /repetition, a sequence or a keyboard pattern/],
+    ['one containing the username', 'ops-admin-2027!', 'contains-username', /must not contain the username/],
+    ['a short one', 'Xk3#pq', 'too-short', /at least 10 characters/],
+  ])('refuses %s as BOOTSTRAP_ADMIN_PASSWORD, naming the key and why, never the value', (_n, password, reason, why) => {
+    let error: unknown;
+    try {
+      loadConfig({ BOOTSTRAP_ADMIN_USER: 'ops-admin', BOOTSTRAP_ADMIN_PASSWORD: password });
+    } catch (e) {
+      error = e;
+    }
+    const e = error as { code?: string; message: string; details: Array<{ path: string; message: string }> };
+    expect(e?.code).toBe('CFG_INVALID');
+    expect(e.message).toContain(`BOOTSTRAP_ADMIN_PASSWORD is refused by the password policy (${reason})`);
+    expect(e.message).toMatch(why);
+    expect(e.details.map((d) => d.path)).toContain('BOOTSTRAP_ADMIN_PASSWORD');
+    expect(JSON.stringify(e)).not.toContain(password);
+  });
+
+  it('accepts a BOOTSTRAP_ADMIN_PASSWORD the policy accepts', () => {
+    expect(loadConfig({ BOOTSTRAP_ADMIN_USER: 'ops-admin', BOOTSTRAP_ADMIN_PASSWORD: 'Tulipe-Marmotte-4817' })).toMatchObject({ bootstrapAdminUser: 'ops-admin' });
+  });
+
   it('is frozen', () => {
     const c = loadConfig({});
     expect(Object.isFrozen(c)).toBe(true);

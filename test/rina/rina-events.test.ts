@@ -3,9 +3,12 @@
  * RINA simulator: an event is stored and answered 202, its case and document read through the CPI and taken in as
  * the §2 envelope (via 'rina', receipt time kept), routed, and (the forward-out half) its X007 sent; the same event
  * twice is one envelope and one X007; the CPI's session ending, a 409, and the CPI down mid-stream lose nothing;
- * a malformed event is quarantined; the operator's import takes in what RINA never announced.
+ * a malformed event is quarantined; the operator's import takes in what RINA never announced; an event's body is
+ * read by the shared reader (Content-Length first, charset and encoding refused).
  * RINA_TEST_DOWN_SECONDS (default 2) sets how long the CPI goes down mid-stream: 20 for the realistic run.
  */
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { loadConfig } from '../../src/config/env';
 import { startService, type Service } from '../../src/app/service';
@@ -181,6 +184,48 @@ describe.each(storageDrivers())('RINA events in, on %s', (_name, open) => {
     expect((await push(out).expect(202)).body.status).toBe('ignored');
     await request(svc.app).post('/api/rina/events').send(out).expect(401);
     expect(await eventStates()).toEqual([]);
+  });
+
+  it('reads an event with the shared body reader: a declared oversize is quarantined unread (413), another charset or a compressed body is 415, a good event is still 202 and idempotent', async () => {
+    const c = sim.addCase();
+    const event = documentEvent(c, inDoc(c), 'RECEIVE_DOCUMENT');
+    // Declared over the limit: answered at once from its Content-Length (a part of the body sent, never the rest),
+    // kept in quarantine with its declared size.
+    const server = await new Promise<Server>((resolve) => {
+      const srv = svc.app.listen(0, '127.0.0.1', () => resolve(srv));
+    });
+    let big: { status: number; body: { error: { code: string }; quarantineId: string } };
+    try {
+      big = await new Promise((resolve, reject) => {
+        const req = httpRequest({
+          port: (server.address() as AddressInfo).port, host: '127.0.0.1', method: 'POST', path: '/api/rina/events',
+          headers: { ...auth, 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk) => { body += String(chunk); });
+          res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) }); req.destroy(); });
+        });
+        req.on('error', reject);
+        req.write(Buffer.alloc(64 * 1024, 0x20));
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('VAL_TOO_LARGE');
+    const q = (await request(svc.app).get(`/api/quarantine/${big.body.quarantineId}`).set(auth).expect(200)).body;
+    expect(q).toEqual(expect.objectContaining({ via: 'rina', errorCode: 'VAL_TOO_LARGE' }));
+    // Another charset, or compressed: 415 before a byte is read.
+    const latin1 = await request(svc.app).post('/api/rina/events').set(auth).set('Content-Type', 'application/json; charset=iso-8859-1').send(JSON.stringify(event)).expect(415);
+    expect(latin1.body.error.code).toBe('VAL_UNSUPPORTED_ENCODING');
+    const gzip = await request(svc.app).post('/api/rina/events').set(auth).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(JSON.stringify(event)).expect(415);
+    expect(gzip.body.error.code).toBe('VAL_UNSUPPORTED_ENCODING');
+    expect(await eventStates()).toEqual([]);
+    // The contract holds: stored first (202), the same event again is the same one.
+    expect((await push(event).expect(202)).body.status).toBe('stored');
+    expect((await push(event).expect(202)).body.status).toBe('duplicate');
   });
 
   it('quarantines a document that is not a CDM SED through intake, and keeps the event done', async () => {

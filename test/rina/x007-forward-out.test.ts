@@ -192,6 +192,50 @@ describe.each(storageDrivers())('X007 in RINA for each forward of a case from RI
     expect((await jobs(caseId))[0].state).toBe('sent');
   });
 
+  const ticket = async (id: string) => (await request(svc.app).get(`/api/tickets/${id}`).set(auth).expect(200)).body;
+
+  it('resolves the x007-failed ticket when a retry of that X007 succeeds (the relay follows what it sent)', async () => {
+    const caseId = await fromRina({ dep: '69', forwardCase: false });
+    await relay();
+    const [job] = await jobs(caseId);
+    expect((await ticket(job.ticket_id!)).state).not.toBe('resolved');
+    sim.setForwardCase(caseId, true);
+    await request(svc.app).post(`/api/forwards/${job.forward_id}/x007/retry`).set(auth).expect(200);
+    await relay();
+    expect((await jobs(caseId))[0].state).toBe('sent');
+    const t = await ticket(job.ticket_id!);
+    expect(t.state).toBe('resolved');
+    expect(t.events.filter((e: { kind: string }) => e.kind === 'resolve')).toHaveLength(1);
+    expect(t.events.at(-1)).toEqual(expect.objectContaining({
+      kind: 'resolve', actor: 'system:case-follow-up',
+      data: expect.objectContaining({ automatic: true, cause: 'x007-sent', forwardId: job.forward_id, caseId }),
+    }));
+    expect(t.events.at(-1).message).toContain(`X007 of forward ${job.forward_id}`);
+  });
+
+  it('resolves the x007-failed ticket in the pipeline watch when the X007 was sent without the relay following up (a crash between the two)', async () => {
+    const caseId = await fromRina({ dep: '69', forwardCase: false });
+    await relay();
+    const [job] = await jobs(caseId);
+    // What a relay that died right after marking the X007 sent leaves behind: the job sent, its ticket still open.
+    await tdb.db.query(`UPDATE rina_x007 SET state = 'sent', sent_at = $2 WHERE forward_id = $1`, [job.forward_id, clock.now()]);
+    expect((await ticket(job.ticket_id!)).state).not.toBe('resolved');
+    await svc.helpdesk.jobs.watchPipeline(clock.now());
+    const t = await ticket(job.ticket_id!);
+    expect(t.state).toBe('resolved');
+    expect(t.events.at(-1).data).toEqual(expect.objectContaining({ cause: 'x007-sent', forwardId: job.forward_id }));
+    await svc.helpdesk.jobs.watchPipeline(clock.now()); // nothing more to do: one resolution
+    expect((await ticket(job.ticket_id!)).events.filter((e: { kind: string }) => e.kind === 'resolve')).toHaveLength(1);
+  });
+
+  it('leaves an x007-failed ticket open while its X007 is still failed', async () => {
+    const caseId = await fromRina({ dep: '69', forwardCase: false });
+    await relay();
+    const [job] = await jobs(caseId);
+    await svc.helpdesk.jobs.watchPipeline(clock.now());
+    expect((await ticket(job.ticket_id!)).state).not.toBe('resolved');
+  });
+
   it('fails an X007 the CPI refuses, keeping its answer', async () => {
     const caseId = await fromRina({ dep: '69' });
     sim.refuseNextX007(caseId, 400);

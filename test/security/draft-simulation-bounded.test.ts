@@ -5,7 +5,6 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, loadavg } from 'node:os';
 import { loadConfig } from '../../src/config/env';
 import { startService, type Service } from '../../src/app/service';
 import { FixedClock } from '../../src/shared/clock';
@@ -14,6 +13,7 @@ import { storageDrivers, type TestDatabase } from '../helpers/db';
 import { makeEnvelope } from '../helpers/envelopes';
 import { TEST_TOKEN } from '../helpers/service-env';
 import { largeDraft } from './draft';
+import { expectHealthzHeld, healthzBaseline, probeHealthz } from './healthz-probe';
 
 const TIME_LIMIT_MS = 4000;
 
@@ -51,18 +51,12 @@ describe.each(storageDrivers())('draft simulation off the event loop on %s', (_n
   it('draft simulation: /healthz answers under 100 ms while a 3.5 MB draft (3,000 rules × 30 conditions) is simulated, and the request ends with RTE_SIMULATION_LIMIT at its limit', async () => {
     const draft = JSON.stringify(largeDraft(3000, 30));
     expect(draft.length).toBeGreaterThan(3.4 * 1024 * 1024);
+    // /healthz and the event loop are judged against a baseline of this run (see healthz-probe.ts): never skipped.
+    const baseline = await healthzBaseline(base);
     const started = performance.now();
     let done = false;
     const running = simulate(draft).finally(() => { done = true; });
-    const latencies: number[] = [];
-    while (!done) {
-      const t = performance.now();
-      const h = await fetch(`${base}/healthz`);
-      await h.text();
-      latencies.push(performance.now() - t);
-      expect(h.status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const during = await probeHealthz(base, () => done);
     const res = await running;
     const elapsed = performance.now() - started;
     expect(res.status).toBe(422);
@@ -71,16 +65,9 @@ describe.each(storageDrivers())('draft simulation off the event loop on %s', (_n
     expect(res.body.timeLimitMs).toBe(TIME_LIMIT_MS);
     // The limit runs from the thread's start (its modules loaded: seconds under ts-jest on a busy host, not in dist/).
     expect(elapsed).toBeGreaterThanOrEqual(TIME_LIMIT_MS - 50);
-    expect(latencies.length).toBeGreaterThan(20);
-    // Under 100 ms each. On a machine running far more threads than it has cores (a shared CI host at a load of 20
-    // on 2 cores), the OS alone holds a runnable thread back now and then: there the 95th centile stays under 100 ms
-    // and the slowest answer under 1.5 s, still far below the simulation's seconds (on the event loop it held
-    // /healthz for 29.7 s, issue #21).
-    const sorted = [...latencies].sort((a, b) => a - b);
-    if (process.env.SHOW_LATENCIES) process.stdout.write(`healthz: ${latencies.length} answers, p50 ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, p95 ${sorted[Math.floor(sorted.length * 0.95)].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms; simulation ended after ${elapsed.toFixed(0)} ms; load ${loadavg()[0].toFixed(1)}\n`);
-    const oversubscribed = loadavg()[0] > 2 * availableParallelism();
-    expect(sorted[Math.floor(sorted.length * 0.95)]).toBeLessThan(100);
-    expect(sorted[sorted.length - 1]).toBeLessThan(oversubscribed ? 1500 : 100);
+    expect(during.latencies.length).toBeGreaterThan(20);
+    // On the event loop the simulation held /healthz for 29.7 s (issue #21).
+    expectHealthzHeld(baseline, during, 'draft simulation');
   }, 60_000);
 
   it('one simulation at a time per person: a second one while the first runs is 429 RTE_SIMULATION_BUSY with Retry-After', async () => {

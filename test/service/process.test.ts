@@ -56,6 +56,7 @@ describe('service process', () => {
   it.each([
     ['a short BOOTSTRAP_TOKEN', { BOOTSTRAP_TOKEN: 'short' }, /BOOTSTRAP_TOKEN/],
     ['an admin user without password', { BOOTSTRAP_ADMIN_USER: 'ops' }, /go together/],
+    ['a breached BOOTSTRAP_ADMIN_PASSWORD', { BOOTSTRAP_ADMIN_USER: 'ops', BOOTSTRAP_ADMIN_PASSWORD: 'password123' }, /BOOTSTRAP_ADMIN_PASSWORD is refused by the password policy \(common\)/],
     ['a bad boolean', { AMQP_DECLARE_INSTITUTION_QUEUES: 'maybe' }, /AMQP_DECLARE_INSTITUTION_QUEUES/],
     ['a bad cron', { HELPDESK_ESCALATION_CRON: 'every minute' }, /HELPDESK_ESCALATION_CRON/],
   ])('rejects %s', (_n, env, message) => {

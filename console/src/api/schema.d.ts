@@ -6158,8 +6158,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `RPT_BUSY`: a CSV or HTML report of the same person is still being produced, or the most the service produces at once are; `Retry-After` says when. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
-            503: components["responses"]["DatabaseDown"];
+            /** @description `DEP_DATABASE_DOWN`: the database cannot be reached; `RPT_RENDER_LIMIT`: the CSV or HTML rendering (or the new version's comparison) ran past `REPORT_RENDER_TIME_LIMIT_MS` in its worker thread and was stopped; the stored report is intact. Retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     regenerateMonthlyReport: {
@@ -6210,7 +6227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `RPT_REGENERATE_TOO_SOON`: the period was generated less than `REPORT_REGENERATE_MIN_SECONDS` ago; `Retry-After` says when. */
+            /** @description `RPT_REGENERATE_TOO_SOON`: the period was generated less than `REPORT_REGENERATE_MIN_SECONDS` ago; `RPT_BUSY`: a report of the same person is still being produced, the period is being regenerated, or the most the service produces at once are; `Retry-After` says when. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6220,7 +6237,15 @@ export interface operations {
                 };
             };
             500: components["responses"]["Unexpected"];
-            503: components["responses"]["DatabaseDown"];
+            /** @description `DEP_DATABASE_DOWN`: the database cannot be reached; `RPT_RENDER_LIMIT`: the CSV or HTML rendering (or the new version's comparison) ran past `REPORT_RENDER_TIME_LIMIT_MS` in its worker thread and was stopped; the stored report is intact. Retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listMonthlyReportVersions: {
@@ -6330,8 +6355,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `RPT_BUSY`: a CSV or HTML report of the same person is still being produced, or the most the service produces at once are; `Retry-After` says when. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Unexpected"];
-            503: components["responses"]["DatabaseDown"];
+            /** @description `DEP_DATABASE_DOWN`: the database cannot be reached; `RPT_RENDER_LIMIT`: the CSV or HTML rendering (or the new version's comparison) ran past `REPORT_RENDER_TIME_LIMIT_MS` in its worker thread and was stopped; the stored report is intact. Retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     regenerateYearlyReport: {
@@ -6382,7 +6424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `RPT_REGENERATE_TOO_SOON`: the period was generated less than `REPORT_REGENERATE_MIN_SECONDS` ago; `Retry-After` says when. */
+            /** @description `RPT_REGENERATE_TOO_SOON`: the period was generated less than `REPORT_REGENERATE_MIN_SECONDS` ago; `RPT_BUSY`: a report of the same person is still being produced, the period is being regenerated, or the most the service produces at once are; `Retry-After` says when. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6392,7 +6434,15 @@ export interface operations {
                 };
             };
             500: components["responses"]["Unexpected"];
-            503: components["responses"]["DatabaseDown"];
+            /** @description `DEP_DATABASE_DOWN`: the database cannot be reached; `RPT_RENDER_LIMIT`: the CSV or HTML rendering (or the new version's comparison) ran past `REPORT_RENDER_TIME_LIMIT_MS` in its worker thread and was stopped; the stored report is intact. Retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listYearlyReportVersions: {

@@ -19,17 +19,21 @@ const ROOT = path.resolve(__dirname, '../../..');
 
 /**
  * A fresh schema on the server, and the URL that makes it the search path; the service's connections carry the
- * schema's name as application_name (so that their backends can be found in pg_stat_activity).
+ * schema's name as application_name (so that their backends can be found in pg_stat_activity). The one way every
+ * bench section makes its scratch schema (drop it with dropBenchSchema). `keep` names a schema to reuse when it
+ * exists (report.ts --keep-schema): `existed` says so.
  */
-export async function benchSchemaUrl(databaseUrl: string, label: string): Promise<{ url: string; schema: string }> {
-  const schema = `liaison_bench_${label}_${randomBytes(3).toString('hex')}`;
+export async function benchSchemaUrl(databaseUrl: string, label: string, keep?: string): Promise<{ url: string; schema: string; existed: boolean }> {
+  if (keep !== undefined && !/^[a-z_][a-z0-9_]{0,40}$/.test(keep)) throw new Error('a kept bench schema takes a plain lower-case name');
+  const schema = keep ?? `liaison_bench_${label}_${randomBytes(3).toString('hex')}`;
   const admin = await openDatabase({ databaseUrl });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
+  const existed = (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).length === 1;
+  if (!existed) await admin.exec(`CREATE SCHEMA ${schema}`);
   await admin.close();
   const u = new URL(databaseUrl);
   u.searchParams.set('options', `-c search_path=${schema}`);
   u.searchParams.set('application_name', schema);
-  return { url: u.toString(), schema };
+  return { url: u.toString(), schema, existed };
 }
 
 export async function dropBenchSchema(databaseUrl: string, schema: string): Promise<void> {
