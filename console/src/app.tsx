@@ -5,14 +5,14 @@
 import { focusPageHeading } from './components/focus-heading';
 import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from './i18n/i18n';
-import { Layout } from './components/layout';
+import { Layout, type NavEntry } from './components/layout';
 import { Loading } from './components/status';
 import { PAGES, LOGIN_PATH, HOME_PATH } from './pages';
 import { LoginPage } from './pages/login/login-page';
 import { NotFoundPage } from './pages/not-found/not-found-page';
 import { PasswordPage } from './pages/password/password-page';
 import { match, navigate, useLocation } from './router';
-import { sessionRoles, useSession } from './session';
+import { sessionRoles, useSession, type SessionRole } from './session';
 import type { PageDef } from './pages/page';
 
 function resolve(path: string): { page: PageDef; params: Record<string, string> } | null {
@@ -21,6 +21,13 @@ function resolve(path: string): { page: PageDef; params: Record<string, string> 
     if (params) return { page, params };
   }
   return null;
+}
+
+/** The navigation: the pages with a `nav` place that one of the session's roles opens. */
+function navEntries(roles: SessionRole[]): NavEntry[] {
+  return PAGES.flatMap((p) => (p.nav && p.roles.some((r) => roles.includes(r))
+    ? [{ path: p.path, label: p.nav.label ?? p.title, group: p.nav.group, order: p.nav.order }]
+    : []));
 }
 
 /** Only a path of the console itself may follow a login, never another site. */
@@ -62,8 +69,9 @@ export function App() {
   }
   if (session.mustChangePassword) return <PasswordPage />;
   const roles = sessionRoles(session);
+  const nav = navEntries(roles);
   const found = resolve(loc.path);
-  if (!found) return <Layout><NotFoundPage message={t('app.notFound')} /></Layout>;
+  if (!found) return <Layout nav={nav}><NotFoundPage message={t('app.notFound')} /></Layout>;
   const { page, params } = found;
   if (!page.roles.some((r) => roles.includes(r))) {
     // The home page is the queue; a session without operator work (a help-desk agent) starts on its first page.
@@ -72,8 +80,8 @@ export function App() {
       navigate(first.path, { replace: true });
       return null;
     }
-    return <Layout><NotFoundPage message={t('app.forbidden')} /></Layout>;
+    return <Layout nav={nav}><NotFoundPage message={t('app.forbidden')} /></Layout>;
   }
   const Page = page.component;
-  return <Layout><Page params={params} query={loc.query} /></Layout>;
+  return <Layout nav={nav}><Page params={params} query={loc.query} /></Layout>;
 }

@@ -38,14 +38,14 @@ const BUC_TYPE = /^(AD|AW|FB|H|LA|M|P|R|S|UB)_BUC_[0-9]{2}[a-z]?$/;
 
 export function checkBucEntry(e: Partial<BucEntry> & { bucType: string }): BucEntry {
   const problems: ErrorDetail[] = [];
-  if (!BUC_TYPE.test(e.bucType)) problems.push({ path: '/bucType', message: `"${e.bucType}" is not a BUC type such as P_BUC_01 (sector AD, AW, FB, H, LA, M, P, R, S or UB)` });
+  if (!BUC_TYPE.test(e.bucType)) problems.push({ path: '/bucType', message: `"${e.bucType}" is not a BUC type such as P_BUC_01 (sector AD, AW, FB, H, LA, M, P, R, S or UB)`, code: 'bucTypeFormat', params: { bucType: e.bucType } });
   const sector = e.bucType.split('_BUC')[0];
-  if (e.sector !== undefined && e.sector !== sector) problems.push({ path: '/buc/sector', message: `is "${String(e.sector)}" but the BUC type ${e.bucType} is of sector ${sector}` });
+  if (e.sector !== undefined && e.sector !== sector) problems.push({ path: '/buc/sector', message: `is "${String(e.sector)}" but the BUC type ${e.bucType} is of sector ${sector}`, code: 'bucSector', params: { sector: String(e.sector), bucType: e.bucType, expected: sector } });
   for (const k of ['titleEn', 'titleFr', 'starterSeds', 'otherSeds'] as const) {
-    if (e[k] !== undefined && typeof e[k] !== 'string') problems.push({ path: `/buc/${k}`, message: 'must be a text' });
+    if (e[k] !== undefined && typeof e[k] !== 'string') problems.push({ path: `/buc/${k}`, message: 'must be a text', code: 'type', params: { type: 'string', value: typeof e[k] } });
   }
-  if (e.multilateral !== undefined && typeof e.multilateral !== 'boolean') problems.push({ path: '/buc/multilateral', message: 'must be true or false' });
-  if (!e.titleEn && !e.titleFr) problems.push({ path: '/buc/titleEn', message: 'a BUC type needs a title (titleEn or titleFr)' });
+  if (e.multilateral !== undefined && typeof e.multilateral !== 'boolean') problems.push({ path: '/buc/multilateral', message: 'must be true or false', code: 'type', params: { type: 'boolean', value: typeof e.multilateral } });
+  if (!e.titleEn && !e.titleFr) problems.push({ path: '/buc/titleEn', message: 'a BUC type needs a title (titleEn or titleFr)', code: 'bucTitle' });
   if (problems.length) throw new AppError('REQ_INVALID_BODY', `The BUC catalogue entry is invalid: ${problems[0].path} ${problems[0].message}.`, problems);
   return {
     bucType: e.bucType, sector, titleEn: e.titleEn ?? '', titleFr: e.titleFr ?? '', starterSeds: e.starterSeds ?? '', otherSeds: e.otherSeds ?? '',
@@ -98,7 +98,7 @@ export class BucCatalogue {
 
   /** Adds or replaces one BUC type in a new version. */
   async put(entry: Partial<BucEntry> & { bucType: string }, by: { author: string; reason: string; basedOnVersion?: number }): Promise<CatalogueVersionMeta> {
-    if (!by.reason.trim()) throw new AppError('REQ_INVALID_BODY', 'A change needs a reason.', [{ path: '/reason', message: 'is required' }]);
+    if (!by.reason.trim()) throw new AppError('REQ_INVALID_BODY', 'A change needs a reason.', [{ path: '/reason', message: 'is required', code: 'required', params: { missingProperty: 'reason' } }]);
     const checked = checkBucEntry(entry);
     await this.refresh();
     const current = this.loadedVersion;

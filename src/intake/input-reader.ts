@@ -18,8 +18,11 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function refuse(code: ErrorCode, message: string, path = '/', detail = message): ReadResult {
-  return { ok: false, error: new AppError(code, message, [{ path, message: detail }]) };
+/** What the one detail of a refusal says as a code and parameters, for the console's catalogue (issue #20). */
+type Problem = [code: string, params?: Record<string, string | number>];
+
+function refuse(code: ErrorCode, message: string, path = '/', detail = message, [problem, params = {}]: Problem = [code]): ReadResult {
+  return { ok: false, error: new AppError(code, message, [{ path, message: detail, code: problem, params }]) };
 }
 
 /** Reads one JSON document; `size` is the size announced or counted when `raw` was cut short. */
@@ -27,20 +30,20 @@ export function readJsonInput(raw: Buffer, limits: InputLimits, opts: { size?: n
   const what = opts.what ?? 'input';
   const size = opts.size ?? raw.length;
   if (size > limits.maxBytes || opts.truncated) {
-    return refuse('VAL_TOO_LARGE', `The ${what} is ${size} bytes; the limit is ${limits.maxBytes} bytes. Attachments are not carried in envelopes.`, '/', `${size} bytes exceeds ${limits.maxBytes}`);
+    return refuse('VAL_TOO_LARGE', `The ${what} is ${size} bytes; the limit is ${limits.maxBytes} bytes. Attachments are not carried in envelopes.`, '/', `${size} bytes exceeds ${limits.maxBytes}`, ['tooLarge', { size, limit: limits.maxBytes }]);
   }
   if (raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) {
-    return refuse('VAL_BOM', `The ${what} starts with a UTF-8 byte order mark (EF BB BF); JSON text must not (RFC 8259 §8.1). Send the bytes without it.`);
+    return refuse('VAL_BOM', `The ${what} starts with a UTF-8 byte order mark (EF BB BF); JSON text must not (RFC 8259 §8.1). Send the bytes without it.`, '/', undefined, ['byteOrderMark', { encoding: 'UTF-8' }]);
   }
   if (raw.length >= 2 && ((raw[0] === 0xfe && raw[1] === 0xff) || (raw[0] === 0xff && raw[1] === 0xfe))) {
-    return refuse('VAL_BOM', `The ${what} starts with a UTF-16 byte order mark; JSON must be UTF-8 without BOM.`);
+    return refuse('VAL_BOM', `The ${what} starts with a UTF-16 byte order mark; JSON must be UTF-8 without BOM.`, '/', undefined, ['byteOrderMark', { encoding: 'UTF-16' }]);
   }
   let text: string;
   try {
     text = utf8.decode(raw);
   } catch {
     const at = firstInvalidUtf8(raw);
-    return refuse('VAL_ENCODING', `The ${what} is not valid UTF-8 (first invalid byte at offset ${at}).`, '/', `invalid UTF-8 at byte ${at}`);
+    return refuse('VAL_ENCODING', `The ${what} is not valid UTF-8 (first invalid byte at offset ${at}).`, '/', `invalid UTF-8 at byte ${at}`, ['invalidUtf8', { offset: at }]);
   }
   const scanned = scanStructure(text, limits);
   if (scanned) return scanned;
@@ -49,11 +52,12 @@ export function readJsonInput(raw: Buffer, limits: InputLimits, opts: { size?: n
     value = JSON.parse(text);
   } catch (e) {
     const reason = text.trim() === '' ? 'it is empty' : (e as Error).message;
-    return refuse('VAL_NOT_JSON', `The ${what} is not one valid JSON document: ${reason}.`, '/', reason);
+    return refuse('VAL_NOT_JSON', `The ${what} is not one valid JSON document: ${reason}.`, '/', reason, [text.trim() === '' ? 'emptyInput' : 'notJson']);
   }
   if (opts.object !== false && (value === null || typeof value !== 'object' || Array.isArray(value))) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return refuse('VAL_NOT_OBJECT', `The ${what} is valid JSON but not a JSON object (got ${got}).`, '/', `must be a JSON object, got ${got}`);
+    const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+    return refuse('VAL_NOT_OBJECT', `The ${what} is valid JSON but not a JSON object (got ${got}).`, '/', `must be a JSON object, got ${got}`, ['type', { type: 'object', value: type }]);
   }
   return checkValue(value, limits) ?? { ok: true, value };
 }
@@ -79,7 +83,7 @@ function scanStructure(text: string, limits: InputLimits): ReadResult | undefine
       else if (c === 0x22) {
         inString = false;
         if (i - stringStart - 1 > limits.maxStringLength) {
-          return refuse('VAL_STRING_TOO_LONG', `A string of the input is ${i - stringStart - 1} characters long (escapes counted as written); the limit is ${limits.maxStringLength}.`, `@${stringStart}`, `string at character ${stringStart} exceeds ${limits.maxStringLength} characters`);
+          return refuse('VAL_STRING_TOO_LONG', `A string of the input is ${i - stringStart - 1} characters long (escapes counted as written); the limit is ${limits.maxStringLength}.`, `@${stringStart}`, `string at character ${stringStart} exceeds ${limits.maxStringLength} characters`, ['stringTooLong', { at: stringStart, limit: limits.maxStringLength }]);
         }
       }
       continue;
@@ -93,7 +97,7 @@ function scanStructure(text: string, limits: InputLimits): ReadResult | undefine
       elements.push(c === 0x5b ? 0 : -1);
       empty = true;
       if (elements.length > limits.maxDepth) {
-        return refuse('VAL_TOO_DEEP', `The input nests objects and arrays more than ${limits.maxDepth} levels deep.`, `@${i}`, `nesting deeper than ${limits.maxDepth} at character ${i}`);
+        return refuse('VAL_TOO_DEEP', `The input nests objects and arrays more than ${limits.maxDepth} levels deep.`, `@${i}`, `nesting deeper than ${limits.maxDepth} at character ${i}`, ['tooDeep', { at: i, limit: limits.maxDepth }]);
       }
     } else if (c === 0x7d || c === 0x5d) {
       elements.pop();
@@ -105,7 +109,7 @@ function scanStructure(text: string, limits: InputLimits): ReadResult | undefine
     }
     const top = elements[elements.length - 1];
     if (top !== undefined && top > limits.maxArrayLength) {
-      return refuse('VAL_ARRAY_TOO_LONG', `An array of the input has more than ${limits.maxArrayLength} elements.`, `@${i}`, `array longer than ${limits.maxArrayLength} elements at character ${i}`);
+      return refuse('VAL_ARRAY_TOO_LONG', `An array of the input has more than ${limits.maxArrayLength} elements.`, `@${i}`, `array longer than ${limits.maxArrayLength} elements at character ${i}`, ['arrayTooLong', { at: i, limit: limits.maxArrayLength }]);
     }
   }
   return undefined;
@@ -137,7 +141,7 @@ function checkValue(root: unknown, limits: InputLimits): ReadResult | undefined 
     const { value } = visit;
     if (typeof value === 'string') {
       const bad = unstorable(value);
-      if (bad) return refuse('VAL_UNSTORABLE_TEXT', `The string at ${pointer(visit) || '/'} holds ${bad}, which the database cannot store.`, pointer(visit) || '/', `holds ${bad}`);
+      if (bad) return refuse('VAL_UNSTORABLE_TEXT', `The string at ${pointer(visit) || '/'} holds ${bad}, which the database cannot store.`, pointer(visit) || '/', `holds ${bad}`, ['unstorableText', { character: bad.replace(/^.*\((.*)\)$/, '$1') }]);
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
@@ -147,11 +151,11 @@ function checkValue(root: unknown, limits: InputLimits): ReadResult | undefined 
     }
     for (const key of Object.keys(value)) {
       const child: Visit = { value: (value as Record<string, unknown>)[key], parent: visit, key };
-      if (FORBIDDEN_KEYS.has(key)) return refuse('VAL_FORBIDDEN_KEY', `The key "${key}" at ${pointer(child)} is not allowed (it can pollute object prototypes).`, pointer(child), 'forbidden key');
+      if (FORBIDDEN_KEYS.has(key)) return refuse('VAL_FORBIDDEN_KEY', `The key "${key}" at ${pointer(child)} is not allowed (it can pollute object prototypes).`, pointer(child), 'forbidden key', ['forbiddenKey', { key }]);
       const bad = unstorable(key);
-      if (bad) return refuse('VAL_UNSTORABLE_TEXT', `A key at ${pointer(visit) || '/'} holds ${bad}, which the database cannot store.`, pointer(child), `key holds ${bad}`);
+      if (bad) return refuse('VAL_UNSTORABLE_TEXT', `A key at ${pointer(visit) || '/'} holds ${bad}, which the database cannot store.`, pointer(child), `key holds ${bad}`, ['unstorableKey', { character: bad.replace(/^.*\((.*)\)$/, '$1') }]);
       if ((key === 'institutionID' || key === 'institutionId') && ++references > limits.maxInstitutionReferences) {
-        return refuse('VAL_TOO_MANY_REFERENCES', `The input carries more than ${limits.maxInstitutionReferences} institution references.`, pointer(child), `reference number ${references} exceeds ${limits.maxInstitutionReferences}`);
+        return refuse('VAL_TOO_MANY_REFERENCES', `The input carries more than ${limits.maxInstitutionReferences} institution references.`, pointer(child), `reference number ${references} exceeds ${limits.maxInstitutionReferences}`, ['tooManyReferences', { limit: limits.maxInstitutionReferences }]);
       }
       stack.push(child);
     }

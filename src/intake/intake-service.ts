@@ -174,7 +174,7 @@ export class IntakeService {
    */
   async quarantineUnprocessable(input: IntakeInput, error: unknown, attempts: number): Promise<IntakeResult> {
     const reason = new AppError('ITK_UNPROCESSABLE', `The input failed ${attempts} times for an unexpected reason and is kept for review: ${describe(error).slice(0, 300)}`, [
-      { path: '/', message: `unexpected failure after ${attempts} attempts` },
+      { path: '/', message: `unexpected failure after ${attempts} attempts`, code: 'unprocessable', params: { attempts } },
     ]);
     const parsed = readJsonInput(input.raw, this.limits, { size: input.declaredSize, truncated: input.truncated });
     const c: Classified = { kind: 'reject', input, size: input.declaredSize ?? input.raw.length, error: reason, parsed: parsed.ok ? parsed.value : undefined };
@@ -232,7 +232,7 @@ export class IntakeService {
         const c = sizes.get(rec)!;
         // Same idempotency key, other content: the first stays authoritative, the other is kept for review.
         const error = new AppError('ITK_ENVELOPE_CONFLICT', `Envelope ${rec.envelope.envelopeId} was received before with a different content; the first version is kept.`, [
-          { path: '/envelopeId', message: 'same id, different content' },
+          { path: '/envelopeId', message: 'same id, different content', code: 'envelopeConflict', params: { envelopeId: rec.envelope.envelopeId } },
         ]);
         return this.quarantineRecord(c.input, c.size, error, now, rec.envelope);
       },

@@ -63,7 +63,7 @@ export interface ResubmissionResult {
 }
 
 function notOpen(id: string, status: QuarantineStatus): AppError {
-  return new AppError('ITK_QUARANTINE_CLOSED', `Quarantine entry ${id} is ${status}, no longer open.`, [{ path: '/status', message: `is ${status}` }]);
+  return new AppError('ITK_QUARANTINE_CLOSED', `Quarantine entry ${id} is ${status}, no longer open.`, [{ path: '/status', message: `is ${status}`, code: 'quarantineClosed', params: { status } }]);
 }
 
 export class QuarantineService {
@@ -74,7 +74,7 @@ export class QuarantineService {
     if (!entry) throw new AppError('ITK_QUARANTINE_NOT_FOUND', `No quarantined input with id ${id}.`);
     if (entry.status !== 'open') throw notOpen(id, entry.status);
     if (!entry.raw) {
-      throw new AppError('ITK_QUARANTINE_CLOSED', `Quarantine entry ${id} has no raw input any more (purged by the retention job); it can only be dismissed.`, [{ path: '/raw', message: 'purged' }]);
+      throw new AppError('ITK_QUARANTINE_CLOSED', `Quarantine entry ${id} has no raw input any more (purged by the retention job); it can only be dismissed.`, [{ path: '/raw', message: 'purged', code: 'rawPurged' }]);
     }
     const raw = entry.raw;
     await this.deps.beforeResubmit?.();
@@ -114,7 +114,7 @@ export class QuarantineService {
   async dismiss(id: string, body: unknown, by: string): Promise<{ quarantineId: string; status: 'dismissed' }> {
     const raw = ((body ?? {}) as Record<string, unknown>).reason;
     if (typeof raw !== 'string' || !raw.trim()) {
-      throw new AppError('REQ_INVALID_BODY', 'A dismissal needs a reason.', [{ path: '/reason', message: 'is required but missing' }]);
+      throw new AppError('REQ_INVALID_BODY', 'A dismissal needs a reason.', [{ path: '/reason', message: 'is required but missing', code: 'required', params: { missingProperty: 'reason' } }]);
     }
     const reason = raw.trim().slice(0, 2000);
     const before = await this.deps.entries.dismiss(id, this.deps.clock.now(), by, reason);

@@ -149,9 +149,16 @@ export function codeClass(code: ErrorCode): FailureClass {
   return ERRORS[code].retry ? 'unexpected' : 'input';
 }
 
+/**
+ * One problem of an error: where (`path`) and what, in English for machines and logs (`message`) and, when the
+ * problem has one, as a stable `code` with its `params` (a JSON Schema keyword such as `required`, or a named
+ * check such as `countryPrefix`), from which the console writes it in French or English (issue #20).
+ */
 export interface ErrorDetail {
   path: string;
   message: string;
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export class AppError extends Error {

@@ -19,12 +19,12 @@ export class EnvelopeValidator {
   /** Throws AppError (VAL_*) when the envelope cannot be accepted. */
   check(envelope: unknown): void {
     if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) {
-      throw new AppError('VAL_SCHEMA_MISMATCH', 'The envelope must be a JSON object.', [{ path: '/', message: 'must be an object' }]);
+      throw new AppError('VAL_SCHEMA_MISMATCH', 'The envelope must be a JSON object.', [{ path: '/', message: 'must be an object', code: 'type', params: { type: 'object', value: Array.isArray(envelope) ? 'array' : String(envelope === null ? null : typeof envelope) } }]);
     }
     if (!this.validate(envelope)) {
       const details = describeErrors(this.validate.errors).map((d) =>
         d.path === '/sed' && /key\(s\)/.test(d.message)
-          ? { ...d, message: `${d.message}; the SED must be in the CDM/CPI JSON shape, with the SED type as its only root key (e.g. {"P2000": {...}}), not a national format` }
+          ? { ...d, message: `${d.message}; the SED must be in the CDM/CPI JSON shape, with the SED type as its only root key (e.g. {"P2000": {...}}), not a national format`, params: { ...d.params, hint: 'cdmShape' } }
           : d);
       const sedOnly = details.every((d) => d.path.startsWith('/sed/'));
       throw new AppError(
@@ -44,19 +44,25 @@ export class EnvelopeValidator {
     for (const side of ['sender', 'receiver'] as const) {
       const prefix = env[side].institutionId.slice(0, 2);
       if (prefix !== env[side].country) {
-        problems.push({ path: `/${side}/country`, message: `is "${env[side].country}" but the institution id ${env[side].institutionId} is from "${prefix}"` });
+        problems.push({
+          path: `/${side}/country`, message: `is "${env[side].country}" but the institution id ${env[side].institutionId} is from "${prefix}"`,
+          code: 'countryPrefix', params: { country: env[side].country, institutionId: env[side].institutionId, prefix },
+        });
       }
     }
     const rootKey = Object.keys(env.sed)[0];
     if (rootKey !== env.sedType && !rootKey.startsWith(`${env.sedType}_`)) {
-      problems.push({ path: `/sed/${rootKey}`, message: `the SED root key must be the SED type "${env.sedType}" (or a variant such as ${env.sedType}_XX), got "${rootKey}"` });
+      problems.push({
+        path: `/sed/${rootKey}`, message: `the SED root key must be the SED type "${env.sedType}" (or a variant such as ${env.sedType}_XX), got "${rootKey}"`,
+        code: 'sedRootKey', params: { sedType: env.sedType, rootKey },
+      });
     }
     if (problems.length) {
       throw new AppError('VAL_INCONSISTENT', `The envelope contradicts itself: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}.`, problems);
     }
     if (!this.opts.bucTypes.has(env.bucType)) {
       throw new AppError('VAL_UNKNOWN_BUC', `The BUC type ${env.bucType} is not in the BUC catalogue.`, [
-        { path: '/bucType', message: `"${env.bucType}" is not a known BUC type (BUC catalogue: config/bucs.csv)` },
+        { path: '/bucType', message: `"${env.bucType}" is not a known BUC type (BUC catalogue: config/bucs.csv)`, code: 'unknownBucType', params: { bucType: env.bucType } },
       ]);
     }
   }

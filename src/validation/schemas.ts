@@ -48,7 +48,54 @@ function show(value: unknown): string {
   return s === undefined ? 'nothing' : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** One plain sentence per schema error; anyOf noise is folded into the most specific message. */
+/** A detail's parameter: text and numbers only, so every catalogue can put it in a sentence. */
+function param(value: unknown): string | number {
+  return typeof value === 'number' ? value : typeof value === 'string' ? value : show(value);
+}
+
+/** The English sentence (for machines and logs) and the parameters of one schema error; null when it adds nothing. */
+function explain(e: ErrorObject): { message: string; params: Record<string, string | number> } | null {
+  const p = e.params as Record<string, unknown>;
+  const value = show(e.data);
+  switch (e.keyword) {
+    case 'type':
+      return { message: `must be ${p.type === 'object' ? 'an object' : p.type === 'array' ? 'a list' : `a ${String(p.type)}`}, got ${value}`, params: { type: String(p.type), value } };
+    case 'pattern':
+      return { message: `has an invalid format: ${value} does not match ${String(p.pattern)}`, params: { pattern: String(p.pattern), value } };
+    case 'format': {
+      const message = p.format === 'date' ? `must be a date YYYY-MM-DD, got ${value}`
+        : p.format === 'date-time' ? `must be an RFC 3339 date-time with offset, got ${value}`
+        : `must be a valid ${String(p.format)}, got ${value}`;
+      return { message, params: { format: String(p.format), value } };
+    }
+    case 'enum': {
+      const allowedValues = (p.allowedValues as unknown[]).map((v) => show(v)).join(', ');
+      return { message: `must be one of ${allowedValues}, got ${value}`, params: { allowedValues, value } };
+    }
+    case 'maxProperties':
+    case 'minProperties': {
+      const keys = Object.keys(e.data as object).join(', ');
+      return { message: `must have ${e.keyword === 'maxProperties' ? 'at most' : 'at least'} ${String(p.limit)} key(s), got ${keys || 'none'}`, params: { limit: param(p.limit), keys } };
+    }
+    case 'propertyNames':
+      return null; // reported by the pattern error on the name itself
+    case 'additionalProperties':
+      return { message: `has an unexpected key "${String(p.additionalProperty)}"`, params: { additionalProperty: String(p.additionalProperty) } };
+    case 'maxLength':
+    case 'minLength':
+      return { message: `must be ${e.keyword === 'maxLength' ? 'at most' : 'at least'} ${String(p.limit)} characters long`, params: { limit: param(p.limit) } };
+    case 'maxItems':
+      return { message: `must have at most ${String(p.limit)} item(s)`, params: { limit: param(p.limit) } };
+    default:
+      return { message: e.message ?? 'is invalid', params: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, param(v)])) };
+  }
+}
+
+/**
+ * One plain sentence per schema error; anyOf noise is folded into the most specific message. Each detail also
+ * carries `code` (the JSON Schema keyword: `required`, `type`, `enum`…) and `params`, from which the console
+ * writes the problem in its own languages (issue #20); the English `message` stays for machines.
+ */
 export function describeErrors(errors: ErrorObject[] | null | undefined, root = ''): ErrorDetail[] {
   if (!errors) return [];
   const out: ErrorDetail[] = [];
@@ -57,51 +104,20 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, root = 
   const hasBranchErrors = new Set(errors.filter((e) => e.keyword !== 'anyOf').map((e) => e.instancePath));
   for (const e of errors) {
     if (e.keyword === 'anyOf' && hasBranchErrors.has(e.instancePath)) continue;
-    const at = root + e.instancePath || '/';
-    const p = e.params as Record<string, unknown>;
-    let message: string;
-    switch (e.keyword) {
-      case 'required':
-        out.push({ path: `${root}${e.instancePath}/${String(p.missingProperty)}`, message: `is required but missing` });
-        continue;
-      case 'type':
-        message = `must be ${p.type === 'object' ? 'an object' : p.type === 'array' ? 'a list' : `a ${String(p.type)}`}, got ${show(e.data)}`;
-        break;
-      case 'pattern':
-        message = `has an invalid format: ${show(e.data)} does not match ${String(p.pattern)}`;
-        break;
-      case 'format':
-        message = p.format === 'date' ? `must be a date YYYY-MM-DD, got ${show(e.data)}`
-          : p.format === 'date-time' ? `must be an RFC 3339 date-time with offset, got ${show(e.data)}`
-          : `must be a valid ${String(p.format)}, got ${show(e.data)}`;
-        break;
-      case 'enum':
-        message = `must be one of ${(p.allowedValues as unknown[]).map((v) => show(v)).join(', ')}, got ${show(e.data)}`;
-        break;
-      case 'maxProperties':
-      case 'minProperties':
-        message = `must have ${e.keyword === 'maxProperties' ? 'at most' : 'at least'} ${String(p.limit)} key(s), got ${Object.keys(e.data as object).join(', ') || 'none'}`;
-        break;
-      case 'propertyNames':
-        continue; // reported by the pattern error on the name itself
-      case 'additionalProperties':
-        message = `has an unexpected key "${String(p.additionalProperty)}"`;
-        break;
-      case 'maxLength':
-      case 'minLength':
-        message = `must be ${e.keyword === 'maxLength' ? 'at most' : 'at least'} ${String(p.limit)} characters long`;
-        break;
-      case 'maxItems':
-        message = `must have at most ${String(p.limit)} item(s)`;
-        break;
-      default:
-        message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') {
+      const missingProperty = String((e.params as { missingProperty: unknown }).missingProperty);
+      out.push({ path: `${root}${e.instancePath}/${missingProperty}`, message: 'is required but missing', code: 'required', params: { missingProperty } });
+      continue;
     }
-    if (e.propertyName !== undefined) message = `key "${e.propertyName}" ${message}`;
+    const explained = explain(e);
+    if (!explained) continue;
+    const at = root + e.instancePath || '/';
+    const message = e.propertyName === undefined ? explained.message : `key "${e.propertyName}" ${explained.message}`;
+    const params = e.propertyName === undefined ? explained.params : { ...explained.params, propertyName: e.propertyName };
     const key = `${at}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ path: at, message });
+    out.push({ path: at, message, code: e.keyword, params });
   }
   return out;
 }

@@ -10,11 +10,11 @@ export type Schemas = components['schemas'];
 
 /** The error envelope every endpoint answers with. */
 export interface ApiErrorBody {
-  error: { code: string; message: string; details?: Array<{ path: string; message: string }> };
+  error: { code: string; message: string; details?: Array<Schemas['ErrorDetail']> };
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: Array<{ path: string; message: string }> = [],
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Array<Schemas['ErrorDetail']> = [],
     /** The whole answer: some errors carry more beside `error` (the claim of TRI_CLAIMED). */
     readonly body: unknown = undefined) {
     super(message);

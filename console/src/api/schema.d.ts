@@ -1654,7 +1654,14 @@ export interface components {
         ErrorDetail: {
             /** @description Where: a JSON Pointer into the body (`/legalDeliveryAt`), or a query parameter name (`limit`). */
             path: string;
+            /** @description What is wrong, in English, for machines and logs. */
             message: string;
+            /** @description What is wrong as a stable code, when the problem has one: a JSON Schema keyword (`required`, `type`, `enum`, `format`, `pattern`, `minLength`, `maxLength`, `additionalProperties`, `maxProperties`…) or a named check (`countryPrefix`, `sedRootKey`, `unknownBucType`, `notJson`, `tooLarge`, `envelopeConflict`…). A client writes the problem in its own language from `code` and `params`; `message` says the same in English. */
+            code?: string;
+            /** @description The values the problem names (a keyword's parameters, e.g. `missingProperty`, `limit`, `allowedValues`, and the `value` found). */
+            params?: {
+                [key: string]: string | number;
+            };
         };
         /** @description A rejected envelope; the input is kept under `quarantineId`. */
         QuarantinedError: components["schemas"]["Error"] & {

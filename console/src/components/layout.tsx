@@ -1,24 +1,33 @@
-/** The frame around every page: the bar with who is logged in, the navigation by group, the content. */
+/**
+ * The frame around every page: the bar with who is logged in, the navigation by group, the content. The shell
+ * (app.tsx) gives it the navigation entries the session may open: a component never imports the pages (issue #22).
+ */
 import type { ComponentChildren } from 'preact';
 import { UndoToast } from './undo-toast';
-import { LOCALES, useI18n, type Locale } from '../i18n/i18n';
-import { NAV_GROUPS } from '../pages/page';
-import { PAGES } from '../pages';
+import { LOCALES, useI18n, type Locale, type MessageKey } from '../i18n/i18n';
 import { LoginAlert } from './login-alert';
 import { Link, match, useLocation } from '../router';
-import { sessionRoles, useSession } from '../session';
+import { useSession } from '../session';
 import { RinaBadge } from './rina-badge';
 
-function Nav() {
+export type NavGroup = 'work' | 'steering' | 'desk' | 'admin';
+export const NAV_GROUPS: NavGroup[] = ['work', 'steering', 'desk', 'admin'];
+
+/** One link of the navigation: a page's path, its label, its group and place in the group. */
+export interface NavEntry {
+  path: string;
+  label: MessageKey;
+  group: NavGroup;
+  order: number;
+}
+
+function Nav({ entries }: { entries: NavEntry[] }) {
   const { t } = useI18n();
-  const { session } = useSession();
   const loc = useLocation();
-  const roles = session ? sessionRoles(session) : [];
-  const visible = PAGES.filter((p) => p.nav && p.roles.some((r) => roles.includes(r)));
   return (
     <nav class="nav" aria-label={t('nav.label')}>
       {NAV_GROUPS.map((group) => {
-        const items = visible.filter((p) => p.nav!.group === group).sort((a, b) => a.nav!.order - b.nav!.order);
+        const items = entries.filter((p) => p.group === group).sort((a, b) => a.order - b.order);
         if (!items.length) return null;
         return (
           <section class="nav-group" key={group} aria-labelledby={`nav-${group}`}>
@@ -29,7 +38,7 @@ function Nav() {
                 return (
                   <li key={p.path}>
                     <Link to={p.path} class={active ? 'nav-link active' : 'nav-link'} aria-current={active ? 'page' : undefined}>
-                      {t(p.nav!.label ?? p.title)}
+                      {t(p.label)}
                     </Link>
                   </li>
                 );
@@ -67,7 +76,7 @@ function UserBar() {
   );
 }
 
-export function Layout({ children }: { children: ComponentChildren }) {
+export function Layout({ nav, children }: { nav: NavEntry[]; children: ComponentChildren }) {
   const { t } = useI18n();
   return (
     <div class="shell">
@@ -82,7 +91,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <UserBar />
       </header>
       <div class="body">
-        <Nav />
+        <Nav entries={nav} />
         <main id="main" class="main" tabIndex={-1}><LoginAlert />{children}</main>
       </div>
       <UndoToast />

@@ -3,13 +3,14 @@ import type { ComponentChildren } from 'preact';
 import { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { serviceErrorText } from '../i18n/service-errors';
+import { ProblemList } from './problem-list';
 
 export function Loading() {
   const { t } = useI18n();
   return <p class="status status-loading" role="status">{t('app.loading')}</p>;
 }
 
-/** The service's message (it says what is wrong and where), with its code for the help desk. */
+/** The service's error in the console's words (its code's sentence, each problem at its path), with its code for the help desk. */
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t, locale } = useI18n();
   const e = error instanceof ApiError ? error : null;
@@ -20,11 +21,7 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
       <strong>{t('app.error')}</strong>{' '}
       <span>{own ?? (e ? e.message : error instanceof Error ? error.message : String(error))}</span>
       {e && <code class="error-code">{e.code}</code>}
-      {e && e.details.length > 0 && (
-        <ul class="error-details">
-          {e.details.map((d) => <li key={d.path}><code>{d.path}</code>{own ? null : <> {d.message}</>}</li>)}
-        </ul>
-      )}
+      {e && <ProblemList class="error-details" problems={e.details} uncoded={own === undefined} />}
       {onRetry && <button type="button" class="btn btn-small" onClick={onRetry}>{t('app.retry')}</button>}
     </div>
   );

@@ -3,11 +3,9 @@
  * navigation, where. pages/index.ts lists them all; the shell routes and builds the navigation from that list.
  */
 import type { FunctionComponent } from 'preact';
+import type { NavGroup } from '../components/layout';
 import type { MessageKey } from '../i18n/i18n';
 import type { SessionRole } from '../session';
-
-export type NavGroup = 'work' | 'steering' | 'desk' | 'admin';
-export const NAV_GROUPS: NavGroup[] = ['work', 'steering', 'desk', 'admin'];
 
 export interface PageProps {
   params: Record<string, string>;

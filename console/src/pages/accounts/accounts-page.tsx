@@ -60,15 +60,50 @@ function CreateAccount({ onDone }: { onDone: (o: Outcome) => void }) {
   );
 }
 
-export function AccountsPage() {
+type AccountAction = 'disable' | 'enable' | 'reset-password';
+
+function AccountsTable({ accounts, me, onAct }: { accounts: Account[]; me: string | undefined; onAct: (a: Account, action: AccountAction) => void }) {
   const { t, dateTime } = useI18n();
+  return (
+    <table class="table">
+      <caption class="visually-hidden">{t('accounts.title')}</caption>
+      <thead><tr>
+        <th scope="col">{t('accounts.col.username')}</th><th scope="col">{t('accounts.col.role')}</th><th scope="col">{t('accounts.col.state')}</th>
+        <th scope="col">{t('accounts.col.created')}</th><th scope="col">{t('accounts.col.lastLogin')}</th><th scope="col">{t('accounts.col.actions')}</th>
+      </tr></thead>
+      <tbody>
+        {accounts.map((a) => (
+          <tr key={a.username}>
+            <th scope="row" class="account-name">{a.username}</th>
+            <td>{t(`user.role.${a.role}`)}</td>
+            <td>
+              <Badge tone={a.state === 'active' ? 'ok' : 'muted'}>{t(`accounts.state.${a.state}`)}</Badge>
+              {a.mustChangePassword && <> <Badge tone="warn">{t('accounts.mustChange')}</Badge></>}
+            </td>
+            <td class="nowrap">{dateTime(a.createdAt)}</td>
+            <td class="nowrap">{dateTime(a.lastLoginAt)}</td>
+            <td class="row-actions">
+              {a.username !== me && (a.state === 'active'
+                ? <button type="button" class="btn btn-small btn-danger" onClick={() => onAct(a, 'disable')} aria-label={`${t('accounts.disable')} ${a.username}`}>{t('accounts.disable')}</button>
+                : <button type="button" class="btn btn-small" onClick={() => onAct(a, 'enable')} aria-label={`${t('accounts.enable')} ${a.username}`}>{t('accounts.enable')}</button>)}
+              <button type="button" class="btn btn-small" onClick={() => onAct(a, 'reset-password')} aria-label={`${t('accounts.reset')} ${a.username}`}>{t('accounts.reset')}</button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function AccountsPage() {
+  const { t } = useI18n();
   const { session } = useSession();
   useTitle(`${t('accounts.title')} · ${t('app.name')}`);
   const accounts = useResource(() => ok(api.GET('/api/admin/accounts')), []);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [error, setError] = useState<unknown>(undefined);
 
-  const act = async (a: Account, action: 'disable' | 'enable' | 'reset-password') => {
+  const act = async (a: Account, action: AccountAction) => {
     setError(undefined);
     setOutcome(null);
     try {
@@ -104,33 +139,7 @@ export function AccountsPage() {
       {accounts.error !== undefined && <ErrorNotice error={accounts.error} onRetry={accounts.reload} />}
       {!accounts.data && accounts.loading && <Loading />}
       {accounts.data && (
-        <table class="table">
-          <caption class="visually-hidden">{t('accounts.title')}</caption>
-          <thead><tr>
-            <th scope="col">{t('accounts.col.username')}</th><th scope="col">{t('accounts.col.role')}</th><th scope="col">{t('accounts.col.state')}</th>
-            <th scope="col">{t('accounts.col.created')}</th><th scope="col">{t('accounts.col.lastLogin')}</th><th scope="col">{t('accounts.col.actions')}</th>
-          </tr></thead>
-          <tbody>
-            {accounts.data.items.map((a) => (
-              <tr key={a.username}>
-                <th scope="row" class="account-name">{a.username}</th>
-                <td>{t(`user.role.${a.role}`)}</td>
-                <td>
-                  <Badge tone={a.state === 'active' ? 'ok' : 'muted'}>{t(`accounts.state.${a.state}`)}</Badge>
-                  {a.mustChangePassword && <> <Badge tone="warn">{t('accounts.mustChange')}</Badge></>}
-                </td>
-                <td class="nowrap">{dateTime(a.createdAt)}</td>
-                <td class="nowrap">{dateTime(a.lastLoginAt)}</td>
-                <td class="row-actions">
-                  {a.username !== session?.username && (a.state === 'active'
-                    ? <button type="button" class="btn btn-small btn-danger" onClick={() => void act(a, 'disable')} aria-label={`${t('accounts.disable')} ${a.username}`}>{t('accounts.disable')}</button>
-                    : <button type="button" class="btn btn-small" onClick={() => void act(a, 'enable')} aria-label={`${t('accounts.enable')} ${a.username}`}>{t('accounts.enable')}</button>)}
-                  <button type="button" class="btn btn-small" onClick={() => void act(a, 'reset-password')} aria-label={`${t('accounts.reset')} ${a.username}`}>{t('accounts.reset')}</button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <AccountsTable accounts={accounts.data.items} me={session?.username} onAct={(a, action) => void act(a, action)} />
       )}
     </>
   );

@@ -9,6 +9,23 @@ type Facts = Schemas['CaseFacts'];
 
 const dash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
 
+function PinTable({ pins }: { pins: Facts['pins'] }) {
+  const { t } = useI18n();
+  return (
+    <table class="table table-compact">
+      <thead><tr>
+        <th scope="col">{t('case.facts.pin.country')}</th><th scope="col">{t('case.facts.pin.number')}</th>
+        <th scope="col">{t('case.facts.pin.sector')}</th><th scope="col">{t('case.facts.pin.institution')}</th>
+      </tr></thead>
+      <tbody>
+        {pins.map((p, i) => (
+          <tr key={i}><td>{dash(p.country)}</td><td><code>{dash(p.number)}</code></td><td>{dash(p.sector)}</td><td><code>{dash(p.institutionId)}</code></td></tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function CaseFacts({ facts }: { facts: Facts }) {
   const { t, date } = useI18n();
   const sexLabel = (s: string | null) => (s && ['01', '02', '98'].includes(s) ? t(`case.facts.sex.${s}` as MessageKey) : dash(s));
@@ -45,17 +62,7 @@ export function CaseFacts({ facts }: { facts: Facts }) {
         {facts.pins.length > 0 && (
           <div class="facts-wide">
             <h3>{t('case.facts.pins')}</h3>
-            <table class="table table-compact">
-              <thead><tr>
-                <th scope="col">{t('case.facts.pin.country')}</th><th scope="col">{t('case.facts.pin.number')}</th>
-                <th scope="col">{t('case.facts.pin.sector')}</th><th scope="col">{t('case.facts.pin.institution')}</th>
-              </tr></thead>
-              <tbody>
-                {facts.pins.map((p, i) => (
-                  <tr key={i}><td>{dash(p.country)}</td><td><code>{dash(p.number)}</code></td><td>{dash(p.sector)}</td><td><code>{dash(p.institutionId)}</code></td></tr>
-                ))}
-              </tbody>
-            </table>
+            <PinTable pins={facts.pins} />
           </div>
         )}
         {facts.frenchReferences.length > 0 && (

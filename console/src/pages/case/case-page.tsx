@@ -6,17 +6,16 @@
 import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../../api/client';
 import { actorName } from '../../codes';
-import { Badge, type Tone } from '../../components/badge';
 import { flash } from '../../components/flash';
 import { useShortcuts } from '../../components/keys';
 import { PageHeader } from '../../components/page-header';
 import { ErrorNotice, Loading, Notice } from '../../components/status';
 import { useResource, useTitle } from '../../hooks';
-import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { useI18n } from '../../i18n/i18n';
 import { Link, href, navigate } from '../../router';
 import type { PageProps } from '../page';
 import { HOME_PATH } from '../paths';
-import { filterFromQuery, reasonLabel } from '../queue/queue-filters';
+import { filterFromQuery } from '../queue/queue-filters';
 import { queryOf } from '../queue/queue-page';
 import { CaseDecisions } from './case-decisions';
 import { CaseActionDialogs } from './case-actions';
@@ -24,6 +23,7 @@ import { CaseSuggestions, MakeRuleLink } from './case-learning';
 import { forwardFromTriage } from './forward-action';
 import { CaseFacts } from './case-facts';
 import { CaseFullSed } from './case-full-sed';
+import { CaseHeading, CaseSummary } from './case-header';
 import { CaseNote } from './case-note';
 import { CaseShadow } from './case-shadow';
 import { CaseEnvelopes, CaseForwards, CaseHistory } from './case-records';
@@ -31,8 +31,6 @@ import { CaseX007 } from './case-x007';
 import { deskDate } from './institution-picker';
 import { useClaim, type ClaimState } from './use-claim';
 import type { ActionName } from './case-actions';
-
-const STATUS_TONE: Record<string, Tone> = { triage: 'warn', forwarded: 'ok', returned: 'muted', received: 'info', quarantined: 'danger' };
 
 function ClaimBanner({ claim }: { claim: ClaimState }) {
   const { t, dateTime } = useI18n();
@@ -44,19 +42,38 @@ function ClaimBanner({ claim }: { claim: ClaimState }) {
 
 type Open = ActionName | null;
 
-function CaseSummary({ view: c }: { view: Schemas['CaseView'] }) {
-  const { t, dateTime } = useI18n();
+/** The actions the case's status allows, with their keys. */
+function CaseButtons({ status, canAct, onOpen, onNext }: { status: string; canAct: boolean; onOpen: (a: ActionName) => void; onNext: () => void }) {
+  const { t } = useI18n();
   return (
-    <section class="panel" aria-labelledby="summary-title">
-      <header class="panel-header"><h2 id="summary-title">{t('case.summary')}</h2></header>
-      <dl class="dl panel-body summary">
-        <dt>{t('case.legalDelivery')}</dt><dd>{dateTime(c.firstLegalDeliveryAt)}</dd>
-        {c.triage && <><dt>{t('case.triageReason')}</dt><dd><strong>{reasonLabel(t, c.triage.reason)}</strong></dd></>}
-        {c.triage && <><dt>{t('case.triageSince')}</dt><dd>{dateTime(c.triage.since)}</dd></>}
-        {c.institutionId && <><dt>{t('case.institution')}</dt><dd><code>{c.institutionId}</code></dd></>}
-        {c.returnReason && <><dt>{t('case.returnReason')}</dt><dd>{c.returnReason}</dd></>}
-      </dl>
-    </section>
+    <>
+      {status === 'triage' && <button type="button" class="btn btn-primary" disabled={!canAct} onClick={() => onOpen('forward')}>{t('case.action.forward')} <kbd>f</kbd></button>}
+      {status === 'triage' && <button type="button" class="btn btn-danger" disabled={!canAct} onClick={() => onOpen('return')}>{t('case.action.return')} <kbd>r</kbd></button>}
+      {status === 'forwarded' && <button type="button" class="btn" onClick={() => onOpen('reassign')}>{t('case.action.reassign')} <kbd>f</kbd></button>}
+      {status === 'returned' && <button type="button" class="btn" onClick={() => onOpen('reopen')}>{t('case.action.reopen')}</button>}
+      <button type="button" class="btn btn-ghost" onClick={onNext}>{t('case.action.next')} <kbd>n</kbd></button>
+    </>
+  );
+}
+
+/** The case's own column: summary, suggestions (in triage), facts, decisions, records. */
+function CaseMain({ view: c, canAct, onAccept, onRetried }: {
+  view: Schemas['CaseView']; canAct: boolean; onAccept: Parameters<typeof CaseSuggestions>[0]['onAccept']; onRetried: () => void;
+}) {
+  const caseId = c.caseId;
+  return (
+    <div class="case-main">
+      <CaseSummary view={c} />
+      {c.status === 'triage' && <CaseSuggestions caseId={caseId} canAct={canAct} onAccept={onAccept} />}
+      {c.facts && <CaseFacts facts={c.facts} />}
+      {c.facts && <CaseFullSed caseId={caseId} />}
+      <MakeRuleLink caseId={caseId} decidedByOperator={c.decisions.some((d) => d.decidedBy !== 'router' && d.outcome === 'forward')} />
+      <CaseDecisions decisions={c.decisions} />
+      <CaseShadow decisions={c.decisions} />
+      <CaseEnvelopes envelopes={c.envelopes} />
+      <CaseForwards forwards={c.forwards} />
+      <CaseX007 forwards={c.forwards} onRetried={onRetried} />
+    </div>
   );
 }
 
@@ -98,34 +115,11 @@ export function CasePage({ params, query }: PageProps) {
   return (
     <div class="case">
       <p class="breadcrumb"><Link to={back}>← {t('case.back')}</Link></p>
-      <PageHeader
-        title={<>{t('case.title', { caseId })} <Badge tone={STATUS_TONE[c.status] ?? 'neutral'}>{t(`case.status.${c.status}` as MessageKey)}</Badge></>}
-        subtitle={<>{c.bucType && <code>{c.bucType}</code>}{c.senderInstitutionId && <> · {c.senderCountry} <code>{c.senderInstitutionId}</code></>}</>}
-        actions={
-          <>
-            {c.status === 'triage' && <button type="button" class="btn btn-primary" disabled={!canAct} onClick={() => setOpen('forward')}>{t('case.action.forward')} <kbd>f</kbd></button>}
-            {c.status === 'triage' && <button type="button" class="btn btn-danger" disabled={!canAct} onClick={() => setOpen('return')}>{t('case.action.return')} <kbd>r</kbd></button>}
-            {c.status === 'forwarded' && <button type="button" class="btn" onClick={() => setOpen('reassign')}>{t('case.action.reassign')} <kbd>f</kbd></button>}
-            {c.status === 'returned' && <button type="button" class="btn" onClick={() => setOpen('reopen')}>{t('case.action.reopen')}</button>}
-            <button type="button" class="btn btn-ghost" onClick={() => void nextCase()}>{t('case.action.next')} <kbd>n</kbd></button>
-          </>
-        }
-      />
+      <CaseHeading view={c} actions={<CaseButtons status={c.status} canAct={canAct} onOpen={setOpen} onNext={() => void nextCase()} />} />
       {message && <Notice kind="success">{message}</Notice>}
       <ClaimBanner claim={claim} />
       <div class="case-grid">
-        <div class="case-main">
-          <CaseSummary view={c} />
-          {c.status === 'triage' && <CaseSuggestions caseId={caseId} canAct={canAct} onAccept={async (choice) => done(await forwardFromTriage(t, caseId, choice))} />}
-          {c.facts && <CaseFacts facts={c.facts} />}
-          {c.facts && <CaseFullSed caseId={caseId} />}
-          <MakeRuleLink caseId={caseId} decidedByOperator={c.decisions.some((d) => d.decidedBy !== 'router' && d.outcome === 'forward')} />
-          <CaseDecisions decisions={c.decisions} />
-          <CaseShadow decisions={c.decisions} />
-          <CaseEnvelopes envelopes={c.envelopes} />
-          <CaseForwards forwards={c.forwards} />
-          <CaseX007 forwards={c.forwards} onRetried={() => void view.reload()} />
-        </div>
+        <CaseMain view={c} canAct={canAct} onAccept={async (choice) => done(await forwardFromTriage(t, caseId, choice))} onRetried={() => void view.reload()} />
         <aside class="case-side">
           <CaseNote caseId={caseId} onSaved={view.reload} />
           <CaseHistory history={c.history} />

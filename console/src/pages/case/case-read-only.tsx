@@ -4,24 +4,21 @@
  * working case page.
  */
 import { api, ok } from '../../api/client';
-import { Badge, type Tone } from '../../components/badge';
 import { PageHeader } from '../../components/page-header';
 import { ErrorNotice, Loading, Notice } from '../../components/status';
 import { useResource, useTitle } from '../../hooks';
-import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { useI18n } from '../../i18n/i18n';
 import { Link, href } from '../../router';
 import { useSession } from '../../session';
 import type { PageProps } from '../page';
 import { TICKET_PATH, TICKETS_PATH } from '../paths';
-import { reasonLabel } from '../queue/queue-filters';
 import { CaseDecisions } from './case-decisions';
+import { CaseHeading, CaseSummary } from './case-header';
 import { CasePage } from './case-page';
 import { CaseEnvelopes, CaseForwards, CaseHistory } from './case-records';
 
-const STATUS_TONE: Record<string, Tone> = { triage: 'warn', forwarded: 'ok', returned: 'muted', received: 'info', quarantined: 'danger' };
-
 export function CaseReadOnlyPage({ params, query }: PageProps) {
-  const { t, dateTime } = useI18n();
+  const { t } = useI18n();
   const caseId = params.caseId!;
   useTitle(`${t('case.title', { caseId })} · ${t('app.name')}`);
   const view = useResource(() => ok(api.GET('/api/cases/{caseId}', { params: { path: { caseId } } })), [caseId]);
@@ -33,23 +30,11 @@ export function CaseReadOnlyPage({ params, query }: PageProps) {
   return (
     <div class="case case-read-only">
       <p class="breadcrumb"><Link to={back}>← {ticket ? t('caseReadOnly.backToTicket', { id: ticket }) : t('caseReadOnly.backToTickets')}</Link></p>
-      <PageHeader
-        title={<>{t('case.title', { caseId })} <Badge tone={STATUS_TONE[c.status] ?? 'neutral'}>{t(`case.status.${c.status}` as MessageKey)}</Badge></>}
-        subtitle={<>{c.bucType && <code>{c.bucType}</code>}{c.senderInstitutionId && <> · {c.senderCountry} <code>{c.senderInstitutionId}</code></>}</>}
-      />
+      <CaseHeading view={c} />
       <Notice kind="info">{t('caseReadOnly.notice')}</Notice>
       <div class="case-grid">
         <div class="case-main">
-          <section class="panel" aria-labelledby="summary-title">
-            <header class="panel-header"><h2 id="summary-title">{t('case.summary')}</h2></header>
-            <dl class="dl panel-body summary">
-              <dt>{t('case.legalDelivery')}</dt><dd>{dateTime(c.firstLegalDeliveryAt)}</dd>
-              {c.triage && <><dt>{t('case.triageReason')}</dt><dd><strong>{reasonLabel(t, c.triage.reason)}</strong></dd></>}
-              {c.triage && <><dt>{t('case.triageSince')}</dt><dd>{dateTime(c.triage.since)}</dd></>}
-              {c.institutionId && <><dt>{t('case.institution')}</dt><dd><code>{c.institutionId}</code></dd></>}
-              {c.returnReason && <><dt>{t('case.returnReason')}</dt><dd>{c.returnReason}</dd></>}
-            </dl>
-          </section>
+          <CaseSummary view={c} />
           <CaseDecisions decisions={c.decisions} />
           <CaseEnvelopes envelopes={c.envelopes} />
           <CaseForwards forwards={c.forwards} />

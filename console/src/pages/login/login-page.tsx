@@ -4,8 +4,33 @@ import { ApiError } from '../../api/client';
 import { LOCALES, useI18n, type Locale } from '../../i18n/i18n';
 import { useSession } from '../../session';
 
-export function LoginPage() {
+function LoginBrand() {
+  const { t } = useI18n();
+  return (
+    <div class="login-brand">
+      <img class="brand-mark" src="/favicon.svg" alt="" width="22" height="22" />
+      <div>
+        <p class="login-app">{t('app.name')}</p>
+        <p class="login-org">{t('app.org')}</p>
+      </div>
+    </div>
+  );
+}
+
+function LoginLanguage() {
   const { t, locale, setLocale } = useI18n();
+  return (
+    <div class="login-lang">
+      <label for="login-lang">{t('user.language')}</label>
+      <select id="login-lang" value={locale} onChange={(e) => setLocale((e.currentTarget as HTMLSelectElement).value as Locale)}>
+        {LOCALES.map((l) => <option key={l} value={l}>{l === 'fr' ? 'Français' : 'English'}</option>)}
+      </select>
+    </div>
+  );
+}
+
+export function LoginPage() {
+  const { t } = useI18n();
   const { login, notice } = useSession();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -30,13 +55,7 @@ export function LoginPage() {
   return (
     <main class="login" id="main">
       <form class="login-card" onSubmit={submit} aria-labelledby="page-title" noValidate>
-        <div class="login-brand">
-          <img class="brand-mark" src="/favicon.svg" alt="" width="22" height="22" />
-          <div>
-            <p class="login-app">{t('app.name')}</p>
-            <p class="login-org">{t('app.org')}</p>
-          </div>
-        </div>
+        <LoginBrand />
         <h1 id="page-title">{t('login.title')}</h1>
         <p class="login-intro">{t('login.intro')}</p>
         {notice && !error && <p class="notice notice-info" role="status">{t(notice === 'expired' ? 'app.sessionExpired' : 'login.loggedOut')}</p>}
@@ -55,12 +74,7 @@ export function LoginPage() {
         <button type="submit" class="btn btn-primary btn-block" disabled={busy || !username || !password}>
           {busy ? t('login.submitting') : t('login.submit')}
         </button>
-        <div class="login-lang">
-          <label for="login-lang">{t('user.language')}</label>
-          <select id="login-lang" value={locale} onChange={(e) => setLocale((e.currentTarget as HTMLSelectElement).value as Locale)}>
-            {LOCALES.map((l) => <option key={l} value={l}>{l === 'fr' ? 'Français' : 'English'}</option>)}
-          </select>
-        </div>
+        <LoginLanguage />
       </form>
     </main>
   );

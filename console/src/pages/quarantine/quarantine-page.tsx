@@ -7,15 +7,24 @@ import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../../api/client';
 import { Badge, type Tone } from '../../components/badge';
 import { PageHeader } from '../../components/page-header';
+import { ProblemList, ProblemText } from '../../components/problem-list';
 import { Empty, ErrorNotice, Loading, Notice } from '../../components/status';
 import { useResource, useTitle } from '../../hooks';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { serviceErrorText } from '../../i18n/service-errors';
 import { navigate } from '../../router';
 import { useSession } from '../../session';
 import type { PageProps } from '../page';
 
 type Status = Schemas['QuarantineStatus'];
 const STATUS_TONE: Record<Status, Tone> = { open: 'warn', resubmitted: 'ok', dismissed: 'muted' };
+
+/** Why an input was rejected: its code's sentence from the catalogue; the service's English one for a code it does not know. */
+function Reason({ code, message }: { code: string; message: string | null }) {
+  const { locale } = useI18n();
+  const own = serviceErrorText(locale, code);
+  return <><code>{code}</code> {own ?? <span lang="en">{message}</span>}</>;
+}
 
 function AddBucType({ bucType, onDone }: { bucType: string; onDone: () => void }) {
   const { t } = useI18n();
@@ -69,8 +78,8 @@ function Entry({ id, onChanged }: { id: string; onChanged: () => void }) {
     <section class="panel" aria-labelledby="entry-title">
       <div class="panel-header"><h2 id="entry-title">{t('quarantine.entry', { id: q.id })}</h2><Badge tone={STATUS_TONE[q.status]}>{t(`quarantine.status.${q.status}` as MessageKey)}</Badge></div>
       <div class="panel-body">
-        <p><code>{q.errorCode}</code> {q.message}</p>
-        <ul>{q.details.map((d) => <li key={d.path}><code>{d.path}</code> {d.message}</li>)}</ul>
+        <p><Reason code={q.errorCode} message={q.message} /></p>
+        <ProblemList problems={q.details} uncoded />
         <h3>{t('quarantine.raw')}</h3>
         {q.raw === null
           ? <p>{t('quarantine.rawPurged', { at: q.rawPurgedAt ?? '' })}</p>
@@ -81,7 +90,7 @@ function Entry({ id, onChanged }: { id: string; onChanged: () => void }) {
             <ul>{(q.resubmissionHistory ?? []).map((h) => <li key={h.at}>{dateTime(h.at)} · {h.by} · {t(`quarantine.outcome.${h.outcome}` as MessageKey)}{h.error && <> · <code>{h.error.code}</code></>}</li>)}</ul>
           </>
         )}
-        {result && <Notice kind={result.outcome === 'rejected' ? 'warning' : 'success'}>{t(`quarantine.outcome.${result.outcome}` as MessageKey)}{result.error && <> : <code>{result.error.code}</code> {result.error.message}</>}</Notice>}
+        {result && <Notice kind={result.outcome === 'rejected' ? 'warning' : 'success'}>{t(`quarantine.outcome.${result.outcome}` as MessageKey)}{result.error && <> : <Reason code={result.error.code} message={result.error.message} /></>}</Notice>}
         {error !== undefined && <ErrorNotice error={error} />}
         {q.status === 'open' && unknownBuc && canEditCatalogue && !bucAdded && <AddBucType bucType={unknownBuc} onDone={() => setBucAdded(true)} />}
         {bucAdded && <Notice kind="success">{t('quarantine.bucAdded', { bucType: unknownBuc ?? '' })}</Notice>}
@@ -136,7 +145,7 @@ export function QuarantinePage({ query }: PageProps) {
               <tr key={q.id} aria-selected={q.id === selected}>
                 <td><a href={`/quarantine?status=${status}&id=${encodeURIComponent(q.id)}`} onClick={(e) => { e.preventDefault(); go({ id: q.id }); }}>{dateTime(q.receivedAt)}</a></td>
                 <td><code>{q.errorCode}</code></td>
-                <td>{q.details[0] ? <><code>{q.details[0].path}</code> {q.details[0].message}</> : q.message}</td>
+                <td>{q.details[0] ? <><code>{q.details[0].path}</code> <ProblemText problem={q.details[0]} uncoded /></> : <Reason code={q.errorCode} message={q.message} />}</td>
                 <td>{q.via}</td>
                 <td><Badge tone={STATUS_TONE[q.status]}>{t(`quarantine.status.${q.status}` as MessageKey)}</Badge></td>
               </tr>

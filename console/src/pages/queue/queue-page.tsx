@@ -42,6 +42,18 @@ export function queryOf(f: QueueFilter, cursor?: string, offset?: number, limit 
   };
 }
 
+/** The page's heading, with the way to the next case nobody else holds. */
+function QueueHeader({ next }: { next: string | undefined }) {
+  const { t } = useI18n();
+  return (
+    <PageHeader title={t('queue.title')} subtitle={t('queue.subtitle.legal')} actions={
+      <button type="button" class="btn" onClick={() => { if (next) navigate(next); }} disabled={!next}>
+        {t('queue.openNext')} <kbd>n</kbd>
+      </button>
+    } />
+  );
+}
+
 export function QueuePage({ query }: PageProps) {
   const { t, dateTime } = useI18n();
   const { session } = useSession();
@@ -82,11 +94,7 @@ export function QueuePage({ query }: PageProps) {
 
   return (
     <>
-      <PageHeader title={t('queue.title')} subtitle={t('queue.subtitle.legal')} actions={
-        <button type="button" class="btn" onClick={() => { const c = nextFree(); if (c) navigate(caseHref(c.caseId)); }} disabled={!nextFree()}>
-          {t('queue.openNext')} <kbd>n</kbd>
-        </button>
-      } />
+      <QueueHeader next={nextFree() ? caseHref(nextFree()!.caseId) : undefined} />
       <Flash />
       {queue.data && <ReasonCounts counts={queue.data.countsByReason} selected={filter.reason} onToggle={toggleReason} />}
       <QueueFilters value={filter} onApply={go} />

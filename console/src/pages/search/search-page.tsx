@@ -1,6 +1,6 @@
 /** Finding a case by id (or its beginning), envelope id, institution, status and receipt dates. */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ok } from '../../api/client';
+import { api, ok, type Schemas } from '../../api/client';
 import { CASE_STATUSES } from '../../codes';
 import { Badge, type Tone } from '../../components/badge';
 import { PageHeader } from '../../components/page-header';
@@ -16,8 +16,36 @@ type Field = (typeof FIELDS)[number];
 type Criteria = Record<Field, string>;
 const STATUS_TONE: Record<string, Tone> = { triage: 'warn', forwarded: 'ok', returned: 'muted' };
 
-export function SearchPage({ query }: PageProps) {
+function SearchResults({ items }: { items: Schemas['CaseSummary'][] }) {
   const { t, dateTime } = useI18n();
+  return (
+    <table class="table">
+      <caption class="visually-hidden">{t('search.title')}</caption>
+      <thead><tr>
+        <th scope="col">{t('search.col.case')}</th><th scope="col">{t('search.col.status')}</th><th scope="col">{t('search.col.buc')}</th>
+        <th scope="col">{t('search.col.sender')}</th><th scope="col">{t('search.col.institution')}</th>
+        <th scope="col">{t('search.col.legal')}</th><th scope="col">{t('search.col.updated')}</th><th scope="col" class="num">{t('search.col.envelopes')}</th>
+      </tr></thead>
+      <tbody>
+        {items.map((c) => (
+          <tr key={c.caseId}>
+            <td><Link to={href(CASE_PATH, { caseId: c.caseId })} class="case-link">{c.caseId}</Link></td>
+            <td><Badge tone={STATUS_TONE[c.status] ?? 'neutral'}>{t(`case.status.${c.status}`)}</Badge></td>
+            <td><code>{c.bucType}</code></td>
+            <td><code>{c.senderInstitutionId}</code></td>
+            <td>{c.institutionId ? <code>{c.institutionId}</code> : <span class="muted">—</span>}</td>
+            <td class="nowrap">{dateTime(c.firstLegalDeliveryAt)}</td>
+            <td class="nowrap">{dateTime(c.updatedAt)}</td>
+            <td class="num">{c.envelopes}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function SearchPage({ query }: PageProps) {
+  const { t } = useI18n();
   useTitle(`${t('search.title')} · ${t('app.name')}`);
   const criteria = Object.fromEntries(FIELDS.map((f) => [f, query.get(f) ?? ''])) as Criteria;
   const cursor = query.get('cursor') ?? undefined;
@@ -61,28 +89,7 @@ export function SearchPage({ query }: PageProps) {
       {asked && result.loading && !result.data && <Loading />}
       {result.data && result.data.items.length === 0 && <Empty>{t('search.empty')}</Empty>}
       {result.data && result.data.items.length > 0 && (
-        <table class="table">
-          <caption class="visually-hidden">{t('search.title')}</caption>
-          <thead><tr>
-            <th scope="col">{t('search.col.case')}</th><th scope="col">{t('search.col.status')}</th><th scope="col">{t('search.col.buc')}</th>
-            <th scope="col">{t('search.col.sender')}</th><th scope="col">{t('search.col.institution')}</th>
-            <th scope="col">{t('search.col.legal')}</th><th scope="col">{t('search.col.updated')}</th><th scope="col" class="num">{t('search.col.envelopes')}</th>
-          </tr></thead>
-          <tbody>
-            {result.data.items.map((c) => (
-              <tr key={c.caseId}>
-                <td><Link to={href(CASE_PATH, { caseId: c.caseId })} class="case-link">{c.caseId}</Link></td>
-                <td><Badge tone={STATUS_TONE[c.status] ?? 'neutral'}>{t(`case.status.${c.status}`)}</Badge></td>
-                <td><code>{c.bucType}</code></td>
-                <td><code>{c.senderInstitutionId}</code></td>
-                <td>{c.institutionId ? <code>{c.institutionId}</code> : <span class="muted">—</span>}</td>
-                <td class="nowrap">{dateTime(c.firstLegalDeliveryAt)}</td>
-                <td class="nowrap">{dateTime(c.updatedAt)}</td>
-                <td class="num">{c.envelopes}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <SearchResults items={result.data.items} />
       )}
       {result.data?.nextCursor && (
         <div class="pager"><Link class="btn btn-small" to={href(SEARCH_PATH, {}, { ...Object.fromEntries(query), cursor: result.data.nextCursor })}>{t('queue.next')}</Link></div>

@@ -132,6 +132,22 @@ function MessageFields({ draft, set }: { draft: Draft; set: (d: Partial<Draft>) 
   );
 }
 
+/** The actions the ticket's state allows, one to choose. */
+function ActionChoice({ allowed, chosen, onChoose }: { allowed: ActionName[]; chosen: Draft['action']; onChoose: (a: ActionName) => void }) {
+  const { t } = useI18n();
+  return (
+    <fieldset class="ticket-action-choice">
+      <legend class="label">{t('ticket.form.action')}</legend>
+      {allowed.map((a) => (
+        <label key={a} class={chosen === a ? 'chip chip-on' : 'chip'}>
+          <input type="radio" name="ticket-action" value={a} checked={chosen === a} onChange={() => onChoose(a)} />
+          {t(`ticket.action.${a}` as MessageKey)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** `onChanged` after an action, and when the service refused one because the ticket changed meanwhile (409). */
 export function TicketActions({ ticket, onChanged }: { ticket: Ticket; onChanged: () => Promise<unknown> }) {
   const { t } = useI18n();
@@ -181,15 +197,7 @@ export function TicketActions({ ticket, onChanged }: { ticket: Ticket; onChanged
     <form class="panel ticket-actions" aria-labelledby="actions-title" onSubmit={submit}>
       <header class="panel-header"><h2 id="actions-title">{t('ticket.actions')}</h2></header>
       <div class="panel-body">
-        <fieldset class="ticket-action-choice">
-          <legend class="label">{t('ticket.form.action')}</legend>
-          {ticket.allowedActions.map((a) => (
-            <label key={a} class={draft.action === a ? 'chip chip-on' : 'chip'}>
-              <input type="radio" name="ticket-action" value={a} checked={draft.action === a} onChange={() => choose(a)} />
-              {t(`ticket.action.${a}` as MessageKey)}
-            </label>
-          ))}
-        </fieldset>
+        <ActionChoice allowed={ticket.allowedActions} chosen={draft.action} onChoose={choose} />
         <ActionDetails ticket={ticket} draft={draft} set={set} me={me} />
         <MessageFields draft={draft} set={set} />
         {error !== undefined && <ErrorNotice error={error} />}

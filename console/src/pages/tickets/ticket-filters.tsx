@@ -96,6 +96,29 @@ function Checks<T extends string>({ legend, values, chosen, label, onChange, nam
   );
 }
 
+function BreachedAndSource({ breached, source, onBreached, onSource }: { breached: string; source: string; onBreached: (e: Event) => void; onSource: (e: Event) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <div class="filter">
+        <label for="tf-breached">{t('tickets.filter.breached')}</label>
+        <select id="tf-breached" value={breached} onChange={onBreached}>
+          <option value="">{t('tickets.filter.any')}</option>
+          <option value="true">{t('tickets.filter.breached.true')}</option>
+          <option value="false">{t('tickets.filter.breached.false')}</option>
+        </select>
+      </div>
+      <div class="filter">
+        <label for="tf-source">{t('tickets.filter.source')}</label>
+        <select id="tf-source" value={source} onChange={onSource}>
+          <option value="">{t('tickets.filter.any')}</option>
+          {TICKET_SOURCES.map((s) => <option key={s} value={s}>{t(`tickets.source.${s}` as MessageKey)}</option>)}
+        </select>
+      </div>
+    </>
+  );
+}
+
 export function TicketFilters({ value, me, onApply }: { value: TicketFilter; me: string | undefined; onApply: (f: TicketFilter) => void }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState(value);
@@ -125,21 +148,7 @@ export function TicketFilters({ value, me, onApply }: { value: TicketFilter; me:
           {t('tickets.filter.unassigned')}
         </label>
       </div>
-      <div class="filter">
-        <label for="tf-breached">{t('tickets.filter.breached')}</label>
-        <select id="tf-breached" value={draft.breached} onChange={text('breached')}>
-          <option value="">{t('tickets.filter.any')}</option>
-          <option value="true">{t('tickets.filter.breached.true')}</option>
-          <option value="false">{t('tickets.filter.breached.false')}</option>
-        </select>
-      </div>
-      <div class="filter">
-        <label for="tf-source">{t('tickets.filter.source')}</label>
-        <select id="tf-source" value={draft.source} onChange={text('source')}>
-          <option value="">{t('tickets.filter.any')}</option>
-          {TICKET_SOURCES.map((s) => <option key={s} value={s}>{t(`tickets.source.${s}` as MessageKey)}</option>)}
-        </select>
-      </div>
+      <BreachedAndSource breached={draft.breached} source={draft.source} onBreached={text('breached')} onSource={text('source')} />
       <div class="filter">
         <label for="tf-case">{t('tickets.filter.case')}</label>
         <input id="tf-case" value={draft.caseId} onInput={text('caseId')} size={10} />

@@ -6,7 +6,8 @@
 import type { Schemas } from '../../api/client';
 import { actorName } from '../../codes';
 import { Badge, type Tone } from '../../components/badge';
-import { useI18n, type MessageKey, type Translate } from '../../i18n/i18n';
+import { useI18n, type Locale, type MessageKey, type Translate } from '../../i18n/i18n';
+import { serviceErrorText } from '../../i18n/service-errors';
 import { stateLabel } from './ticket-labels';
 
 type Ticket = Schemas['Ticket'];
@@ -30,6 +31,17 @@ function eventData(t: Translate, e: TicketEvent): string {
   if (d.automatic) return t('ticket.event.automatic');
   if (typeof d.via === 'string' && d.via === 'counterpart') return t('ticket.event.viaCounterpart');
   return '';
+}
+
+/**
+ * Why the last delivery failed: the service records `CODE: English sentence` (or a broker's own words); the code's
+ * sentence of the catalogue is shown with the code, the recorded text only when the catalogue has none.
+ */
+export function deliveryError(locale: Locale, lastError: string | null | undefined): string {
+  if (!lastError) return '';
+  const m = /^([A-Z]{2,4}_[A-Z0-9_]+): /.exec(lastError);
+  const own = m?.[1] ? serviceErrorText(locale, m[1]) : undefined;
+  return own && m?.[1] ? `${own} (${m[1]})` : lastError;
 }
 
 function VisibilityBadge({ visibility }: { visibility: 'internal' | 'external' }) {
@@ -64,7 +76,7 @@ export function TicketMessages({ events }: { events: TicketEvent[] }) {
 }
 
 export function TicketThread({ thread }: { thread: ThreadMessage[] }) {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   return (
     <section class="panel" aria-labelledby="thread-title">
       <header class="panel-header"><h2 id="thread-title">{t('ticket.thread')}</h2><span class="muted">{thread.length}</span></header>
@@ -84,7 +96,7 @@ export function TicketThread({ thread }: { thread: ThreadMessage[] }) {
             {m.direction === 'out' && (
               <p class="muted ticket-delivery">
                 {m.delivery.sentAt && t('ticket.delivery.sentAt', { at: dateTime(m.delivery.sentAt) })}
-                {m.delivery.state === 'failed' && t('ticket.delivery.retry', { attempts: m.delivery.attempts, at: dateTime(m.delivery.nextAttemptAt), error: m.delivery.lastError ?? '' })}
+                {m.delivery.state === 'failed' && t('ticket.delivery.retry', { attempts: m.delivery.attempts, at: dateTime(m.delivery.nextAttemptAt), error: deliveryError(locale, m.delivery.lastError) })}
               </p>
             )}
           </li>

@@ -34,6 +34,36 @@ function bodyOf(f: Form): Schemas['NewTicket'] {
   };
 }
 
+/** Who asks and about what: the channel, the country, their reference, the case. */
+function WhoFields({ f, setF, set }: { f: Form; setF: (f: Form) => void; set: (k: keyof Form) => (e: Event) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <fieldset class="field radios">
+        <legend class="label">{t('ticketNew.channel')}</legend>
+        {(['call', 'mail'] as const).map((c) => (
+          <label key={c}><input type="radio" name="channel" value={c} checked={f.channel === c} onChange={() => setF({ ...f, channel: c })} />{t(`ticketNew.channel.${c}`)}</label>
+        ))}
+      </fieldset>
+      <div class="field">
+        <label for="tn-country">{t('ticketNew.country')}</label>
+        <select id="tn-country" value={f.counterpartCountry} onChange={set('counterpartCountry')}>
+          {COUNTRIES.map((c) => <option key={c} value={c}>{c === 'FR' ? t('ticketNew.country.fr') : c}</option>)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="tn-ref">{t('ticketNew.ref')}</label>
+        <input id="tn-ref" value={f.counterpartRef} onInput={set('counterpartRef')} maxLength={128} aria-describedby="tn-ref-help" />
+        <p class="help" id="tn-ref-help">{t('ticketNew.refHelp')}</p>
+      </div>
+      <div class="field">
+        <label for="tn-case">{t('ticketNew.case')}</label>
+        <input id="tn-case" value={f.caseId} onInput={set('caseId')} maxLength={100} pattern="[A-Za-z0-9_.:\-]+" />
+      </div>
+    </>
+  );
+}
+
 export function NewTicketPage() {
   const { t } = useI18n();
   useTitle(`${t('ticketNew.title')} · ${t('app.name')}`);
@@ -60,27 +90,7 @@ export function NewTicketPage() {
       <PageHeader title={t('ticketNew.title')} subtitle={t('ticketNew.subtitle')} />
       <form class="panel ticket-new" onSubmit={submit} aria-labelledby="page-title">
         <div class="panel-body">
-          <fieldset class="field radios">
-            <legend class="label">{t('ticketNew.channel')}</legend>
-            {(['call', 'mail'] as const).map((c) => (
-              <label key={c}><input type="radio" name="channel" value={c} checked={f.channel === c} onChange={() => setF({ ...f, channel: c })} />{t(`ticketNew.channel.${c}`)}</label>
-            ))}
-          </fieldset>
-          <div class="field">
-            <label for="tn-country">{t('ticketNew.country')}</label>
-            <select id="tn-country" value={f.counterpartCountry} onChange={set('counterpartCountry')}>
-              {COUNTRIES.map((c) => <option key={c} value={c}>{c === 'FR' ? t('ticketNew.country.fr') : c}</option>)}
-            </select>
-          </div>
-          <div class="field">
-            <label for="tn-ref">{t('ticketNew.ref')}</label>
-            <input id="tn-ref" value={f.counterpartRef} onInput={set('counterpartRef')} maxLength={128} aria-describedby="tn-ref-help" />
-            <p class="help" id="tn-ref-help">{t('ticketNew.refHelp')}</p>
-          </div>
-          <div class="field">
-            <label for="tn-case">{t('ticketNew.case')}</label>
-            <input id="tn-case" value={f.caseId} onInput={set('caseId')} maxLength={100} pattern="[A-Za-z0-9_.:\-]+" />
-          </div>
+          <WhoFields f={f} setF={setF} set={set} />
           <div class="field">
             <label for="tn-category">{t('ticketNew.category')}</label>
             <select id="tn-category" value={f.category} onChange={set('category')}>
