@@ -149,7 +149,12 @@ export function codeClass(code: ErrorCode): FailureClass {
 
 export interface ErrorDetail {
   path: string;
+  /** In English, for machines and logs (CONTRACT §3). */
   message: string;
+  /** A stable problem code, where the problem has one (rule tables: RULE_*), for clients that say it in their own words. */
+  code?: string;
+  /** The values the problem names (a fact, a date, an id), for the client's sentence. */
+  params?: Record<string, string | number>;
 }
 
 export class AppError extends Error {

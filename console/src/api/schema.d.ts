@@ -640,6 +640,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rules/facts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The facts a rule condition may test
+         * @description What the rule engine knows (issue #20): each fact a condition may test, its kind, the operators it takes and where its values come from (`list` with `values`, `institutions` from the directory, `free` text, `none` for true/false and presence), whether it is personal data; with the networks, territory funds and triage reasons a rule may name. Built from the engine's vocabulary and the configuration in force; the console's condition form is made from it and hard-codes none of it.
+         */
+        get: operations["getRuleFacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rules/versions": {
         parameters: {
             query?: never;
@@ -1654,7 +1674,38 @@ export interface components {
         ErrorDetail: {
             /** @description Where: a JSON Pointer into the body (`/legalDeliveryAt`), or a query parameter name (`limit`). */
             path: string;
+            /** @description In English, for machines and logs. */
             message: string;
+            /** @description A stable problem code, for the problems that have one (a rule table's: `RULE_UNKNOWN_FACT`, `RULE_UNKNOWN_INSTITUTION`…, src/routing/rule-problems.ts): clients say it in their own words with `params`. */
+            code?: string;
+            /** @description The values the problem names (a fact, a date, an institution id), for the client's sentence. */
+            params?: {
+                [key: string]: string | number;
+            };
+        };
+        /** @description The facts a rule condition may test (GET /api/rules/facts). */
+        RuleFacts: {
+            ruleSetVersion: number;
+            directoryVersion: number;
+            facts: components["schemas"]["RuleFact"][];
+            /** @description Networks of the directory in force (for `frenchRefs` and forwards to a reference). */
+            networks: string[];
+            territoryFunds: ("pensionFund" | "sicknessFund" | "familyFund")[];
+            /** @description Triage reasons of the table in force and the service's own. */
+            triageReasons: string[];
+        };
+        RuleFact: {
+            /** @description The fact, as a condition names it (`sector`, `residence.departement`). */
+            name: string;
+            /** @enum {string} */
+            kind: "text" | "boolean" | "presence" | "references";
+            operators: ("equals" | "in" | "notIn" | "exists" | "known" | "anyInNetworks" | "exactlyOneInNetworks" | "count")[];
+            /** @enum {string} */
+            valueSource: "list" | "institutions" | "free" | "none";
+            /** @description The allowed values when `valueSource` is `list` (the networks for `frenchRefs`). */
+            values?: string[];
+            /** @description The fact is personal data (the trace never quotes it). */
+            personal: boolean;
         };
         /** @description A rejected envelope; the input is kept under `quarantineId`. */
         QuarantinedError: components["schemas"]["Error"] & {
@@ -4653,6 +4704,27 @@ export interface operations {
             };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getRuleFacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The facts catalogue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleFacts"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
         };
     };
     listRuleVersions: {
