@@ -11,7 +11,7 @@ export const RULE_PROBLEM_CODES = [
   'RULE_UNKNOWN_FACT', 'RULE_VALUE_NOT_ALLOWED', 'RULE_UNKNOWN_OPERATOR', 'RULE_UNKNOWN_FIELD', 'RULE_UNKNOWN_FORWARD',
   'RULE_UNKNOWN_TARGET', 'RULE_OPERATOR_NOT_FOR_FACT', 'RULE_CONDITION_SHAPE', 'RULE_FORWARD_SHAPE', 'RULE_TARGET_SHAPE',
   'RULE_EMPTY', 'RULE_TOO_MANY_FIELDS', 'RULE_MISSING', 'RULE_NOT_A_DATE', 'RULE_BAD_ID', 'RULE_BAD_FORM', 'RULE_WRONG_TYPE',
-  'RULE_MUST_BE', 'RULE_TOO_MANY_ITEMS', 'RULE_SCHEMA', 'RULE_ID_TAKEN', 'RULE_DATES_REVERSED', 'RULE_COUNT_NEVER_HOLDS',
+  'RULE_MUST_BE', 'RULE_TOO_MANY_ITEMS', 'RULE_TOO_FEW_ITEMS', 'RULE_SCHEMA', 'RULE_ID_TAKEN', 'RULE_DATES_REVERSED', 'RULE_COUNT_NEVER_HOLDS',
   'RULE_UNKNOWN_NETWORK', 'RULE_UNKNOWN_INSTITUTION',
 ] as const;
 export type RuleProblemCode = (typeof RULE_PROBLEM_CODES)[number];
@@ -113,6 +113,8 @@ export function describeSchemaError(e: ErrorObject, data: unknown): ErrorDetail 
       const count = Array.isArray(value) ? value.length : 'too many';
       return problem(at, 'RULE_TOO_MANY_ITEMS', { count, limit: Number(e.params.limit) }, `holds ${count} items; at most ${String(e.params.limit)} are allowed`);
     }
+    case 'minItems':
+      return problem(at, 'RULE_TOO_FEW_ITEMS', { limit: Number(e.params.limit) }, `needs at least ${String(e.params.limit)} item(s)`);
     default:
       return problem(at, 'RULE_SCHEMA', { keyword: e.keyword }, e.message ?? `fails ${e.keyword}`);
   }

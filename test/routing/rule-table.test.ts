@@ -61,6 +61,7 @@ describe('operator mistakes', () => {
     { name: 'unknown forward target', json: table({ then: { forward: { fund: 'pensionFund' } } }), path: '/rules/0/then/forward', message: /unknown forward target "fund"/, code: 'RULE_UNKNOWN_FORWARD' },
     { name: 'unknown territory fund', json: table({ then: { forward: { territoryFund: 'healthFund' } } }), path: '/rules/0/then/forward/territoryFund', message: /"healthFund" is not one of "pensionFund", "sicknessFund", "familyFund"/, code: 'RULE_VALUE_NOT_ALLOWED' },
     { name: 'foreign institution as target', json: table({ then: { forward: { institutionId: 'DE:DRV0000001' } } }), path: '/rules/0/then/forward/institutionId', message: /does not have the expected form/, code: 'RULE_BAD_FORM' },
+    { name: 'empty list of values', json: table({ when: [{ fact: 'senderCountry', in: [] }] }), path: '/rules/0/when/0/in', message: /needs at least 1 item/, code: 'RULE_TOO_FEW_ITEMS' },
     { name: 'missing then', json: { rules: [{ id: 'R1', when: [] }] }, path: '/rules/0', message: /missing "then"/, code: 'RULE_MISSING' },
     { name: 'no rules at all', json: {}, path: '/', message: /missing "rules"/, code: 'RULE_MISSING' },
     { name: 'duplicate rule id', json: table({}, [{ id: 'R1', when: [], then: { triage: { reason: 'X' } } }]), path: '/rules/1/id', message: /"R1" is already used by \/rules\/0/, code: 'RULE_ID_TAKEN' },

@@ -974,6 +974,7 @@ export const en: Catalogue = {
   'ruleProblem.RULE_WRONG_TYPE': 'expected {expected}; got {value}',
   'ruleProblem.RULE_MUST_BE': 'must be {value}',
   'ruleProblem.RULE_TOO_MANY_ITEMS': '{count} items; at most {limit} allowed',
+  'ruleProblem.RULE_TOO_FEW_ITEMS': 'needs at least {limit} value(s)',
   'ruleProblem.RULE_SCHEMA': 'does not match the rule table schema',
   'ruleProblem.RULE_ID_TAKEN': 'the id "{id}" is already the rule\'s in position {position}',
   'ruleProblem.RULE_DATES_REVERSED': 'ends ({to}) before it starts ({from})',

@@ -976,6 +976,7 @@ export const fr = {
   'ruleProblem.RULE_WRONG_TYPE': 'type attendu : {expected} ; reçu : {value}',
   'ruleProblem.RULE_MUST_BE': 'doit valoir {value}',
   'ruleProblem.RULE_TOO_MANY_ITEMS': '{count} éléments ; au plus {limit} permis',
+  'ruleProblem.RULE_TOO_FEW_ITEMS': 'au moins {limit} valeur(s) attendue(s)',
   'ruleProblem.RULE_SCHEMA': 'ne respecte pas le schéma de la table de règles',
   'ruleProblem.RULE_ID_TAKEN': 'l’identifiant « {id} » est déjà celui de la règle en position {position}',
   'ruleProblem.RULE_DATES_REVERSED': 'finit ({to}) avant de commencer ({from})',
