@@ -24,6 +24,8 @@ export interface RuleEditorProps {
   id: string;
   rule: Rule;
   problems?: Problem[];
+  /** Called on every edit (a simulation shown beside the editor no longer holds). */
+  onEdit?: () => void;
   /** The label of the JSON field, when not the default one. */
   jsonLabel?: string;
   /** The editor's buttons (apply and cancel, or add), at its foot. */
@@ -40,14 +42,14 @@ export function RuleEditor(props: RuleEditorProps) {
 }
 
 /** Without the facts catalogue the rule can still be edited as JSON. */
-function JsonOnly({ id, rule, bind, children, jsonLabel }: RuleEditorProps) {
+function JsonOnly({ id, rule, bind, children, jsonLabel, onEdit }: RuleEditorProps) {
   const [text, setText] = useState(() => JSON.stringify(rule, null, 2));
   bind(() => parseRule(text));
-  return <><RuleJsonField id={`${id}-json`} label={jsonLabel} value={text} onInput={setText} rows={12} />{children}</>;
+  return <><RuleJsonField id={`${id}-json`} label={jsonLabel} value={text} onInput={(v) => { setText(v); onEdit?.(); }} rows={12} />{children}</>;
 }
 
 // long-function: the editor's two modes and the switch between them read best together.
-function RuleFormOrJson({ id, rule, problems, bind, children, facts, jsonLabel }: RuleEditorProps & { facts: RuleFacts }) {
+function RuleFormOrJson({ id, rule, problems, bind, children, facts, jsonLabel, onEdit }: RuleEditorProps & { facts: RuleFacts }) {
   const { t } = useI18n();
   const [value, setValue] = useState(rule);
   const [json, setJson] = useState<string | null>(() => (formCannotShow(rule, facts) ? JSON.stringify(rule, null, 2) : null));
@@ -70,9 +72,9 @@ function RuleFormOrJson({ id, rule, problems, bind, children, facts, jsonLabel }
       </div>
       {stuck && <Notice kind="warning">{t(`ruleForm.stuck.${stuck}` as MessageKey)}</Notice>}
       {json !== null
-        ? <><RuleJsonField id={`${id}-json`} label={jsonLabel} value={json} onInput={(v) => { setJson(v); setJsonProblem(undefined); }} problem={jsonProblem} rows={12} />
+        ? <><RuleJsonField id={`${id}-json`} label={jsonLabel} value={json} onInput={(v) => { setJson(v); setJsonProblem(undefined); onEdit?.(); }} problem={jsonProblem} rows={12} />
           <FieldProblems id={`${id}-json-problems`} problems={problems ?? []} /></>
-        : <RuleFields id={id} rule={value} facts={facts} problems={problems ?? []} onChange={setValue} />}
+        : <RuleFields id={id} rule={value} facts={facts} problems={problems ?? []} onChange={(r) => { setValue(r); onEdit?.(); }} />}
       {children}
     </>
   );

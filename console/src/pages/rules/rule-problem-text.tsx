@@ -36,9 +36,9 @@ export function FieldProblems({ id, problems }: { id: string; problems: Problem[
   const text = useProblemText();
   if (problems.length === 0) return null;
   return (
-    <ul class="field-problem" id={id} role="alert">
-      {problems.map((p) => <li key={p.path + p.message}>{text(p)}</li>)}
-    </ul>
+    <div class="field-problem" id={id} role="alert">
+      <ul>{problems.map((p) => <li key={p.path + p.message}>{text(p)}</li>)}</ul>
+    </div>
   );
 }
 
