@@ -10,10 +10,11 @@ import { Link } from '../../router';
 import { RULES_PATH } from '../paths';
 import type { DraftEntry, Rule } from './draft-store';
 import { RuleEditor } from './rule-form';
+import { RuleProblemList, type Problem } from './rule-problem-text';
 import type { parseRule } from './rule-json-field';
 import { SimulationReport } from './simulation-report';
 
-type ErrorDetail = { path: string; message: string };
+type ErrorDetail = Problem;
 
 export function DraftStart({ current, versions, onStart }: {
   current: Schemas['RuleTableVersion']; versions: number[];
@@ -103,7 +104,7 @@ function InvalidSummary({ invalid, other }: { invalid: number; other: ErrorDetai
   return (
     <div class="notice notice-error" role="alert">
       {t('rulesDraft.invalid', { n: invalid })}
-      {other.length > 0 && <ul class="error-details">{other.map((d) => <li key={d.path + d.message}><code>{d.path}</code> {d.message}</li>)}</ul>}
+      {other.length > 0 && <RuleProblemList problems={other} />}
     </div>
   );
 }
