@@ -5,22 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { AppError, type ErrorDetail } from '../shared/errors';
 import type { Directory, FundKind } from './directory';
+import { problem, describeSchemaError } from './rule-problems';
+import type { FactName } from './rule-vocabulary';
 
-export const TEXT_FACTS = [
-  'bucType', 'sector', 'sedType', 'senderCountry', 'caseRoute', 'frenchPin',
-  'person.birthDate', 'person.sex', 'residence.country', 'residence.postalCode', 'residence.departement',
-] as const;
-export const BOOLEAN_FACTS = ['nirValid', 'nirMatchesBirth'] as const;
-export const PRESENCE_FACTS = ['person', 'residence'] as const;
-export const LIST_FACTS = ['frenchRefs'] as const;
-export const FACT_NAMES = [...TEXT_FACTS, ...BOOLEAN_FACTS, ...PRESENCE_FACTS, ...LIST_FACTS] as const;
-export type FactName = (typeof FACT_NAMES)[number];
-
-export const OPERATORS = ['equals', 'in', 'notIn', 'exists', 'known', 'anyInNetworks', 'exactlyOneInNetworks', 'count'] as const;
+export { BOOLEAN_FACTS, FACT_NAMES, LIST_FACTS, OPERATORS, PRESENCE_FACTS, TEXT_FACTS, type FactName } from './rule-vocabulary';
 
 /** One fact and exactly one operator (the schema guarantees the pairing). */
 export interface FactCondition {
@@ -89,81 +81,6 @@ function schemaValidator(): ValidateFunction {
   return compiled;
 }
 
-function valueAt(root: unknown, pointer: string): unknown {
-  let node = root;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
-  }
-  return node;
-}
-
-const TYPE_WORDS: Record<string, string> = { array: 'a list', object: 'an object', string: 'a text', boolean: 'true or false', integer: 'a whole number' };
-
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? 'nothing');
-
-type Place = 'condition' | 'forward' | 'target' | 'rule' | 'table';
-
-/** What part of a table a JSON pointer designates (ajv's schemaPath is relative to $refs, the instance path is not). */
-function placeOf(pointer: string): Place {
-  if (/\/when\/\d+(\/anyOf\/\d+)*$/.test(pointer)) return 'condition';
-  if (/\/then\/forward$/.test(pointer)) return 'forward';
-  if (/\/then$/.test(pointer)) return 'target';
-  if (/^\/rules\/\d+$/.test(pointer)) return 'rule';
-  return 'table';
-}
-
-/** One plain sentence per schema error, or null for errors that only repeat another one. */
-function describe(e: ErrorObject, data: unknown): ErrorDetail | null {
-  const at = e.instancePath || '/';
-  const value = valueAt(data, e.instancePath);
-  const place = placeOf(e.instancePath);
-  const inCondition = place === 'condition';
-  switch (e.keyword) {
-    case 'if':
-      return null; // the branch's own errors say what is wrong
-    case 'enum':
-      if (/\/when\/\d+(\/anyOf\/\d+)*\/fact$/.test(e.instancePath) && !e.schemaPath.includes('propertyNames')) {
-        return { path: at, message: `unknown fact ${show(value)}; known facts: ${FACT_NAMES.join(', ')}` };
-      }
-      if (e.schemaPath.includes('propertyNames')) return null; // reported as 'propertyNames' below
-      return { path: at, message: `${show(value)} is not one of ${(e.params.allowedValues as unknown[]).map(show).join(', ')}` };
-    case 'additionalProperties': {
-      const name = String(e.params.additionalProperty);
-      if (inCondition) return { path: at, message: `unknown operator "${name}"; operators: ${OPERATORS.join(', ')}` };
-      const kind = place === 'forward' ? 'forward target' : place === 'target' ? 'target' : 'field';
-      return { path: at, message: `unknown ${kind} "${name}"` };
-    }
-    case 'propertyNames': {
-      const name = String(e.params.propertyName);
-      if (!(OPERATORS as readonly string[]).includes(name) && name !== 'fact') return null; // already "unknown operator"
-      const fact = (value as { fact?: unknown } | undefined)?.fact;
-      return { path: at, message: `operator "${name}" does not apply to fact ${show(fact)}` };
-    }
-    case 'minProperties':
-    case 'maxProperties':
-      if (inCondition) return { path: at, message: 'a condition names one fact and exactly one operator, e.g. {"fact": "sector", "in": ["S", "AW"]}' };
-      if (place === 'forward') return { path: at, message: 'forward needs exactly one of institutionId, territoryFund, reference, caseRoute' };
-      if (place === 'target') return { path: at, message: 'then needs exactly one of forward or triage' };
-      return { path: at, message: e.keyword === 'minProperties' ? 'must not be empty' : 'has too many fields' };
-    case 'required':
-      return { path: at, message: `missing "${String(e.params.missingProperty)}"` };
-    case 'format':
-      return { path: at, message: `${show(value)} is not a calendar date YYYY-MM-DD` };
-    case 'pattern':
-      if (e.instancePath.endsWith('/id')) return { path: at, message: `${show(value)} is not a rule id (capitals, digits and dashes, e.g. SA-RESIDENCE)` };
-      return { path: at, message: `${show(value)} does not have the expected form (${String(e.params.pattern)})` };
-    case 'type':
-      return { path: at, message: `must be ${String(e.params.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ')}, got ${show(value)}` };
-    case 'const':
-      return { path: at, message: `must be ${show(e.params.allowedValue)}` };
-    case 'maxItems':
-      return { path: at, message: `holds ${Array.isArray(value) ? value.length : 'too many'} items; at most ${String(e.params.limit)} are allowed` };
-    default:
-      return { path: at, message: e.message ?? `fails ${e.keyword}` };
-  }
-}
-
 function eachCondition(conditions: Condition[], pathPrefix: string, visit: (c: FactCondition, path: string) => void): void {
   conditions.forEach((c, i) => {
     const p = `${pathPrefix}/${i}`;
@@ -177,21 +94,21 @@ function semanticErrors(table: RuleTable, directory?: Directory): ErrorDetail[] 
   const errors: ErrorDetail[] = [];
   const networks = directory ? new Set(directory.institutions.flatMap((r) => r.networks)) : null;
   const checkNetworks = (list: string[] | undefined, p: string): void => {
-    for (const n of list ?? []) if (networks && !networks.has(n)) errors.push({ path: p, message: `no institution of the directory is in network "${n}"` });
+    for (const n of list ?? []) if (networks && !networks.has(n)) errors.push(problem(p, 'RULE_UNKNOWN_NETWORK', { network: n }, `no institution of the directory is in network "${n}"`));
   };
   const seen = new Map<string, number>();
   table.rules.forEach((rule, i) => {
     const p = `/rules/${i}`;
-    if (seen.has(rule.id)) errors.push({ path: `${p}/id`, message: `rule id "${rule.id}" is already used by /rules/${seen.get(rule.id)}` });
+    if (seen.has(rule.id)) errors.push(problem(`${p}/id`, 'RULE_ID_TAKEN', { id: rule.id, position: seen.get(rule.id)! + 1 }, `rule id "${rule.id}" is already used by /rules/${seen.get(rule.id)}`));
     else seen.set(rule.id, i);
-    if (rule.validFrom && rule.validTo && rule.validFrom > rule.validTo) errors.push({ path: `${p}/validTo`, message: `ends (${rule.validTo}) before it starts (${rule.validFrom})` });
+    if (rule.validFrom && rule.validTo && rule.validFrom > rule.validTo) errors.push(problem(`${p}/validTo`, 'RULE_DATES_REVERSED', { from: rule.validFrom, to: rule.validTo }, `ends (${rule.validTo}) before it starts (${rule.validFrom})`));
     eachCondition(rule.when, `${p}/when`, (c, cp) => {
-      if (c.count?.min !== undefined && c.count.max !== undefined && c.count.min > c.count.max) errors.push({ path: `${cp}/count`, message: `min ${c.count.min} is above max ${c.count.max}: the condition can never hold` });
+      if (c.count?.min !== undefined && c.count.max !== undefined && c.count.min > c.count.max) errors.push(problem(`${cp}/count`, 'RULE_COUNT_NEVER_HOLDS', { min: c.count.min, max: c.count.max }, `min ${c.count.min} is above max ${c.count.max}: the condition can never hold`));
       checkNetworks(c.anyInNetworks ?? c.exactlyOneInNetworks, `${cp}`);
     });
     const forward = 'forward' in rule.then ? rule.then.forward : null;
     if (forward && 'institutionId' in forward && directory && !directory.institution(forward.institutionId)) {
-      errors.push({ path: `${p}/then/forward/institutionId`, message: `${forward.institutionId} is not in the institution directory` });
+      errors.push(problem(`${p}/then/forward/institutionId`, 'RULE_UNKNOWN_INSTITUTION', { institutionId: forward.institutionId }, `${forward.institutionId} is not in the institution directory`));
     }
     if (forward && 'reference' in forward) checkNetworks(forward.reference.networks, `${p}/then/forward/reference/networks`);
   });
@@ -205,9 +122,9 @@ function semanticErrors(table: RuleTable, directory?: Directory): ErrorDetail[] 
 export function validateRuleTable(json: unknown, directory?: Directory): RuleTableCheck {
   const validate = schemaValidator();
   if (!validate(json)) {
-    const errors = (validate.errors ?? []).map((e) => describe(e, json)).filter((d): d is ErrorDetail => d !== null);
+    const errors = (validate.errors ?? []).map((e) => describeSchemaError(e, json)).filter((d): d is ErrorDetail => d !== null);
     const unique = errors.filter((d, i) => errors.findIndex((o) => o.path === d.path && o.message === d.message) === i);
-    return { valid: false, errors: unique.length > 0 ? unique : [{ path: '/', message: 'does not match the rule table schema' }] };
+    return { valid: false, errors: unique.length > 0 ? unique : [problem('/', 'RULE_SCHEMA', { keyword: 'schema' }, 'does not match the rule table schema')] };
   }
   const errors = semanticErrors(json as RuleTable, directory);
   return { valid: errors.length === 0, errors };

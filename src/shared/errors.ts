@@ -156,8 +156,14 @@ export function codeClass(code: ErrorCode): FailureClass {
  */
 export interface ErrorDetail {
   path: string;
+  /** In English, for machines and logs (CONTRACT §3). */
   message: string;
+  /**
+   * A stable problem code, where the problem has one: a JSON Schema keyword (`required`, `enum`…), a named check
+   * (`countryPrefix`, `tooLarge`…) or a rule table's `RULE_*`, for clients that say it in their own words.
+   */
   code?: string;
+  /** The values the problem names (a keyword's parameters, a fact, a date, an id), for the client's sentence. */
   params?: Record<string, string | number>;
 }
 

@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
 import { simulateDraft, type SimulationSlots } from '../pipeline/draft-simulation';
+import { factCatalogue } from '../routing/fact-catalogue';
+import { EESSI_COUNTRIES } from '../helpdesk/ticket';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
 import { forwardTarget } from '../routing/forward-target';
@@ -104,6 +106,12 @@ export function routingRouter(deps: {
   r.get('/api/rules', requireRole('any'), async (_req, res) => {
     const cfg = await deps.config.current();
     res.json({ version: cfg.ruleSetVersion, author: cfg.rulesMeta.author, reason: cfg.rulesMeta.reason, createdAt: cfg.rulesMeta.createdAt.toISOString(), ...cfg.ruleTable });
+  });
+
+  // The facts a condition may test, their operators and values: the console's condition form is built from it.
+  r.get('/api/rules/facts', requireRole('any'), async (_req, res) => {
+    const cfg = await deps.config.current();
+    res.json({ ruleSetVersion: cfg.ruleSetVersion, directoryVersion: cfg.directoryVersion, ...factCatalogue(cfg.directory, cfg.ruleTable, EESSI_COUNTRIES) });
   });
 
   r.get('/api/rules/versions', requireRole('any'), async (req, res) => {

@@ -35,6 +35,9 @@ describe('console: rules', () => {
     await page.getByLabel('Dossier décidé par un opérateur').fill('R-1');
     await page.getByRole('button', { name: 'Proposer la règle' }).first().click();
     await page.getByRole('heading', { name: 'Règle proposée d’après le dossier R-1' }).waitFor();
+    // The proposal is a form (issue #20); its JSON is one click away.
+    await page.getByRole('group', { name: 'Conditions (toutes doivent être remplies)' }).waitFor();
+    await page.getByRole('button', { name: 'Modifier en JSON' }).click();
     const rule = JSON.parse(await page.getByLabel('La règle (JSON, modifiable)').inputValue()) as { id: string };
     expect(rule.id).toBe('LEARNED-P-BUC-01-DE-NORES');
     await page.getByText('Placée avant FALLBACK, sur la table v1.').waitFor();

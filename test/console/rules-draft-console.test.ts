@@ -92,6 +92,8 @@ describe('console: rule-table draft', () => {
 
     // Add a rule before FALLBACK, first with an institution the directory does not know.
     expect(await page.getByLabel('Insérer avant').locator('option:checked').textContent()).toBe('22. FALLBACK');
+    // The new rule is a form; JSON is an option.
+    await page.getByRole('region', { name: 'Ajouter une règle' }).getByRole('button', { name: 'Modifier en JSON' }).click();
     await page.getByLabel('La nouvelle règle (JSON : id, conditions « when », décision « then »)').fill(JSON.stringify(addedRule('FR:CARSATXX9'), null, 2));
     await page.getByRole('button', { name: 'Ajouter au brouillon' }).click();
     await page.getByText('P-AUSTRIA-ALSACE ajoutée au brouillon en position 22.').waitFor();
@@ -106,14 +108,18 @@ describe('console: rule-table draft', () => {
     await page.getByText('La table du brouillon n’est pas valide : 1 problème(s), indiqués à côté des règles concernées.').waitFor();
     const problems = page.locator('tr.draft-problems-row');
     await problems.getByText('Problèmes de P-AUSTRIA-ALSACE :').waitFor();
-    await problems.getByText('FR:CARSATXX9 is not in the institution directory').waitFor();
+    // In French, from the console's catalogue (the service's code and values), with the place it concerns.
+    await problems.getByText('Décision : FR:CARSATXX9 n’est pas dans l’annuaire des institutions').waitFor();
     expect(await problems.locator('code').first().textContent()).toBe('/then/forward/institutionId');
     expect(await page.locator('table.draft-table tr.draft-rule.has-problems').getAttribute('data-rule')).toBe('P-AUSTRIA-ALSACE');
     expect(await publish.isDisabled()).toBe(true);
     await h.step(page, 'draft-invalid');
 
-    // Edit the rule in the same JSON editor as "make this a rule".
+    // Edit the rule: the form shows the problem next to the decision; then as JSON, like "make this a rule".
     await page.getByRole('button', { name: 'Modifier P-AUSTRIA-ALSACE' }).click();
+    const decision = page.getByRole('group', { name: 'Décision' });
+    await decision.getByRole('alert').getByText('FR:CARSATXX9 n’est pas dans l’annuaire des institutions').waitFor();
+    await page.getByRole('group', { name: 'Modifier P-AUSTRIA-ALSACE' }).getByRole('button', { name: 'Modifier en JSON' }).click();
     await page.getByLabel('La règle (JSON, modifiable)').fill(JSON.stringify(addedRule('FR:CARSATAM1'), null, 2));
     await page.getByRole('button', { name: 'Appliquer' }).click();
     await page.locator('table.draft-table tr[data-rule="P-AUSTRIA-ALSACE"]').getByText('transmettre à FR:CARSATAM1').waitFor();

@@ -97,7 +97,8 @@ describe.each(storageDrivers())('draft simulation off the event loop on %s', (_n
     const res = await simulate(JSON.stringify(draft()));
     expect(res.status).toBe(422);
     expect(res.body.error?.code).toBe('RTE_RULESET_INVALID');
-    expect(res.body.error?.details).toContainEqual({ path: at, message: expect.stringMatching(message) });
+    // The English message, and the problem's stable code with its values for the console's own words (issue #20).
+    expect(res.body.error?.details).toContainEqual({ path: at, message: expect.stringMatching(message), code: 'RULE_TOO_MANY_ITEMS', params: expect.any(Object) });
   }, 30_000);
 
   it('a draft that is not JSON, or a since that is no date, is a 4xx from the worker, never a 500', async () => {

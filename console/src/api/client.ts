@@ -10,11 +10,14 @@ export type Schemas = components['schemas'];
 
 /** The error envelope every endpoint answers with. */
 export interface ApiErrorBody {
-  error: { code: string; message: string; details?: Array<Schemas['ErrorDetail']> };
+  error: { code: string; message: string; details?: ErrorDetail[] };
 }
 
+/** One problem of an error: where, in English for machines, and (for some) a stable code with its values for the console's words. */
+export type ErrorDetail = Schemas['ErrorDetail'];
+
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: Array<Schemas['ErrorDetail']> = [],
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: ErrorDetail[] = [],
     /** The whole answer: some errors carry more beside `error` (the claim of TRI_CLAIMED). */
     readonly body: unknown = undefined) {
     super(message);

@@ -640,6 +640,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rules/facts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The facts a rule condition may test
+         * @description What the rule engine knows (issue #20): each fact a condition may test, its kind, the operators it takes and where its values come from (`list` with `values`, `institutions` from the directory, `free` text, `none` for true/false and presence), whether it is personal data; with the networks, territory funds and triage reasons a rule may name. Built from the engine's vocabulary and the configuration in force; the console's condition form is made from it and hard-codes none of it.
+         */
+        get: operations["getRuleFacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rules/versions": {
         parameters: {
             query?: never;
@@ -1656,12 +1676,36 @@ export interface components {
             path: string;
             /** @description What is wrong, in English, for machines and logs. */
             message: string;
-            /** @description What is wrong as a stable code, when the problem has one: a JSON Schema keyword (`required`, `type`, `enum`, `format`, `pattern`, `minLength`, `maxLength`, `additionalProperties`, `maxProperties`…) or a named check (`countryPrefix`, `sedRootKey`, `unknownBucType`, `notJson`, `tooLarge`, `envelopeConflict`…). A client writes the problem in its own language from `code` and `params`; `message` says the same in English. */
+            /** @description What is wrong as a stable code, when the problem has one: a JSON Schema keyword (`required`, `type`, `enum`, `format`, `pattern`, `minLength`, `maxLength`, `additionalProperties`, `maxProperties`…) or a named check (`countryPrefix`, `sedRootKey`, `unknownBucType`, `notJson`, `tooLarge`, `envelopeConflict`…), or a rule table's problem (`RULE_UNKNOWN_FACT`, `RULE_UNKNOWN_INSTITUTION`…, src/routing/rule-problems.ts). A client writes the problem in its own language from `code` and `params`; `message` says the same in English. */
             code?: string;
-            /** @description The values the problem names (a keyword's parameters, e.g. `missingProperty`, `limit`, `allowedValues`, and the `value` found). */
+            /** @description The values the problem names (a keyword's parameters, e.g. `missingProperty`, `limit`, `allowedValues`, and the `value` found; a rule problem's fact, date or institution id). */
             params?: {
                 [key: string]: string | number;
             };
+        };
+        /** @description The facts a rule condition may test (GET /api/rules/facts). */
+        RuleFacts: {
+            ruleSetVersion: number;
+            directoryVersion: number;
+            facts: components["schemas"]["RuleFact"][];
+            /** @description Networks of the directory in force (for `frenchRefs` and forwards to a reference). */
+            networks: string[];
+            territoryFunds: ("pensionFund" | "sicknessFund" | "familyFund")[];
+            /** @description Triage reasons of the table in force and the service's own. */
+            triageReasons: string[];
+        };
+        RuleFact: {
+            /** @description The fact, as a condition names it (`sector`, `residence.departement`). */
+            name: string;
+            /** @enum {string} */
+            kind: "text" | "boolean" | "presence" | "references";
+            operators: ("equals" | "in" | "notIn" | "exists" | "known" | "anyInNetworks" | "exactlyOneInNetworks" | "count")[];
+            /** @enum {string} */
+            valueSource: "list" | "institutions" | "free" | "none";
+            /** @description The allowed values when `valueSource` is `list` (the networks for `frenchRefs`). */
+            values?: string[];
+            /** @description The fact is personal data (the trace never quotes it). */
+            personal: boolean;
         };
         /** @description A rejected envelope; the input is kept under `quarantineId`. */
         QuarantinedError: components["schemas"]["Error"] & {
@@ -4677,6 +4721,27 @@ export interface operations {
             };
             500: components["responses"]["Unexpected"];
             503: components["responses"]["DatabaseDown"];
+        };
+    };
+    getRuleFacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The facts catalogue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleFacts"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
         };
     };
     listRuleVersions: {

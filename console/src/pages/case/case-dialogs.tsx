@@ -1,9 +1,9 @@
 /** The case's actions as dialogs: forward / re-assign (directory), return (reason), reopen (note). */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../../components/dialog';
-import { ErrorNotice } from '../../components/status';
 import { useI18n } from '../../i18n/i18n';
 import { InstitutionPicker, shortName, type Choice } from './institution-picker';
+import { ActionError } from './stale-case';
 
 interface ActionProps {
   caseId: string;
@@ -73,7 +73,7 @@ export function ForwardDialog({ caseId, open, onClose, validAt, mode, current, o
           </>
         )}
         {missing && <p class="notice notice-warning" role="alert">{t('case.forward.choose')}</p>}
-        {error !== undefined && <ErrorNotice error={error} />}
+        {error !== undefined && <ActionError error={error} />}
         <div class="dialog-actions">
           {confirming
             ? <button type="button" class="btn" onClick={() => setConfirming(false)}>{t('case.forward.change')}</button>
@@ -119,7 +119,7 @@ export function ReturnDialog({ caseId, open, onClose, onSubmit }: ActionProps & 
           <label for="return-details">{t('case.return.details')}</label>
           <textarea id="return-details" value={details} rows={3} onInput={(e) => setDetails((e.currentTarget as HTMLTextAreaElement).value)} />
         </div>
-        {error !== undefined && <ErrorNotice error={error} />}
+        {error !== undefined && <ActionError error={error} />}
         <div class="dialog-actions">
           <button type="button" class="btn" onClick={onClose}>{t('app.cancel')}</button>
           <button type="submit" class="btn btn-danger" disabled={busy}>{busy ? t('case.working') : t('case.return.submit')}</button>
@@ -140,7 +140,7 @@ export function ReopenDialog({ caseId, open, onClose, onSubmit }: ActionProps & 
           <label for="reopen-note">{t('case.reopen.note')}</label>
           <textarea id="reopen-note" value={note} rows={3} autoFocus onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
         </div>
-        {error !== undefined && <ErrorNotice error={error} />}
+        {error !== undefined && <ActionError error={error} />}
         <div class="dialog-actions">
           <button type="button" class="btn" onClick={onClose}>{t('app.cancel')}</button>
           <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? t('case.working') : t('case.reopen.submit')}</button>

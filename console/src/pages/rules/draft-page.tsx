@@ -17,7 +17,7 @@ import { navigate } from '../../router';
 import { useSession } from '../../session';
 import type { PageProps } from '../page';
 import { RULES_PATH } from '../paths';
-import { AddRulePanel, DraftStart, PublishPanel, SimulatePanel } from './draft-panels';
+import { AddRulePanel, DraftStart, PublishPanel, SimulatePanel, StaleDraftNotice } from './draft-panels';
 import { DraftRuleRow, type RowActions, type RowEditor } from './draft-rule-row';
 import {
   changeOf, clearDraft, draftRules, errorsByRule, insertRule, limitRule, loadDraft, moveRule, removeRule, replaceRule, saveDraft,
@@ -53,18 +53,20 @@ export function RulesDraftPage(_props: PageProps) {
       </>
     );
   }
-  return <DraftEditor draft={draft} inForceVersion={inForce.version} keep={keep} onDiscard={() => { keep(null); setDiscarded(true); }} />;
+  return <DraftEditor draft={draft} inForceVersion={inForce.version} keep={keep} onStale={() => void current.reload()} onDiscard={() => { keep(null); setDiscarded(true); }} />;
 }
 
 // long-function: the editor's state (draft, open editor, problems, focus) and its handlers read best together.
-function DraftEditor({ draft, inForceVersion, keep, onDiscard }: {
-  draft: RulesDraft; inForceVersion: number; keep: (d: RulesDraft) => void; onDiscard: () => void;
+function DraftEditor({ draft, inForceVersion, keep, onStale, onDiscard }: {
+  draft: RulesDraft; inForceVersion: number; keep: (d: RulesDraft) => void; onStale: () => void; onDiscard: () => void;
 }) {
   const { t, dateTime } = useI18n();
   const [editor, setEditor] = useState<{ key: string; kind: RowEditor } | null>(null);
   const [problems, setProblems] = useState<Problems | null>(null);
   const [simError, setSimError] = useState<unknown>();
   const [publishError, setPublishError] = useState<unknown>();
+  // A publication refused because another supervisor published meanwhile (the draft's basedOnVersion is stale).
+  const [stale, setStale] = useState(false);
   const [busy, setBusy] = useState(false);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [added, setAdded] = useState<string>();
@@ -139,7 +141,10 @@ function DraftEditor({ draft, inForceVersion, keep, onDiscard }: {
       flash(t('rules.published', { version: v.version }));
       navigate(`${RULES_PATH}?reroute=1`);
     } catch (e) {
-      failed(sent, e, 'publish', setPublishError);
+      if (e instanceof ApiError && e.code === 'RTE_VERSION_CONFLICT') {
+        setStale(true);
+        onStale();
+      } else failed(sent, e, 'publish', setPublishError);
     }
   };
   const invalid = problems ? Object.values(problems.byKey).reduce((n, l) => n + l.length, 0) + problems.other.length : 0;
@@ -166,6 +171,7 @@ function DraftEditor({ draft, inForceVersion, keep, onDiscard }: {
         focus.current = [`edit-${key}`, `edit-${key}`];
       }} />
       <SimulatePanel report={draft.simulation?.report} asIs={asIs} busy={busy} {...summary('simulate')} error={simError} onSimulate={() => void simulate()} />
+      {stale && <StaleDraftNotice inForce={inForceVersion} based={draft.basedOnVersion} />}
       <PublishPanel simulated={draft.simulation !== undefined} asIs={asIs} {...summary('publish')} error={publishError} onPublish={publish} />
       <Dialog id="discard-draft" title={t('rulesDraft.discard')} open={confirmDiscard} onClose={() => setConfirmDiscard(false)}>
         <p>{t('rulesDraft.discardQuestion')}</p>

@@ -2,15 +2,19 @@
  * The panels of the draft editor around the table of rules: starting a draft from a chosen version, adding a rule,
  * simulating the draft on stored traffic, and publishing it (only once the draft as it stands has been simulated).
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../../api/client';
 import { ErrorNotice, Notice } from '../../components/status';
 import { useI18n } from '../../i18n/i18n';
+import { Link } from '../../router';
+import { RULES_PATH } from '../paths';
 import type { DraftEntry, Rule } from './draft-store';
-import { parseRule, RuleJsonField } from './rule-json-field';
+import { RuleEditor } from './rule-form';
+import { RuleProblemList, type Problem } from './rule-problem-text';
+import type { parseRule } from './rule-json-field';
 import { SimulationReport } from './simulation-report';
 
-type ErrorDetail = { path: string; message: string };
+type ErrorDetail = Problem;
 
 export function DraftStart({ current, versions, onStart }: {
   current: Schemas['RuleTableVersion']; versions: number[];
@@ -57,19 +61,21 @@ const NEW_RULE = {
 
 export function AddRulePanel({ entries, onAdd }: { entries: DraftEntry[]; onAdd: (beforeKey: string | null, rule: Rule) => void }) {
   const { t } = useI18n();
-  const template = JSON.stringify(NEW_RULE, null, 2);
-  const [text, setText] = useState(template);
+  const current = useRef<() => ReturnType<typeof parseRule>>();
   const [problem, setProblem] = useState<string>();
+  // A new editor (the template again) after each addition.
+  const [round, setRound] = useState(0);
   // By default before the last rule: the table ends with its catch-all (FALLBACK).
   const [before, setBefore] = useState<string>(entries.at(-1)?.key ?? '');
   const beforeKey = entries.some((e) => e.key === before) ? before : '';
   const add = (e: Event) => {
     e.preventDefault();
-    const parsed = parseRule(text);
-    if ('problem' in parsed) setProblem(parsed.problem);
-    else {
+    const parsed = current.current?.();
+    if (parsed && 'problem' in parsed) setProblem(parsed.problem);
+    else if (parsed) {
       onAdd(beforeKey || null, parsed.rule);
-      setText(template);
+      setProblem(undefined);
+      setRound(round + 1);
     }
   };
   return (
@@ -82,8 +88,10 @@ export function AddRulePanel({ entries, onAdd }: { entries: DraftEntry[]; onAdd:
             <option value="">{t('rulesDraft.atEnd')}</option>
           </select>
         </div>
-        <RuleJsonField id="draft-add-json" label={t('rulesDraft.newRuleJson')} value={text} onInput={(v) => { setText(v); setProblem(undefined); }} problem={problem} rows={12} />
-        <button type="submit" class="btn">{t('rulesDraft.add')}</button>
+        <RuleEditor key={round} id="draft-add" rule={NEW_RULE as unknown as Rule} jsonLabel={t('rulesDraft.newRuleJson')} bind={(get) => { current.current = get; }}>
+          {problem && <p class="field-problem" role="alert">{t('rules.jsonInvalid', { message: problem })}</p>}
+          <button type="submit" class="btn">{t('rulesDraft.add')}</button>
+        </RuleEditor>
       </form>
     </section>
   );
@@ -96,7 +104,7 @@ function InvalidSummary({ invalid, other }: { invalid: number; other: ErrorDetai
   return (
     <div class="notice notice-error" role="alert">
       {t('rulesDraft.invalid', { n: invalid })}
-      {other.length > 0 && <ul class="error-details">{other.map((d) => <li key={d.path + d.message}><code>{d.path}</code> {d.message}</li>)}</ul>}
+      {other.length > 0 && <RuleProblemList problems={other} />}
     </div>
   );
 }
@@ -143,5 +151,17 @@ export function PublishPanel({ simulated, asIs, invalid, other, error, onPublish
         {error !== undefined && <ErrorNotice error={error} />}
       </form>
     </section>
+  );
+}
+
+/** The draft's publication was refused: the table in force changed under it (another supervisor published). */
+export function StaleDraftNotice({ inForce, based }: { inForce: number; based: number }) {
+  const { t } = useI18n();
+  return (
+    <div class="notice notice-error" role="alert">
+      <strong>{t('rulesDraft.staleTitle')}</strong>{' '}
+      <span>{t('rulesDraft.stalePublish', { version: inForce, based })}</span>{' '}
+      <Link to={RULES_PATH}>{t('rulesDraft.staleReload')}</Link>
+    </div>
   );
 }

@@ -3,14 +3,16 @@
  * (move up and down by keyboard as well as by mouse, enable or disable, dates, edit as JSON, delete) and, under
  * it, the editor opened on it and the problems the service found in it.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { Badge } from '../../components/badge';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import type { DraftEntry, Rule } from './draft-store';
-import { parseRule, RuleJsonField } from './rule-json-field';
+import { RuleEditor } from './rule-form';
+import type { parseRule } from './rule-json-field';
+import { RuleProblemList, type Problem } from './rule-problem-text';
 
-type ErrorDetail = { path: string; message: string };
-export type RowEditor = 'dates' | 'json';
+type ErrorDetail = Problem;
+export type RowEditor = 'dates' | 'rule';
 
 export interface RowActions {
   move(by: -1 | 1): void;
@@ -71,20 +73,20 @@ export function DraftRuleRow({ entry, position, count, change, problems, editor,
           {button('down', 'rulesDraft.down', 'rulesDraft.downLabel', () => actions.move(1), { disabled: position === count - 1 })}
           {off ? button('toggle', 'rulesDraft.enable', 'rulesDraft.enableLabel', actions.toggle) : button('toggle', 'rulesDraft.disable', 'rulesDraft.disableLabel', actions.toggle)}
           {button('dates', 'rulesDraft.dates', 'rulesDraft.datesLabel', () => actions.open(editor === 'dates' ? null : 'dates'), { pressed: editor === 'dates' })}
-          {button('edit', 'rulesDraft.editRule', 'rulesDraft.editLabel', () => actions.open(editor === 'json' ? null : 'json'), { pressed: editor === 'json' })}
+          {button('edit', 'rulesDraft.editRule', 'rulesDraft.editLabel', () => actions.open(editor === 'rule' ? null : 'rule'), { pressed: editor === 'rule' })}
           {button('delete', 'rulesDraft.delete', 'rulesDraft.deleteLabel', actions.remove, { danger: true })}
         </div></td>
       </tr>
       {editor && (
         <tr class="draft-editor-row"><td colSpan={COLUMNS}>
-          {editor === 'dates' ? <DatesEditor rule={rule} ruleKey={key} actions={actions} /> : <JsonEditor rule={rule} ruleKey={key} actions={actions} />}
+          {editor === 'dates' ? <DatesEditor rule={rule} ruleKey={key} actions={actions} /> : <FormEditor rule={rule} ruleKey={key} problems={problems} actions={actions} />}
         </td></tr>
       )}
       {problems && (
         <tr class="draft-problems-row" id={`problems-${key}`}><td colSpan={COLUMNS}>
           <div class="notice notice-error">
             <strong>{t('rulesDraft.problemsOf', { id: rule.id })}</strong>
-            <ul class="error-details">{problems.map((p) => <li key={p.path + p.message}><code>{p.path}</code> {p.message}</li>)}</ul>
+            <RuleProblemList problems={problems} />
           </div>
         </td></tr>
       )}
@@ -113,21 +115,24 @@ function DatesEditor({ rule, ruleKey, actions }: { rule: Rule; ruleKey: string; 
   );
 }
 
-function JsonEditor({ rule, ruleKey, actions }: { rule: Rule; ruleKey: string; actions: RowActions }) {
+/** The rule as a form (JSON on demand), with the service's problems next to their fields. */
+function FormEditor({ rule, ruleKey, problems, actions }: { rule: Rule; ruleKey: string; problems?: ErrorDetail[]; actions: RowActions }) {
   const { t } = useI18n();
-  const [text, setText] = useState(() => JSON.stringify(rule, null, 2));
+  const current = useRef<() => ReturnType<typeof parseRule>>();
   const [problem, setProblem] = useState<string>();
   return (
     <form class="draft-editor" onSubmit={(e) => {
       e.preventDefault();
-      const parsed = parseRule(text);
-      if ('problem' in parsed) setProblem(parsed.problem);
-      else actions.replace(parsed.rule);
+      const edited = current.current?.();
+      if (edited && 'problem' in edited) setProblem(edited.problem);
+      else if (edited) actions.replace(edited.rule);
     }}>
       <fieldset>
         <legend>{t('rulesDraft.editOf', { id: rule.id })}</legend>
-        <RuleJsonField id={`rule-json-${ruleKey}`} value={text} onInput={(v) => { setText(v); setProblem(undefined); }} problem={problem} rows={12} />
-        <EditorButtons actions={actions} />
+        <RuleEditor id={`rule-${ruleKey}`} rule={rule} problems={problems} bind={(get) => { current.current = get; }}>
+          {problem && <p class="field-problem" role="alert">{t('rules.jsonInvalid', { message: problem })}</p>}
+          <EditorButtons actions={actions} />
+        </RuleEditor>
       </fieldset>
     </form>
   );

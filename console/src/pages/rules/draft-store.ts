@@ -5,11 +5,10 @@
  * started it, so another login in the same tab does not pick it up. Nothing here judges a rule: the service checks
  * the draft when it is simulated and when it is published.
  */
-import type { Schemas } from '../../api/client';
+import type { ErrorDetail, Schemas } from '../../api/client';
 
 export type Rule = Schemas['rule'];
 type DraftReport = Schemas['DraftReport'];
-type ErrorDetail = { path: string; message: string };
 
 /** A rule of the draft with a key of its own, so that rows, focus and errors follow it while it moves. */
 export interface DraftEntry {
@@ -115,7 +114,7 @@ export function errorsByRule(d: RulesDraft, details: ErrorDetail[]): { byKey: Re
     const m = /^\/rules\/(\d+)(\/.*)?$/.exec(detail.path);
     const entry = m ? d.entries[Number(m[1])] : undefined;
     if (!entry) other.push(detail);
-    else (byKey[entry.key] ??= []).push({ path: m?.[2] ?? '/', message: detail.message });
+    else (byKey[entry.key] ??= []).push({ ...detail, path: m?.[2] ?? '/' });
   }
   return { byKey, other };
 }
