@@ -30,15 +30,6 @@ const CONSOLE_EXEMPT: Record<string, string> = {
   'i18n/en.ts': 'the English twin of the catalogue, typed by fr.ts: data, like it',
   'api/schema.d.ts': 'generated from docs/openapi.yaml by `npm run console:api`',
 };
-/**
- * Console functions over the limit that another lane is splitting this session; each entry names it. Temporary:
- * remove an entry once its file is split (the test fails on an entry that no longer applies).
- */
-const CONSOLE_LONG_ALLOWED: Record<string, string> = {
-  'pages/rules/candidates-page.tsx CandidatesPage': 'split by lane rulesui',
-  'pages/rules/proposal-editor.tsx ProposalEditor': 'split by lane rulesui',
-  'pages/rules/reroute-offer.tsx RerouteOffer': 'split by lane rulesui',
-};
 function consoleFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const full = path.join(dir, f);
@@ -48,8 +39,6 @@ function consoleFiles(dir: string): string[] {
 const consoleSources = consoleFiles(CONSOLE_SRC)
   .map((f) => ({ file: path.relative(CONSOLE_SRC, f).split(path.sep).join('/'), text: readFileSync(f, 'utf8') }))
   .filter((s) => !(s.file in CONSOLE_EXEMPT));
-/** "file:line name (n lines)" → "file name", the key of CONSOLE_LONG_ALLOWED. */
-const functionKey = (found: string) => found.replace(/:\d+ (\S+) \(\d+ lines\)$/, ' $1');
 
 /** String and template literals of a source file (comments are not strings, so prose about SQL is fine). */
 function literals(text: string): string[] {
@@ -135,9 +124,7 @@ describe('source rules', () => {
 
   it(`has no component or function over ${MAX_FUNCTION_LINES} lines in console/src/ without a "${LONG_FUNCTION_TAG}" reason`, () => {
     const long = consoleSources.flatMap((s) => longFunctions(s.text, s.file));
-    expect(long.filter((f) => !(functionKey(f) in CONSOLE_LONG_ALLOWED))).toEqual([]);
-    // Every allowance still applies: once split, its entry goes.
-    expect(Object.keys(CONSOLE_LONG_ALLOWED).filter((k) => !long.some((f) => functionKey(f) === k))).toEqual([]);
+    expect(long).toEqual([]);
     // A component (TSX) is measured like any function.
     const rows = Array.from({ length: MAX_FUNCTION_LINES }, (_, i) => `      <li>{${i}}</li>`).join('\n');
     expect(longFunctions(`export function Big() {\n  return (\n    <ul>\n${rows}\n    </ul>\n  );\n}\n`, 'big.tsx')).toEqual(['big.tsx:1 Big (66 lines)']);

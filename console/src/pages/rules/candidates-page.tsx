@@ -62,7 +62,6 @@ export function CandidatesPage() {
   const [chosen, setChosen] = useState<string[]>([]);
   const [report, setReport] = useState<Schemas['DraftReport']>();
   const [simulatedFor, setSimulatedFor] = useState('');
-  const [reason, setReason] = useState('');
   const [shadowUntil, setShadowUntil] = useState('');
   const [published, setPublished] = useState<number>();
   const [error, setError] = useState<unknown>();
@@ -84,45 +83,74 @@ export function CandidatesPage() {
       <PageHeader title={t('candidates.title')} subtitle={t('candidates.subtitle', { min: candidates.data.min, version: current.data.version })} actions={<Link to={RULES_PATH} class="btn">{t('rules.title')}</Link>} />
       <Flash />
       {items.length === 0 ? <Notice kind="info">{t('candidates.none')}</Notice> : (
-        <table class="table"><caption>{t('candidates.caption')}</caption>
-          <thead><tr>
-            <th scope="col"><span class="visually-hidden">{t('candidates.chosen')}</span></th><th scope="col">{t('candidates.conditions')}</th>
-            <th scope="col">{t('rules.target')}</th><th scope="col" class="num">{t('candidates.agreement')}</th><th scope="col" class="num">{t('candidates.perMonth')}</th>
-            <th scope="col">{t('candidates.counter')}</th><th scope="col">{t('candidates.leftOut')}</th>
-          </tr></thead>
-          <tbody>{items.map((c) => <CandidateRow key={c.rule.id} c={c} checked={chosen.includes(c.rule.id)} onToggle={() => toggle(c.rule.id)} canChoose={supervisor && published === undefined} />)}</tbody>
-        </table>
+        <CandidatesTable items={items} chosen={chosen} onToggle={toggle} canChoose={supervisor && published === undefined} />
       )}
       {supervisor && picked.length > 0 && published === undefined && (
-        <section class="panel" aria-labelledby="candidates-draft">
-          <div class="panel-header"><h2 id="candidates-draft">{t('candidates.draft', { n: picked.length })}</h2></div>
-          <div class="panel-body">
-            <label for="candidates-shadow">{t('candidates.shadowUntil')}</label>
-            <input id="candidates-shadow" type="date" value={shadowUntil} onInput={(e) => { setShadowUntil(e.currentTarget.value); setReport(undefined); }} />
-            <button type="button" class="btn" onClick={() => run(async () => { setReport(await ok(api.POST('/api/rules/simulate', { body: { rules } }))); setSimulatedFor(key); })}>{t('rules.simulate')}</button>
-            {report && <SimulationReport report={report} />}
-            {report && simulatedFor === key && (
-              <form class="inline-form" onSubmit={(e) => {
-                e.preventDefault();
-                void run(async () => {
-                  const v = await ok(api.PUT('/api/rules', { body: { rules, reason, basedOnVersion: current.data!.version } }));
-                  setPublished(v.version);
-                  setChosen([]);
-                  setReport(undefined);
-                  setTick((n) => n + 1);
-                });
-              }}>
-                <label for="candidates-reason">{t('rules.publishReason')}</label>
-                <input id="candidates-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />
-                <button type="submit" class="btn btn-primary">{t('rules.publish')}</button>
-              </form>
-            )}
-          </div>
-        </section>
+        <CandidatesDraft
+          count={picked.length} shadowUntil={shadowUntil} report={report} simulated={report !== undefined && simulatedFor === key}
+          onShadowUntil={(v) => { setShadowUntil(v); setReport(undefined); }}
+          onSimulate={() => run(async () => { setReport(await ok(api.POST('/api/rules/simulate', { body: { rules } }))); setSimulatedFor(key); })}
+          onPublish={(reason) => run(async () => {
+            const v = await ok(api.PUT('/api/rules', { body: { rules, reason, basedOnVersion: current.data!.version } }));
+            setPublished(v.version);
+            setChosen([]);
+            setReport(undefined);
+            setTick((n) => n + 1);
+          })}
+        />
       )}
       {published !== undefined && <Notice kind="success">{t('rules.published', { version: published })}</Notice>}
       <LearnedRulesPanel key={tick} onPublished={() => setTick((n) => n + 1)} />
       {error !== undefined && <ErrorNotice error={error} />}
     </>
+  );
+}
+
+function CandidatesTable({ items, chosen, onToggle, canChoose }: { items: Candidate[]; chosen: string[]; onToggle: (id: string) => void; canChoose: boolean }) {
+  const { t } = useI18n();
+  return (
+    <table class="table"><caption>{t('candidates.caption')}</caption>
+      <thead><tr>
+        <th scope="col"><span class="visually-hidden">{t('candidates.chosen')}</span></th><th scope="col">{t('candidates.conditions')}</th>
+        <th scope="col">{t('rules.target')}</th><th scope="col" class="num">{t('candidates.agreement')}</th><th scope="col" class="num">{t('candidates.perMonth')}</th>
+        <th scope="col">{t('candidates.counter')}</th><th scope="col">{t('candidates.leftOut')}</th>
+      </tr></thead>
+      <tbody>{items.map((c) => <CandidateRow key={c.rule.id} c={c} checked={chosen.includes(c.rule.id)} onToggle={() => onToggle(c.rule.id)} canChoose={canChoose} />)}</tbody>
+    </table>
+  );
+}
+
+interface DraftProps {
+  count: number;
+  shadowUntil: string;
+  report: Schemas['DraftReport'] | undefined;
+  /** The report shown is the simulation of the candidates chosen now (publishing is offered only then). */
+  simulated: boolean;
+  onShadowUntil: (value: string) => void;
+  onSimulate: () => void;
+  onPublish: (reason: string) => void;
+}
+
+/** The chosen candidates as a draft: shadow date, simulation, then publication with a reason. */
+function CandidatesDraft({ count, shadowUntil, report, simulated, onShadowUntil, onSimulate, onPublish }: DraftProps) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  return (
+    <section class="panel" aria-labelledby="candidates-draft">
+      <div class="panel-header"><h2 id="candidates-draft">{t('candidates.draft', { n: count })}</h2></div>
+      <div class="panel-body">
+        <label for="candidates-shadow">{t('candidates.shadowUntil')}</label>
+        <input id="candidates-shadow" type="date" value={shadowUntil} onInput={(e) => onShadowUntil(e.currentTarget.value)} />
+        <button type="button" class="btn" onClick={onSimulate}>{t('rules.simulate')}</button>
+        {report && <SimulationReport report={report} />}
+        {simulated && (
+          <form class="inline-form" onSubmit={(e) => { e.preventDefault(); onPublish(reason); }}>
+            <label for="candidates-reason">{t('rules.publishReason')}</label>
+            <input id="candidates-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />
+            <button type="submit" class="btn btn-primary">{t('rules.publish')}</button>
+          </form>
+        )}
+      </div>
+    </section>
   );
 }

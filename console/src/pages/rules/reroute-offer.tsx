@@ -58,26 +58,32 @@ export function RerouteOffer({ auto }: { auto: boolean }) {
         {done && <Notice kind="success">{done}</Notice>}
         {error !== undefined && <ErrorNotice error={error} />}
         {list && list.items.length === 0 && <p>{t('reroute.none', { version: list.ruleSetVersion })}</p>}
-        {list && list.items.length > 0 && (
-          <>
-            <table class="table">
-              <caption>{t('reroute.caption', { n: number(list.items.length), version: list.ruleSetVersion })}</caption>
-              <thead><tr><th scope="col">{t('queue.col.case')}</th><th scope="col">{t('reroute.target')}</th><th scope="col">{t('reroute.rule')}</th></tr></thead>
-              <tbody>{list.items.map((i) => (
-                <tr key={i.caseId}>
-                  <td><Link to={href(CASE_PATH, { caseId: i.caseId })}>{i.caseId}</Link></td>
-                  <td><code>{i.institutionId}</code></td>
-                  <td><code>{i.ruleId ?? '—'}</code> <span class="muted">{i.explanation}</span></td>
-                </tr>
-              ))}</tbody>
-            </table>
-            {!list.complete && <p class="hint">{t('reroute.partial', { n: number(list.scanned) })}</p>}
-            <div class="actions-row">
-              <button type="button" class="btn btn-primary" onClick={() => void reroute()} disabled={busy}>{t('reroute.apply', { n: number(list.items.length) })}</button>
-            </div>
-          </>
-        )}
+        {list && list.items.length > 0 && <RerouteList list={list} busy={busy} onApply={() => void reroute()} />}
       </div>
     </section>
+  );
+}
+
+/** The cases the table in force now decides, and the button that re-routes them all. */
+function RerouteList({ list, busy, onApply }: { list: DryRun; busy: boolean; onApply: () => void }) {
+  const { t, number } = useI18n();
+  return (
+    <>
+      <table class="table">
+        <caption>{t('reroute.caption', { n: number(list.items.length), version: list.ruleSetVersion })}</caption>
+        <thead><tr><th scope="col">{t('queue.col.case')}</th><th scope="col">{t('reroute.target')}</th><th scope="col">{t('reroute.rule')}</th></tr></thead>
+        <tbody>{list.items.map((i) => (
+          <tr key={i.caseId}>
+            <td><Link to={href(CASE_PATH, { caseId: i.caseId })}>{i.caseId}</Link></td>
+            <td><code>{i.institutionId}</code></td>
+            <td><code>{i.ruleId ?? '—'}</code> <span class="muted">{i.explanation}</span></td>
+          </tr>
+        ))}</tbody>
+      </table>
+      {!list.complete && <p class="hint">{t('reroute.partial', { n: number(list.scanned) })}</p>}
+      <div class="actions-row">
+        <button type="button" class="btn btn-primary" onClick={onApply} disabled={busy}>{t('reroute.apply', { n: number(list.items.length) })}</button>
+      </div>
+    </>
   );
 }
