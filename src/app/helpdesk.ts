@@ -15,7 +15,7 @@ import { jsonMessageHandler } from '../bus/json-handler';
 import type { ConsumerHandle, MessageBus } from '../bus/types';
 import type { CaseFactListener } from '../cases/case-store';
 import { caseFollowUp } from '../helpdesk/automatic-resolution';
-import { CalendarSnapshots } from '../helpdesk/calendar-snapshots';
+import { CalendarSnapshots } from '../business-time/calendar-snapshots';
 import { escalationRelayStep } from '../helpdesk/escalation-notices';
 import { InboundMessages } from '../helpdesk/inbound-messages';
 import { replyRelayStep } from '../helpdesk/reply-outbox';

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import type { CalendarRegistry } from './calendar-config';
+import type { CalendarRegistry } from '../business-time/calendar-config';
 import { policyDefinition } from './helpdesk-config';
 import { parseSlaPolicies, policyFor, PRIORITIES, type SlaPolicies, type SlaPolicyVersion, type SlaPolicyVersionConfig } from './sla-policy';
 import type { StoredPolicyVersion, TicketReader, TicketWriter } from './ticket-store';

@@ -25,7 +25,7 @@
  *   ticket opened with; as of an instant before a change, the earlier priority applies.
  */
 import { AppError } from '../shared/errors';
-import { addBusinessMs, businessMsBetween, nextOpening, type BusinessCalendar } from './calendar';
+import { addBusinessMs, businessMsBetween, nextOpening, type BusinessCalendar } from '../business-time/calendar';
 import { targetsFor, type Priority, type SlaPolicyVersion } from './sla-policy';
 import { applyAction, isWaiting, type TicketAction, type TicketState } from './ticket-state';
 

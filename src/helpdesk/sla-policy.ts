@@ -8,7 +8,7 @@
  * version it has applied (see the report of this module).
  */
 import { AppError, type ErrorDetail } from '../shared/errors';
-import { HOUR_MS } from './calendar';
+import { HOUR_MS } from '../business-time/calendar';
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];

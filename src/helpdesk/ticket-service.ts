@@ -12,7 +12,7 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { Page, PageRequest } from '../shared/paging';
-import type { CalendarSnapshots } from './calendar-snapshots';
+import type { CalendarSnapshots } from '../business-time/calendar-snapshots';
 import type { HelpdeskConfig } from './helpdesk-config';
 import type { HelpdeskMetrics } from './helpdesk-metrics';
 import type { PolicySnapshots } from './policy-snapshots';

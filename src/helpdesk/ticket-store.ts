@@ -3,7 +3,7 @@
  * runs inside one transaction, so an action, its audit event and the ticket's new state commit together.
  */
 import type { Page, PageRequest } from '../shared/paging';
-import type { CalendarRevisionReader, CalendarRevisionStore } from './calendar-snapshots';
+import type { CalendarRevisionReader, CalendarRevisionStore } from '../business-time/calendar-snapshots';
 import type { EscalationKind } from './escalation';
 import type { Priority, SlaPolicyVersionConfig } from './sla-policy';
 import type { ActionName, TicketState, WaitParty } from './ticket-state';

@@ -3,7 +3,7 @@
  * needs), the escalations raised, the actions possible, and its history. Internal messages are shown only to
  * those who may see them (operators); other callers see that the event happened, not what was written.
  */
-import type { TicketCalendars } from './calendar-snapshots';
+import type { TicketCalendars } from '../business-time/calendar-snapshots';
 import { clockStandings, slaStanding, type EscalationKind } from './escalation';
 import { computeSla, slaView, type SlaStatus, type TicketEvent } from './sla-clock';
 import type { Priority, SlaPolicyVersion } from './sla-policy';

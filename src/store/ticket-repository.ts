@@ -2,8 +2,8 @@
 import type { EscalationKind } from '../helpdesk/escalation';
 import type { Priority, SlaPolicyVersionConfig } from '../helpdesk/sla-policy';
 import type { TicketState, WaitParty } from '../helpdesk/ticket-state';
-import type { CalendarDefinition } from '../helpdesk/calendar';
-import type { CalendarRevision } from '../helpdesk/calendar-snapshots';
+import type { CalendarDefinition } from '../business-time/calendar';
+import type { CalendarRevision } from '../business-time/calendar-snapshots';
 import type {
   EscalationRecord, NewTicketRecord, StoredPolicyVersion, ThreadEvent, ThreadMessage, TicketEventKind, TicketEventRecord, TicketFilter,
   TicketReader, TicketRecord, TicketSource, TicketStore, TicketWriter, Visibility,

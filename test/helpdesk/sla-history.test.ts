@@ -7,7 +7,7 @@
 import {
   buildCalendar, computeSla, type CalendarDefinition, type Priority, type SlaStatus, type TicketEvent,
 } from '../../src/helpdesk';
-import { calendarDefinitionOf, revisionAt, type CalendarRevision } from '../../src/helpdesk/calendar-snapshots';
+import { calendarDefinitionOf, revisionAt, type CalendarRevision } from '../../src/business-time/calendar-snapshots';
 import { calendars, d, deskCalendar, h, policies } from './fixtures';
 
 type Row = [at: string, action: 'created' | 'respond' | 'resolve' | 'wait' | 'resume'] | [at: string, action: 'priority', to: Priority];
