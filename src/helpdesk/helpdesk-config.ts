@@ -9,7 +9,7 @@ import { AppError } from '../shared/errors';
 import { describeErrors, validatorFor } from '../validation/schemas';
 import { loadCalendars, type CalendarRegistry, type CalendarsConfig } from '../business-time/calendar-config';
 import type { BusinessCalendar } from '../business-time/calendar';
-import { parseSlaPolicies, policyFor, type SlaPolicies, type SlaPolicyConfig, type SlaPolicyVersionConfig } from './sla-policy';
+import { parseSlaPolicies, policyFor, type SlaPolicies, type SlaPolicyConfig, type SlaPolicyVersionConfig } from './sla/sla-policy';
 
 export const HELPDESK_FILES = {
   calendars: { file: 'calendars.json', schema: 'calendars.schema.json' },

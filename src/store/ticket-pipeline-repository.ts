@@ -4,9 +4,9 @@
  * SQL only here.
  */
 import type { CaseWriter } from '../cases/case-store';
-import type { CauseReader, ForwardStatus, ForwardTicketCause, OrphanTicketCause } from '../helpdesk/automatic-resolution';
-import type { EscalationNotice, EscalationOutbox } from '../helpdesk/escalation-notices';
-import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/pipeline-watch';
+import type { CauseReader, ForwardStatus, ForwardTicketCause, OrphanTicketCause } from '../helpdesk/tickets/automatic-resolution';
+import type { EscalationNotice, EscalationOutbox } from '../helpdesk/sla/escalation-notices';
+import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/tickets/pipeline-watch';
 import { PgCaseWriter } from './case-repository';
 import type { Database, Sql } from './database';
 import type { LeasedNotice } from '../shared/notice-relay';

@@ -4,8 +4,8 @@
  */
 import type { CalendarDefinition } from '../business-time/calendar';
 import type { CalendarRevision } from '../business-time/calendar-snapshots';
-import type { ReplyOutbox, RelayOutcome } from '../helpdesk/reply-outbox';
-import type { ThreadEvent, ThreadMessage } from '../helpdesk/ticket-store';
+import type { ReplyOutbox, RelayOutcome } from '../helpdesk/counterparts/reply-outbox';
+import type { ThreadEvent, ThreadMessage } from '../helpdesk/tickets/ticket-store';
 import type { Database, Sql } from './database';
 
 interface MessageRow {

@@ -5,12 +5,12 @@
  */
 import { Router, type Request } from 'express';
 import { jsonBody, pathParam } from './request-validation';
-import { EESSI_COUNTRIES } from '../helpdesk/ticket';
-import { ticketSourceOf, type Actor } from '../helpdesk/ticket-request';
-import type { TicketService } from '../helpdesk/ticket-service';
-import { TICKET_STATES, type TicketState } from '../helpdesk/ticket-state';
-import { TICKET_ORDERS, TICKET_SOURCES, type TicketFilter, type TicketSource } from '../helpdesk/ticket-store';
-import { PRIORITIES, type Priority } from '../helpdesk/sla-policy';
+import { EESSI_COUNTRIES } from '../helpdesk/tickets/ticket';
+import { ticketSourceOf, type Actor } from '../helpdesk/tickets/ticket-request';
+import type { TicketService } from '../helpdesk/tickets/ticket-service';
+import { TICKET_STATES, type TicketState } from '../helpdesk/tickets/ticket-state';
+import { TICKET_ORDERS, TICKET_SOURCES, type TicketFilter, type TicketSource } from '../helpdesk/tickets/ticket-store';
+import { PRIORITIES, type Priority } from '../helpdesk/sla/sla-policy';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Helpdesk } from '../../src/app/helpdesk';
-import { replyRetryDelayMs } from '../../src/helpdesk/reply-outbox';
+import { replyRetryDelayMs } from '../../src/helpdesk/counterparts/reply-outbox';
 import { FixedClock } from '../../src/shared/clock';
 import { capturingLogger } from '../bus/support';
 import { storageDrivers, type TestDatabase } from '../helpers/db';

@@ -9,12 +9,12 @@
  * on the ticket meanwhile. Published as mandatory: with no queue bound for the counterpart's key, the broker would
  * drop the message, so it stays in the outbox (BUS_UNROUTABLE) until the counterpart's queue is bound.
  */
-import type { MessageBus } from '../bus/types';
-import type { Clock } from '../shared/clock';
-import { isAppError } from '../shared/errors';
-import type { Logger } from '../shared/logger';
-import type { HelpdeskMetrics } from './helpdesk-metrics';
-import type { ThreadMessage } from './ticket-store';
+import type { MessageBus } from '../../bus/types';
+import type { Clock } from '../../shared/clock';
+import { isAppError } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import type { HelpdeskMetrics } from '../helpdesk-metrics';
+import type { ThreadMessage } from '../tickets/ticket-store';
 
 /** Sent (confirmed); failed (this attempt); deferred (not attempted after a failure: waits as long, no attempt counted). */
 export type RelayOutcome =

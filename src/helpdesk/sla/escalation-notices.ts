@@ -9,12 +9,12 @@
  * bind to breaches only (`helpdesk.escalation.*-breach`) or to everything (`helpdesk.escalation.#`). The body
  * carries ids and SLA facts only: subject and description may name people and stay in the database.
  */
-import type { Clock } from '../shared/clock';
-import type { Logger } from '../shared/logger';
-import { noticeRelayStep, type NoticeBus, type NoticeOutbox } from '../shared/notice-relay';
+import type { Clock } from '../../shared/clock';
+import type { Logger } from '../../shared/logger';
+import { noticeRelayStep, type NoticeBus, type NoticeOutbox } from '../../shared/notice-relay';
 import type { EscalationKind } from './escalation';
 import type { Priority } from './sla-policy';
-import type { TicketState } from './ticket-state';
+import type { TicketState } from '../tickets/ticket-state';
 
 export interface EscalationNotice {
   ticketId: string;

@@ -14,8 +14,8 @@
  * - `priority` changes the priority, not the state; it is refused on a resolved or closed ticket (its measured
  *   history is done) and when the priority would not change.
  */
-import { AppError } from '../shared/errors';
-import type { Priority } from './sla-policy';
+import { AppError } from '../../shared/errors';
+import type { Priority } from '../sla/sla-policy';
 
 export const TICKET_STATES = [
   'new',

@@ -24,10 +24,10 @@
  *   to P1 after 3 business hours has already missed its 2-hour response). `priority` in the input is the one the
  *   ticket opened with; as of an instant before a change, the earlier priority applies.
  */
-import { AppError } from '../shared/errors';
-import { addBusinessMs, businessMsBetween, nextOpening, type BusinessCalendar } from '../business-time/calendar';
+import { AppError } from '../../shared/errors';
+import { addBusinessMs, businessMsBetween, nextOpening, type BusinessCalendar } from '../../business-time/calendar';
 import { targetsFor, type Priority, type SlaPolicyVersion } from './sla-policy';
-import { applyAction, isWaiting, type TicketAction, type TicketState } from './ticket-state';
+import { applyAction, isWaiting, type TicketAction, type TicketState } from '../tickets/ticket-state';
 
 /** One recorded state change; `created` may only come first. */
 export type TicketEvent = { at: Date } & (TicketAction | { action: 'created' });
