@@ -10,6 +10,7 @@
  * drop the message, so it stays in the outbox (BUS_UNROUTABLE) until the counterpart's queue is bound.
  */
 import type { MessageBus } from '../../bus/types';
+import { nextAttemptAt, REPLY_RETRY } from '../../shared/backoff';
 import type { Clock } from '../../shared/clock';
 import { isAppError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
@@ -33,12 +34,6 @@ export const replyRoutingKey = (m: Pick<ThreadMessage, 'counterpartCountry' | 'e
 /** The message body: ids and the desk's words to the counterpart (which may name people: never logged). */
 export function replyBody(m: ThreadMessage) {
   return { ticketId: m.ticketId, counterpartRef: m.counterpartRef, event: m.event, message: m.message, at: m.at.toISOString() };
-}
-
-/** Delay before retry `attempts` (1 = after the first failure): 1 s doubling, capped at 5 minutes. Pure. */
-export function replyRetryDelayMs(attempts: number): number {
-  const n = Math.max(1, Math.floor(attempts));
-  return Math.min(300_000, 1000 * 2 ** Math.min(n - 1, 20));
 }
 
 export interface ReplyRelayDeps {
@@ -75,7 +70,7 @@ export function replyRelayStep(deps: ReplyRelayDeps): () => Promise<boolean> {
         outcomes.push({ status: 'sent', message: m, at: deps.clock.now() });
       } catch (e) {
         const error = isAppError(e) ? `${e.code}: ${e.message}` : String((e as Error)?.message ?? e);
-        retryAt = new Date(deps.clock.now().getTime() + replyRetryDelayMs(m.attempts + 1));
+        retryAt = nextAttemptAt(deps.clock.now(), m.attempts + 1, REPLY_RETRY);
         outcomes.push({ status: 'failed', message: m, retryAt, error });
       }
     }
