@@ -29,7 +29,7 @@ export interface BrokerOptions {
   url: string | readonly string[];
   logger: Logger;
   clock?: Clock;
-  /** Overrides of the CONTRACT.md §4 names. */
+  /** Overrides of the docs/contract.md §4 names. */
   names?: Partial<TopologyNames>;
   /** Shown in the broker's connection list; tests use it to find and close their own connection. */
   connectionName?: string;

@@ -1,5 +1,5 @@
 /**
- * The level-2 help desk over HTTP (CONTRACT.md §3, §5), for the helpdesk machine role and operators:
+ * The level-2 help desk over HTTP (docs/contract.md §3, §5), for the helpdesk machine role and operators:
  * open a ticket (201, or 200 with the existing one for a known counterpartCountry + counterpartRef),
  * list, read with the SLA computed now, act.
  */

@@ -1,5 +1,5 @@
 /**
- * The error catalogue STYLE.md asks for: every code documented (in the catalogue and in the README), and domain code
+ * The error catalogue docs/architecture.md asks for: every code documented (in the catalogue and in the README), and domain code
  * that throws only catalogue errors. The import boundaries and cycles are dependency-cruiser's
  * (dependency-rules.test.ts); SQL, clock and size checks are in source-rules.test.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Escalation notifications on the notifications exchange (CONTRACT.md §4), sent from an outbox by the generic
+ * Escalation notifications on the notifications exchange (docs/contract.md §4), sent from an outbox by the generic
  * notice relay (src/shared/notice-relay.ts): the sweep commits the escalation first, then the relay leases it,
  * publishes it outside any transaction, confirmed by the broker, and marks it sent. With the broker down the rows
  * wait and are retried; a crash between confirm and mark sends the same messageId again once the lease expires

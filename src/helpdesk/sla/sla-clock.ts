@@ -1,6 +1,6 @@
 /**
  * The SLA clock: a pure function of the policy version, the calendars, the priority, slaStartAt, the ticket's
- * events and `now` (CONTRACT.md §5).
+ * events and `now` (docs/contract.md §5).
  *
  * Rules, and the choices made where the contract is silent:
  * - Both clocks start at the first business instant at or after slaStartAt (which may precede the ticket).
@@ -212,7 +212,7 @@ export function computeSla(input: SlaInput): SlaStatus {
   };
 }
 
-/** The `sla` object a ticket exposes (CONTRACT.md §5), times as RFC 3339 UTC strings. */
+/** The `sla` object a ticket exposes (docs/contract.md §5), times as RFC 3339 UTC strings. */
 export function slaView(sla: SlaStatus): {
   policyVersion: string;
   firstResponseDueAt: string;

@@ -1,5 +1,5 @@
 /**
- * The ticket state machine (CONTRACT.md §5). Pure: the service stores the returned state and an audit event.
+ * The ticket state machine (docs/contract.md §5). Pure: the service stores the returned state and an audit event.
  *
  * Choices where the contract is silent:
  * - `wait` needs a first response: a ticket leaves `new` only by `respond` or `resolve`, so the response clock

@@ -1,5 +1,5 @@
 /**
- * A ticket as the API shows it: its fields, its SLA computed now (CONTRACT.md §5 plus the detail the console
+ * A ticket as the API shows it: its fields, its SLA computed now (docs/contract.md §5 plus the detail the console
  * needs), the escalations raised, the actions possible, and its history. Internal messages are shown only to
  * those who may see them (operators); other callers see that the event happened, not what was written.
  */
