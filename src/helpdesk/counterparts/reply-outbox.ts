@@ -1,5 +1,5 @@
 /**
- * Replies to counterpart desks on the topic exchange liaison.helpdesk-out (CONTRACT.md §4): routing key
+ * Replies to counterpart desks on the topic exchange liaison.helpdesk-out (docs/contract.md §4): routing key
  * `<counterpartCountry>.<event>`, messageId = the message id (stable across retries), body
  * `{ticketId, counterpartRef, event, message, at}` (schemas/helpdesk-reply.schema.json).
  *
@@ -9,10 +9,10 @@
  * on the ticket meanwhile. Published as mandatory: with no queue bound for the counterpart's key, the broker would
  * drop the message, so it stays in the outbox (BUS_UNROUTABLE) until the counterpart's queue is bound.
  */
-import type { MessageBus } from '../../bus/types';
-import { nextAttemptAt, REPLY_RETRY } from '../../shared/backoff';
+import { REPLY_RETRY } from '../../shared/backoff';
 import type { Clock } from '../../shared/clock';
 import { isAppError } from '../../shared/errors';
+import { leasedRelayStep, type LeasedOutbox, type RelayBus } from '../../shared/leased-relay';
 import type { Logger } from '../../shared/logger';
 import type { HelpdeskMetrics } from '../helpdesk-metrics';
 import type { ThreadMessage } from '../tickets/ticket-store';
@@ -38,7 +38,7 @@ export function replyBody(m: ThreadMessage) {
 
 export interface ReplyRelayDeps {
   outbox: ReplyOutbox;
-  bus: MessageBus;
+  bus: RelayBus;
   exchange: string;
   clock: Clock;
   logger: Logger;
@@ -49,43 +49,36 @@ export interface ReplyRelayDeps {
   confirmTimeoutMs?: number;
 }
 
-/** One relay round; true when it sent all it claimed (there may be more). */
-export function replyRelayStep(deps: ReplyRelayDeps): () => Promise<boolean> {
-  const leaseMs = deps.leaseMs ?? 60_000;
-  return async () => {
-    if (!deps.bus.isConnected()) return false;
-    const claimed = await deps.outbox.claim(deps.clock.now(), deps.batchSize ?? 50, leaseMs);
-    const outcomes: RelayOutcome[] = [];
-    let retryAt: Date | undefined;
-    for (const m of claimed) {
-      // After a failure the rest of the batch would most likely fail the same way: it waits as long, unattempted.
-      if (retryAt) {
-        outcomes.push({ status: 'deferred', message: m, retryAt });
-        continue;
-      }
-      try {
-        await deps.bus.publish(deps.exchange, replyRoutingKey(m), replyBody(m), {
-          messageId: m.messageId, persistent: true, mandatory: true, contentType: 'application/json', confirmTimeoutMs: deps.confirmTimeoutMs ?? 10_000,
-        });
-        outcomes.push({ status: 'sent', message: m, at: deps.clock.now() });
-      } catch (e) {
-        const error = isAppError(e) ? `${e.code}: ${e.message}` : String((e as Error)?.message ?? e);
-        retryAt = nextAttemptAt(deps.clock.now(), m.attempts + 1, REPLY_RETRY);
-        outcomes.push({ status: 'failed', message: m, retryAt, error });
-      }
-    }
-    await deps.outbox.record(outcomes);
-    for (const o of outcomes) {
-      const ids = { ticketId: o.message.ticketId, messageId: o.message.messageId, replyEvent: o.message.event, counterpartCountry: o.message.counterpartCountry };
-      if (o.status === 'sent') {
-        deps.metrics?.repliesSent.inc({ event: o.message.event });
-        deps.logger.info('reply sent to the counterpart desk', { event: 'helpdesk.reply_sent', ...ids });
-      }
-      if (o.status === 'failed') {
-        deps.metrics?.replyFailures.inc();
-        deps.logger.warn('reply not sent; will retry', { event: 'helpdesk.reply_send_failed', ...ids, attempts: o.message.attempts + 1, retryAt: o.retryAt.toISOString(), error: o.error });
-      }
-    }
-    return claimed.length > 0 && retryAt === undefined;
+/**
+ * The reply outbox as the one relay sees it. A reply's lease is its next attempt time (no owner: the claim pushes
+ * `next_attempt_at` past the lease), so every outcome is recorded as it is.
+ */
+function leasedReplies(outbox: ReplyOutbox): LeasedOutbox<ThreadMessage> {
+  return {
+    claim: (_owner, at, limit, leaseUntil) => outbox.claim(at, limit, leaseUntil.getTime() - at.getTime()),
+    markDone: async (_owner, messages, at) => {
+      await outbox.record(messages.map((message) => ({ status: 'sent', message, at })));
+      return messages.length;
+    },
+    markFailed: (_owner, failures) => outbox.record(failures.map((f) => ({ status: 'failed', message: f.item, retryAt: f.nextAttemptAt, error: f.error }))),
+    markDeferred: (_owner, messages, until) => outbox.record(messages.map((message) => ({ status: 'deferred', message, retryAt: until }))),
   };
+}
+
+/** One relay round (the one outbox relay, in order, retried for ever); true when it sent all it claimed (there may be more). */
+export function replyRelayStep(deps: ReplyRelayDeps): () => Promise<boolean> {
+  const now = () => deps.clock.now();
+  return leasedRelayStep<ThreadMessage>({
+    outbox: leasedReplies(deps.outbox), now, logger: deps.logger, owner: 'replies',
+    leaseMs: deps.leaseMs ?? 60_000, batchSize: deps.batchSize ?? 50, ready: () => deps.bus.isConnected(), order: 'in-order',
+    deliver: (m) => deps.bus.publish(deps.exchange, replyRoutingKey(m), replyBody(m), {
+      messageId: m.messageId, persistent: true, mandatory: true, contentType: 'application/json', confirmTimeoutMs: deps.confirmTimeoutMs ?? 10_000,
+    }),
+    attempts: (m) => m.attempts, retry: REPLY_RETRY,
+    errorText: (e) => (isAppError(e) ? `${e.code}: ${e.message}` : String((e as Error)?.message ?? e)),
+    describe: (m) => ({ ticketId: m.ticketId, messageId: m.messageId, replyEvent: m.event, counterpartCountry: m.counterpartCountry }),
+    event: 'helpdesk.reply', events: { sent: 'helpdesk.reply_sent', failed: 'helpdesk.reply_send_failed' }, noun: 'reply',
+    onDelivered: (messages) => { for (const m of messages) deps.metrics?.repliesSent.inc({ event: m.event }); },
+    onFailed: (failures) => deps.metrics?.replyFailures.inc(failures.length),
+  });
 }
