@@ -1,6 +1,4 @@
-/** The help desk's pure domain: calendars, SLA policies and clock, escalation, ticket state machine. */
-export * from '../business-time/calendar';
-export * from '../business-time/calendar-config';
+/** The help desk's pure domain: SLA policies and clock, escalation, ticket state machine (calendars: src/business-time). */
 export * from './sla/sla-policy';
 export * from './sla/sla-clock';
 export * from './sla/escalation';
