@@ -1,5 +1,5 @@
 /**
- * The architecture of STYLE.md, checked on the real module graph (import, export … from, require(), import(),
+ * The architecture of docs/architecture.md, checked on the real module graph (import, export … from, require(), import(),
  * type-only imports told apart) by `test/architecture/dependency-rules.test.ts` in `npm test`.
  * Run it by hand: `npx depcruise src --config .dependency-cruiser.cjs`.
  *

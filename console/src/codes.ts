@@ -1,5 +1,5 @@
 /**
- * Code lists of the contract (CONTRACT.md §2) the forms offer as choices. Labels come from the catalogue; the
+ * Code lists of the contract (docs/contract.md §2) the forms offer as choices. Labels come from the catalogue; the
  * meaning of each code (what a reason implies, which rule applies) stays with the service.
  */
 export const COUNTRIES = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'EL', 'HU', 'IS', 'IE', 'IT', 'LV', 'LI', 'LT', 'LU', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'CH', 'UK', 'EU'] as const;

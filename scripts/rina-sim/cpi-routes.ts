@@ -1,5 +1,5 @@
 /**
- * The simulator's CAS and CPI routes (CONTRACT.md §7): what a RINA installation answers, pitfalls included —
+ * The simulator's CAS and CPI routes (docs/contract.md §7): what a RINA installation answers, pitfalls included —
  * sessions that end (401), action ids that go stale when the case changes (409), missing actions (404).
  */
 import type { IncomingHttpHeaders } from 'node:http';

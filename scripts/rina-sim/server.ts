@@ -1,5 +1,5 @@
 /**
- * A simulator of RINA's Case Processing Interface (CONTRACT.md §7), for the tests, the bench and a demo on a
+ * A simulator of RINA's Case Processing Interface (docs/contract.md §7), for the tests, the bench and a demo on a
  * laptop (`npm run rina:sim`). A test tool, not product: it holds its cases in memory.
  *
  * It speaks the CAS login (three steps), the case, document and action calls, creates and sends X007s through the

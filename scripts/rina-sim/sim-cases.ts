@@ -1,5 +1,5 @@
 /**
- * The RINA simulator's cases: what RINA's CPI holds and answers (CONTRACT.md §7), in the shape of a real RINA case
+ * The RINA simulator's cases: what RINA's CPI holds and answers (docs/contract.md §7), in the shape of a real RINA case
  * (navikt/ep-eux exampleBuc.json, copied in test/fixtures/nav/: participants with their organisation, documents with
  * versions, creator, direction and status, the actions allowed now, "Forward Case" among them).
  * The SEDs are the project's synthetic CDM SEDs (src/simulation/), or NAV's own non-CDM JSON to provoke quarantine.
@@ -165,7 +165,7 @@ export function orgJson(o: SimOrganisation): Record<string, unknown> {
   return { id: o.id, name: o.name, countryCode: o.countryCode, acronym: o.id.split(':')[1] ?? o.id, address: { country: o.countryCode } };
 }
 
-/** The document event RINA's National Interface Endpoint pushes (CONTRACT.md §7). */
+/** The document event RINA's National Interface Endpoint pushes (docs/contract.md §7). */
 export function documentEvent(c: SimCase, d: SimDocument, eventType: 'RECEIVE_DOCUMENT' | 'SENT_DOCUMENT'): Record<string, unknown> {
   return {
     documentEventType: eventType, buc: c.processDefinitionName,

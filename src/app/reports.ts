@@ -2,7 +2,7 @@
  * The reports wired into storage, HTTP, AMQP and cron: app/service.ts calls startReports once the database is
  * migrated and the help desk is up (the reports measure business hours with its calendars).
  */
-import type { CalendarRegistry } from '../helpdesk/calendar-config';
+import type { CalendarRegistry } from '../business-time/calendar-config';
 import { loadBucCatalogue, withLiveTitles, type LiveBucEntry } from '../reporting/buc-catalogue';
 import { reportRelayStep } from '../reporting/report-notices';
 import { ReportRenderer, type RenderLimits } from '../reporting/report-rendering';

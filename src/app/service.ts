@@ -8,7 +8,7 @@ import { AccountService } from '../access/accounts';
 import { SqlLoginThrottle } from '../store/login-throttle';
 import { CaseActions } from '../triage/case-actions';
 import { CaseViews } from '../cases/case-view';
-import { businessMsBetween, HOUR_MS } from '../helpdesk/calendar';
+import { businessMsBetween, HOUR_MS } from '../business-time/calendar';
 import { deskCalendarAt } from '../helpdesk/helpdesk-config';
 import { PgTriageQueue } from '../store/triage-queries';
 import { TriageReroute } from '../triage/reroute';

@@ -3,7 +3,7 @@ import { connect, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { systemClock, type Clock } from '../shared/clock';
 import { AppError, type ErrorCode } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { backoffDelay, backoffPolicy, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
+import { backoffDelay, backoffPolicy, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from '../shared/backoff';
 import { amqpUrlList, brokerNode, describe, nextNodeIndex, positiveInt, reconnectRound, withoutUndefined } from './broker-urls';
 import { settleWithin } from './async';
 import { CLOSE_GRACE_MS, Consumer } from './consumer';
@@ -29,7 +29,7 @@ export interface BrokerOptions {
   url: string | readonly string[];
   logger: Logger;
   clock?: Clock;
-  /** Overrides of the CONTRACT.md §4 names. */
+  /** Overrides of the docs/contract.md §4 names. */
   names?: Partial<TopologyNames>;
   /** Shown in the broker's connection list; tests use it to find and close their own connection. */
   connectionName?: string;

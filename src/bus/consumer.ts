@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../shared/logger';
-import { backoffDelay, type BackoffPolicy } from './backoff';
+import { backoffDelay, type BackoffPolicy } from '../shared/backoff';
 import { decideOutcome, type HandlerResult, type Outcome } from './failure-policy';
 import { AckCoalescer } from './ack-coalescer';
 import { settleWithin } from './async';

@@ -1,7 +1,7 @@
 import { codeClass, ERRORS, failureClass, isAppError, type ErrorCode } from '../shared/errors';
 
 /**
- * The one place where a handler's result becomes what the consumer does (STYLE.md: errors are mapped to retry and
+ * The one place where a handler's result becomes what the consumer does (docs/architecture.md: errors are mapped to retry and
  * dead-letter in one place), following the failure classes of src/shared/errors.ts:
  * - `ack`: done;
  * - `dead`: the message itself is wrong (input class): dead-lettered at once, never retried;

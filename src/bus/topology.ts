@@ -3,7 +3,7 @@ import { AppError } from '../shared/errors';
 import { quorumQueueType, retryQueueArguments, retryQueueName } from './retry-queue';
 
 /**
- * The AMQP topology of CONTRACT.md §4: names fixed by default, each overridable (tests use random suffixes).
+ * The AMQP topology of docs/contract.md §4: names fixed by default, each overridable (tests use random suffixes).
  * Everything is durable; every queue is a quorum queue. Declaration is idempotent: declaring the same topology
  * again, at each (re)connection, is a no-op for the broker.
  */
@@ -97,7 +97,7 @@ export function deadQueueArguments(policy: QueuePolicy = DEFAULT_QUEUE_POLICY): 
 }
 
 /**
- * Institution ids of CONTRACT.md §2. They become routing keys and queue-name suffixes, so the pattern is
+ * Institution ids of docs/contract.md §2. They become routing keys and queue-name suffixes, so the pattern is
  * enforced here too: no `.`, `*` or `#` can reach a topic binding and widen it to other institutions' forwards.
  */
 export const INSTITUTION_ID_PATTERN =

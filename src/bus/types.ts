@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../shared/errors';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../shared/backoff';
 
 /** One message as a handler sees it. The body is never logged by the bus: it carries personal data. */
 export interface Delivery {

@@ -1,5 +1,5 @@
 /**
- * The case state machine, pure (the twin of helpdesk/ticket-state.ts): every change of a case's status and
+ * The case state machine, pure (the twin of helpdesk/tickets/ticket-state.ts): every change of a case's status and
  * triage fields goes through `transition`, which refuses an illegal one with the catalogue's code. The router,
  * the operators' commands (triage/, cases/case-actions.ts) and the institutions' acknowledgements (forwarding/)
  * build their change sets with it; the store only writes what it returns.

@@ -1,4 +1,4 @@
-/** The messages forwarding publishes (CONTRACT.md §4), built from an outbox row and its envelope. */
+/** The messages forwarding publishes (docs/contract.md §4), built from an outbox row and its envelope. */
 import type { Envelope } from '../intake/envelope';
 import type { Directory } from '../routing/directory';
 

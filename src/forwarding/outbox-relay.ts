@@ -13,14 +13,13 @@
  * common path costs no claim statement and no read of the bodies back. The database stays the truth: a forward
  * handed over and never published (the process died) is claimed by any relay once its lease has expired.
  */
-import type { MessageBus } from '../bus/types';
 import type { ForwardLease } from '../cases/case-store';
-import { nextAttemptAt, PUBLISH_RETRY } from '../shared/backoff';
+import { PUBLISH_RETRY } from '../shared/backoff';
 import type { Clock } from '../shared/clock';
 import { isAppError } from '../shared/errors';
+import { leasedRelayStep, type LeasedOutbox, type RelayBus } from '../shared/leased-relay';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
-import { settleEach } from '../shared/settle-each';
 import { forwardMessages, type OutboxItem } from './messages';
 
 /** An outbox row claimed under a lease. */
@@ -98,7 +97,7 @@ export class RelayInbox implements RelayHandOver {
 
 export interface RelayDeps {
   outbox: OutboxRepository;
-  bus: MessageBus;
+  bus: RelayBus;
   names: { forward: string; rina: string };
   rinaRoutingKey: string;
   /** Declares the institution's queue (bound to the forward exchange) the first time it is needed. */
@@ -139,18 +138,29 @@ export const DEFAULT_LEASE_MS = 60_000;
  * the database is still claimed at least once a second, so forwards to retry and leases expired elsewhere never
  * starve; with nothing handed over, the database is claimed.
  */
-function nextBatch(deps: RelayDeps, batchSize: number): (now: Date) => Promise<LeasedItem[]> {
+function nextBatch(deps: RelayDeps): (owner: string, now: Date, batchSize: number, leaseUntil: Date) => Promise<LeasedItem[]> {
   let lastClaim = 0;
-  return async (now) => {
+  return async (owner, now, batchSize, leaseUntil) => {
     const handed: LeasedItem[] = deps.inbox?.take(batchSize, now) ?? [];
     if (handed.length > 0 && now.getTime() - lastClaim < CLAIM_AT_LEAST_EVERY_MS) return handed;
     lastClaim = now.getTime();
     const room = Math.max(batchSize - handed.length, Math.ceil(batchSize / 4));
-    const claimed = await deps.outbox.claim(deps.owner, now, room, new Date(now.getTime() + (deps.leaseMs ?? DEFAULT_LEASE_MS)));
+    const claimed = await deps.outbox.claim(owner, now, room, leaseUntil);
     return [...handed, ...claimed];
   };
 }
 
+/** The forwards outbox as the one relay sees it: the in-memory hand-over first, then the database. */
+function leasedForwards(deps: RelayDeps): LeasedOutbox<LeasedItem> {
+  const next = nextBatch(deps);
+  return {
+    claim: async (owner, now, limit, leaseUntil) => withoutInstructionsCarriedInRina(deps, await next(owner, now, limit, leaseUntil)),
+    markDone: (owner, items, at) => deps.outbox.markPublished(owner, items.map((i) => i.forwardId), at),
+    markFailed: (owner, failures) => deps.outbox.markFailed(owner, failures.map((f) => ({ forwardId: f.item.forwardId, nextAttemptAt: f.nextAttemptAt, error: f.error }))),
+  };
+}
+
+/** One round of the forwards' relay (the one outbox relay, all at once, PUBLISH_RETRY); true when it published all it took. */
 export function outboxRelayStep(deps: RelayDeps): () => Promise<boolean> {
   const publishOne = async (item: OutboxItem) => {
     for (const m of forwardMessages(item, deps.rinaRoutingKey)) {
@@ -169,33 +179,12 @@ export function outboxRelayStep(deps: RelayDeps): () => Promise<boolean> {
       }
     }
   };
-  const batchSize = deps.batchSize ?? DEFAULT_RELAY_BATCH;
-  const next = nextBatch(deps, batchSize);
-  return async () => {
-    if (!deps.bus.isConnected()) return false;
-    const items = await withoutInstructionsCarriedInRina(deps, await next(deps.clock.now()));
-    if (items.length === 0) return false;
-    const { done: published, failed: failures } = await settleEach(items, publishOne);
-    const at = deps.clock.now();
-    if (published.length > 0) {
-      const marked = await deps.outbox.markPublished(deps.owner, published.map((p) => p.forwardId), at);
-      if (marked < published.length) {
-        deps.logger.warn('forwards confirmed after their lease expired', { event: 'forward.lease-lost', confirmed: published.length, marked });
-      }
-    }
-    if (failures.length > 0) {
-      await deps.outbox.markFailed(deps.owner, failures.map((f) => ({
-        forwardId: f.item.forwardId, nextAttemptAt: nextAttemptAt(at, f.item.publishAttempts + 1, PUBLISH_RETRY),
-        error: String((f.error as Error)?.message ?? f.error).slice(0, 500),
-      })));
-    }
-    for (const item of published) {
-      deps.metrics.forwardsPublished.inc({ institution: item.institutionId });
-      deps.logger.info('forward published', { event: 'forward.published', forwardId: item.forwardId, caseId: item.caseId, envelopeId: item.envelopeId, institutionId: item.institutionId });
-    }
-    for (const f of failures) {
-      deps.logger.warn('forward not published; will retry', { event: 'forward.publish-failed', forwardId: f.item.forwardId, error: (f.error as Error)?.message });
-    }
-    return published.length > 0 && failures.length === 0;
-  };
+  return leasedRelayStep<LeasedItem>({
+    outbox: leasedForwards(deps), now: () => deps.clock.now(), logger: deps.logger, owner: deps.owner,
+    leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS, batchSize: deps.batchSize ?? DEFAULT_RELAY_BATCH, ready: () => deps.bus.isConnected(),
+    deliver: publishOne, attempts: (i) => i.publishAttempts, retry: PUBLISH_RETRY,
+    describe: (i) => ({ forwardId: i.forwardId, caseId: i.caseId, envelopeId: i.envelopeId, institutionId: i.institutionId }),
+    event: 'forward', events: { sent: 'forward.published', failed: 'forward.publish-failed', leaseLost: 'forward.lease-lost' }, noun: 'forward',
+    onDelivered: (items) => { for (const i of items) deps.metrics.forwardsPublished.inc({ institution: i.institutionId }); },
+  });
 }

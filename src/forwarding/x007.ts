@@ -1,5 +1,5 @@
 /**
- * The forward carried out in RINA (CONTRACT.md §7 "Forward out"): for each forward that moves a case that came
+ * The forward carried out in RINA (docs/contract.md §7 "Forward out"): for each forward that moves a case that came
  * through RINA to a new institution, an X007 "Forward case" created from the case's Forward Case action
  * (`{documentType: X007, operation: Create}`) and sent with the case's Send action for that document.
  *

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../shared/errors';
 import { describeErrors, validatorFor } from '../validation/schemas';
-import { loadCalendars, type CalendarRegistry, type CalendarsConfig } from './calendar-config';
-import type { BusinessCalendar } from './calendar';
-import { parseSlaPolicies, policyFor, type SlaPolicies, type SlaPolicyConfig, type SlaPolicyVersionConfig } from './sla-policy';
+import { loadCalendars, type CalendarRegistry, type CalendarsConfig } from '../business-time/calendar-config';
+import type { BusinessCalendar } from '../business-time/calendar';
+import { parseSlaPolicies, policyFor, type SlaPolicies, type SlaPolicyConfig, type SlaPolicyVersionConfig } from './sla/sla-policy';
 
 export const HELPDESK_FILES = {
   calendars: { file: 'calendars.json', schema: 'calendars.schema.json' },

@@ -5,15 +5,15 @@
  * tests and tools run them without cron; the composition root puts them on the scheduler.
  * What they did is logged and counted once their transaction committed.
  */
-import { sweepGoneCauses, type CauseReader } from './automatic-resolution';
+import { sweepGoneCauses, type CauseReader } from './tickets/automatic-resolution';
 import type { HelpdeskConfig } from './helpdesk-config';
 import type { HelpdeskMetrics } from './helpdesk-metrics';
-import { watchPipeline, type OpenedTicket, type PipelineWatchSettings, type PipelineWatchWriter } from './pipeline-watch';
-import type { PolicySnapshots } from './policy-snapshots';
-import { sweepEscalations, type SweepResult } from './escalation-sweep';
+import { watchPipeline, type OpenedTicket, type PipelineWatchSettings, type PipelineWatchWriter } from './tickets/pipeline-watch';
+import type { PolicySnapshots } from './sla/policy-snapshots';
+import { sweepEscalations, type SweepResult } from './sla/escalation-sweep';
 import type { HelpdeskSettings } from './settings';
-import type { TicketService } from './ticket-service';
-import type { TicketWriter } from './ticket-store';
+import type { TicketService } from './tickets/ticket-service';
+import type { TicketWriter } from './tickets/ticket-store';
 import type { ExclusiveRun, LockedRun } from '../shared/exclusive-job';
 import type { Logger } from '../shared/logger';
 

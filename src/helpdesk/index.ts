@@ -1,8 +1,6 @@
-/** The help desk's pure domain: calendars, SLA policies and clock, escalation, ticket state machine. */
-export * from './calendar';
-export * from './calendar-config';
-export * from './sla-policy';
-export * from './sla-clock';
-export * from './escalation';
-export * from './ticket-state';
-export * from './ticket';
+/** The help desk's pure domain: SLA policies and clock, escalation, ticket state machine (calendars: src/business-time). */
+export * from './sla/sla-policy';
+export * from './sla/sla-clock';
+export * from './sla/escalation';
+export * from './tickets/ticket-state';
+export * from './tickets/ticket';

@@ -1,4 +1,4 @@
-/** One received SED, as CONTRACT.md §2 defines it. */
+/** One received SED, as docs/contract.md §2 defines it. */
 export interface InstitutionRef {
   institutionId: string;
   name?: string;

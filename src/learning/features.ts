@@ -1,5 +1,5 @@
 /**
- * The features of a case the learning loop compares: computed from the routing facts (ROUTING.md §1), and
+ * The features of a case the learning loop compares: computed from the routing facts (docs/routing.md §1), and
  * deliberately coarse and non-personal. No name, birth date, postcode or PIN is kept: the residence is reduced to
  * its département (or its country when abroad), the French references to their networks, and the French PIN to
  * a keyed hash that can only say "the same person" — never who.

@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../shared/clock';
 import { parsePageRequest, type Page, type PageRequest } from '../shared/paging';
-import { instantBusinessHoursBefore } from '../triage/business-age';
+import { instantBusinessHoursBefore } from '../business-time/business-age';
 
 export const OVERVIEW_ZONE = 'Europe/Paris';
 export const OVERVIEW_DAYS = 30;

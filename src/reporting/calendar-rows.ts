@@ -1,13 +1,13 @@
 /**
  * Keeps the database's copy of the desk calendars (business_openings) in step with the configured calendars, so
  * that SQL measures business time with the SLA clock's own openings (holidays, DST, extra days): the openings are
- * produced by src/helpdesk/calendar.ts, never re-implemented in SQL. Rewritten when the definition changes or
+ * produced by src/business-time/calendar.ts, never re-implemented in SQL. Rewritten when the definition changes or
  * when the years needed (the earliest ticket clock to the year after the report) are not all covered.
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { CalendarRegistry } from '../helpdesk/calendar-config';
-import { openingsBetween } from '../helpdesk/calendar';
+import type { CalendarRegistry } from '../business-time/calendar-config';
+import { openingsBetween } from '../business-time/calendar';
 import { AppError } from '../shared/errors';
 import type { CalendarRows } from './report-store';
 

@@ -1,6 +1,6 @@
 /**
  * Report periods: Europe/Paris calendar months and years, as half-open UTC instant ranges [from, to). A case
- * belongs to the month of its first legalDeliveryAt read on the Paris calendar (CONTRACT.md §6): a SED delivered
+ * belongs to the month of its first legalDeliveryAt read on the Paris calendar (docs/contract.md §6): a SED delivered
  * 31 March 23:30 Paris time (21:30Z in summer) belongs to March.
  */
 import { DateTime } from 'luxon';

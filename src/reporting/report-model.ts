@@ -1,8 +1,8 @@
 /**
- * The report as JSON (CONTRACT.md §6 keys, kept exactly, and more). Counts are of cases unless named otherwise;
+ * The report as JSON (docs/contract.md §6 keys, kept exactly, and more). Counts are of cases unless named otherwise;
  * durations say their unit in their name. Ids and counts only: a report never carries personal data.
  */
-import type { Priority } from '../helpdesk/sla-policy';
+import type { Priority } from '../helpdesk/sla/sla-policy';
 
 export interface QuarantineReason {
   reason: string;

@@ -1,5 +1,5 @@
 /**
- * `report.ready` on the notifications exchange (CONTRACT.md §4) for every new report version, sent from the
+ * `report.ready` on the notifications exchange (docs/contract.md §4) for every new report version, sent from the
  * report_versions outbox by the generic notice relay (src/shared/notice-relay.ts, also the escalation notices'
  * relay): leased, published outside any transaction, then marked. The body names the version and where to read
  * it; the figures stay behind the API.

@@ -13,7 +13,7 @@
  * job's transaction (one session; the job holds its lock in it).
  */
 import { performance } from 'node:perf_hooks';
-import type { CalendarRegistry } from '../helpdesk/calendar-config';
+import type { CalendarRegistry } from '../business-time/calendar-config';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';

@@ -2,7 +2,7 @@
  * What the reports need from storage (src/store/report-figures-repository.ts and report-version-repository.ts
  * implement it). Every figure is computed by the database; this side names, merges and renders them.
  */
-import type { Priority } from '../helpdesk/sla-policy';
+import type { Priority } from '../helpdesk/sla/sla-policy';
 import type { Range, ReportKind } from './period';
 import type {
   BreachRow, BusinessHourStats, DurationStats, InstitutionRow, PeriodFigures, QuarantineReason, Report,

@@ -1,5 +1,5 @@
 /**
- * The CPI client: CpiPort over HTTP (CONTRACT.md §7). Every CPI path and field name of the service is in this folder
+ * The CPI client: CpiPort over HTTP (docs/contract.md §7). Every CPI path and field name of the service is in this folder
  * (here and in cpi-session.ts), so a site whose RINA version differs changes one module.
  *
  * - CAS session (cpi-session.ts): logged in on first use, again after `sessionMaxAgeMs` (29 min; RINA ends sessions

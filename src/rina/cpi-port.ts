@@ -1,5 +1,5 @@
 /**
- * What the service needs of RINA's Case Processing Interface (CONTRACT.md §7), as the rest of the code sees it.
+ * What the service needs of RINA's Case Processing Interface (docs/contract.md §7), as the rest of the code sees it.
  * `cpi-client.ts` implements it over HTTP (CAS session, retries, timeouts); every CPI path and field name stays there.
  */
 

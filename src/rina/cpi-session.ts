@@ -1,5 +1,5 @@
 /**
- * The CPI's HTTP exchange and its CAS session (CONTRACT.md §7), used by cpi-client.ts only.
+ * The CPI's HTTP exchange and its CAS session (docs/contract.md §7), used by cpi-client.ts only.
  *
  * Login is three calls: a ticket-granting ticket (`POST /eessiCas/v1/tickets`, form username/password, 201 with the
  * ticket's URL in `Location`), a service ticket for the CPI (`POST <that URL>`, form `service`, the ticket as the

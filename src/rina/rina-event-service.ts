@@ -1,5 +1,5 @@
 /**
- * SEDs in from RINA (CONTRACT.md §7 "Events in"). A document event is checked and stored first (idempotent on case,
+ * SEDs in from RINA (docs/contract.md §7 "Events in"). A document event is checked and stored first (idempotent on case,
  * document and version) and acknowledged; a worker then reads the case and the document through the CPI and hands
  * the §2 envelope to the intake service, like every other channel (validation, quarantine, idempotency), with
  * via 'rina' (the mark of a case that came through RINA). While the CPI does not answer, events wait and are

@@ -1,5 +1,5 @@
 /**
- * RINA document events (CONTRACT.md §7) and the §2 envelope taken in from one: what the event says, checked against
+ * RINA document events (docs/contract.md §7) and the §2 envelope taken in from one: what the event says, checked against
  * schemas/rina-event.schema.json, and the envelope built from the event, the case and the document read through
  * the CPI. Pure: no I/O, no clock.
  */
@@ -126,7 +126,7 @@ const party = (o: RinaOrganisation) => ({
 });
 
 /**
- * The §2 envelope of a RINA document (CONTRACT.md §7): envelopeId `<type>_<id>_<latest version>`, caseId the RINA
+ * The §2 envelope of a RINA document (docs/contract.md §7): envelopeId `<type>_<id>_<latest version>`, caseId the RINA
  * case id, bucType the case's processDefinitionName, sender the creator organisation (else the case's CaseOwner),
  * receiver the liaison body (RINA_INSTITUTION_ID), legalDeliveryAt the receive date (else the creation date), sed the
  * document. Intake validates it like any other envelope: what is missing here is its reason for quarantine.

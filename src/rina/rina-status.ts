@@ -1,5 +1,5 @@
 /**
- * GET /api/rina/status (CONTRACT.md §7): whether the CPI answers, how many events wait (and since when), how many
+ * GET /api/rina/status (docs/contract.md §7): whether the CPI answers, how many events wait (and since when), how many
  * X007s wait or failed. The CPI is asked at most every `pingEveryMs` (a console badge polls this; each check is a
  * CAS login). /readyz never depends on RINA: a RINA outage makes events wait, it does not stop the service.
  */

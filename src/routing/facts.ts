@@ -1,5 +1,5 @@
 /**
- * Routing facts (ROUTING.md §1): everything a rule may read, extracted once per envelope into one plain,
+ * Routing facts (docs/routing.md §1): everything a rule may read, extracted once per envelope into one plain,
  * serialisable object. The facts are stored with the decision and shown to operators, so they hold personal
  * data (name, birth date, NIR, postcode): they must never be logged.
  */
@@ -61,7 +61,7 @@ export interface RoutingFacts {
   caseRoute: string | null;
 }
 
-/** Where the main person may sit under the SED root, in order of preference (CONTRACT.md §2). */
+/** Where the main person may sit under the SED root, in order of preference (docs/contract.md §2). */
 const MAIN_PERSON_PATHS: readonly (readonly string[])[] = [
   ['InsuredPerson'],
   ['Person'],

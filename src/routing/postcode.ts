@@ -1,5 +1,5 @@
 /**
- * Residence → département, as ROUTING.md §1 defines it. Only a French address yields a département: many
+ * Residence → département, as docs/routing.md §1 defines it. Only a French address yields a département: many
  * countries use 5-digit postal codes (DE, ES, IT…), so a postcode alone never makes a residence French.
  */
 

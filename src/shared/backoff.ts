@@ -1,8 +1,9 @@
 /**
  * Capped exponential backoff with jitter: the one retry/backoff formula of the service. The bus uses it for
  * reconnecting to the broker, re-subscribing a consumer and spacing the retries of a failed message; the pipeline
- * for a failed stage item, an unconfirmed forward and an unconfirmed help-desk notification (the named policies
- * below, without jitter: they are spread by their own timestamps). Pure: randomness is a parameter.
+ * for a failed stage item, an unconfirmed forward, an unconfirmed reply to a counterpart desk and an unconfirmed
+ * notice (the named policies below, without jitter: they are spread by their own timestamps); the RINA client and
+ * its event worker for their retries. No other module computes a delay. Pure: randomness is a parameter.
  */
 export interface BackoffPolicy {
   /** Delay before the first retry, in milliseconds. */
@@ -49,6 +50,9 @@ export const STAGE_RETRY: Readonly<BackoffPolicy> = Object.freeze({ initialMs: 1
 
 /** A forward the broker did not confirm: 2 s doubling to 5 min. */
 export const PUBLISH_RETRY: Readonly<BackoffPolicy> = Object.freeze({ initialMs: 2_000, maxMs: 300_000, factor: 2, jitter: 0 });
+
+/** A reply to a counterpart desk the broker did not confirm: 1 s doubling to 5 min, retried for ever (never dropped). */
+export const REPLY_RETRY: Readonly<BackoffPolicy> = Object.freeze({ initialMs: 1_000, maxMs: 300_000, factor: 2, jitter: 0 });
 
 /** A help-desk notification the broker did not confirm: 5 s doubling to 10 min. */
 export const NOTIFY_RETRY: Readonly<BackoffPolicy> = Object.freeze({ initialMs: 5_000, maxMs: 600_000, factor: 2, jitter: 0 });

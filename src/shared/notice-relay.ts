@@ -9,7 +9,7 @@
  * de-duplicate on it.
  */
 import { NOTIFY_RETRY, type BackoffPolicy } from './backoff';
-import { leasedRelayStep } from './leased-relay';
+import { leasedRelayStep, type RelayBus } from './leased-relay';
 import type { Logger } from './logger';
 
 /** A notice claimed under a lease, with its failed publications so far. */
@@ -28,11 +28,8 @@ export interface NoticeOutbox<N> {
   markFailed(owner: string, failures: Array<{ notice: N; nextAttemptAt: Date; error: string }>): Promise<void>;
 }
 
-/** What the relay needs of the bus (src/bus implements it). */
-export interface NoticeBus {
-  isConnected(): boolean;
-  publish(exchange: string, routingKey: string, body: object, opts: { messageId: string; persistent: boolean; mandatory: boolean }): Promise<void>;
-}
+/** What the relay needs of the bus: the one bus port of the outbox relays (src/bus implements it). */
+export type NoticeBus = RelayBus;
 
 /** How long a claim holds by default: well above the broker's confirm timeout (10 s by default). */
 export const DEFAULT_NOTICE_LEASE_MS = 60_000;

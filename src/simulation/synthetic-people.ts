@@ -85,7 +85,7 @@ export function syntheticPerson(rng: Prng, shares: PersonShares): SyntheticPerso
   };
 }
 
-/** A French postal code whose département (by ROUTING.md's rule) is `departement`. */
+/** A French postal code whose département (by docs/routing.md's rule) is `departement`. */
 export function postalCodeIn(rng: Prng, departement: string): string {
   if (departement === '2A') return `20${rng.int(0, 1)}${rng.digits(2)}`;
   if (departement === '2B') return `20${rng.int(2, 6)}${rng.digits(2)}`;

@@ -1,5 +1,5 @@
 /**
- * Deterministic synthetic traffic: envelopes in the CDM shape of CONTRACT.md §2, with the BUC mix of the
+ * Deterministic synthetic traffic: envelopes in the CDM shape of docs/contract.md §2, with the BUC mix of the
  * liaison body's 2024 figures, for tests, benchmarks, demos and draft-table simulation. Same options and seed,
  * same envelopes, byte for byte. An optional share of malformed inputs exercises intake.
  */

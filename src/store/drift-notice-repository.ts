@@ -3,8 +3,9 @@
  * lock) and the rules.learned-drift outbox of the notice relay (lease, publish outside, mark).
  */
 import type { DriftEpisodes, DriftFinding, DriftNotice } from '../learning/drift-watch';
-import type { LeasedNotice, NoticeOutbox } from '../shared/notice-relay';
+import type { LeasedNotice } from '../shared/notice-relay';
 import type { Sql } from './database';
+import { PgNoticeOutbox, type NoticeTable } from './notice-outbox';
 
 interface NoticeRow {
   rule_id: string;
@@ -52,43 +53,22 @@ export class PgDriftEpisodes implements DriftEpisodes {
   }
 }
 
-const CLAIM_DRIFT_NOTICES = `
-  WITH due AS (
-    SELECT rule_id, episode FROM learned_rule_drift_notices
-     WHERE notification = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
-     ORDER BY next_attempt_at, rule_id, episode LIMIT $2 FOR UPDATE SKIP LOCKED)
-  UPDATE learned_rule_drift_notices n SET lease_owner = $3, lease_until = $4 FROM due
-   WHERE n.rule_id = due.rule_id AND n.episode = due.episode
-  RETURNING ${COLUMNS.split(', ').map((c) => `n.${c}`).join(', ')}`;
+/** The rules.learned-drift outbox's table (statements built by store/notice-outbox.ts). */
+const DRIFT_NOTICES: NoticeTable<DriftNotice, NoticeRow> = {
+  table: 'learned_rule_drift_notices',
+  key: [{ column: 'rule_id', type: 'text', of: (n) => n.ruleId }, { column: 'episode', type: 'int', of: (n) => n.episode }],
+  returning: COLUMNS.split(', ').filter((c) => !['rule_id', 'episode', 'publish_attempts'].includes(c)).map((c) => `x.${c}`),
+  fromRow: toNotice,
+};
 
-/** The rules.learned-drift outbox of the notice relay (src/shared/notice-relay.ts). */
-export class PgDriftNoticeOutbox implements NoticeOutbox<DriftNotice> {
-  constructor(private readonly db: Sql) {}
-
-  async claim(owner: string, now: Date, limit: number, leaseUntil: Date): Promise<Array<LeasedNotice<DriftNotice>>> {
-    const rows = await this.db.query<NoticeRow>(CLAIM_DRIFT_NOTICES, [now, limit, owner, leaseUntil]);
-    return rows.map(toNotice).sort((a, b) => a.detectedAt.getTime() - b.detectedAt.getTime() || a.ruleId.localeCompare(b.ruleId));
+/** The rules.learned-drift outbox of the notice relay (src/shared/notice-relay.ts), oldest detection first. */
+export class PgDriftNoticeOutbox extends PgNoticeOutbox<DriftNotice, NoticeRow> {
+  constructor(db: Sql) {
+    super(db, DRIFT_NOTICES);
   }
 
-  async markSent(owner: string, notices: DriftNotice[], at: Date): Promise<number> {
-    if (notices.length === 0) return 0;
-    const done = await this.db.query<{ rule_id: string }>(
-      `UPDATE learned_rule_drift_notices n SET notification = 'sent', sent_at = $3, publish_attempts = n.publish_attempts + 1, last_error = NULL,
-              lease_owner = NULL, lease_until = NULL
-         FROM unnest($1::text[], $2::int[]) AS k(rule_id, episode)
-        WHERE n.rule_id = k.rule_id AND n.episode = k.episode AND n.lease_owner = $4 AND n.notification = 'pending'
-        RETURNING n.rule_id`, [notices.map((n) => n.ruleId), notices.map((n) => n.episode), at, owner]);
-    return done.length;
-  }
-
-  async markFailed(owner: string, failures: Array<{ notice: DriftNotice; nextAttemptAt: Date; error: string }>): Promise<void> {
-    if (failures.length === 0) return;
-    await this.db.query(
-      `UPDATE learned_rule_drift_notices n SET publish_attempts = n.publish_attempts + 1, next_attempt_at = k.next_attempt_at, last_error = k.error,
-              lease_owner = NULL, lease_until = NULL
-         FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[]) AS k(rule_id, episode, next_attempt_at, error)
-        WHERE n.rule_id = k.rule_id AND n.episode = k.episode AND n.lease_owner = $5 AND n.notification = 'pending'`,
-      [failures.map((f) => f.notice.ruleId), failures.map((f) => f.notice.episode), failures.map((f) => f.nextAttemptAt.toISOString()),
-        failures.map((f) => f.error), owner]);
+  override async claim(owner: string, now: Date, limit: number, leaseUntil: Date): Promise<Array<LeasedNotice<DriftNotice>>> {
+    const claimed = await super.claim(owner, now, limit, leaseUntil);
+    return claimed.sort((a, b) => a.detectedAt.getTime() - b.detectedAt.getTime() || a.ruleId.localeCompare(b.ruleId));
   }
 }

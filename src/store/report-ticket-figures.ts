@@ -3,13 +3,13 @@
  * business time elapsed up to an instant on the desk calendar of the ticket's policy version is the last opening
  * at or before it (its business_ms_before, plus the part of it already elapsed), so the business time between
  * two events is a difference. A ticket's time in each state comes from its events (state_after,
- * ordered by time then id): the same replay as the SLA clock (src/helpdesk/sla-clock.ts), with the same rules:
+ * ordered by time then id): the same replay as the SLA clock (src/helpdesk/sla/sla-clock.ts), with the same rules:
  * clocks start at slaStartAt (the first opening at or after it: the elapsed business time is flat until then), the response
  * clock stops at first_response_at, the resolution clock runs in new/open and pauses in waiting-*.
  *
  * The priority at opening is the `from` of the ticket's first `priority` event, else its current priority.
  */
-import type { Priority } from '../helpdesk/sla-policy';
+import type { Priority } from '../helpdesk/sla/sla-policy';
 import type { Range } from '../reporting/period';
 import type { BreachRow, BusinessHourStats } from '../reporting/report-model';
 import type { TicketCounts, TicketDurations, TicketTimes } from '../reporting/report-store';

@@ -7,8 +7,8 @@ import type { Report } from '../reporting/report-model';
 import type {
   FiguresReader, NewReportVersion, ReportNotice, ReportStore, ReportTransaction, ReportVersionReader, StoredReport, VersionSummary,
 } from '../reporting/report-store';
-import type { LeasedNotice, NoticeOutbox } from '../shared/notice-relay';
 import type { Database, Sql } from './database';
+import { PgNoticeOutbox, type NoticeTable } from './notice-outbox';
 import { PgFiguresReader } from './report-figures-repository';
 
 /** Key space of the reports' advisory locks (two-key form). */
@@ -190,52 +190,25 @@ export function reportTransactionOn(tx: Sql, driver: Database['driver']): Report
   return new PgReportTransaction(tx, driver);
 }
 
-/** Leases due pending report.ready notices nobody holds (or whose lease expired) in one statement. */
-const CLAIM_REPORT_NOTICES = `
-  WITH due AS (
-    SELECT kind, period, version FROM report_versions
-     WHERE notification = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
-     ORDER BY next_attempt_at, kind, period, version LIMIT $2 FOR UPDATE SKIP LOCKED),
-  leased AS (
-    UPDATE report_versions r SET lease_owner = $3, lease_until = $4 FROM due
-     WHERE r.kind = due.kind AND r.period = due.period AND r.version = due.version
-    RETURNING r.kind, r.period, r.version, r.generated_at, r.trigger, jsonb_array_length(r.changes) AS changes_count, r.publish_attempts,
-              r.next_attempt_at)
-  SELECT * FROM leased ORDER BY next_attempt_at, kind, period, version`;
+type ReportNoticeRow = VersionRow & { publish_attempts: number };
 
-/** The primary key of report versions as three parallel arrays (for unnest). */
-const keyColumns = (notices: ReportNotice[]) => [notices.map((n) => n.kind), notices.map((n) => n.period), notices.map((n) => n.version)];
+/** The report.ready outbox's table (statements built by store/notice-outbox.ts). */
+const REPORT_NOTICES: NoticeTable<ReportNotice, ReportNoticeRow> = {
+  table: 'report_versions',
+  key: [
+    { column: 'kind', type: 'text', of: (n) => n.kind }, { column: 'period', type: 'text', of: (n) => n.period },
+    { column: 'version', type: 'int', of: (n) => n.version },
+  ],
+  returning: ['x.generated_at', 'x.trigger', 'jsonb_array_length(x.changes) AS changes_count'],
+  fromRow: (r) => ({
+    kind: r.kind, period: r.period, version: Number(r.version), generatedAt: r.generated_at, trigger: r.trigger, changes: Number(r.changes_count),
+    publishAttempts: Number(r.publish_attempts),
+  }),
+};
 
 /** The report.ready outbox of the notice relay (src/shared/notice-relay.ts): lease, publish outside, mark. */
-export class PgReportOutbox implements NoticeOutbox<ReportNotice> {
-  constructor(private readonly db: Database) {}
-
-  async claim(owner: string, now: Date, limit: number, leaseUntil: Date): Promise<Array<LeasedNotice<ReportNotice>>> {
-    const rows = await this.db.query<VersionRow & { publish_attempts: number }>(CLAIM_REPORT_NOTICES, [now, limit, owner, leaseUntil]);
-    return rows.map((r) => ({
-      kind: r.kind, period: r.period, version: Number(r.version), generatedAt: r.generated_at, trigger: r.trigger, changes: Number(r.changes_count),
-      publishAttempts: Number(r.publish_attempts),
-    }));
-  }
-
-  async markSent(owner: string, notices: ReportNotice[], at: Date): Promise<number> {
-    if (notices.length === 0) return 0;
-    const done = await this.db.query<{ version: number }>(
-      `UPDATE report_versions r SET notification = 'sent', sent_at = $4, publish_attempts = r.publish_attempts + 1, last_error = NULL,
-              lease_owner = NULL, lease_until = NULL
-         FROM unnest($1::text[], $2::text[], $3::int[]) AS k(kind, period, version)
-        WHERE r.kind = k.kind AND r.period = k.period AND r.version = k.version AND r.lease_owner = $5 AND r.notification = 'pending'
-        RETURNING r.version`, [...keyColumns(notices), at, owner]);
-    return done.length;
-  }
-
-  async markFailed(owner: string, failures: Array<{ notice: ReportNotice; nextAttemptAt: Date; error: string }>): Promise<void> {
-    if (failures.length === 0) return;
-    await this.db.query(
-      `UPDATE report_versions r SET publish_attempts = r.publish_attempts + 1, next_attempt_at = k.next_attempt_at, last_error = k.error,
-              lease_owner = NULL, lease_until = NULL
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::text[]) AS k(kind, period, version, next_attempt_at, error)
-        WHERE r.kind = k.kind AND r.period = k.period AND r.version = k.version AND r.lease_owner = $6 AND r.notification = 'pending'`,
-      [...keyColumns(failures.map((f) => f.notice)), failures.map((f) => f.nextAttemptAt.toISOString()), failures.map((f) => f.error), owner]);
+export class PgReportOutbox extends PgNoticeOutbox<ReportNotice, ReportNoticeRow> {
+  constructor(db: Database) {
+    super(db, REPORT_NOTICES);
   }
 }

@@ -4,13 +4,13 @@
  * SQL only here.
  */
 import type { CaseWriter } from '../cases/case-store';
-import type { CauseReader, ForwardStatus, ForwardTicketCause, OrphanTicketCause, X007TicketCause } from '../helpdesk/automatic-resolution';
-import type { EscalationNotice, EscalationOutbox } from '../helpdesk/escalation-notices';
-import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/pipeline-watch';
+import type { CauseReader, ForwardStatus, ForwardTicketCause, OrphanTicketCause, X007TicketCause } from '../helpdesk/tickets/automatic-resolution';
+import type { EscalationNotice, EscalationOutbox } from '../helpdesk/sla/escalation-notices';
+import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/tickets/pipeline-watch';
 import { markForwardsReminded, markOrphanTicket } from './case-changes';
 import { PgCaseWriter } from './case-repository';
 import type { Database, Sql } from './database';
-import type { LeasedNotice } from '../shared/notice-relay';
+import { PgNoticeOutbox, type NoticeTable } from './notice-outbox';
 import { ESCALATION_ORDER, PgTicketWriter, ticketFromRow } from './ticket-repository';
 
 export class PgPipelineWatchWriter implements PipelineWatchWriter {
@@ -135,58 +135,30 @@ interface EscalationRow {
 }
 
 /**
- * Leases due pending escalations nobody holds (or whose lease expired) in one statement. A notice is claimed only
- * once no earlier notice of its ticket is pending (earlier: raised before, or with it and first in
- * ESCALATION_ORDER), so a warning goes out before the breach raised with it, also across instances.
+ * The escalation outbox's table (statements built by store/notice-outbox.ts). A notice is claimed only once no
+ * earlier notice of its ticket is pending (earlier: raised before, or with it and first in ESCALATION_ORDER), so a
+ * warning goes out before the breach raised with it, also across instances.
  */
-const CLAIM_ESCALATIONS = `
-  WITH due AS (
-    SELECT e.ticket_id, e.kind FROM ticket_escalations e
-     WHERE e.notification = 'pending' AND e.next_attempt_at <= $1 AND (e.lease_until IS NULL OR e.lease_until < $1)
-       AND NOT EXISTS (SELECT 1 FROM ticket_escalations p
+const ESCALATION_NOTICES: NoticeTable<EscalationNotice, EscalationRow> = {
+  table: 'ticket_escalations',
+  key: [{ column: 'ticket_id', type: 'text', of: (n) => n.ticketId }, { column: 'kind', type: 'text', of: (n) => n.kind }],
+  returning: ['x.at', 'x.due_at', 'x.policy_version'],
+  order: ['ticket_id'],
+  claimWhere: `NOT EXISTS (SELECT 1 FROM ticket_escalations p
                         WHERE p.ticket_id = e.ticket_id AND p.notification = 'pending'
-                          AND (p.at, array_position($5::text[], p.kind)) < (e.at, array_position($5::text[], e.kind)))
-     ORDER BY e.next_attempt_at, e.ticket_id LIMIT $2 FOR UPDATE SKIP LOCKED),
-  leased AS (
-    UPDATE ticket_escalations x SET lease_owner = $3, lease_until = $4 FROM due WHERE x.ticket_id = due.ticket_id AND x.kind = due.kind
-    RETURNING x.ticket_id, x.kind, x.at, x.due_at, x.policy_version, x.publish_attempts, x.next_attempt_at)
-  SELECT l.ticket_id, l.kind, l.at, l.due_at, l.policy_version, l.publish_attempts,
-         t.priority, t.state, t.counterpart_country, t.case_id, t.category, t.assignee
-    FROM leased l JOIN tickets t ON t.id = l.ticket_id
-   ORDER BY l.next_attempt_at, l.ticket_id`;
+                          AND (p.at, array_position($5::text[], p.kind)) < (e.at, array_position($5::text[], e.kind)))`,
+  claimParams: () => [ESCALATION_ORDER],
+  join: { from: 'JOIN tickets t ON t.id = l.ticket_id', columns: ['t.priority', 't.state', 't.counterpart_country', 't.case_id', 't.category', 't.assignee'] },
+  fromRow: (r) => ({
+    ticketId: r.ticket_id, kind: r.kind, at: r.at, dueAt: r.due_at, policyVersion: r.policy_version, priority: r.priority,
+    state: r.state, counterpartCountry: r.counterpart_country, caseId: r.case_id, category: r.category, assignee: r.assignee,
+    publishAttempts: Number(r.publish_attempts),
+  }),
+};
 
 /** The escalation outbox of the notice relay (src/shared/notice-relay.ts): lease, publish outside, mark. */
-export class PgEscalationOutbox implements EscalationOutbox {
-  constructor(private readonly db: Database) {}
-
-  async claim(owner: string, now: Date, limit: number, leaseUntil: Date): Promise<Array<LeasedNotice<EscalationNotice>>> {
-    const rows = await this.db.query<EscalationRow>(CLAIM_ESCALATIONS, [now, limit, owner, leaseUntil, ESCALATION_ORDER]);
-    return rows.map((r) => ({
-      ticketId: r.ticket_id, kind: r.kind, at: r.at, dueAt: r.due_at, policyVersion: r.policy_version, priority: r.priority,
-      state: r.state, counterpartCountry: r.counterpart_country, caseId: r.case_id, category: r.category, assignee: r.assignee,
-      publishAttempts: Number(r.publish_attempts),
-    }));
-  }
-
-  async markSent(owner: string, notices: EscalationNotice[], at: Date): Promise<number> {
-    if (notices.length === 0) return 0;
-    const done = await this.db.query<{ ticket_id: string }>(
-      `UPDATE ticket_escalations e SET notification = 'sent', sent_at = $3, publish_attempts = e.publish_attempts + 1, last_error = NULL,
-              lease_owner = NULL, lease_until = NULL
-         FROM unnest($1::text[], $2::text[]) AS k(ticket_id, kind)
-        WHERE e.ticket_id = k.ticket_id AND e.kind = k.kind AND e.lease_owner = $4 AND e.notification = 'pending'
-        RETURNING e.ticket_id`, [notices.map((n) => n.ticketId), notices.map((n) => n.kind), at, owner]);
-    return done.length;
-  }
-
-  async markFailed(owner: string, failures: Array<{ notice: EscalationNotice; nextAttemptAt: Date; error: string }>): Promise<void> {
-    if (failures.length === 0) return;
-    await this.db.query(
-      `UPDATE ticket_escalations e SET publish_attempts = e.publish_attempts + 1, next_attempt_at = k.next_attempt_at, last_error = k.error,
-              lease_owner = NULL, lease_until = NULL
-         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS k(ticket_id, kind, next_attempt_at, error)
-        WHERE e.ticket_id = k.ticket_id AND e.kind = k.kind AND e.lease_owner = $5 AND e.notification = 'pending'`,
-      [failures.map((f) => f.notice.ticketId), failures.map((f) => f.notice.kind), failures.map((f) => f.nextAttemptAt.toISOString()),
-        failures.map((f) => f.error), owner]);
+export class PgEscalationOutbox extends PgNoticeOutbox<EscalationNotice, EscalationRow> implements EscalationOutbox {
+  constructor(db: Database) {
+    super(db, ESCALATION_NOTICES);
   }
 }

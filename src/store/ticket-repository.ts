@@ -1,13 +1,13 @@
 /** The help desk's storage: tickets, their audit events, escalations, SLA policy snapshots. SQL only here. */
-import type { EscalationKind } from '../helpdesk/escalation';
-import type { Priority, SlaPolicyVersionConfig } from '../helpdesk/sla-policy';
-import type { TicketState, WaitParty } from '../helpdesk/ticket-state';
-import type { CalendarDefinition } from '../helpdesk/calendar';
-import type { CalendarRevision } from '../helpdesk/calendar-snapshots';
+import type { EscalationKind } from '../helpdesk/sla/escalation';
+import type { Priority, SlaPolicyVersionConfig } from '../helpdesk/sla/sla-policy';
+import type { TicketState, WaitParty } from '../helpdesk/tickets/ticket-state';
+import type { CalendarDefinition } from '../business-time/calendar';
+import type { CalendarRevision } from '../business-time/calendar-snapshots';
 import type {
   EscalationRecord, NewTicketRecord, StoredPolicyVersion, ThreadEvent, ThreadMessage, TicketEventKind, TicketEventRecord, TicketFilter,
   TicketReader, TicketRecord, TicketSource, TicketStore, TicketWriter, Visibility,
-} from '../helpdesk/ticket-store';
+} from '../helpdesk/tickets/ticket-store';
 import { toPage, type Page, type PageRequest } from '../shared/paging';
 import type { Database, Sql } from './database';
 import { calendarRevisions, insertMessage, messagesOf, recordCalendarRevisions, setMessageEvent } from './ticket-thread-repository';
@@ -17,7 +17,7 @@ export const HELPDESK_LOCK_SPACE = 724_005;
 
 /**
  * Escalations raised together (e.g. after a night) are read and sent in this order: a warning before the breach.
- * The same order as helpdesk/escalation.ts ESCALATION_KINDS (the store imports no domain values); the type below
+ * The same order as helpdesk/sla/escalation.ts ESCALATION_KINDS (the store imports no domain values); the type below
  * fails to compile when a kind is added there and not here.
  */
 export const ESCALATION_ORDER = ['response-warning', 'response-breach', 'resolution-warning', 'resolution-breach'] as const satisfies readonly EscalationKind[];

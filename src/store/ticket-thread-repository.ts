@@ -2,10 +2,10 @@
  * The help desk's thread with counterpart desks (ticket_messages: inbound once per message id, outbound as the
  * outbox of liaison.helpdesk-out) and the business calendar revisions. SQL only here.
  */
-import type { CalendarDefinition } from '../helpdesk/calendar';
-import type { CalendarRevision } from '../helpdesk/calendar-snapshots';
-import type { ReplyOutbox, RelayOutcome } from '../helpdesk/reply-outbox';
-import type { ThreadEvent, ThreadMessage } from '../helpdesk/ticket-store';
+import type { CalendarDefinition } from '../business-time/calendar';
+import type { CalendarRevision } from '../business-time/calendar-snapshots';
+import type { ReplyOutbox, RelayOutcome } from '../helpdesk/counterparts/reply-outbox';
+import type { ThreadEvent, ThreadMessage } from '../helpdesk/tickets/ticket-store';
 import type { Database, Sql } from './database';
 
 interface MessageRow {

@@ -9,7 +9,7 @@ import type { RoutingConfigService } from '../routing/versions';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import type { PageRequest } from '../shared/paging';
-import { instantBusinessHoursBefore } from './business-age';
+import { instantBusinessHoursBefore } from '../business-time/business-age';
 
 /** Reasons the pipeline itself sets, beside those of the rule table (NO_RULE when no rule matched). */
 export const BUILT_IN_TRIAGE_REASONS = ['NO_RULE', 'BOUNCED', 'REOPENED'] as const;

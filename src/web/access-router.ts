@@ -1,7 +1,7 @@
 /** Console sessions (log in, who am I, password change, log out) and machine-token issuing. */
 import { Router, type Request, type Response } from 'express';
 import { MACHINE_ROLES, type AccessService, type LoginResult, type Principal, type Role } from '../access/access';
-import { EESSI_COUNTRIES } from '../helpdesk/ticket';
+import { EESSI_COUNTRIES } from '../helpdesk/tickets/ticket';
 import { AppError } from '../shared/errors';
 import { SESSION_COOKIE, requireRole, sessionIdOf } from './auth';
 import { loginGuard } from './login-guard';

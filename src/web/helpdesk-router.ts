@@ -1,16 +1,16 @@
 /**
- * The level-2 help desk over HTTP (CONTRACT.md §3, §5), for the helpdesk machine role and operators:
+ * The level-2 help desk over HTTP (docs/contract.md §3, §5), for the helpdesk machine role and operators:
  * open a ticket (201, or 200 with the existing one for a known counterpartCountry + counterpartRef),
  * list, read with the SLA computed now, act.
  */
 import { Router, type Request } from 'express';
 import { jsonBody, pathParam } from './request-validation';
-import { EESSI_COUNTRIES } from '../helpdesk/ticket';
-import { ticketSourceOf, type Actor } from '../helpdesk/ticket-request';
-import type { TicketService } from '../helpdesk/ticket-service';
-import { TICKET_STATES, type TicketState } from '../helpdesk/ticket-state';
-import { TICKET_ORDERS, TICKET_SOURCES, type TicketFilter, type TicketSource } from '../helpdesk/ticket-store';
-import { PRIORITIES, type Priority } from '../helpdesk/sla-policy';
+import { EESSI_COUNTRIES } from '../helpdesk/tickets/ticket';
+import { ticketSourceOf, type Actor } from '../helpdesk/tickets/ticket-request';
+import type { TicketService } from '../helpdesk/tickets/ticket-service';
+import { TICKET_STATES, type TicketState } from '../helpdesk/tickets/ticket-state';
+import { TICKET_ORDERS, TICKET_SOURCES, type TicketFilter, type TicketSource } from '../helpdesk/tickets/ticket-store';
+import { PRIORITIES, type Priority } from '../helpdesk/sla/sla-policy';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';

@@ -1,5 +1,5 @@
 /**
- * The reports over HTTP (CONTRACT.md §3, §6): list, read (latest or `version=N`, as JSON, CSV or HTML), the
+ * The reports over HTTP (docs/contract.md §3, §6): list, read (latest or `version=N`, as JSON, CSV or HTML), the
  * versions of a period, and regeneration (a new version). Operators read; supervisors regenerate.
  */
 import { Router, type Request, type Response } from 'express';

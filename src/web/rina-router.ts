@@ -1,5 +1,5 @@
 /**
- * RINA's endpoints (CONTRACT.md §7): the document events RINA's National Interface Endpoint pushes (scope intake),
+ * RINA's endpoints (docs/contract.md §7): the document events RINA's National Interface Endpoint pushes (scope intake),
  * the operator's import of a case, and the adapter's status. Without RINA_URL they answer RIN_NOT_CONFIGURED.
  */
 import { Router } from 'express';

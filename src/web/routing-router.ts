@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import type { Envelope } from '../intake/envelope';
 import { simulateDraft, type SimulationSlots } from '../pipeline/draft-simulation';
 import { factCatalogue } from '../routing/fact-catalogue';
-import { EESSI_COUNTRIES } from '../helpdesk/ticket';
+import { EESSI_COUNTRIES } from '../helpdesk/tickets/ticket';
 import type { InstitutionRow, TerritoryRow } from '../routing/directory';
 import { routeEnvelope } from '../routing/evaluate';
 import { forwardTarget } from '../routing/forward-target';

@@ -1,5 +1,5 @@
 /**
- * The boundaries of STYLE.md, enforced by dependency-cruiser on the real module graph (.dependency-cruiser.cjs):
+ * The boundaries of docs/architecture.md, enforced by dependency-cruiser on the real module graph (.dependency-cruiser.cjs):
  * every import form (import, export … from, require(), import(), package.json subpath imports, type-only imports)
  * is seen. A small fixture tree with one deliberate violation per rule shows that each rule can fail.
  */

@@ -1,6 +1,6 @@
 /**
  * What the module graph cannot show, read from the source text: SQL only in store/, the injected clock in every
- * domain folder, and the size limits of STYLE.md (files ≤ 400 lines; functions ≤ ~60 lines unless a comment
+ * domain folder, and the size limits of docs/architecture.md (files ≤ 400 lines; functions ≤ ~60 lines unless a comment
  * just above says why), in src/ and in the console's console/src/ (issue #22). Each check is also run on a small
  * bad sample, so it is seen to fail.
  */

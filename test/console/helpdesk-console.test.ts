@@ -1,7 +1,7 @@
 /**
  * Workflows of the help desk's pages (issue #13): the ticket list with the SLA colours the service computes and its
  * filters in the URL, paged as the API pages; act on a ticket and see its colour change in the view and in the list;
- * every action of CONTRACT.md §5 from the ticket view, internal and external messages apart, pauses with their
+ * every action of docs/contract.md §5 from the ticket view, internal and external messages apart, pauses with their
  * party, the conversation with the counterpart desk and the history; the service's refusal next to the form;
  * who sees the desk. On PostgreSQL (PGlite when no PostgreSQL is reachable and REQUIRE_SERVICES is not set).
  *

@@ -295,7 +295,7 @@ describe('docs/openapi.yaml', () => {
     const info = doc.info as JsonObject;
     expect(typeof info.title).toBe('string');
     expect(typeof info.version).toBe('string');
-    expect(String(info.description)).toMatch(/CONTRACT\.md §4/);
+    expect(String(info.description)).toMatch(/docs\/contract\.md §4/);
     expect(ops.length).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The help desk over HTTP (CONTRACT.md §3, §5) on PGlite and PostgreSQL: roles, idempotent POST, reads with the
+ * The help desk over HTTP (docs/contract.md §3, §5) on PGlite and PostgreSQL: roles, idempotent POST, reads with the
  * SLA, actions and their errors, lists with filters and paging.
  */
 import request from 'supertest';

@@ -1,6 +1,6 @@
 /** Shared by the help desk's storage, API, AMQP and scheduler tests. */
 import path from 'node:path';
-import type { Actor } from '../../src/helpdesk/ticket-request';
+import type { Actor } from '../../src/helpdesk/tickets/ticket-request';
 import { startHelpdesk, type Helpdesk, type HelpdeskDeps } from '../../src/app/helpdesk';
 import type { Clock } from '../../src/shared/clock';
 import { silentLogger } from '../../src/shared/logger';

@@ -7,17 +7,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Helpdesk } from '../../src/app/helpdesk';
-import { replyRetryDelayMs } from '../../src/helpdesk/reply-outbox';
 import { FixedClock } from '../../src/shared/clock';
 import { capturingLogger } from '../bus/support';
 import { storageDrivers, type TestDatabase } from '../helpers/db';
 import { CONFIG_DIR, counterpartDesk, operator, startTestHelpdesk, ticketBody } from './support';
-
-describe('replyRetryDelayMs', () => {
-  test.each([[1, 1000], [2, 2000], [5, 16_000], [9, 256_000], [10, 300_000], [1000, 300_000], [0, 1000]])('attempt %i waits %i ms', (attempts, ms) => {
-    expect(replyRetryDelayMs(attempts)).toBe(ms);
-  });
-});
 
 describe.each(storageDrivers())('thread and calendar revisions on %s', (_name, open) => {
   let tdb: TestDatabase;

@@ -6,7 +6,7 @@ import {
   nextOpening,
   type CalendarDefinition,
   type WeeklyHours,
-} from '../../src/helpdesk';
+} from '../../src/business-time';
 import { AppError } from '../../src/shared/errors';
 import { calendars, d, deskCalendar as fr, h } from './fixtures';
 

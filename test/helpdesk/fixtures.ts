@@ -1,7 +1,8 @@
 /** The shipped help desk configuration, loaded once for the help desk tests. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HOUR_MS, loadCalendars, parseSlaPolicies, type CalendarsConfig, type SlaPolicyConfig } from '../../src/helpdesk';
+import { HOUR_MS, loadCalendars, type CalendarsConfig } from '../../src/business-time';
+import { parseSlaPolicies, type SlaPolicyConfig } from '../../src/helpdesk';
 
 const ROOT = path.resolve(__dirname, '../..');
 

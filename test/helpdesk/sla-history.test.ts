@@ -4,10 +4,9 @@
  * calendar change in the middle of a month (a ticket keeps the calendar revision in force at its slaStartAt).
  * Local times are Paris time; policy 2024-05: P1 2 h/8 h, P2 4 h/24 h, P3 8 h/80 h, P4 16 h/160 h.
  */
-import {
-  buildCalendar, computeSla, type CalendarDefinition, type Priority, type SlaStatus, type TicketEvent,
-} from '../../src/helpdesk';
-import { calendarDefinitionOf, revisionAt, type CalendarRevision } from '../../src/helpdesk/calendar-snapshots';
+import { buildCalendar, type CalendarDefinition } from '../../src/business-time';
+import { computeSla, type Priority, type SlaStatus, type TicketEvent } from '../../src/helpdesk';
+import { calendarDefinitionOf, revisionAt, type CalendarRevision } from '../../src/business-time/calendar-snapshots';
 import { calendars, d, deskCalendar, h, policies } from './fixtures';
 
 type Row = [at: string, action: 'created' | 'respond' | 'resolve' | 'wait' | 'resume'] | [at: string, action: 'priority', to: Priority];

@@ -31,7 +31,7 @@ describe('policyFor picks the version in force at slaStartAt', () => {
   });
 });
 
-describe('targets of the shipped policy (CONTRACT.md §5)', () => {
+describe('targets of the shipped policy (docs/contract.md §5)', () => {
   test.each([
     ['P1: 2 h / 8 h', 'P1', h(2), h(8)],
     ['P2: 4 h / 24 h', 'P2', h(4), h(24)],

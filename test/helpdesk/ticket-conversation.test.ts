@@ -1,7 +1,7 @@
 /** What each action tells the counterpart desk (ticket-conversation.ts), as a table: one named row per case. */
-import { outboundMessage, replyMessageId } from '../../src/helpdesk/ticket-conversation';
-import { parseTicketAction } from '../../src/helpdesk/ticket-request';
-import type { TicketRecord } from '../../src/helpdesk/ticket-store';
+import { outboundMessage, replyMessageId } from '../../src/helpdesk/tickets/ticket-conversation';
+import { parseTicketAction } from '../../src/helpdesk/tickets/ticket-request';
+import type { TicketRecord } from '../../src/helpdesk/tickets/ticket-store';
 
 const at = new Date('2025-05-06T08:00:00Z');
 const counterpartTicket = {

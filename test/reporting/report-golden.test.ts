@@ -6,8 +6,8 @@
  * with the year before beside it.
  */
 import request from 'supertest';
-import { ticketSlaWith } from '../../src/helpdesk/ticket-view';
-import { PolicySnapshots } from '../../src/helpdesk/policy-snapshots';
+import { ticketSlaWith } from '../../src/helpdesk/tickets/ticket-view';
+import { PolicySnapshots } from '../../src/helpdesk/sla/policy-snapshots';
 import { renderReport } from '../../src/reporting/render';
 import type { Report } from '../../src/reporting/report-model';
 import { monthPeriod } from '../../src/reporting/period';

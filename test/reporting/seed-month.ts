@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import request from 'supertest';
 import type { Service } from '../../src/app/service';
 import { loadRuleTableFromConfig } from '../../src/routing/config-files';
-import type { Actor } from '../../src/helpdesk/ticket-request';
+import type { Actor } from '../../src/helpdesk/tickets/ticket-request';
 import type { FixedClock } from '../../src/shared/clock';
 import { makeEnvelope } from '../helpers/envelopes';
 

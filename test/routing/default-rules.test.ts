@@ -1,5 +1,5 @@
 /**
- * The shipped default table (config/rules.json) against ROUTING.md §2, one named row per case: every rule,
+ * The shipped default table (config/rules.json) against docs/routing.md §2, one named row per case: every rule,
  * the day before and the day of each "since", institution validity, Corsica, overseas, 59/62/76, NIR checks,
  * French references. Dates are fixed; nothing depends on today.
  */
@@ -122,7 +122,7 @@ const rows: Row[] = [
   { name: 'miscellaneous BUC, nothing to go on', spec: { bucType: 'M_BUC_03a' }, ruleId: 'FALLBACK', expect: 'triage:NO_RULE' },
 ];
 
-describe('default rule table (ROUTING.md §2)', () => {
+describe('default rule table (docs/routing.md §2)', () => {
   const { directory, ruleTable } = defaultConfig();
 
   it.each(rows)('$name → $ruleId', (row) => {

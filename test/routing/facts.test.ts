@@ -1,4 +1,4 @@
-/** Facts extraction (ROUTING.md §1) from CDM-shaped SEDs, including real NAV fixtures. */
+/** Facts extraction (docs/routing.md §1) from CDM-shaped SEDs, including real NAV fixtures. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Envelope } from '../../src/intake/envelope';

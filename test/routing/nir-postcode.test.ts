@@ -1,4 +1,4 @@
-/** NIR key and birth checks; postal code → département (ROUTING.md §1). */
+/** NIR key and birth checks; postal code → département (docs/routing.md §1). */
 import { isNirValid, nirKey, nirMatchesBirthDate, normaliseNir, withNirKey } from '../../src/routing/nir';
 import { departementFromPostalCode, residenceFrom } from '../../src/routing/postcode';
 import { NIR } from './helpers';

@@ -21,7 +21,7 @@ describe('the shipped rule table', () => {
     expect(validateRuleTable(shipped(), directory)).toEqual({ valid: true, errors: [] });
   });
 
-  it('follows the ROUTING.md order', () => {
+  it('follows the docs/routing.md order', () => {
     expect(shipped().rules.map((r) => r.id)).toEqual([
       'AFFINITY', 'GATE-NO-PERSON', 'GATE-NIR', 'LA-URSSAF', 'UB-FRANCE-TRAVAIL', 'R-CNAV-RECOVERY', 'R-REFERENCED',
       'FB-MSA-CORSE', 'FB-REFERENCED', 'FB-RESIDENCE', 'P-SPECIAL-SCHEME', 'P-INVALIDITY-RESIDENCE', 'P-RESIDENCE',

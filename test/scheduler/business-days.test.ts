@@ -1,5 +1,5 @@
 /** Business days on the desk calendar (Mon–Fri 09:00–17:00 Europe/Paris, French public holidays): the pipeline watch's deadlines. */
-import { addBusinessDays } from '../../src/helpdesk/business-days';
+import { addBusinessDays } from '../../src/business-time/business-days';
 import { loadHelpdeskConfig } from '../../src/helpdesk/helpdesk-config';
 
 const desk = loadHelpdeskConfig('config').calendars.get('FR-desk');

@@ -1,4 +1,4 @@
-/** The error catalogue: codes never reused, retired codes kept out, one meaning per prefix, the README in step. */
+/** The error catalogue: codes never reused, retired codes kept out, one meaning per prefix, docs/errors.md in step. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { codeClass, ERRORS, RETIRED_ERROR_CODES, type ErrorCode } from '../../src/shared/errors';
@@ -22,12 +22,12 @@ describe('error catalogue', () => {
     expect(docs.filter((d) => d.includes('size limit') || d.includes('exceeds 5 mib'))).toHaveLength(1);
   });
 
-  it('classes every code, and lists retired codes in the README', () => {
+  it('classes every code, and lists retired codes in docs/errors.md', () => {
     for (const code of Object.keys(ERRORS) as ErrorCode[]) expect(['input', 'dependency', 'unexpected']).toContain(codeClass(code));
     expect(codeClass('DEP_DATABASE_DOWN')).toBe('dependency');
     expect(codeClass('VAL_UNSTORABLE_TEXT')).toBe('input');
     expect(codeClass('INT_UNEXPECTED')).toBe('unexpected');
-    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-    for (const code of RETIRED) expect(readme).toContain(`| \`${code}\` |`);
+    const doc = readFileSync(path.join(__dirname, '..', '..', 'docs', 'errors.md'), 'utf8');
+    for (const code of RETIRED) expect(doc).toContain(`| \`${code}\` |`);
   });
 });

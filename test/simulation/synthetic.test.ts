@@ -1,4 +1,4 @@
-/** The synthetic traffic generator: deterministic, realistic, in the CONTRACT.md §2 shape. */
+/** The synthetic traffic generator: deterministic, realistic, in the docs/contract.md §2 shape. */
 import path from 'node:path';
 import type { Envelope } from '../../src/intake/envelope';
 import { isNirValid, nirMatchesBirthDate, normaliseNir } from '../../src/routing/nir';

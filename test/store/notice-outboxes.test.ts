@@ -6,7 +6,7 @@
  * with a later next attempt, and a ticket's warning goes out before its breach.
  */
 import type { Helpdesk } from '../../src/app/helpdesk';
-import { escalationRelayStep } from '../../src/helpdesk/escalation-notices';
+import { escalationRelayStep } from '../../src/helpdesk/sla/escalation-notices';
 import { reportRelayStep } from '../../src/reporting/report-notices';
 import { NOTIFY_RETRY } from '../../src/shared/backoff';
 import { FixedClock } from '../../src/shared/clock';

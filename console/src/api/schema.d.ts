@@ -419,7 +419,7 @@ export interface paths {
         put?: never;
         /**
          * Take one envelope (one received SED)
-         * @description The intake of one SED of a BUC, as the RINA adapter delivers it (CONTRACT.md §2). The body is read as raw
+         * @description The intake of one SED of a BUC, as the RINA adapter delivers it (docs/contract.md §2). The body is read as raw
          *     bytes whatever its `Content-Type`, so that a rejected input can be kept byte for byte: every input ends
          *     either stored once, recognised as a duplicate, or in quarantine with its reason (never lost).
          *
@@ -1159,7 +1159,7 @@ export interface paths {
         };
         /**
          * What operators decided for similar cases
-         * @description Institutions that similar cases went to, best first (CONTRACT.md §3): first where the same person's
+         * @description Institutions that similar cases went to, best first (docs/contract.md §3): first where the same person's
          *     earlier cases of the same sector went (matched on a keyed HMAC-SHA256 of the French PIN, never the PIN),
          *     then level by level from cases sharing BUC type, sending country, residence (département, else country)
          *     and reference networks, down to sector and residence (README: "What similar means"). Only cases an
@@ -1317,7 +1317,7 @@ export interface paths {
         put?: never;
         /**
          * Open a level-2 ticket
-         * @description Opens a help desk ticket (CONTRACT.md §5), e.g. another country's desk asking where a SED of a BUC went.
+         * @description Opens a help desk ticket (docs/contract.md §5), e.g. another country's desk asking where a SED of a BUC went.
          *     `counterpartCountry` + `counterpartRef` is the idempotency key: the same pair again answers 200 with the
          *     existing ticket. The SLA clock starts at `slaStartAt` (e.g. the SED's `legalDeliveryAt`; default creation
          *     time), at the next business opening, under the SLA policy version in force then (`config/sla-policy.json`,
@@ -1518,7 +1518,7 @@ export interface paths {
         put?: never;
         /**
          * Take a RINA document event (RINA's National Interface Endpoint)
-         * @description A document event pushed by RINA (CONTRACT.md §7). The event is checked (`schemas/rina-event.schema.json`) and
+         * @description A document event pushed by RINA (docs/contract.md §7). The event is checked (`schemas/rina-event.schema.json`) and
          *     stored, then answered 202; the same case, document and version again is the same event (`duplicate`, 202).
          *     A worker then reads the case and the document through RINA's CPI and takes the §2 envelope in through intake
          *     (`envelopeId` `<type>_<id>_<latest version>`, `legalDeliveryAt` = the receive date, else the creation date;
@@ -1603,7 +1603,7 @@ export interface components {
             notification: "pending" | "sent" | "none";
         };
         /**
-         * @description CONTRACT.md §6 keys, and more: see the README (Reports). Counts are cases unless named otherwise; business
+         * @description docs/contract.md §6 keys, and more: see the README (Reports). Counts are cases unless named otherwise; business
          *     hours on the desk calendar of each ticket's SLA policy version.
          */
         Report: {
@@ -2692,7 +2692,7 @@ export interface components {
             /** @description Only and required with `priority`: the new priority. */
             priority?: components["schemas"]["Priority"];
         };
-        /** @description The contract's `sla` (CONTRACT.md §5) and the detail the console shows, computed at `asOf`; durations in business milliseconds. */
+        /** @description The contract's `sla` (docs/contract.md §5) and the detail the console shows, computed at `asOf`; durations in business milliseconds. */
         TicketSla: {
             policyVersion: string;
             /**
@@ -3013,7 +3013,7 @@ export interface components {
         } & {
             [key: string]: components["schemas"]["node"];
         };
-        /** Envelope: one received SED (CONTRACT.md §2) */
+        /** Envelope: one received SED (docs/contract.md §2) */
         "envelope.schema": {
             /** @description Idempotency key, <sedType>_<documentId>_<documentVersion>: the same id twice is one envelope. */
             envelopeId: string;
@@ -3131,7 +3131,7 @@ export interface components {
             [key: string]: components["schemas"]["sed.schema"];
         };
         /**
-         * New level-2 help desk ticket (CONTRACT.md §5)
+         * New level-2 help desk ticket (docs/contract.md §5)
          * @description The body of POST /api/tickets and of a liaison.helpdesk message (same schema). counterpartCountry + counterpartRef is the idempotency key: the same pair twice is one ticket. Unknown keys are refused so that a misspelt slaStartAt cannot silently start the clock at creation time.
          */
         "ticket.schema": {
@@ -3184,7 +3184,7 @@ export interface components {
             creationDate: unknown;
         };
         /**
-         * RINA document event (CONTRACT.md §7), as pushed by RINA's National Interface Endpoint
+         * RINA document event (docs/contract.md §7), as pushed by RINA's National Interface Endpoint
          * @description Any documentEventType is accepted (other than RECEIVE_DOCUMENT they are ignored); a RECEIVE_DOCUMENT event must describe its document fully. payLoad may arrive as a JSON text: it is parsed before this check.
          */
         "rina-event.schema": {
@@ -4616,7 +4616,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description An envelope (CONTRACT.md §2), at most 1 MiB. */
+        /** @description An envelope (docs/contract.md §2), at most 1 MiB. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["envelope.schema"];

@@ -4,7 +4,7 @@ import { NewTicketPage } from './ticket-new';
 import { TicketPage } from './ticket-page';
 import { TicketsPage } from './tickets-page';
 
-/** Who may read and act on tickets: help-desk agents, and operators (the API lets both, CONTRACT.md §3). */
+/** Who may read and act on tickets: help-desk agents, and operators (the API lets both, docs/contract.md §3). */
 const DESK_ROLES: PageDef['roles'] = ['helpdesk', 'operator'];
 
 export const ticketsPage: PageDef = {

@@ -1,5 +1,5 @@
 /**
- * Acting on a ticket (POST /api/tickets/:id/actions, CONTRACT.md §5): the actions the ticket's state allows, as
+ * Acting on a ticket (POST /api/tickets/:id/actions, docs/contract.md §5): the actions the ticket's state allows, as
  * the service lists them in `allowedActions`, with what each takes (the party of a wait, the new priority, the
  * assignee) and an optional message, internal or external. The preselected visibility is the one the API would
  * choose by default (external for a response, a resolution, a reopening and a question to the counterpart); the

@@ -2,10 +2,10 @@
  * What the help desk needs from storage (src/store/ticket-repository.ts implements it). Every TicketWriter method
  * runs inside one transaction, so an action, its audit event and the ticket's new state commit together.
  */
-import type { Page, PageRequest } from '../shared/paging';
-import type { CalendarRevisionReader, CalendarRevisionStore } from './calendar-snapshots';
-import type { EscalationKind } from './escalation';
-import type { Priority, SlaPolicyVersionConfig } from './sla-policy';
+import type { Page, PageRequest } from '../../shared/paging';
+import type { CalendarRevisionReader, CalendarRevisionStore } from '../../business-time/calendar-snapshots';
+import type { EscalationKind } from '../sla/escalation';
+import type { Priority, SlaPolicyVersionConfig } from '../sla/sla-policy';
 import type { ActionName, TicketState, WaitParty } from './ticket-state';
 
 export const TICKET_SOURCES = ['counterpart', 'institution', 'operator', 'automatic'] as const;

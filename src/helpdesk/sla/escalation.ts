@@ -12,7 +12,7 @@
  * - If a run finds both the warning and the breach of a clock pending (e.g. after a scheduler outage), both are
  *   returned, warning first, so the ticket's history states every threshold that was crossed.
  */
-import { isBusinessTime, type BusinessCalendar } from './calendar';
+import { isBusinessTime, type BusinessCalendar } from '../../business-time/calendar';
 import type { SlaStatus } from './sla-clock';
 
 export const ESCALATION_KINDS = [

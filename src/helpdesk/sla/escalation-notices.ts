@@ -1,5 +1,5 @@
 /**
- * Escalation notifications on the notifications exchange (CONTRACT.md §4), sent from an outbox by the generic
+ * Escalation notifications on the notifications exchange (docs/contract.md §4), sent from an outbox by the generic
  * notice relay (src/shared/notice-relay.ts): the sweep commits the escalation first, then the relay leases it,
  * publishes it outside any transaction, confirmed by the broker, and marks it sent. With the broker down the rows
  * wait and are retried; a crash between confirm and mark sends the same messageId again once the lease expires
@@ -9,12 +9,12 @@
  * bind to breaches only (`helpdesk.escalation.*-breach`) or to everything (`helpdesk.escalation.#`). The body
  * carries ids and SLA facts only: subject and description may name people and stay in the database.
  */
-import type { Clock } from '../shared/clock';
-import type { Logger } from '../shared/logger';
-import { noticeRelayStep, type NoticeBus, type NoticeOutbox } from '../shared/notice-relay';
+import type { Clock } from '../../shared/clock';
+import type { Logger } from '../../shared/logger';
+import { noticeRelayStep, type NoticeBus, type NoticeOutbox } from '../../shared/notice-relay';
 import type { EscalationKind } from './escalation';
 import type { Priority } from './sla-policy';
-import type { TicketState } from './ticket-state';
+import type { TicketState } from '../tickets/ticket-state';
 
 export interface EscalationNotice {
   ticketId: string;

@@ -3,7 +3,7 @@
  * response carries a message, and the bounds of a requested `slaStartAt` (the SLA figures go to the Technical
  * Commission: a desk must not be able to open a ticket already breached).
  */
-import { AppError } from '../shared/errors';
+import { AppError } from '../../shared/errors';
 import type { ParsedAction, Actor } from './ticket-request';
 
 /** What a counterpart desk may do on its own tickets: add to the conversation, and reopen what it finds unsolved. */

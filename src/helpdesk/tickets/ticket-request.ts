@@ -3,9 +3,9 @@
  * a new ticket against schemas/ticket.schema.json, an action against the rules below. Both throw
  * REQ_INVALID_BODY with one detail per problem (path + message).
  */
-import { AppError, type ErrorDetail } from '../shared/errors';
-import { describeErrors, validatorFor } from '../validation/schemas';
-import { PRIORITIES, type Priority } from './sla-policy';
+import { AppError, type ErrorDetail } from '../../shared/errors';
+import { describeErrors, validatorFor } from '../../validation/schemas';
+import { PRIORITIES, type Priority } from '../sla/sla-policy';
 import type { NewTicketRequest } from './ticket';
 import { ACTION_NAMES, WAIT_PARTIES, type ActionName, type TicketAction, type WaitParty } from './ticket-state';
 import type { TicketSource, Visibility } from './ticket-store';

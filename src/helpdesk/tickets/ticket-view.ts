@@ -1,12 +1,12 @@
 /**
- * A ticket as the API shows it: its fields, its SLA computed now (CONTRACT.md §5 plus the detail the console
+ * A ticket as the API shows it: its fields, its SLA computed now (docs/contract.md §5 plus the detail the console
  * needs), the escalations raised, the actions possible, and its history. Internal messages are shown only to
  * those who may see them (operators); other callers see that the event happened, not what was written.
  */
-import type { TicketCalendars } from './calendar-snapshots';
-import { clockStandings, slaStanding, type EscalationKind } from './escalation';
-import { computeSla, slaView, type SlaStatus, type TicketEvent } from './sla-clock';
-import type { Priority, SlaPolicyVersion } from './sla-policy';
+import type { TicketCalendars } from '../../business-time/calendar-snapshots';
+import { clockStandings, slaStanding, type EscalationKind } from '../sla/escalation';
+import { computeSla, slaView, type SlaStatus, type TicketEvent } from '../sla/sla-clock';
+import type { Priority, SlaPolicyVersion } from '../sla/sla-policy';
 import { allowedActions } from './ticket-state';
 import type { EscalationRecord, SlaSnapshot, ThreadMessage, TicketEventRecord, TicketRecord } from './ticket-store';
 

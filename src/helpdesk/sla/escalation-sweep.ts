@@ -5,14 +5,14 @@
  * notification waiting in the outbox. The (ticket, kind) primary key makes "once per threshold" hold even if
  * two sweeps ever overlapped.
  */
-import { isAppError } from '../shared/errors';
-import type { Logger } from '../shared/logger';
+import { isAppError } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
 import { escalationsDue, type EscalationKind } from './escalation';
-import type { HelpdeskConfig } from './helpdesk-config';
+import type { HelpdeskConfig } from '../helpdesk-config';
 import type { PolicySnapshots } from './policy-snapshots';
-import { SYSTEM_ACTORS } from './ticket-request';
+import { SYSTEM_ACTORS } from '../tickets/ticket-request';
 import type { SlaStatus } from './sla-clock';
-import type { TicketEventRecord, TicketReader, TicketRecord, TicketWriter } from './ticket-store';
+import type { TicketEventRecord, TicketReader, TicketRecord, TicketWriter } from '../tickets/ticket-store';
 
 
 export interface RaisedEscalation {

@@ -1,6 +1,6 @@
 /**
  * The SLA clock: a pure function of the policy version, the calendars, the priority, slaStartAt, the ticket's
- * events and `now` (CONTRACT.md §5).
+ * events and `now` (docs/contract.md §5).
  *
  * Rules, and the choices made where the contract is silent:
  * - Both clocks start at the first business instant at or after slaStartAt (which may precede the ticket).
@@ -24,10 +24,10 @@
  *   to P1 after 3 business hours has already missed its 2-hour response). `priority` in the input is the one the
  *   ticket opened with; as of an instant before a change, the earlier priority applies.
  */
-import { AppError } from '../shared/errors';
-import { addBusinessMs, businessMsBetween, nextOpening, type BusinessCalendar } from './calendar';
+import { AppError } from '../../shared/errors';
+import { addBusinessMs, businessMsBetween, nextOpening, type BusinessCalendar } from '../../business-time/calendar';
 import { targetsFor, type Priority, type SlaPolicyVersion } from './sla-policy';
-import { applyAction, isWaiting, type TicketAction, type TicketState } from './ticket-state';
+import { applyAction, isWaiting, type TicketAction, type TicketState } from '../tickets/ticket-state';
 
 /** One recorded state change; `created` may only come first. */
 export type TicketEvent = { at: Date } & (TicketAction | { action: 'created' });
@@ -212,7 +212,7 @@ export function computeSla(input: SlaInput): SlaStatus {
   };
 }
 
-/** The `sla` object a ticket exposes (CONTRACT.md §5), times as RFC 3339 UTC strings. */
+/** The `sla` object a ticket exposes (docs/contract.md §5), times as RFC 3339 UTC strings. */
 export function slaView(sla: SlaStatus): {
   policyVersion: string;
   firstResponseDueAt: string;

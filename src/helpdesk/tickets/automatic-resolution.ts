@@ -9,9 +9,9 @@
  * composition root to ForwardingService and TriageService), and the pipeline watch sweeps for causes gone that no
  * fact reported (a fact before the help desk started, a resolution refused by a lock), as a safety net.
  */
-import type { CaseFact, CaseFactListener, CaseWriter } from '../cases/case-store';
-import type { Logger } from '../shared/logger';
-import type { HelpdeskMetrics } from './helpdesk-metrics';
+import type { CaseFact, CaseFactListener, CaseWriter } from '../../cases/case-store';
+import type { Logger } from '../../shared/logger';
+import type { HelpdeskMetrics } from '../helpdesk-metrics';
 import type { Actor } from './ticket-request';
 import type { TicketService } from './ticket-service';
 import type { TicketRecord, TicketWriter } from './ticket-store';

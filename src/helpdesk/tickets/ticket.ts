@@ -2,7 +2,7 @@
  * A new level-2 ticket as it arrives (POST /api/tickets body and liaison.helpdesk message body; both are
  * validated against schemas/ticket.schema.json before they reach the domain).
  */
-import type { Priority } from './sla-policy';
+import type { Priority } from '../sla/sla-policy';
 
 /** Countries that may open tickets: the EESSI participants (EL = Greece, UK = United Kingdom), FR included. */
 export const EESSI_COUNTRIES = [

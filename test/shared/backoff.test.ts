@@ -1,4 +1,10 @@
-import { backoffDelay, backoffPolicy, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from '../../src/bus/backoff';
+/**
+ * The one backoff formula of the service (src/shared/backoff.ts), as tables: the formula on a small policy, then
+ * every named policy its callers use (the bus's reconnects, the routing stage, forwards, replies, notices).
+ */
+import {
+  backoffDelay, backoffPolicy, DEFAULT_RECONNECT_BACKOFF, nextAttemptAt, NOTIFY_RETRY, PUBLISH_RETRY, REPLY_RETRY, STAGE_RETRY, type BackoffPolicy,
+} from '../../src/shared/backoff';
 
 const noJitter: BackoffPolicy = { initialMs: 100, maxMs: 1_000, factor: 2, jitter: 0 };
 const mid = (): number => 0.5; // a draw in the middle: no offset
@@ -53,6 +59,29 @@ describe('backoffDelay', () => {
   it('clamps nonsensical policies instead of returning negative or NaN delays', () => {
     expect(backoffDelay(3, { initialMs: -5, maxMs: 1_000, factor: 0.5, jitter: 7 }, high)).toBe(0);
     expect(backoffDelay(3, { initialMs: 100, maxMs: 1_000, factor: 0.5, jitter: -1 }, high)).toBe(100);
+  });
+});
+
+describe('the named policies (no jitter: spread by their own timestamps)', () => {
+  it.each([
+    ['a reply: first retry after 1 s', REPLY_RETRY, 1, 1_000],
+    ['a reply: second after 2 s', REPLY_RETRY, 2, 2_000],
+    ['a reply: fifth after 16 s', REPLY_RETRY, 5, 16_000],
+    ['a reply: ninth after 256 s', REPLY_RETRY, 9, 256_000],
+    ['a reply: tenth capped at 5 min', REPLY_RETRY, 10, 300_000],
+    ['a reply: retried for ever, at 5 min', REPLY_RETRY, 1_000, 300_000],
+    ['a reply: attempt 0 is the first', REPLY_RETRY, 0, 1_000],
+    ['a forward: first retry after 2 s', PUBLISH_RETRY, 1, 2_000],
+    ['a forward: capped at 5 min', PUBLISH_RETRY, 20, 300_000],
+    ['a notice: first retry after 5 s', NOTIFY_RETRY, 1, 5_000],
+    ['a notice: capped at 10 min', NOTIFY_RETRY, 20, 600_000],
+    ['a routing stage item: first retry after 1 s', STAGE_RETRY, 1, 1_000],
+    ['a routing stage item: capped at 5 min', STAGE_RETRY, 30, 300_000],
+  ])('%s', (_name, policy, attempt, expected) => {
+    // The draw does not matter without jitter: any draw gives the same delay.
+    expect(backoffDelay(attempt, policy, low)).toBe(expected);
+    expect(backoffDelay(attempt, policy, high)).toBe(expected);
+    expect(nextAttemptAt(new Date('2026-01-05T10:00:00Z'), attempt, policy).getTime()).toBe(Date.parse('2026-01-05T10:00:00Z') + expected);
   });
 });
 

@@ -7,16 +7,16 @@
  * Subjects, descriptions and messages may name people: they are stored and shown, never logged.
  */
 import { DateTime } from 'luxon';
-import type { AuditTrail } from '../audit/audit-trail';
-import type { Clock } from '../shared/clock';
-import { AppError } from '../shared/errors';
-import type { Logger } from '../shared/logger';
-import type { Page, PageRequest } from '../shared/paging';
-import type { CalendarSnapshots } from './calendar-snapshots';
-import type { HelpdeskConfig } from './helpdesk-config';
-import type { HelpdeskMetrics } from './helpdesk-metrics';
-import type { PolicySnapshots } from './policy-snapshots';
-import type { Priority } from './sla-policy';
+import type { AuditTrail } from '../../audit/audit-trail';
+import type { Clock } from '../../shared/clock';
+import { AppError } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import type { Page, PageRequest } from '../../shared/paging';
+import type { CalendarSnapshots } from '../../business-time/calendar-snapshots';
+import type { HelpdeskConfig } from '../helpdesk-config';
+import type { HelpdeskMetrics } from '../helpdesk-metrics';
+import type { PolicySnapshots } from '../sla/policy-snapshots';
+import type { Priority } from '../sla/sla-policy';
 import { ticketIdempotencyKey } from './ticket';
 import { boundedSlaStart, counterpartAction, requireResponseMessage } from './ticket-guards';
 import { outboundMessage } from './ticket-conversation';

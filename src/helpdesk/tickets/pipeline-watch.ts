@@ -10,10 +10,10 @@
  *
  * Both are P3. Subjects and descriptions carry ids and dates only, never the people concerned.
  */
-import { HOUR_MS, businessMsBetween } from './calendar';
-import { addBusinessDays } from './business-days';
-import { deskCalendarAt, type HelpdeskConfig } from './helpdesk-config';
-import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from './settings';
+import { HOUR_MS, businessMsBetween } from '../../business-time/calendar';
+import { addBusinessDays } from '../../business-time/business-days';
+import { deskCalendarAt, type HelpdeskConfig } from '../helpdesk-config';
+import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../settings';
 import { SYSTEM_ACTORS } from './ticket-request';
 import type { AutomaticTicketRequest, TicketService } from './ticket-service';
 import type { TicketWriter } from './ticket-store';

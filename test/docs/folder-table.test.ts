@@ -1,12 +1,13 @@
-/** The README's folder table names every folder of src/, so a newcomer finds the owner of each concern. */
+/** The folder table of docs/architecture.md names every folder of src/, so a newcomer finds the owner of each concern. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
-const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const table = readme.slice(readme.indexOf('| folder | what |'), readme.indexOf('### Decisions worth knowing'));
+const doc = readFileSync(path.join(ROOT, 'docs', 'architecture.md'), 'utf8');
+const start = doc.indexOf('| folder | what |');
+const table = doc.slice(start, doc.indexOf('\n\n', start));
 
-describe('README architecture table', () => {
+describe('the folder table of docs/architecture.md', () => {
   it('has a row for every folder of src/', () => {
     const folders = readdirSync(path.join(ROOT, 'src')).filter((f) => statSync(path.join(ROOT, 'src', f)).isDirectory());
     expect(folders.length).toBeGreaterThan(10);

@@ -4,12 +4,12 @@
  * config/sla-policy.json therefore changes nothing for tickets (nor for reported months): the difference is
  * reported at start, and the remedy is a new version with a later effectiveFrom.
  */
-import { AppError } from '../shared/errors';
-import type { Logger } from '../shared/logger';
-import type { CalendarRegistry } from './calendar-config';
-import { policyDefinition } from './helpdesk-config';
+import { AppError } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import type { CalendarRegistry } from '../../business-time/calendar-config';
+import { policyDefinition } from '../helpdesk-config';
 import { parseSlaPolicies, policyFor, PRIORITIES, type SlaPolicies, type SlaPolicyVersion, type SlaPolicyVersionConfig } from './sla-policy';
-import type { StoredPolicyVersion, TicketReader, TicketWriter } from './ticket-store';
+import type { StoredPolicyVersion, TicketReader, TicketWriter } from '../tickets/ticket-store';
 
 /** Fields of a configured version that differ from its recorded snapshot (comments ignored). */
 export function policyDifferences(configured: SlaPolicyVersionConfig, recorded: SlaPolicyVersionConfig): string[] {

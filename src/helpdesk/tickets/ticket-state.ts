@@ -1,5 +1,5 @@
 /**
- * The ticket state machine (CONTRACT.md §5). Pure: the service stores the returned state and an audit event.
+ * The ticket state machine (docs/contract.md §5). Pure: the service stores the returned state and an audit event.
  *
  * Choices where the contract is silent:
  * - `wait` needs a first response: a ticket leaves `new` only by `respond` or `resolve`, so the response clock
@@ -14,8 +14,8 @@
  * - `priority` changes the priority, not the state; it is refused on a resolved or closed ticket (its measured
  *   history is done) and when the priority would not change.
  */
-import { AppError } from '../shared/errors';
-import type { Priority } from './sla-policy';
+import { AppError } from '../../shared/errors';
+import type { Priority } from '../sla/sla-policy';
 
 export const TICKET_STATES = [
   'new',

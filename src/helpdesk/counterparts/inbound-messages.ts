@@ -4,13 +4,13 @@
  * primary key decides, not a look-up first); it resumes a ticket waiting on the counterpart and reopens a
  * resolved or closed one. Nothing goes back for these: the counterpart is the one who spoke.
  */
-import type { Clock } from '../shared/clock';
-import { AppError } from '../shared/errors';
-import type { Logger } from '../shared/logger';
-import type { HelpdeskMetrics } from './helpdesk-metrics';
-import { parseInboundMessage, SYSTEM_ACTORS, type Actor, type ParsedAction } from './ticket-request';
-import type { TicketService } from './ticket-service';
-import type { ThreadEvent, TicketStore } from './ticket-store';
+import type { Clock } from '../../shared/clock';
+import { AppError } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import type { HelpdeskMetrics } from '../helpdesk-metrics';
+import { parseInboundMessage, SYSTEM_ACTORS, type Actor, type ParsedAction } from '../tickets/ticket-request';
+import type { TicketService } from '../tickets/ticket-service';
+import type { ThreadEvent, TicketStore } from '../tickets/ticket-store';
 
 export interface InboundResult {
   ticketId: string;

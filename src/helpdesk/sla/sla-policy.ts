@@ -7,8 +7,8 @@
  * targets of a published version would rewrite history, which is why the store should keep a snapshot of every
  * version it has applied (see the report of this module).
  */
-import { AppError, type ErrorDetail } from '../shared/errors';
-import { HOUR_MS } from './calendar';
+import { AppError, type ErrorDetail } from '../../shared/errors';
+import { HOUR_MS } from '../../business-time/calendar';
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
