@@ -35,7 +35,7 @@ import type { Metrics } from '../shared/metrics';
 import { WorkerLoop } from '../shared/worker-loop';
 import type { Database } from '../store/database';
 import { runExclusively } from '../store/job-lock';
-import { causeReaderSharing, PgCauseReader, PgEscalationOutbox, PgPipelineWatchWriter } from '../store/ticket-pipeline-repository';
+import { causeReaderIn, PgCauseReader, PgEscalationOutbox, PgPipelineWatchWriter } from '../store/ticket-pipeline-repository';
 import { PgTicketStore, PgTicketWriter } from '../store/ticket-repository';
 import { PgReplyOutbox } from '../store/ticket-thread-repository';
 import { helpdeskRouter } from '../web/helpdesk-router';
@@ -114,7 +114,7 @@ export async function startHelpdesk(deps: HelpdeskDeps): Promise<Helpdesk> {
       { idleMs: deps.replyPollMs ?? 1000, logger });
     replies.start();
   }
-  const followCase = caseFollowUp({ service, logger, metrics }, causeReaderSharing);
+  const followCase = caseFollowUp({ service, logger, metrics }, causeReaderIn);
 
   const relay = deps.bus
     ? escalationRelayStep({

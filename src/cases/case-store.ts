@@ -2,6 +2,7 @@
  * What the case pipeline (routing, forwarding, triage) needs from storage. Every method of CaseWriter runs
  * inside one transaction, so a routing decision, its forward (outbox) and the case state commit together.
  */
+import type { TransactionScope } from '../shared/transaction-scope';
 import type { Envelope } from '../intake/envelope';
 
 export type CaseStatus = 'forwarded' | 'triage' | 'returned';
@@ -119,6 +120,8 @@ export interface LatestDecision {
 }
 
 export interface CaseWriter {
+  /** The transaction this writer works in, for a follower whose change must commit with the case's (CaseFacts). */
+  readonly scope: TransactionScope;
   /** Writes a change set (cases first, then decisions, forwards, events) at `at`; returns the decision ids by key. */
   apply(changes: CaseChanges, at: Date): Promise<Map<string, number>>;
   envelope(envelopeId: string): Promise<StoredEnvelope | undefined>;

@@ -3,9 +3,11 @@ import type {
   CaseChanges, CaseRecord, CaseStore, CaseWriter, DecisionRecord, EnvelopeState, ForwardRecord, StoredEnvelope,
 } from '../cases/case-store';
 import type { Envelope } from '../intake/envelope';
+import type { TransactionScope } from '../shared/transaction-scope';
 import * as writes from './case-changes';
 import type { Database, Sql } from './database';
 import * as hold from './forward-hold';
+import { scopeOf } from './sql-scope';
 
 export interface CaseRow {
   case_id: string; buc_type: string; sender_institution_id: string; sender_country: string; status: CaseRecord['status'];
@@ -32,8 +34,11 @@ export const forwardFromRow = (r: ForwardRow): ForwardRecord => ({
 });
 
 export class PgCaseWriter implements CaseWriter {
-  /** `tx` is readable so that another repository can join the same transaction (sameTransactionAs). */
-  constructor(readonly tx: Sql) {}
+  readonly scope: TransactionScope;
+
+  constructor(private readonly tx: Sql) {
+    this.scope = scopeOf(tx);
+  }
 
   async envelope(envelopeId: string): Promise<StoredEnvelope | undefined> {
     const [r] = await this.tx.query<{ body: Envelope; received_at: Date; state: EnvelopeState }>(

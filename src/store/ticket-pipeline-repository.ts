@@ -3,14 +3,14 @@
  * (leased, published outside any transaction, then marked).
  * SQL only here.
  */
-import type { CaseWriter } from '../cases/case-store';
 import type { CauseReader, ForwardStatus, ForwardTicketCause, OrphanTicketCause, X007TicketCause } from '../helpdesk/tickets/automatic-resolution';
 import type { EscalationNotice, EscalationOutbox } from '../helpdesk/sla/escalation-notices';
 import type { PipelineWatchWriter, TriagedCase, UnacknowledgedForward } from '../helpdesk/tickets/pipeline-watch';
+import type { TransactionScope } from '../shared/transaction-scope';
 import { markForwardsReminded, markOrphanTicket } from './case-changes';
-import { PgCaseWriter } from './case-repository';
 import type { Database, Sql } from './database';
 import { PgNoticeOutbox, type NoticeTable } from './notice-outbox';
+import { sqlOf } from './sql-scope';
 import { ESCALATION_ORDER, PgTicketWriter, ticketFromRow } from './ticket-repository';
 
 export class PgPipelineWatchWriter implements PipelineWatchWriter {
@@ -121,10 +121,9 @@ export class PgCauseReader implements CauseReader {
   }
 }
 
-/** The cause reader in the transaction of a case writer (the follow-up commits with the fact it follows). */
-export function causeReaderSharing(w: CaseWriter): PgCauseReader {
-  if (!(w instanceof PgCaseWriter)) throw new Error('causeReaderSharing needs the PostgreSQL case writer');
-  return new PgCauseReader(w.tx);
+/** The cause reader in the transaction of a case change (the follow-up commits with the fact it follows). */
+export function causeReaderIn(scope: TransactionScope): PgCauseReader {
+  return new PgCauseReader(sqlOf(scope));
 }
 
 

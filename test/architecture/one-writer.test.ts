@@ -68,3 +68,22 @@ describe('one writer of the case tables', () => {
     });
   });
 });
+
+/**
+ * A port is never downcast to the store's class behind it (the help desk once checked `instanceof PgCaseWriter` to
+ * join a case change's transaction): a follower gets its repository from the writer's TransactionScope instead.
+ */
+describe('no port downcast to a store class', () => {
+  const DOWNCAST = /\binstanceof\s+Pg\w+/g;
+  const downcasts = (sources: Array<{ file: string; text: string }>) =>
+    sources.flatMap(({ file, text }) => [...text.matchAll(DOWNCAST)].map((m) => `${file}: ${m[0]}`));
+
+  it('finds no `instanceof Pg…` in src/', () => {
+    const sources = files(SRC).map((f) => ({ file: path.relative(SRC, f).split(path.sep).join('/'), text: readFileSync(f, 'utf8') }));
+    expect(downcasts(sources)).toEqual([]);
+  });
+
+  it('fails on a sample that downcasts', () => {
+    expect(downcasts([{ file: 'store/x.ts', text: 'if (!(w instanceof PgCaseWriter)) throw new Error();' }])).toEqual(['store/x.ts: instanceof PgCaseWriter']);
+  });
+});

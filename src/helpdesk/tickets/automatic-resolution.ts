@@ -9,8 +9,9 @@
  * composition root to ForwardingService and TriageService), and the pipeline watch sweeps for causes gone that no
  * fact reported (a fact before the help desk started, a resolution refused by a lock), as a safety net.
  */
-import type { CaseFact, CaseFactListener, CaseWriter } from '../../cases/case-store';
+import type { CaseFact, CaseFactListener } from '../../cases/case-store';
 import type { Logger } from '../../shared/logger';
+import type { TransactionScope } from '../../shared/transaction-scope';
 import type { HelpdeskMetrics } from '../helpdesk-metrics';
 import type { Actor } from './ticket-request';
 import type { TicketService } from './ticket-service';
@@ -174,10 +175,10 @@ export async function followX007sSent(service: TicketService, r: CauseReader, fo
  */
 export function caseFollowUp(
   deps: { service: TicketService; logger: Logger; metrics: Pick<HelpdeskMetrics, 'automaticResolutions'> },
-  readerSharing: (w: CaseWriter) => CauseReader,
+  readerIn: (scope: TransactionScope) => CauseReader,
 ): CaseFactListener {
   return async (w, fact) => {
-    const resolved = await followCaseFact(deps.service, readerSharing(w), fact);
+    const resolved = await followCaseFact(deps.service, readerIn(w.scope), fact);
     return () => {
       for (const r of resolved) {
         deps.metrics.automaticResolutions.inc({ cause: r.cause, via: 'event' });
