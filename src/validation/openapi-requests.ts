@@ -101,6 +101,11 @@ export class OpenApiRequests {
   private readonly validators = new Map<string, ValidateFunction>();
   /** Operations whose route checks its body with the input's own reader and schema (`x-own-validation`). */
   private readonly ownValidation = new Set<string>();
+  /**
+   * Operations whose body is a file of schemas/ (a new ticket): its problems read as its other readers (the AMQP
+   * consumer) report them, an unexpected key at the object that holds it.
+   */
+  private readonly fileSchemas = new Set<string>();
   readonly operations: readonly BodyOperation[];
 
   constructor(file: string = openApiFile()) {
@@ -126,7 +131,10 @@ export class OpenApiRequests {
     const components = doc.components?.schemas ?? {};
     const used = reachableComponents(checked.map((o) => o.schema), components);
     ajv.addSchema({ $id: COMPONENTS_ID, $defs: Object.fromEntries([...used].map((n) => [n, rewriteRefs(components[n])])) });
-    for (const o of checked) this.validators.set(key(o.method, o.path), ajv.compile(rewriteRefs(o.schema) as object));
+    for (const o of checked) {
+      this.validators.set(key(o.method, o.path), ajv.compile(rewriteRefs(o.schema) as object));
+      if (isFileSchema(o.schema, components)) this.fileSchemas.add(key(o.method, o.path));
+    }
     this.operations = Object.freeze(operations.map(({ schema: _schema, ...o }) => o));
   }
 
@@ -144,10 +152,51 @@ export class OpenApiRequests {
     const validate = this.validators.get(key(method, openApiPath));
     if (!validate) throw new Error(`docs/openapi.yaml describes no JSON body for ${method.toUpperCase()} ${openApiPath}.`);
     if (validate(body)) return;
-    const details: ErrorDetail[] = describeErrors(validate.errors);
-    const shown = details.slice(0, 5).map((d) => `${d.path} ${d.message}`).join('; ');
-    throw new AppError('REQ_INVALID_BODY', `The body of ${method.toUpperCase()} ${openApiPath} is invalid: ${shown}${details.length > 5 ? `; and ${details.length - 5} more` : ''}.`, details);
+    const details: ErrorDetail[] = describeErrors(validate.errors).map((d) => (this.fileSchemas.has(key(method, openApiPath)) ? d : plainer(d)));
+    throw new AppError('REQ_INVALID_BODY', headline(details), details);
   }
+}
+
+/** Whether a body schema is (through components) one file of schemas/. */
+function isFileSchema(schema: Json, components: Record<string, Json>): boolean {
+  const ref = (schema as { $ref?: unknown } | null)?.$ref;
+  if (typeof ref !== 'string') return false;
+  if (ref.startsWith('#/components/schemas/')) return isFileSchema(components[ref.slice('#/components/schemas/'.length)], components);
+  return ref.startsWith('../schemas/') && !ref.includes('#');
+}
+
+/**
+ * Problems said plainly: an unexpected key named where it is (`/colour`), not at the object that holds it; a
+ * blank text "must not be blank" rather than the `\S` pattern; a nullable type "a string or null".
+ */
+function plainer(d: ErrorDetail): ErrorDetail {
+  const m = /^has an unexpected key "(.*)"$/.exec(d.message);
+  if (m) return { path: `${d.path === '/' ? '' : d.path}/${m[1]}`, message: 'is not a known key' };
+  if (/ does not match \\S$/.test(d.message)) return { path: d.path, message: 'must not be blank' };
+  return { ...d, message: d.message.replace(/^must be (an? [a-z]+),null,/, 'must be $1 or null,') };
+}
+
+/**
+ * The error's sentence, field by field: `note must be a string (got an object).`, `reason is required but missing.`
+ * (the field named by its JSON pointer without the leading slash; `details` carries the pointers).
+ */
+function headline(details: ErrorDetail[]): string {
+  const parts = details.slice(0, 5).map((d) => `${d.path === '/' ? 'the body' : d.path.slice(1)} ${d.message.replace(WRONG_TYPE, (_m, want: string, got: string) => `must be ${want} (got ${kindOfShown(got)})`)}`);
+  const more = details.length > 5 ? `; and ${details.length - 5} more problem(s)` : '';
+  return `${parts.join('; ')}${more}.`;
+}
+
+const WRONG_TYPE = /^must be (an? [a-z]+|a list|an object)(?:,null| or null)?, got (.*)$/;
+
+/** What kind of JSON value describeErrors showed (`{"a":1}` → an object). */
+function kindOfShown(shown: string): string {
+  const c = shown[0];
+  if (c === '{') return 'an object';
+  if (c === '[') return 'an array';
+  if (c === '"') return 'a string';
+  if (shown === 'null') return 'null';
+  if (shown === 'true' || shown === 'false') return 'a boolean';
+  return 'a number';
 }
 
 function key(method: string, p: string): string {

@@ -84,6 +84,8 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, root = 
         break;
       case 'propertyNames':
         continue; // reported by the pattern error on the name itself
+      case 'if':
+        continue; // reported by the errors of its `then` branch (what is missing or wrong there)
       case 'additionalProperties':
         message = `has an unexpected key "${String(p.additionalProperty)}"`;
         break;
