@@ -62,7 +62,7 @@ function refTarget(ref: string): string {
   if (ref.startsWith('#/components/schemas/')) return `${COMPONENTS_ID}#/$defs/${ref.slice('#/components/schemas/'.length)}`;
   const external = /^\.\.\/schemas\/([a-z0-9-]+\.schema\.json)(#.*)?$/.exec(ref);
   if (external) return `${SCHEMA_BASE}${external[1]}${external[2] ?? ''}`;
-  throw new Error(`docs/openapi.yaml: the $ref "${ref}" is neither a component schema nor a file of schemas/.`);
+  throw new AppError('CFG_INVALID', `docs/openapi.yaml: the $ref "${ref}" is neither a component schema nor a file of schemas/.`);
 }
 
 /** The names of the component schemas `roots` refer to, directly or through other components. */
@@ -150,7 +150,7 @@ export class OpenApiRequests {
   checkBody(method: string, openApiPath: string, body: unknown): void {
     if (this.ownValidation.has(key(method, openApiPath))) return;
     const validate = this.validators.get(key(method, openApiPath));
-    if (!validate) throw new Error(`docs/openapi.yaml describes no JSON body for ${method.toUpperCase()} ${openApiPath}.`);
+    if (!validate) throw new AppError('INT_UNEXPECTED', `docs/openapi.yaml describes no JSON body for ${method.toUpperCase()} ${openApiPath}.`);
     if (validate(body)) return;
     const details: ErrorDetail[] = describeErrors(validate.errors).map((d) => (this.fileSchemas.has(key(method, openApiPath)) ? d : plainer(d)));
     throw new AppError('REQ_INVALID_BODY', headline(details), details);
