@@ -6,6 +6,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/copy-assets.mjs scripts/build-if-stale.mjs scripts/
 COPY src src
+COPY docs/openapi.yaml docs/openapi.yaml
 COPY console console
 RUN npm run build
 

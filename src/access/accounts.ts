@@ -8,10 +8,15 @@ import path from 'node:path';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
-import { ACCOUNT_ROLES, type AccessRepository, type AccountRole, type AccountRow } from './access';
+import { type AccessRepository, type AccountRole, type AccountRow } from './access';
 import { hashPassword, temporaryPassword, verifyPassword } from './passwords';
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+/** A new console account (POST /api/admin/accounts, NewAccount in docs/openapi.yaml). */
+export interface NewAccountCommand {
+  /** 2 to 63 characters: lower-case letters, digits, dot, dash, underscore; starting with a letter or digit. */
+  username: string;
+  role: AccountRole;
+}
 
 export interface AccountView {
   username: string;
@@ -55,14 +60,9 @@ export class AccountService {
     return a;
   }
 
-  async create(body: unknown, by: string): Promise<{ account: AccountView; temporaryPassword: string }> {
-    const b = (body ?? {}) as Record<string, unknown>;
-    const problems = [];
-    if (typeof b.username !== 'string' || !USERNAME.test(b.username)) problems.push({ path: '/username', message: 'must be 2 to 63 characters: lower-case letters, digits, dot, dash, underscore; starting with a letter or digit' });
-    if (typeof b.role !== 'string' || !(ACCOUNT_ROLES as readonly string[]).includes(b.role)) problems.push({ path: '/role', message: `must be one of ${ACCOUNT_ROLES.join(', ')}` });
-    if (problems.length) throw new AppError('REQ_INVALID_BODY', `The account is invalid: ${problems.map((p) => `${p.path.slice(1)} ${p.message}`).join('; ')}.`, problems);
-    const username = b.username as string;
-    const role = b.role as AccountRole;
+  /** `cmd` is checked against NewAccount of docs/openapi.yaml (username form, role) before it gets here. */
+  async create(cmd: NewAccountCommand, by: string): Promise<{ account: AccountView; temporaryPassword: string }> {
+    const { username, role } = cmd;
     const password = temporaryPassword();
     const created = await this.repo.insertAccount({
       username, role, passwordHash: await hashPassword(password), createdAt: this.clock.now(), mustChangePassword: true, bootstrapSecretHash: null,

@@ -24,7 +24,7 @@ import { createHelpdeskMetrics } from '../helpdesk/helpdesk-metrics';
 import { PolicySnapshots } from '../helpdesk/sla/policy-snapshots';
 import { HELPDESK_JOB_NAMES, helpdeskJobs, type HelpdeskJobs, type HelpdeskJobWriters } from '../helpdesk/helpdesk-jobs';
 import { DEFAULT_HELPDESK_SETTINGS, type HelpdeskSettings } from '../helpdesk/settings';
-import { isInboundMessage, SYSTEM_ACTORS, ticketSourceOf } from '../helpdesk/tickets/ticket-request';
+import { isInboundMessage, parseInboundMessage, parseNewTicket, SYSTEM_ACTORS, ticketSourceOf } from '../helpdesk/tickets/ticket-request';
 import { TicketService } from '../helpdesk/tickets/ticket-service';
 import { Scheduler } from '../scheduler/scheduler';
 import type { Clock } from '../shared/clock';
@@ -87,10 +87,11 @@ export interface Helpdesk {
 export function helpdeskMessageHandler(service: TicketService, inbound?: InboundMessages) {
   return jsonMessageHandler('ticket message', async (body) => {
     if (inbound && isInboundMessage(body)) {
-      await inbound.receive(body);
+      await inbound.receive(parseInboundMessage(body));
       return;
     }
-    await service.create(body, SYSTEM_ACTORS.amqp, ticketSourceOf(body, 'machine'));
+    // The same schema as POST /api/tickets (schemas/ticket.schema.json, which docs/openapi.yaml refers to).
+    await service.create(parseNewTicket(body), SYSTEM_ACTORS.amqp, ticketSourceOf(body, 'machine'));
   });
 }
 

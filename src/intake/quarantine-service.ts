@@ -66,6 +66,11 @@ function notOpen(id: string, status: QuarantineStatus): AppError {
   return new AppError('ITK_QUARANTINE_CLOSED', `Quarantine entry ${id} is ${status}, no longer open.`, [{ path: '/status', message: `is ${status}`, code: 'quarantineClosed', params: { status } }]);
 }
 
+/** Dismissing a quarantined input (POST /api/quarantine/{id}/dismiss). */
+export interface DismissCommand {
+  reason: string;
+}
+
 export class QuarantineService {
   constructor(private readonly deps: QuarantineServiceDeps) {}
 
@@ -111,12 +116,9 @@ export class QuarantineService {
     };
   }
 
-  async dismiss(id: string, body: unknown, by: string): Promise<{ quarantineId: string; status: 'dismissed' }> {
-    const raw = ((body ?? {}) as Record<string, unknown>).reason;
-    if (typeof raw !== 'string' || !raw.trim()) {
-      throw new AppError('REQ_INVALID_BODY', 'A dismissal needs a reason.', [{ path: '/reason', message: 'is required but missing', code: 'required', params: { missingProperty: 'reason' } }]);
-    }
-    const reason = raw.trim().slice(0, 2000);
+  /** `cmd.reason` is a non-blank text of at most 2,000 characters (checked against docs/openapi.yaml before it gets here). */
+  async dismiss(id: string, cmd: DismissCommand, by: string): Promise<{ quarantineId: string; status: 'dismissed' }> {
+    const reason = cmd.reason.trim();
     const before = await this.deps.entries.dismiss(id, this.deps.clock.now(), by, reason);
     if (before === undefined) throw new AppError('ITK_QUARANTINE_NOT_FOUND', `No quarantined input with id ${id}.`);
     if (before !== 'open') throw notOpen(id, before);

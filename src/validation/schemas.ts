@@ -79,6 +79,8 @@ function explain(e: ErrorObject): { message: string; params: Record<string, stri
     }
     case 'propertyNames':
       return null; // reported by the pattern error on the name itself
+    case 'if':
+      return null; // reported by the errors of its `then` branch (what is missing or wrong there)
     case 'additionalProperties':
       return { message: `has an unexpected key "${String(p.additionalProperty)}"`, params: { additionalProperty: String(p.additionalProperty) } };
     case 'maxLength':

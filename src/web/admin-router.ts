@@ -1,7 +1,7 @@
 /** Admins: people's accounts, machine tokens, and the audit trail. */
 import express, { Router } from 'express';
 import type { AccessService, TokenRow } from '../access/access';
-import type { AccountService } from '../access/accounts';
+import type { AccountService, NewAccountCommand } from '../access/accounts';
 import type { AuditTrail } from '../audit/audit-trail';
 import { AppError } from '../shared/errors';
 import { makeCursor, parsePageRequest } from '../shared/paging';
@@ -37,7 +37,7 @@ export function adminRouter(deps: { access: AccessService; accounts: AccountServ
   });
 
   r.post('/api/admin/accounts', admin, json, async (req, res) => {
-    const { account, temporaryPassword } = await deps.accounts.create(req.body, by(req));
+    const { account, temporaryPassword } = await deps.accounts.create(req.body as NewAccountCommand, by(req));
     res.set('Cache-Control', 'no-store');
     res.status(201).json({ ...account, temporaryPassword });
   });

@@ -6,6 +6,7 @@ import type { TrustProxy } from '../config/trust-proxy';
 import type { Logger } from '../shared/logger';
 import { identify } from './auth';
 import { errorHandler, notFound } from './http-errors';
+import { openApiRequests } from '../validation/openapi-requests';
 import { noStore, rejectHostileUrls } from './request-validation';
 
 export interface AppOptions {
@@ -30,6 +31,9 @@ function hstsOverTls(req: express.Request, res: express.Response, next: express.
 }
 
 export function createApp(opts: AppOptions): express.Express {
+  // The request schemas of docs/openapi.yaml, compiled now (once per process): a broken document stops the start,
+  // not the first request.
+  openApiRequests();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);

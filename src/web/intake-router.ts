@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { IntakeService } from '../intake/intake-service';
 import type { QuarantineQueries } from '../intake/quarantine-queries';
-import { QUARANTINE_STATUSES, type QuarantineService } from '../intake/quarantine-service';
+import { QUARANTINE_STATUSES, type DismissCommand, type QuarantineService } from '../intake/quarantine-service';
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
@@ -74,7 +74,7 @@ export function intakeRouter(
   });
 
   r.post('/api/quarantine/:id/dismiss', requireRole('operator', 'admin'), noStore, jsonBody(), async (req, res) => {
-    res.json(await lifecycle.dismiss(pathParam(req, 'id', 'id', 'ITK_QUARANTINE_NOT_FOUND'), req.body, req.principal!.id));
+    res.json(await lifecycle.dismiss(pathParam(req, 'id', 'id', 'ITK_QUARANTINE_NOT_FOUND'), req.body as DismissCommand, req.principal!.id));
   });
 
   return r;

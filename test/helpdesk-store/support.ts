@@ -1,5 +1,6 @@
 /** Shared by the help desk's storage, API, AMQP and scheduler tests. */
 import path from 'node:path';
+import type { NewTicketRequest } from '../../src/helpdesk/tickets/ticket';
 import type { Actor } from '../../src/helpdesk/tickets/ticket-request';
 import { startHelpdesk, type Helpdesk, type HelpdeskDeps } from '../../src/app/helpdesk';
 import type { Clock } from '../../src/shared/clock';
@@ -13,8 +14,8 @@ export const operator: Actor = { id: 'operator:alice', kind: 'operator', seesInt
 export const counterpartDesk: Actor = { id: 'tok_desk_de', kind: 'machine', seesInternal: false };
 
 /** A German desk's question about an S072, with no personal data beyond what a real subject would hold. */
-export function ticketBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+export function ticketBody(overrides: Record<string, unknown> = {}): NewTicketRequest & Record<string, unknown> {
+  return <NewTicketRequest & Record<string, unknown>>{
     counterpartCountry: 'DE',
     counterpartRef: 'DE-SD-2025-000123',
     caseId: '4410023',

@@ -2,6 +2,7 @@
  * Tickets in the database through the TicketService, on PGlite and PostgreSQL: idempotent creation, every action
  * with its audit event, refused transitions, the SLA of a fixed-date ticket, policy snapshots, lists.
  */
+import type { TicketActionRequest } from '../../src/helpdesk/tickets/ticket-request';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,7 +31,7 @@ describe.each(storageDrivers())('help desk storage on %s', (_name, open) => {
   });
 
   const create = (over: Record<string, unknown> = {}, actor = counterpartDesk) => hd.service.create(ticketBody(over), actor, 'counterpart');
-  const act = (id: string, body: Record<string, unknown>, actor = operator) => hd.service.act(id, body, actor);
+  const act = (id: string, body: Record<string, unknown>, actor = operator) => hd.service.act(id, body as unknown as TicketActionRequest, actor);
 
   it('opens a ticket with a readable id, its created event and the SLA of its policy version (P2, 8 May in between)', async () => {
     const { ticket, created } = await create();

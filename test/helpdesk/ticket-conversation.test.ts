@@ -1,6 +1,6 @@
 /** What each action tells the counterpart desk (ticket-conversation.ts), as a table: one named row per case. */
 import { outboundMessage, replyMessageId } from '../../src/helpdesk/tickets/ticket-conversation';
-import { parseTicketAction } from '../../src/helpdesk/tickets/ticket-request';
+import { parseTicketAction, type TicketActionRequest } from '../../src/helpdesk/tickets/ticket-request';
 import type { TicketRecord } from '../../src/helpdesk/tickets/ticket-store';
 
 const at = new Date('2025-05-06T08:00:00Z');
@@ -30,7 +30,7 @@ const rows: Row[] = [
 
 describe('outboundMessage on a counterpart ticket', () => {
   test.each(rows)('%s', (_name, body, event, message) => {
-    const out = outboundMessage(counterpartTicket, parseTicketAction(body), 42, at, true);
+    const out = outboundMessage(counterpartTicket, parseTicketAction(body as unknown as TicketActionRequest), 42, at, true);
     if (event === null) {
       expect(out).toBeNull();
       return;

@@ -12,7 +12,8 @@ import { DateTime } from 'luxon';
 import request from 'supertest';
 import type { Service } from '../../src/app/service';
 import { loadRuleTableFromConfig } from '../../src/routing/config-files';
-import type { Actor } from '../../src/helpdesk/tickets/ticket-request';
+import type { NewTicketRequest } from '../../src/helpdesk/tickets/ticket';
+import type { Actor, TicketActionRequest } from '../../src/helpdesk/tickets/ticket-request';
 import type { FixedClock } from '../../src/shared/clock';
 import { makeEnvelope } from '../helpers/envelopes';
 
@@ -124,12 +125,12 @@ async function seedTickets(svc: Service, clock: FixedClock): Promise<void> {
   const at = (local: string) => clock.set(paris(local));
   const open = async (local: string, body: Record<string, unknown>) => {
     at(local);
-    const { ticket } = await hd.create({ category: 'competent-institution', subject: 'Which institution handles this case?', description: 'Routing question.', ...body }, desk, body.counterpartCountry === 'FR' ? 'institution' : 'counterpart');
+    const { ticket } = await hd.create({ category: 'competent-institution', subject: 'Which institution handles this case?', description: 'Routing question.', ...body } as unknown as NewTicketRequest, desk, body.counterpartCountry === 'FR' ? 'institution' : 'counterpart');
     return ticket.id;
   };
   const act = async (id: string, local: string, body: Record<string, unknown>) => {
     at(local);
-    await hd.act(id, body, agent);
+    await hd.act(id, body as unknown as TicketActionRequest, agent);
   };
 
   // Opened in February, resolved Monday 1 March: 7 h on Friday + 1 h on Monday = 8 business hours.

@@ -1805,17 +1805,17 @@ export interface components {
         TokenRequest: {
             /** @enum {string} */
             role: "intake" | "institution" | "helpdesk";
-            /** @description Required for `institution` (the institution the token acts for); ignored for the other roles. */
-            institutionId?: string;
+            /** @description Required for `institution` (the institution the token acts for, in the directory in force); ignored for the other roles. */
+            institutionId?: string | null;
             /**
              * @description Only with `helpdesk`: the counterpart desk's EESSI country code (EL = Greece, UK = United Kingdom). The token then sees, opens and acts on that country's tickets only (another country in a body or a filter: 403 `HDK_COUNTRY_FORBIDDEN`; another country's ticket id: 404). Absent: every country (the national desk's integration).
-             * @enum {string}
+             * @enum {string|null}
              */
-            country?: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "EL" | "HU" | "IS" | "IE" | "IT" | "LV" | "LI" | "LT" | "LU" | "MT" | "NL" | "NO" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "CH" | "UK" | "EU";
+            country?: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "EL" | "HU" | "IS" | "IE" | "IT" | "LV" | "LI" | "LT" | "LU" | "MT" | "NL" | "NO" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "CH" | "UK" | "EU" | "" | null;
             /** @description A note on what the token is for. */
-            label?: string;
+            label?: string | null;
             /** @description Lifetime of the token in days (default `TOKEN_LIFETIME_DAYS`, 365). Past it the token is refused: 401 `AUTH_TOKEN_EXPIRED`. */
-            expiresInDays?: number;
+            expiresInDays?: number | null;
         };
         IssuedToken: {
             /** @description Token id (`tok_…`), recorded as the actor of what the token does. */
@@ -2393,10 +2393,10 @@ export interface components {
             explanation: string | null;
         };
         AssignRequest: {
-            /** @description The French institution to forward the case to (input is trimmed and cut at 20 characters). */
+            /** @description The French institution to forward the case to (input is trimmed and cut at 20 characters; blank is refused). */
             institutionId: string;
             /** @description Kept with the decision (trimmed, cut at 2,000 characters). */
-            note?: string;
+            note?: string | null;
         };
         AssignResult: {
             caseId: string;
@@ -2495,6 +2495,7 @@ export interface components {
         AccountRole: "operator" | "supervisor" | "agent" | "admin";
         PasswordChange: {
             currentPassword: string;
+            /** @description The password policy (at least 10 characters, not common, breached, repetitive or holding the username) answers 422 `ACC_PASSWORD_WEAK` with its `reason`. */
             newPassword: string;
         };
         Account: {
@@ -2645,10 +2646,10 @@ export interface components {
             note: string;
         };
         ReassignRequest: {
-            /** @description The French institution the case goes to now. */
+            /** @description The French institution the case goes to now (trimmed, cut at 20 characters; blank is refused). */
             institutionId: string;
             /** @description Why (kept with the decision). */
-            note?: string;
+            note?: string | null;
         };
         ReassignResult: {
             caseId: string;
@@ -2658,7 +2659,7 @@ export interface components {
         };
         ReopenRequest: {
             /** @description Why the case is reopened (kept with the decision). */
-            note?: string;
+            note?: string | null;
         };
         /** @enum {string} */
         TicketState: "new" | "open" | "waiting-counterpart" | "waiting-institution" | "resolved" | "closed";
@@ -2680,8 +2681,8 @@ export interface components {
              * @enum {string}
              */
             on?: "counterpart" | "institution";
-            /** @description Required with `comment`. */
-            message?: string;
+            /** @description Required with `comment` (null or absent: no message; blank is refused). */
+            message?: string | null;
             /**
              * @description Only with a message. Default external for `respond`, `resolve`, `reopen` and `wait` on the counterpart, internal otherwise.
              * @enum {string}
@@ -4445,6 +4446,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Trimmed; blank is refused. */
                     reason: string;
                 };
             };
@@ -4858,6 +4860,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description A case id: letters, digits, `. _ : -`, at most 100. */
                     caseId: string;
                     institutionId?: components["schemas"]["institutionId"];
                 };

@@ -883,6 +883,7 @@ export const en: Catalogue = {
   'candidates.shadowUntil': 'Publish in shadow until (optional)',
   'learned.driftNotified': 'supervisors notified {at}',
   // french everywhere (session 6)
+  'problem.blank': 'must not be blank',
   'problem.required': 'is required but missing',
   'problem.type': 'must be {type}, got {value}',
   'problem.kind.string': 'a text',

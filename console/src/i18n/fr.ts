@@ -885,6 +885,7 @@ export const fr = {
   'candidates.shadowUntil': 'Publier en observation jusqu’au (facultatif)',
   'learned.driftNotified': 'superviseurs avertis le {at}',
   // french everywhere (session 6)
+  'problem.blank': 'ne doit pas être vide',
   'problem.required': 'obligatoire mais absent',
   'problem.type': 'doit être {type}, reçu {value}',
   'problem.kind.string': 'un texte',

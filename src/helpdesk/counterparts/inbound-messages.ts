@@ -8,7 +8,7 @@ import type { Clock } from '../../shared/clock';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import type { HelpdeskMetrics } from '../helpdesk-metrics';
-import { parseInboundMessage, SYSTEM_ACTORS, type Actor, type ParsedAction } from '../tickets/ticket-request';
+import { SYSTEM_ACTORS, type Actor, type InboundMessage, type ParsedAction } from '../tickets/ticket-request';
 import type { TicketService } from '../tickets/ticket-service';
 import type { ThreadEvent, TicketStore } from '../tickets/ticket-store';
 
@@ -28,8 +28,8 @@ export class InboundMessages {
   }) {}
 
   /** Adds a counterpart's message to its ticket; HDK_TICKET_NOT_FOUND when the desk has no such ticket here. */
-  async receive(body: unknown): Promise<InboundResult> {
-    const m = parseInboundMessage(body);
+  /** `m` was checked against schemas/helpdesk-message.schema.json (parseInboundMessage) by whoever received it. */
+  async receive(m: InboundMessage): Promise<InboundResult> {
     const actor = this.deps.actor ?? SYSTEM_ACTORS.amqp;
     const now = this.deps.clock.now();
     const result = await this.deps.store.inTransaction(async (w): Promise<InboundResult> => {

@@ -1,13 +1,15 @@
 /**
- * Requests to the help desk as they arrive (HTTP body, AMQP message), checked before they reach the service:
- * a new ticket against schemas/ticket.schema.json, an action against the rules below. Both throw
- * REQ_INVALID_BODY with one detail per problem (path + message).
+ * Requests to the help desk as they arrive. Over HTTP, web/ checks every body against docs/openapi.yaml (a new
+ * ticket: schemas/ticket.schema.json; an action: TicketAction) before the service sees it; an AMQP message is
+ * checked here against the same JSON Schemas (parseNewTicket, parseInboundMessage). An action's rules between its
+ * fields (`on` only and always with `wait`…) are checked by parseTicketAction. All throw REQ_INVALID_BODY with one
+ * detail per problem (path + message).
  */
 import { AppError, type ErrorDetail } from '../../shared/errors';
 import { describeErrors, validatorFor } from '../../validation/schemas';
 import { PRIORITIES, type Priority } from '../sla/sla-policy';
 import type { NewTicketRequest } from './ticket';
-import { ACTION_NAMES, WAIT_PARTIES, type ActionName, type TicketAction, type WaitParty } from './ticket-state';
+import { WAIT_PARTIES, type ActionName, type TicketAction, type WaitParty } from './ticket-state';
 import type { TicketSource, Visibility } from './ticket-store';
 
 /** Who is acting: recorded on every event; `seesInternal` decides whether internal comments are shown. */
@@ -81,9 +83,15 @@ export interface ParsedAction {
   assignee?: string | null;
 }
 
-const MAX_MESSAGE = 20_000;
-const MAX_ASSIGNEE = 100;
-const ACTION_KEYS = ['action', 'message', 'on', 'visibility', 'assignee', 'priority'];
+/** POST /api/tickets/{id}/actions (TicketAction in docs/openapi.yaml: types, lengths and known keys checked there). */
+export interface TicketActionRequest {
+  action: ActionName;
+  message?: string | null;
+  on?: WaitParty;
+  visibility?: Visibility;
+  assignee?: string | null;
+  priority?: Priority;
+}
 
 /**
  * Default visibility of a message: a comment is internal unless said otherwise; what goes with a response, a
@@ -95,63 +103,44 @@ export function defaultVisibility(action: ActionName, on?: WaitParty): Visibilit
   return action === 'respond' || action === 'resolve' || action === 'reopen' ? 'external' : 'internal';
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string, errors: ErrorDetail[]): T | undefined {
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], path: string, errors: ErrorDetail[]): T | undefined {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   errors.push({ path, message: `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value) ?? 'nothing'}` });
   return undefined;
 }
 
-function parseMessage(value: unknown, errors: ErrorDetail[]): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.trim() === '') {
-    errors.push({ path: '/message', message: 'must be a non-empty string' });
-    return null;
-  }
-  if (value.length > MAX_MESSAGE) errors.push({ path: '/message', message: `must be at most ${MAX_MESSAGE} characters long` });
-  return value;
-}
-
-function parseAssignee(b: Record<string, unknown>, action: ActionName | undefined, errors: ErrorDetail[]): string | null | undefined {
-  if (action !== 'assign') {
+function parseAssignee(b: TicketActionRequest, errors: ErrorDetail[]): string | null | undefined {
+  if (b.action !== 'assign') {
     if (b.assignee !== undefined) errors.push({ path: '/assignee', message: 'is only allowed with the action "assign"' });
     return undefined;
   }
   if (b.assignee === null) return null;
-  if (typeof b.assignee !== 'string' || b.assignee.trim() === '' || b.assignee.length > MAX_ASSIGNEE) {
-    errors.push({ path: '/assignee', message: `is required with "assign": a name of 1 to ${MAX_ASSIGNEE} characters, or null to unassign` });
+  if (b.assignee === undefined || b.assignee.trim() === '') {
+    errors.push({ path: '/assignee', message: 'is required with "assign": a name of 1 to 100 characters, or null to unassign' });
     return undefined;
   }
   return b.assignee.trim();
 }
 
 /** `{action, message?, on?, visibility?, assignee?}` → a checked action. */
-export function parseTicketAction(body: unknown): ParsedAction {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AppError('REQ_INVALID_BODY', 'The body must be a JSON object.', [{ path: '/', message: 'must be an object' }]);
-  }
-  const b = body as Record<string, unknown>;
+export function parseTicketAction(b: TicketActionRequest): ParsedAction {
   const errors: ErrorDetail[] = [];
-  for (const key of Object.keys(b)) {
-    if (!ACTION_KEYS.includes(key)) errors.push({ path: `/${key}`, message: `is not a known key (${ACTION_KEYS.join(', ')})` });
-  }
-  const action = oneOf(b.action, ACTION_NAMES, '/action', errors);
+  const action = b.action;
   let on: WaitParty | undefined;
   if (action === 'wait') on = oneOf(b.on, WAIT_PARTIES, '/on', errors);
   else if (b.on !== undefined) errors.push({ path: '/on', message: 'is only allowed with the action "wait"' });
-  const message = parseMessage(b.message, errors);
-  if (action === 'comment' && message === null && !errors.some((e) => e.path === '/message')) {
-    errors.push({ path: '/message', message: 'is required with "comment"' });
-  }
+  const message = b.message ?? null;
+  if (action === 'comment' && message === null) errors.push({ path: '/message', message: 'is required with "comment"' });
   let visibility: Visibility | null = null;
   if (b.visibility !== undefined) {
-    visibility = oneOf(b.visibility, ['internal', 'external'] as const, '/visibility', errors) ?? null;
+    visibility = b.visibility;
     if (message === null) errors.push({ path: '/visibility', message: 'is only allowed with a message' });
   }
-  const assignee = parseAssignee(b, action, errors);
+  const assignee = parseAssignee(b, errors);
   let priority: Priority | undefined;
   if (action === 'priority') priority = oneOf(b.priority, PRIORITIES, '/priority', errors);
   else if (b.priority !== undefined) errors.push({ path: '/priority', message: 'is only allowed with the action "priority"' });
-  if (errors.length > 0 || action === undefined) {
+  if (errors.length > 0) {
     throw new AppError('REQ_INVALID_BODY', `The action is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, errors);
   }
   const ticketAction: TicketAction = action === 'wait' ? { action, on: on! } : action === 'priority' ? { action, to: priority! } : { action };

@@ -17,10 +17,10 @@ import type { HelpdeskConfig } from '../helpdesk-config';
 import type { HelpdeskMetrics } from '../helpdesk-metrics';
 import type { PolicySnapshots } from '../sla/policy-snapshots';
 import type { Priority } from '../sla/sla-policy';
-import { ticketIdempotencyKey } from './ticket';
+import { ticketIdempotencyKey, type NewTicketRequest } from './ticket';
 import { boundedSlaStart, counterpartAction, requireResponseMessage } from './ticket-guards';
 import { outboundMessage } from './ticket-conversation';
-import { parseNewTicket, parseTicketAction, type Actor, type ParsedAction } from './ticket-request';
+import { parseTicketAction, type Actor, type ParsedAction, type TicketActionRequest } from './ticket-request';
 import { applyAction } from './ticket-state';
 import type { NewTicketRecord, TicketEventRecord, TicketFilter, TicketReader, TicketRecord, TicketSource, TicketStore, TicketWriter } from './ticket-store';
 import { slaSnapshot, ticketSlaWith, ticketSummaryView, ticketView, type TicketDetail, type TicketView } from './ticket-view';
@@ -89,8 +89,7 @@ export class TicketService {
   constructor(private readonly deps: TicketServiceDeps) {}
 
   /** Opens a ticket, or finds the one with the same counterpartCountry + counterpartRef (`created: false`). */
-  async create(body: unknown, actor: Actor, source: TicketSource): Promise<{ ticket: TicketView; created: boolean }> {
-    const req = parseNewTicket(body);
+  async create(req: NewTicketRequest, actor: Actor, source: TicketSource): Promise<{ ticket: TicketView; created: boolean }> {
     if (actor.country !== undefined && req.counterpartCountry !== actor.country) {
       throw new AppError('HDK_COUNTRY_FORBIDDEN', `This help-desk token is for ${actor.country}: it cannot open a ticket for ${req.counterpartCountry}.`,
         [{ path: '/counterpartCountry', message: `must be ${actor.country} for this token` }]);
@@ -153,9 +152,9 @@ export class TicketService {
   }
 
   /** Applies `{action, message?, on?, visibility?, assignee?, priority?}`; HDK_INVALID_TRANSITION (409) when the state refuses it. */
-  async act(id: string, body: unknown, actor: Actor): Promise<TicketView> {
-    const asked = parseTicketAction(body);
-    const explicitVisibility = typeof body === 'object' && body !== null && 'visibility' in body;
+  async act(id: string, request: TicketActionRequest, actor: Actor): Promise<TicketView> {
+    const asked = parseTicketAction(request);
+    const explicitVisibility = request.visibility !== undefined;
     const now = this.deps.clock.now();
     let before: TicketRecord | undefined;
     let parsed = asked;
