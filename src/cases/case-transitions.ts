@@ -40,8 +40,6 @@ export type CaseTransition =
   | { kind: 'acknowledge' }
   | { kind: 'undo'; before: TriageState };
 
-export type CaseTransitionKind = CaseTransition['kind'];
-
 const forwardedTo = (c: CaseRecord, institutionId: string): CaseRecord => ({
   ...c, status: 'forwarded', institutionId, triageReason: null, triageSince: null, triageDetail: null, returnReason: null,
 });

@@ -10,7 +10,6 @@ import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 
-export { BOUNCED } from '../cases/case-transitions';
 
 export interface Acknowledgement {
   status: 'accepted' | 'rejected';

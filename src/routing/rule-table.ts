@@ -12,7 +12,7 @@ import type { Directory, FundKind } from './directory';
 import { problem, describeSchemaError } from './rule-problems';
 import type { FactName } from './rule-vocabulary';
 
-export { BOOLEAN_FACTS, FACT_NAMES, LIST_FACTS, OPERATORS, PRESENCE_FACTS, TEXT_FACTS, type FactName } from './rule-vocabulary';
+export { FACT_NAMES, OPERATORS, type FactName } from './rule-vocabulary';
 
 /** One fact and exactly one operator (the schema guarantees the pairing). */
 export interface FactCondition {

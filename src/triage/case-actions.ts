@@ -15,7 +15,6 @@ import type { CaseStore } from '../cases/case-store';
 import { forwardCase } from '../cases/plan-forward';
 import type { NoteCommand, ReassignCommand, ReopenCommand } from './commands';
 
-export { REOPENED_REASON } from '../cases/case-transitions';
 
 export interface CaseActionsDeps {
   store: CaseStore;
