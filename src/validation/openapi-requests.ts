@@ -46,9 +46,16 @@ export interface BodyOperation {
 type Json = unknown;
 
 /** The document's refs rewritten to ids ajv knows (the components schema, the schemas/ files). */
+/**
+ * A property whose contents a domain checker owns (`x-checked-by`, e.g. a rule table: RTE_RULESET_INVALID with a
+ * RULE_* code per problem, checked against the directory too) is checked here for its shape only (`x-shape`), so
+ * that its problems reach the client in the checker's words, not as REQ_INVALID_BODY.
+ */
 function rewriteRefs(node: Json): Json {
   if (Array.isArray(node)) return node.map(rewriteRefs);
   if (node === null || typeof node !== 'object') return node;
+  const checkedBy = (node as Record<string, Json>)['x-checked-by'];
+  if (typeof checkedBy === 'string') return rewriteRefs((node as Record<string, Json>)['x-shape'] ?? {});
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(node as Record<string, Json>)) {
     if (k === '$ref' && typeof v === 'string') out[k] = refTarget(v);

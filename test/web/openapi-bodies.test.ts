@@ -106,7 +106,7 @@ describe.each(storageDrivers())('request bodies against docs/openapi.yaml on %s'
     createApp({ access: t.svc.access, logger: t.svc.logger, publicRouters: [], routers: [] });
     const res = await request(t.svc.app).post('/api/triage/T-1/return').set(bearer).send({});
     expect(res.status).toBe(422);
-    expect(res.body.error.details).toEqual([{ path: '/reason', message: 'is required but missing' }]);
+    expect(res.body.error.details).toEqual([{ path: '/reason', message: 'is required but missing', code: 'required', params: { missingProperty: 'reason' } }]);
     expect(openApiCompilations()).toBe(1);
   });
 });

@@ -83,6 +83,8 @@ const fr: Messages = {
   RTE_SIMULATION_LIMIT: 'La simulation a atteint sa limite de temps ou de mémoire : simulez une période plus courte ou un brouillon plus petit.',
   RTE_SIMULATION_BUSY: 'Une simulation est déjà en cours : réessayez dans un instant.',
   RPT_REGENERATE_TOO_SOON: 'Le rapport de cette période vient d’être généré : réessayez plus tard.',
+  RPT_RENDER_LIMIT: 'La mise en forme du rapport (CSV ou HTML) a atteint sa limite de temps : le rapport enregistré est intact ; réessayez plus tard ou prenez-le en JSON.',
+  RPT_BUSY: 'Un rapport est déjà en cours de production : réessayez dans un instant.',
   AUTH_TOKEN_EXPIRED: 'Ce jeton a expiré : un administrateur doit en émettre un nouveau.',
   AUTH_LOGIN_MEDIA_TYPE: 'La connexion doit être envoyée en JSON.',
   AUTH_CROSS_SITE: 'Une connexion depuis un autre site est refusée.',
