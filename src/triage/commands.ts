@@ -14,6 +14,11 @@ export interface NoteCommand { note: string }
 export interface ReassignCommand { institutionId: string; note: string | null }
 /** Put a returned case back in triage (POST /api/cases/{caseId}/reopen). */
 export interface ReopenCommand { note: string | null }
+/**
+ * Re-route cases in triage that the rule table in force now decides (POST /api/triage/reroute): 1 to 2,000 case
+ * ids of 1 to 100 characters, as docs/openapi.yaml checks before the route runs.
+ */
+export interface RerouteCommand { caseIds: string[] }
 
 export const parseAssign = (body: unknown): AssignCommand => ({ institutionId: requiredText(body, 'institutionId', 20), note: optionalText(body, 'note') });
 export const parseReturn = (body: unknown): ReturnCommand => ({ reason: requiredText(body, 'reason') });

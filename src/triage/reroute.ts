@@ -11,6 +11,7 @@ import type { Envelope } from '../intake/envelope';
 import { routeEnvelope } from '../routing/evaluate';
 import type { RoutingConfigService } from '../routing/versions';
 import { AppError } from '../shared/errors';
+import type { RerouteCommand } from './commands';
 import type { TriageService } from './triage-service';
 
 /** Triage cases one dry run looks at (oldest in triage first). */
@@ -56,14 +57,10 @@ export class TriageReroute {
   }
 
   /** Re-routes the listed cases the rule table in force decides (at most the scan limit per call). */
-  async apply(body: unknown, by: string) {
-    const caseIds = (body as { caseIds?: unknown } | null)?.caseIds;
-    if (!Array.isArray(caseIds) || !caseIds.length || caseIds.length > REROUTE_SCAN_LIMIT || caseIds.some((c) => typeof c !== 'string' || !c || c.length > 100)) {
-      throw new AppError('REQ_INVALID_BODY', `caseIds must list 1 to ${REROUTE_SCAN_LIMIT} case ids (from the dry run).`, [{ path: '/caseIds', message: 'a non-empty array of case ids' }]);
-    }
+  async apply({ caseIds }: RerouteCommand, by: string) {
     const { ruleSetVersion } = await this.deps.routingConfig.current();
     const results: Array<{ caseId: string; status: 'forwarded' | 'skipped'; institutionId?: string; forwardIds?: string[]; reason?: string }> = [];
-    for (const caseId of new Set(caseIds as string[])) {
+    for (const caseId of new Set(caseIds)) {
       const eligible = (await this.deps.source.triageCaseIds(1, caseId)).length > 0;
       const c = eligible ? await this.decide(caseId).catch(() => null) : null;
       if (!c) {

@@ -5,7 +5,7 @@ import type { CaseActions } from '../triage/case-actions';
 import type { CaseReadModel, CaseSearchFilter, CaseViews } from '../cases/case-view';
 import type { ForwardingService } from '../forwarding/forwarding-service';
 import { parseAcknowledgement } from '../forwarding/forwarding-service';
-import { parseAssign, parseNote, parseReassign, parseReopen, parseReturn } from '../triage/commands';
+import { parseAssign, parseNote, parseReassign, parseReopen, parseReturn, type RerouteCommand } from '../triage/commands';
 import { TRIAGE_SORT_KEYS, type TriageMinAge, type TriagePageRequest, type TriageQueue, type TriageQueueFilter, type TriageSortKey } from '../triage/triage-queue';
 import type { TriageService } from '../triage/triage-service';
 import type { TriageReroute } from '../triage/reroute';
@@ -189,7 +189,7 @@ function triageRoutes(r: Router, deps: CasesDeps): void {
     res.json(await deps.reroute.candidates());
   });
   r.post('/api/triage/reroute', requireRole('supervisor'), json, async (req, res) => {
-    res.json(await deps.reroute.apply(req.body, req.principal!.id));
+    res.json(await deps.reroute.apply(req.body as RerouteCommand, req.principal!.id));
   });
 
   r.post('/api/triage/:caseId/claim', requireRole('operator'), async (req, res) => {

@@ -139,6 +139,10 @@ describe.each(storageDrivers())('triage queue by the legal clock on %s', (_name,
     expect((await queue('')).body.total).toBe(4); // the dry run writes nothing
     expect((await request(t.svc.app).get('/api/triage/reroute').set({ Cookie: olga.cookie })).status).toBe(403);
     expect((await request(t.svc.app).post('/api/triage/reroute').set(bearer).send({ caseIds: [] })).status).toBe(422);
+    // The document bounds each id (the service takes the typed command as checked): a 101-character id is refused there.
+    const tooLong = await request(t.svc.app).post('/api/triage/reroute').set(bearer).send({ caseIds: ['x'.repeat(101)] });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.error).toMatchObject({ code: 'REQ_INVALID_BODY', details: [expect.objectContaining({ path: '/caseIds/0', code: 'maxLength' })] });
     const done = await request(t.svc.app).post('/api/triage/reroute').set(bearer).send({ caseIds: ['C-D', 'C-A'] });
     expect(done.status).toBe(200);
     expect(done.body.forwarded).toBe(1);

@@ -5450,6 +5450,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The cases of the dry run to re-route (at most the scan limit, 2,000). */
                     caseIds: string[];
                 };
             };
