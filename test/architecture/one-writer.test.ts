@@ -4,31 +4,10 @@
  * template literals of every source file (comments are prose, not statements; migrations are schema, not writers).
  * The same scan is run on a bad sample, so it is seen to fail.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import ts from 'typescript';
+import { literals, SRC, sourcesOf } from './source-scan';
 
-const SRC = path.join(__dirname, '..', '..', 'src');
 const CASE_TABLES = ['cases', 'forwards', 'case_events'] as const;
 const THE_WRITER = 'store/case-changes.ts';
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const full = path.join(dir, f);
-    return statSync(full).isDirectory() ? files(full) : f.endsWith('.ts') ? [full] : [];
-  });
-}
-
-function literals(text: string): string[] {
-  const out: string[] = [];
-  const visit = (n: ts.Node) => {
-    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) out.push(n.text);
-    else if (ts.isTemplateExpression(n)) out.push([n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join(' ? '));
-    ts.forEachChild(n, visit);
-  };
-  visit(ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true));
-  return out;
-}
 
 const WRITE = /\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:ONLY\s+)?("?)(\w+)\1(?=[\s(;]|$)/gi;
 
@@ -48,7 +27,7 @@ function writersOf(sources: Array<{ file: string; text: string }>): Record<strin
 
 describe('one writer of the case tables', () => {
   it(`finds every write of ${CASE_TABLES.join(', ')} in ${THE_WRITER} alone`, () => {
-    const sources = files(SRC).map((f) => ({ file: path.relative(SRC, f).split(path.sep).join('/'), text: readFileSync(f, 'utf8') }));
+    const sources = sourcesOf(SRC);
     expect(sources.length).toBeGreaterThan(100);
     expect(writersOf(sources)).toEqual({ cases: [THE_WRITER], forwards: [THE_WRITER], case_events: [THE_WRITER] });
   });
@@ -79,7 +58,7 @@ describe('no port downcast to a store class', () => {
     sources.flatMap(({ file, text }) => [...text.matchAll(DOWNCAST)].map((m) => `${file}: ${m[0]}`));
 
   it('finds no `instanceof Pg…` in src/', () => {
-    const sources = files(SRC).map((f) => ({ file: path.relative(SRC, f).split(path.sep).join('/'), text: readFileSync(f, 'utf8') }));
+    const sources = sourcesOf(SRC);
     expect(downcasts(sources)).toEqual([]);
   });
 

@@ -4,24 +4,17 @@
  * just above says why), in src/ and in the console's console/src/ (issue #22). Each check is also run on a small
  * bad sample, so it is seen to fail.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { literals, SRC, sourcesOf } from './source-scan';
 
-const SRC = path.join(__dirname, '..', '..', 'src');
 const MAX_FILE_LINES = 400;
 const MAX_FUNCTION_LINES = 60;
 /** A function may be longer when the comment just above it gives the reason, starting with this tag. */
 const LONG_FUNCTION_TAG = 'long-function:';
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const full = path.join(dir, f);
-    return statSync(full).isDirectory() ? files(full) : f.endsWith('.ts') ? [full] : [];
-  });
-}
-const rel = (f: string) => path.relative(SRC, f).split(path.sep).join('/');
-const sources = files(SRC).map((f) => ({ file: rel(f), text: readFileSync(f, 'utf8') }));
+const sources = sourcesOf(SRC);
 
 const CONSOLE_SRC = path.join(__dirname, '..', '..', 'console', 'src');
 /** Console files the size rules do not apply to, each with its reason. */
@@ -30,27 +23,7 @@ const CONSOLE_EXEMPT: Record<string, string> = {
   'i18n/en.ts': 'the English twin of the catalogue, typed by fr.ts: data, like it',
   'api/schema.d.ts': 'generated from docs/openapi.yaml by `npm run console:api`',
 };
-function consoleFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const full = path.join(dir, f);
-    return statSync(full).isDirectory() ? consoleFiles(full) : /\.tsx?$/.test(f) ? [full] : [];
-  });
-}
-const consoleSources = consoleFiles(CONSOLE_SRC)
-  .map((f) => ({ file: path.relative(CONSOLE_SRC, f).split(path.sep).join('/'), text: readFileSync(f, 'utf8') }))
-  .filter((s) => !(s.file in CONSOLE_EXEMPT));
-
-/** String and template literals of a source file (comments are not strings, so prose about SQL is fine). */
-function literals(text: string): string[] {
-  const out: string[] = [];
-  const visit = (n: ts.Node) => {
-    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) out.push(n.text);
-    else if (ts.isTemplateExpression(n)) out.push([n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join(' ? '));
-    ts.forEachChild(n, visit);
-  };
-  visit(ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true));
-  return out;
-}
+const consoleSources = sourcesOf(CONSOLE_SRC, /\.tsx?$/).filter((s) => !(s.file in CONSOLE_EXEMPT));
 
 const SQL = /\b(SELECT\b[\s\S]+?\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX)|ALTER\s+TABLE|ON\s+CONFLICT|FOR\s+UPDATE|pg_\w+_lock)\b/;
 const sqlIn = (text: string) => literals(text).filter((s) => SQL.test(s));
