@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { IntakeService } from '../intake/intake-service';
 import type { QuarantineQueries } from '../intake/quarantine-queries';
@@ -6,28 +6,11 @@ import { QUARANTINE_STATUSES, type DismissCommand, type QuarantineService } from
 import { AppError } from '../shared/errors';
 import { parsePageRequest } from '../shared/paging';
 import { requireRole } from './auth';
-import { jsonBody, noStore, pathParam, queryEnum, queryText } from './request-validation';
+import { jsonBody, noStore, pathParam, queryEnum, queryText, readKeptBodyBytes } from './request-validation';
 import { sendError } from './http-errors';
 
 /** Bytes kept of an oversize body beyond the limit: enough to see what it was; the rest is counted, not stored. */
 const KEEP_BEYOND_LIMIT_BYTES = 1024 * 1024;
-
-/** Reads the body ourselves: a rejected input must be kept byte for byte, even when it is not JSON or too big. */
-async function readRaw(req: Request, keep: number): Promise<{ raw: Buffer; size: number; truncated: boolean }> {
-  const KEEP_OVERSIZE_BYTES = keep;
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (kept < KEEP_OVERSIZE_BYTES) {
-      const part = chunk.subarray(0, KEEP_OVERSIZE_BYTES - kept);
-      chunks.push(part);
-      kept += part.length;
-    }
-  }
-  return { raw: Buffer.concat(chunks), size, truncated: size > kept };
-}
 
 export function intakeRouter(
   intake: IntakeService, quarantine: QuarantineQueries, lifecycle: QuarantineService, onAccepted: () => void = () => undefined, audit?: AuditTrail,
@@ -35,11 +18,9 @@ export function intakeRouter(
   const r = Router();
 
   r.post('/api/envelopes', requireRole('intake'), async (req, res) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    // Declared over the limit: quarantined from its length alone and answered at once, not a byte read (issue #21).
-    const { raw, size, truncated } = declared > intake.limits.maxBytes
-      ? { raw: Buffer.alloc(0), size: declared, truncated: true }
-      : await readRaw(req, intake.limits.maxBytes + KEEP_BEYOND_LIMIT_BYTES);
+    // Kept byte for byte whatever it is, even not JSON or compressed (quarantined, never refused); declared over the
+    // limit: quarantined from its length alone and answered at once, not a byte read (issue #21).
+    const { raw, size, truncated } = await readKeptBodyBytes(req, intake.limits.maxBytes, KEEP_BEYOND_LIMIT_BYTES, { encodings: 'keep' });
     const result = await intake.receive(raw, 'http', { truncated, declaredSize: size });
     switch (result.status) {
       case 'accepted':

@@ -55,13 +55,16 @@ export async function readBodyBytes(req: Request, limit: number): Promise<Buffer
 }
 
 /**
- * The bytes of a body that is kept whatever it is (a rejected input is stored in quarantine: the RINA event
- * endpoint): a charset or Content-Encoding not read here is refused first (415); a body declared over `limit` is
- * not read at all (answered at once from its Content-Length: `raw` empty, `truncated`); otherwise up to `limit` +
- * `keepBeyond` bytes are kept and the rest only counted. The caller quarantines what is too large or unreadable.
+ * The bytes of a body that is kept whatever it is (a rejected input is stored in quarantine: the envelope and RINA
+ * event endpoints): a Content-Encoding not read here is refused first (415) unless `encodings: 'keep'` (an
+ * envelope is quarantined as it came, never refused); a body declared over `limit` is not read at all (answered at
+ * once from its Content-Length: `raw` empty, `truncated`); otherwise up to `limit` + `keepBeyond` bytes are kept and
+ * the rest only counted. The caller quarantines what is too large or unreadable.
  */
-export async function readKeptBodyBytes(req: Request, limit: number, keepBeyond = 0): Promise<{ raw: Buffer; size: number; truncated: boolean }> {
-  refuseEncoding(req);
+export async function readKeptBodyBytes(
+  req: Request, limit: number, keepBeyond = 0, opts: { encodings: 'refuse' | 'keep' } = { encodings: 'refuse' },
+): Promise<{ raw: Buffer; size: number; truncated: boolean }> {
+  if (opts.encodings === 'refuse') refuseEncoding(req);
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return { raw: Buffer.alloc(0), size: declared, truncated: true };
   const keep = limit + keepBeyond;
